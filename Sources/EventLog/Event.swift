@@ -1,0 +1,203 @@
+/// One fact in the log: something that happened at `date`, recorded at `recorded`.
+public struct Event: Sendable, Hashable {
+  /// The event's id: a content id (12 lowercase hex digits) or one chosen with `--id`.
+  public var id: String
+  public var date: EventDate
+  public var kind: Kind
+  public var org: String?
+  public var subject: String?
+  public var attrs: Attributes
+  public var confidence: Confidence
+  public var source: Source?
+  public var supersedes: String?
+  public var note: String?
+  /// When it was appended; nil only before `add` stamps it.
+  public var recorded: Timestamp?
+
+  public init(
+    id: String = "", date: EventDate, kind: Kind, org: String? = nil, subject: String? = nil,
+    attrs: Attributes = Attributes(), confidence: Confidence = .reported, source: Source? = nil,
+    supersedes: String? = nil, note: String? = nil, recorded: Timestamp? = nil
+  ) {
+    self.id = id
+    self.date = date
+    self.kind = kind
+    self.org = org
+    self.subject = subject
+    self.attrs = attrs
+    self.confidence = confidence
+    self.source = source
+    self.supersedes = supersedes
+    self.note = note
+    self.recorded = recorded
+  }
+
+  /// For a retraction, the id of the event it retracts.
+  public var retractTarget: String? {
+    guard kind == .retract, case .string(let target) = attrs["target"] else { return nil }
+    return target
+  }
+}
+
+/// What kind of fact an event records.
+public enum Kind: Sendable, Hashable, CustomStringConvertible {
+  case launch, pause, resume, retire, throttle, unthrottle
+  case hire, depart, codename, strategy, metric, report, retract
+  /// A custom kind, spelled `x-...`.
+  case custom(String)
+
+  /// Every built-in kind, in the order of DESIGN.md's table.
+  public static let builtIn: [Kind] = [
+    .launch, .pause, .resume, .retire, .throttle, .unthrottle,
+    .hire, .depart, .codename, .strategy, .metric, .report, .retract,
+  ]
+
+  public init?(_ name: String) {
+    if let kind = Kind.builtIn.first(where: { $0.description == name }) {
+      self = kind
+    } else if Kind.isCustomName(name) {
+      self = .custom(name)
+    } else {
+      return nil
+    }
+  }
+
+  /// `x-` followed by lowercase letters, digits, dots and hyphens.
+  public static func isCustomName(_ name: String) -> Bool {
+    name.hasPrefix("x-") && name.utf8.count > 2 && name.utf8.dropFirst(2).allSatisfy(isSlugByte)
+  }
+
+  public var description: String {
+    switch self {
+    case .launch: "launch"
+    case .pause: "pause"
+    case .resume: "resume"
+    case .retire: "retire"
+    case .throttle: "throttle"
+    case .unthrottle: "unthrottle"
+    case .hire: "hire"
+    case .depart: "depart"
+    case .codename: "codename"
+    case .strategy: "strategy"
+    case .metric: "metric"
+    case .report: "report"
+    case .retract: "retract"
+    case .custom(let name): name
+    }
+  }
+
+  /// The kinds whose subject is a product and that change its status.
+  public var isProductKind: Bool {
+    switch self {
+    case .launch, .pause, .resume, .retire, .throttle, .unthrottle: true
+    default: false
+    }
+  }
+}
+
+/// How sure the log is of a fact.
+public enum Confidence: String, Sendable, Hashable, CaseIterable, Comparable {
+  case rumor, reported, confirmed
+
+  public static func < (lhs: Confidence, rhs: Confidence) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+}
+
+/// Where a fact comes from.
+public struct Source: Sendable, Hashable {
+  public var title: String?
+  public var publisher: String?
+  public var url: String?
+  public var date: EventDate?
+
+  public init(title: String? = nil, publisher: String? = nil, url: String? = nil, date: EventDate? = nil) {
+    self.title = title
+    self.publisher = publisher
+    self.url = url
+    self.date = date
+  }
+
+  public var isEmpty: Bool { title == nil && publisher == nil && url == nil && date == nil }
+}
+
+/// One attribute value: a string, a number, a boolean or a list of strings.
+public enum AttrValue: Sendable, Hashable, CustomStringConvertible {
+  case string(String)
+  case number(Double)
+  case bool(Bool)
+  case strings([String])
+
+  public var description: String {
+    switch self {
+    case .string(let text): text
+    case .number(let value): CanonicalJSON.numberText(value)
+    case .bool(let value): value ? "true" : "false"
+    case .strings(let items): items.joined(separator: ", ")
+    }
+  }
+
+  /// The items of a list, or the one string.
+  public var strings: [String] {
+    switch self {
+    case .string(let text): [text]
+    case .strings(let items): items
+    default: []
+    }
+  }
+}
+
+/// An event's `attrs`: keys kept sorted by code point (their UTF-8 bytes), so
+/// that the canonical encoding can write them in order.
+public struct Attributes: Sendable, Hashable, Sequence {
+  public struct Pair: Sendable, Hashable {
+    public var key: String
+    public var value: AttrValue
+  }
+
+  public private(set) var pairs: [Pair] = []
+
+  public init() {}
+
+  public var isEmpty: Bool { pairs.isEmpty }
+  public var count: Int { pairs.count }
+  public var keys: [String] { pairs.map(\.key) }
+
+  public func makeIterator() -> IndexingIterator<[Pair]> { pairs.makeIterator() }
+
+  public subscript(key: String) -> AttrValue? {
+    get {
+      pairs.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+    }
+    set {
+      if let index = pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+        if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
+      } else if let newValue {
+        let index = pairs.firstIndex { Attributes.codePointLess(key, $0.key) } ?? pairs.count
+        pairs.insert(Pair(key: key, value: newValue), at: index)
+      }
+    }
+  }
+
+  /// Whether `a` sorts before `b` by code point.
+  static func codePointLess(_ a: String, _ b: String) -> Bool {
+    a.utf8.lexicographicallyPrecedes(b.utf8)
+  }
+
+  public static func == (lhs: Attributes, rhs: Attributes) -> Bool {
+    lhs.pairs.count == rhs.pairs.count
+      && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && $0.value == $1.value }
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    for pair in pairs {
+      hasher.combine(Array(pair.key.utf8))
+      hasher.combine(pair.value)
+    }
+  }
+}
+
+@inline(__always) func isSlugByte(_ byte: UInt8) -> Bool {
+  (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+}

@@ -1,0 +1,261 @@
+/// What each kind of event must and may carry (DESIGN.md, "Kinds").
+public enum EventSchema {
+  /// The type an attribute's value must have.
+  public enum AttrType: Sendable {
+    case string, number, strings
+
+    var description: String {
+      switch self {
+      case .string: "a string"
+      case .number: "a number"
+      case .strings: "an array of strings"
+      }
+    }
+  }
+
+  /// One attribute a kind knows.
+  public struct AttrSpec: Sendable {
+    public var name: String
+    public var type: AttrType
+    public var required: Bool
+  }
+
+  /// What a kind's subject must be.
+  public enum SubjectRule: Sendable {
+    /// `ORG/slug` of the event's org, required.
+    case product
+    /// `ORG/slug` of the event's org, optional.
+    case optionalProduct
+    /// A person slug, required.
+    case person
+    /// Absent or the org itself.
+    case orgOnly
+    /// The org itself or one of its products; absent means the org.
+    case productOrOrg
+    /// Anything of slug or `ORG/slug` form, optional.
+    case any
+    /// Must be absent.
+    case none
+  }
+
+  /// The attributes of a kind; nil means any attributes are allowed.
+  public static func attrs(of kind: Kind) -> [AttrSpec]? {
+    func s(_ name: String, required: Bool = false) -> AttrSpec { AttrSpec(name: name, type: .string, required: required) }
+    switch kind {
+    case .launch: return [s("type"), s("predecessor"), s("codename")]
+    case .pause, .retire: return [s("reason")]
+    case .resume, .unthrottle: return []
+    case .throttle: return [s("limit")]
+    case .hire: return [s("role", required: true), s("from")]
+    case .depart: return [s("role")]
+    case .codename: return [s("codename", required: true)]
+    case .strategy:
+      return [s("label"), AttrSpec(name: "focus", type: .strings, required: false),
+              AttrSpec(name: "deprioritize", type: .strings, required: false)]
+    case .metric:
+      return [s("name", required: true), AttrSpec(name: "value", type: .number, required: true), s("unit")]
+    case .retract: return [s("target", required: true), s("reason")]
+    case .report, .custom: return nil
+    }
+  }
+
+  /// The rule for a kind's subject.
+  public static func subjectRule(of kind: Kind) -> SubjectRule {
+    switch kind {
+    case .launch, .pause, .resume, .retire, .throttle, .unthrottle: .product
+    case .hire, .depart: .person
+    case .codename: .optionalProduct
+    case .strategy: .orgOnly
+    case .metric: .productOrOrg
+    case .report, .custom: .any
+    case .retract: .none
+    }
+  }
+
+  /// The type an attribute's value takes for `kind`: the schema's, or for
+  /// free-form kinds a string (a list when given more than once).
+  public static func attrType(_ name: String, of kind: Kind) -> AttrType? {
+    guard let specs = attrs(of: kind) else { return nil }
+    return specs.first { $0.name == name }?.type
+  }
+
+  /// Checks every rule that one event must follow on its own.
+  /// - Throws: the first broken rule, naming the field and how to fix it.
+  public static func validate(_ event: Event) throws(ValueError) {
+    if !event.id.isEmpty { try checkID(event.id, field: "id") }
+    let kindName = event.kind.description
+    if event.kind == .retract {
+      if event.org != nil { throw ValueError("a retract event has no \"org\"; remove it") }
+    } else {
+      guard let org = event.org else {
+        throw ValueError("missing \"org\": every \(kindName) event names an org (a slug like openai)")
+      }
+      try checkOrg(org)
+    }
+    try checkSubject(event)
+    try checkAttrs(event)
+    if let source = event.source {
+      guard source.title != nil || source.url != nil else {
+        throw ValueError("\"source\" needs at least a title or a url")
+      }
+    }
+    if let supersedes = event.supersedes {
+      try checkID(supersedes, field: "supersedes")
+      if event.kind == .retract { throw ValueError("a retract event cannot supersede another event") }
+      if supersedes == event.id { throw ValueError("an event cannot supersede itself") }
+    }
+    if let target = event.retractTarget {
+      try checkID(target, field: "attrs.target")
+      if target == event.id { throw ValueError("an event cannot retract itself") }
+    }
+  }
+
+  /// `[A-Za-z0-9._-]{1,64}`.
+  public static func isValidID(_ id: String) -> Bool {
+    let bytes = id.utf8
+    return !bytes.isEmpty && bytes.count <= 64
+      && bytes.allSatisfy { byte in
+        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+          || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+          || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+      }
+  }
+
+  /// Exactly 12 lowercase hex digits: an id that must match the content.
+  public static func isContentIDForm(_ id: String) -> Bool {
+    id.utf8.count == 12
+      && id.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }
+  }
+
+  static func checkID(_ id: String, field: String) throws(ValueError) {
+    guard isValidID(id) else {
+      throw ValueError("\"\(field)\": \"\(id)\" is not a valid id: use 1 to 64 of A-Z a-z 0-9 . _ -")
+    }
+  }
+
+  /// `[a-z0-9][a-z0-9-]*`.
+  public static func isOrgSlug(_ text: String) -> Bool {
+    guard let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: ".") else { return false }
+    return text.utf8.allSatisfy { isSlugByte($0) && $0 != UInt8(ascii: ".") }
+  }
+
+  /// `[a-z0-9][a-z0-9.-]*`.
+  public static func isSlug(_ text: String) -> Bool {
+    guard let first = text.utf8.first, first != UInt8(ascii: "-"), first != UInt8(ascii: ".") else { return false }
+    return text.utf8.allSatisfy(isSlugByte)
+  }
+
+  /// Splits `ORG/slug` into its parts, if it has that form.
+  public static func productParts(_ text: String) -> (org: String, slug: String)? {
+    guard let slash = text.firstIndex(of: "/") else { return nil }
+    let org = String(text[..<slash])
+    let slug = String(text[text.index(after: slash)...])
+    guard isOrgSlug(org), isSlug(slug) else { return nil }
+    return (org, slug)
+  }
+
+  static func checkOrg(_ org: String) throws(ValueError) {
+    guard isOrgSlug(org) else {
+      throw ValueError("\"org\": \"\(org)\" is not an org slug: use lowercase letters, digits and hyphens, like openai or deepmind")
+    }
+  }
+
+  static func checkSubject(_ event: Event) throws(ValueError) {
+    let kind = event.kind.description
+    let org = event.org ?? ""
+    let rule = subjectRule(of: event.kind)
+    guard let subject = event.subject else {
+      switch rule {
+      case .product:
+        throw ValueError("missing \"subject\": a \(kind) event is about a product, written \(org.isEmpty ? "ORG" : org)/slug (like openai/sora)")
+      case .person:
+        throw ValueError("missing \"subject\": a \(kind) event is about a person, written as a slug (like sam-altman)")
+      default: return
+      }
+    }
+    func mustBeOwnProduct() throws(ValueError) {
+      guard let parts = productParts(subject) else {
+        throw ValueError("\"subject\": \"\(subject)\" is not a product id: write ORG/slug with a lowercase slug, like \(org)/gpt-5.2")
+      }
+      guard parts.org == org else {
+        throw ValueError("\"subject\": \"\(subject)\" belongs to \(parts.org), but the event's org is \(org); a \(kind) event is about the org's own product (\(org)/\(parts.slug)?)")
+      }
+    }
+    switch rule {
+    case .product, .optionalProduct:
+      try mustBeOwnProduct()
+    case .person:
+      guard isSlug(subject) else {
+        throw ValueError("\"subject\": \"\(subject)\" is not a person slug: use lowercase letters, digits, dots and hyphens, like denise-dresser")
+      }
+    case .orgOnly:
+      guard subject == org else {
+        throw ValueError("\"subject\": a strategy event is about its org; leave the subject out or write \"\(org)\"")
+      }
+    case .productOrOrg:
+      if subject != org { try mustBeOwnProduct() }
+    case .any:
+      guard isSlug(subject) || productParts(subject) != nil else {
+        throw ValueError("\"subject\": \"\(subject)\" is not a slug or an ORG/slug product id")
+      }
+    case .none:
+      throw ValueError("a \(kind) event has no \"subject\"; remove it")
+    }
+  }
+
+  static func checkAttrs(_ event: Event) throws(ValueError) {
+    let kind = event.kind.description
+    guard let specs = attrs(of: event.kind) else {
+      for pair in event.attrs where pair.key.isEmpty {
+        throw ValueError("\"attrs\" has an empty key")
+      }
+      return
+    }
+    let names = specs.map(\.name)
+    for pair in event.attrs {
+      guard let spec = specs.first(where: { $0.name == pair.key }) else {
+        let known = names.isEmpty ? "a \(kind) event takes no attrs" : "a \(kind) event takes " + names.joined(separator: ", ")
+        throw ValueError("unknown attr \"\(pair.key)\"\(didYouMean(pair.key, in: names)): \(known)")
+      }
+      switch (spec.type, pair.value) {
+      case (.string, .string(let text)):
+        if text.isEmpty { throw ValueError("attr \"\(pair.key)\" is empty") }
+      case (.number, .number): break
+      case (.strings, .strings): break
+      default:
+        throw ValueError("attr \"\(pair.key)\" of a \(kind) event must be \(spec.type.description), not \(describe(pair.value))")
+      }
+    }
+    for spec in specs where spec.required && event.attrs[spec.name] == nil {
+      throw ValueError("missing attr \"\(spec.name)\": a \(kind) event needs it (\(example(for: spec.name)))")
+    }
+    if case .string(let predecessor) = event.attrs["predecessor"], productParts(predecessor) == nil {
+      throw ValueError("attr \"predecessor\": \"\(predecessor)\" is not a product id: write ORG/slug, like openai/gpt-5.1")
+    }
+    for name in ["focus", "deprioritize"] {
+      for item in event.attrs[name]?.strings ?? [] where item.isEmpty {
+        throw ValueError("attr \"\(name)\" has an empty item")
+      }
+    }
+  }
+
+  static func describe(_ value: AttrValue) -> String {
+    switch value {
+    case .string: "a string"
+    case .number: "a number"
+    case .bool: "a boolean"
+    case .strings: "an array"
+    }
+  }
+
+  static func example(for attr: String) -> String {
+    switch attr {
+    case "role": "--set role=CEO"
+    case "codename": "--set codename=olive-oil-cake"
+    case "name": "--set name=valuation"
+    case "value": "--set value=500000000000"
+    case "target": "the id of the event to retract"
+    default: "--set \(attr)=..."
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/// A transaction time: milliseconds since 1970-01-01T00:00:00Z.
+public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
+  public var milliseconds: Int64
+
+  public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+
+  public static func < (lhs: Timestamp, rhs: Timestamp) -> Bool { lhs.milliseconds < rhs.milliseconds }
+
+  /// One millisecond later.
+  public var next: Timestamp { Timestamp(milliseconds: milliseconds + 1) }
+
+  /// RFC 3339 in UTC with milliseconds: `2025-12-10T08:15:02.114Z`.
+  public var description: String {
+    let ms = milliseconds
+    let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
+    let inDay = ms - days * 86_400_000
+    let (y, m, d) = civilFromDays(days)
+    let seconds = inDay / 1000
+    return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(seconds / 3600), 2) + ":"
+      + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2) + "." + pad(Int(inDay % 1000), 3) + "Z"
+  }
+
+  /// The last millisecond of a UTC day.
+  public static func endOf(_ day: Day) -> Timestamp {
+    Timestamp(milliseconds: daysFromCivil(day.year, day.month, day.day) * 86_400_000 + 86_399_999)
+  }
+
+  /// Reads an RFC 3339 timestamp (`2025-12-10T08:15:02.114Z`, `2025-12-10T09:15:02+01:00`;
+  /// at most millisecond precision) as the instant it names.
+  public static func parse(_ text: String) throws(ValueError) -> Timestamp {
+    let form = "expected an RFC 3339 timestamp like 2025-12-10T08:15:02.114Z"
+    let b = Array(text.utf8)
+    func digits(_ range: Range<Int>) -> Int? {
+      guard range.upperBound <= b.count else { return nil }
+      var value = 0
+      for index in range {
+        guard b[index] >= 0x30 && b[index] <= 0x39 else { return nil }
+        value = value * 10 + Int(b[index] - 0x30)
+      }
+      return value
+    }
+    guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+      b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+      let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
+      let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19)
+    else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year),
+      hour <= 23, minute <= 59, second <= 60
+    else { throw ValueError("\"\(text)\" is not a real time: \(form)") }
+    var index = 19
+    var millis = 0
+    if b[index] == UInt8(ascii: ".") {
+      index += 1
+      let fractionStart = index
+      while index < b.count, b[index] >= 0x30, b[index] <= 0x39 { index += 1 }
+      let count = index - fractionStart
+      guard count >= 1 else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+      for position in 0..<count where position >= 3 && b[fractionStart + position] != 0x30 {
+        throw ValueError("\"\(text)\" is more precise than a millisecond; round it to 3 fractional digits")
+      }
+      for position in 0..<3 {
+        millis = millis * 10 + (position < count ? Int(b[fractionStart + position] - 0x30) : 0)
+      }
+    }
+    var offsetMinutes = 0
+    guard index < b.count else { throw ValueError("\"\(text)\" has no time zone: \(form)") }
+    switch b[index] {
+    case UInt8(ascii: "Z"), UInt8(ascii: "z"):
+      index += 1
+    case UInt8(ascii: "+"), UInt8(ascii: "-"):
+      guard b.count == index + 6, b[index + 3] == UInt8(ascii: ":"),
+        let hours = digits(index + 1..<index + 3), let minutes = digits(index + 4..<index + 6), hours <= 23, minutes <= 59
+      else { throw ValueError("\"\(text)\" has a bad time zone offset: \(form)") }
+      offsetMinutes = (hours * 60 + minutes) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
+      index += 6
+    default:
+      throw ValueError("\"\(text)\" is not a timestamp: \(form)")
+    }
+    guard index == b.count else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
+      - Int64(offsetMinutes * 60)
+    return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
+  }
+}
