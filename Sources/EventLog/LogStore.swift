@@ -1,0 +1,432 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One line of a log file, valid only inside the reader's callback.
+public struct LogLine {
+  /// The file it comes from, as the log names it.
+  public var file: String
+  /// 1-based line number.
+  public var number: Int
+  /// Byte offset of the line's start in the file.
+  public var offset: Int64
+  /// The line's bytes, without its `\n`.
+  public var bytes: UnsafeRawBufferPointer
+
+  /// `file:line`, as errors name a place.
+  public var place: String { "\(file):\(number)" }
+}
+
+/// Something a reader noticed and left out, without failing.
+public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
+  public enum Kind: Sendable, Equatable {
+    /// A final line without `\n`: an append that never finished.
+    case tornTail(bytes: Int)
+    /// Bytes of a batch whose writer died before finishing it (a rollback record is present).
+    case interruptedBatch(bytes: Int64)
+  }
+
+  public var file: String
+  public var line: Int
+  public var kind: Kind
+
+  public var description: String {
+    switch kind {
+    case .tornTail(let bytes):
+      "\(file):\(line): warning: torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
+    case .interruptedBatch(let bytes):
+      "\(file):\(line): warning: an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
+    }
+  }
+}
+
+/// The log on disk: one `.jsonl` file, or a folder whose `*.jsonl` files are
+/// read as one set (and `add` writes to `log.jsonl` there). The only code that
+/// touches the files.
+public struct LogStore: Sendable {
+  /// The path the user gave (`--log`).
+  public let path: String
+  /// How long to wait for another process's lock before giving up (exit 75).
+  public let lockTimeout: Double
+
+  /// The file `add` writes to in a folder log.
+  public static let folderLogName = "log.jsonl"
+
+  public init(path: String, lockTimeout: Double = 10) {
+    self.path = path
+    self.lockTimeout = lockTimeout
+  }
+
+  /// Whether the log is (or, when missing, would be created as) a single file.
+  public var isSingleFile: Bool {
+    switch Sys.type(of: path) {
+    case .directory: false
+    case .missing: path.hasSuffix(".jsonl")
+    default: true
+    }
+  }
+
+  /// The file that `add` appends to.
+  public var appendTarget: String {
+    isSingleFile ? path : join(path, LogStore.folderLogName)
+  }
+
+  /// The files of the log, in name order.
+  /// - Throws: exit 66 when the log does not exist or cannot be listed.
+  public func files() throws(LogError) -> [String] {
+    switch Sys.type(of: path) {
+    case .missing:
+      throw LogError(.noInput, "no log at \(path): add an event to create it (timeline --log \(path) add ...), or point --log or TIMELINE_LOG at an existing log")
+    case .directory:
+      do {
+        return try Sys.list(path).filter { $0.hasSuffix(".jsonl") }.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
+      } catch {
+        throw LogError(.noInput, "cannot read the log folder \(path): \(error)")
+      }
+    case .file, .other:
+      return [path]
+    }
+  }
+
+  // MARK: - Reading
+
+  /// Streams the complete lines of `file` to `body`, holding a shared lock so
+  /// that no batch in flight is seen. A torn final line and the bytes of an
+  /// interrupted batch are left out and returned as notices.
+  public func readLines(of file: String, _ body: (LogLine) throws -> Void) throws -> [ReadNotice] {
+    let fd: Int32
+    do { fd = try Sys.open(file, O_RDONLY) } catch {
+      throw LogError(.noInput, "cannot read \(file): \(error)")
+    }
+    defer { Sys.close(fd) }
+    try acquire(fd, exclusive: false, file: file)
+    var limit = Int64.max
+    var interrupted: Int64 = 0
+    if let length = readRollbackRecord(for: file) {
+      let size = (try? Sys.size(fd)) ?? 0
+      if size > length {
+        limit = length
+        interrupted = size - length
+      }
+    }
+    var notices: [ReadNotice] = []
+    var capacity = 1 << 22
+    var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+    defer { buffer.deallocate() }
+    var filled = 0
+    var fileOffset: Int64 = 0  // file offset of buffer[0]
+    var lineNumber = 0
+    var total: Int64 = 0
+    while true {
+      if filled == capacity {
+        // A line longer than the buffer: grow it.
+        capacity *= 2
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
+        buffer.deallocate()
+        buffer = bigger
+      }
+      let wanted = Int(min(Int64(capacity - filled), limit - total))
+      let n: Int
+      do { n = wanted == 0 ? 0 : try Sys.read(fd, buffer.baseAddress! + filled, wanted) } catch {
+        throw LogError(.ioError, "cannot read \(file): \(error)")
+      }
+      total += Int64(n)
+      let end = filled + n
+      var start = 0
+      var scan = filled
+      while let newline = findNewline(buffer, from: scan, to: end) {
+        lineNumber += 1
+        try body(LogLine(
+          file: file, number: lineNumber, offset: fileOffset + Int64(start),
+          bytes: UnsafeRawBufferPointer(rebasing: buffer[start..<newline])))
+        start = newline + 1
+        scan = start
+      }
+      if n == 0 {
+        if end > 0 {
+          notices.append(ReadNotice(file: file, line: lineNumber + 1, kind: .tornTail(bytes: end)))
+        }
+        break
+      }
+      // Keep the unfinished line at the front of the buffer.
+      let remaining = end - start
+      if start > 0 && remaining > 0 {
+        buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining)
+      }
+      fileOffset += Int64(start)
+      filled = remaining
+    }
+    if interrupted > 0 {
+      notices.append(ReadNotice(file: file, line: lineNumber + 1, kind: .interruptedBatch(bytes: interrupted)))
+    }
+    return notices
+  }
+
+  private func findNewline(_ buffer: UnsafeMutableRawBufferPointer, from: Int, to: Int) -> Int? {
+    guard from < to else { return nil }
+    guard let found = memchr(buffer.baseAddress! + from, 0x0a, to - from) else { return nil }
+    return UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
+  }
+
+  /// Reads the bytes of one line at a known offset (for listing events found earlier).
+  public func readLine(of file: String, at offset: Int64) throws(LogError) -> [UInt8] {
+    let fd: Int32
+    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    defer { Sys.close(fd) }
+    var line: [UInt8] = []
+    var position = offset
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+    defer { chunk.deallocate() }
+    while true {
+      let n: Int
+      do { n = try Sys.pread(fd, chunk.baseAddress!, chunk.count, position) } catch {
+        throw LogError(.ioError, "cannot read \(file): \(error)")
+      }
+      if n == 0 { return line }
+      if let newline = chunk[..<n].firstIndex(of: 0x0a) {
+        line.append(contentsOf: chunk[..<newline])
+        return line
+      }
+      line.append(contentsOf: chunk[..<n])
+      position += Int64(n)
+    }
+  }
+
+  // MARK: - Appending
+
+  /// Appends events as whole lines, all or nothing: `O_APPEND`, an exclusive
+  /// `flock`, a rollback record for batches, one write of every line, `fsync`.
+  /// Events without `recorded` are stamped max(now, the file's last recorded
+  /// + 1 ms), 1 ms apart in order; given ones must keep the file increasing.
+  /// - Parameters:
+  ///   - label: names event `i` in an error ("<stdin>:3").
+  ///   - notice: receives what was repaired on the way (a torn tail cut).
+  /// - Returns: the events as written, stamped.
+  public func append(
+    _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (String) -> Void
+  ) throws(LogError) -> [Event] {
+    let target = try prepareTarget()
+    let created = Sys.type(of: target) == .missing
+    let fd: Int32
+    do { fd = try Sys.open(target, O_RDWR | O_APPEND | O_CREAT) } catch {
+      throw LogError(.cannotCreate, "cannot open \(target) for appending: \(error)\(hint(for: error))")
+    }
+    defer { Sys.close(fd) }
+    if created { Sys.fsyncDirectory(parent(of: target)) }
+    try acquire(fd, exclusive: true, file: target)
+    try recover(fd, file: target, notice: notice)
+
+    let originalSize: Int64
+    do { originalSize = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
+    var cursor = try lastRecorded(fd, size: originalSize, file: target)
+    var stamped = events
+    var bytes: [UInt8] = []
+    for index in stamped.indices {
+      if let given = stamped[index].recorded {
+        if let last = cursor, given <= last {
+          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(last), the latest recorded time in \(target); recorded times increase within a file: leave \"recorded\" out to have add stamp the event")
+        }
+        cursor = given
+      } else {
+        let next = max(now, cursor?.next ?? now)
+        stamped[index].recorded = next
+        cursor = next
+      }
+      bytes.append(contentsOf: EventCodec.encode(stamped[index]))
+      bytes.append(0x0a)
+    }
+    if bytes.isEmpty { return [] }
+
+    let record = rollbackPath(for: target)
+    let batch = events.count > 1
+    if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: target)) }
+    do throws(Errno) {
+      try Sys.writeAll(fd, bytes)
+      try Sys.fsync(fd)
+    } catch {
+      // Leave the file as it was: cut whatever part of the write got in.
+      try? Sys.ftruncate(fd, originalSize)
+      try? Sys.fsync(fd)
+      if batch { try? Sys.unlink(record) }
+      throw LogError(.ioError, "cannot append to \(target): \(error)\(hint(for: error)); nothing was written")
+    }
+    if batch {
+      do { try Sys.unlink(record) } catch {
+        throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error); the batch will be rolled back by the next add or check --repair")
+      }
+      Sys.fsyncDirectory(parent(of: target))
+    }
+    return stamped
+  }
+
+  /// Creates a missing log (a folder unless the path ends in `.jsonl`) and
+  /// returns the file to append to.
+  private func prepareTarget() throws(LogError) -> String {
+    switch Sys.type(of: path) {
+    case .directory:
+      return join(path, LogStore.folderLogName)
+    case .file, .other:
+      return path
+    case .missing:
+      let dir = parent(of: path)
+      guard Sys.type(of: dir) == .directory else {
+        throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
+      }
+      if path.hasSuffix(".jsonl") { return path }
+      do { try Sys.mkdir(path) } catch {
+        throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)\(hint(for: error))")
+      }
+      Sys.fsyncDirectory(dir)
+      return join(path, LogStore.folderLogName)
+    }
+  }
+
+  private func hint(for error: Errno) -> String {
+    switch error.code {
+    case EACCES, EPERM: " (check the permissions of the file and its folder)"
+    case EROFS: " (the file system is read-only)"
+    case EFBIG: " (the file size limit was reached: see ulimit -f)"
+    case ENOSPC, EDQUOT: " (the disk is full)"
+    default: ""
+    }
+  }
+
+  /// Under an exclusive lock: rolls back an interrupted batch and cuts a torn final line.
+  private func recover(_ fd: Int32, file: String, notice: (String) -> Void) throws(LogError) {
+    do {
+      let record = rollbackPath(for: file)
+      if let length = readRollbackRecord(for: file) {
+        let size = try Sys.size(fd)
+        if size > length {
+          try Sys.ftruncate(fd, length)
+          try Sys.fsync(fd)
+          notice("rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file)")
+        }
+      }
+      if Sys.type(of: record) != .missing {
+        try Sys.unlink(record)
+        Sys.fsyncDirectory(parent(of: file))
+      }
+      let size = try Sys.size(fd)
+      guard size > 0 else { return }
+      var last: UInt8 = 0
+      _ = try Sys.pread(fd, &last, 1, size - 1)
+      if last != 0x0a {
+        let keep = try startOfLastLine(fd, size: size)
+        try Sys.ftruncate(fd, keep)
+        try Sys.fsync(fd)
+        notice("cut a torn final line of \(size - keep) bytes from \(file) (an append that never finished; it was never acknowledged)")
+      }
+    } catch {
+      throw LogError(.ioError, "cannot repair \(file) before appending: \(error)")
+    }
+  }
+
+  /// The offset where the file's last line starts (just after the previous `\n`).
+  private func startOfLastLine(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+    var end = size - 1  // skip the final byte (a `\n`, or part of a torn line)
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+    defer { chunk.deallocate() }
+    while end > 0 {
+      let start = max(0, end - Int64(chunk.count))
+      let count = Int(end - start)
+      _ = try Sys.pread(fd, chunk.baseAddress!, count, start)
+      if let newline = chunk[..<count].lastIndex(of: 0x0a) {
+        return start + Int64(newline) + 1
+      }
+      end = start
+    }
+    return 0
+  }
+
+  /// The `recorded` of the file's last line (which ends in `\n`).
+  private func lastRecorded(_ fd: Int32, size: Int64, file: String) throws(LogError) -> Timestamp? {
+    guard size > 0 else { return nil }
+    let line: [UInt8]
+    do {
+      let start = try startOfLastLine(fd, size: size)
+      let count = Int(size - start - 1)
+      let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: max(count, 1), alignment: 1)
+      defer { raw.deallocate() }
+      _ = try Sys.pread(fd, raw.baseAddress!, count, start)
+      line = Array(raw[..<count])
+    } catch {
+      throw LogError(.ioError, "cannot read the end of \(file): \(error)")
+    }
+    if case .object(let members)? = try? JSONParser.parse(line),
+      case .string(let text)? = members.first(where: { $0.key == "recorded" })?.value,
+      let recorded = try? Timestamp.parse(text)
+    {
+      return recorded
+    }
+    throw LogError(.dataError, "the last line of \(file) has no valid \"recorded\" time, so a new event cannot be stamped after it; run `timeline check` to find the problem")
+  }
+
+  // MARK: - Rollback records and repair
+
+  private func rollbackPath(for file: String) -> String { file + ".rollback" }
+
+  private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
+    do throws(Errno) {
+      let fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC)
+      defer { Sys.close(fd) }
+      let text = Array("\(length)\n".utf8)
+      try Sys.writeAll(fd, text)
+      try Sys.fsync(fd)
+    } catch {
+      throw LogError(.cannotCreate, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+    }
+    Sys.fsyncDirectory(dir)
+  }
+
+  /// The file length saved before an unfinished batch, if a complete rollback record exists.
+  private func readRollbackRecord(for file: String) -> Int64? {
+    guard let bytes = try? Sys.readSmallFile(rollbackPath(for: file)), bytes.last == 0x0a else { return nil }
+    return Int64(String(decoding: bytes.dropLast(), as: UTF8.self))
+  }
+
+  /// Rolls back interrupted batches and removes torn final lines in every file.
+  /// - Returns: what was done, a line each.
+  public func repair() throws(LogError) -> [String] {
+    var done: [String] = []
+    for file in try files() {
+      let fd: Int32
+      do { fd = try Sys.open(file, O_RDWR | O_APPEND) } catch {
+        throw LogError(.cannotCreate, "cannot open \(file) to repair it: \(error)\(hint(for: error))")
+      }
+      defer { Sys.close(fd) }
+      try acquire(fd, exclusive: true, file: file)
+      try recover(fd, file: file) { done.append($0) }
+    }
+    return done
+  }
+
+  private func acquire(_ fd: Int32, exclusive: Bool, file: String) throws(LogError) {
+    let locked: Bool
+    do { locked = try Sys.lock(fd, exclusive: exclusive, timeout: lockTimeout) } catch {
+      throw LogError(.ioError, "cannot lock \(file): \(error)")
+    }
+    guard locked else {
+      throw LogError(.tempFail, "\(file) is locked by another timeline process (waited \(formatSeconds(lockTimeout)) s); try again when it has finished")
+    }
+  }
+}
+
+func formatSeconds(_ seconds: Double) -> String {
+  seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
+}
+
+func join(_ dir: String, _ name: String) -> String {
+  dir.hasSuffix("/") ? dir + name : dir + "/" + name
+}
+
+func parent(of path: String) -> String {
+  var trimmed = path
+  while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+  guard let slash = trimmed.lastIndex(of: "/") else { return "." }
+  let dir = String(trimmed[..<slash])
+  return dir.isEmpty ? "/" : dir
+}

@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The errno of a failed system call, described by `strerror`.
+struct Errno: Error, CustomStringConvertible {
+  var code: Int32
+
+  static var current: Errno { Errno(code: errno) }
+
+  var description: String { String(cString: strerror(code)) }
+}
+
+/// The only place where EventLog calls into libc. Every call retries on EINTR.
+enum Sys {
+  static func open(_ path: String, _ flags: Int32, _ mode: mode_t = 0o644) throws(Errno) -> Int32 {
+    while true {
+      let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+      if fd >= 0 { return fd }
+      if errno != EINTR { throw Errno.current }
+    }
+  }
+
+  static func close(_ fd: Int32) {
+    _ = Glibc.close(fd)
+  }
+
+  /// Reads up to `count` bytes; 0 at end of file.
+  static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) throws(Errno) -> Int {
+    while true {
+      let n = Glibc.read(fd, buffer, count)
+      if n >= 0 { return n }
+      if errno != EINTR { throw Errno.current }
+    }
+  }
+
+  /// Reads exactly `count` bytes at `offset`, or fewer at end of file.
+  static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int, _ offset: Int64) throws(Errno) -> Int {
+    var done = 0
+    while done < count {
+      let n = Glibc.pread(fd, buffer + done, count - done, off_t(offset) + off_t(done))
+      if n == 0 { break }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw Errno.current
+      }
+      done += n
+    }
+    return done
+  }
+
+  /// Writes the whole buffer, looping over partial writes.
+  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(Errno) {
+    var done = 0
+    while done < bytes.count {
+      let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw Errno.current
+      }
+      done += n
+    }
+  }
+
+  /// Writes the whole array.
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
+    let result: Result<Void, Errno> = bytes.withUnsafeBytes { raw in
+      do throws(Errno) { try writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
+    }
+    try result.get()
+  }
+
+  static func fsync(_ fd: Int32) throws(Errno) {
+    while Glibc.fsync(fd) != 0 {
+      if errno != EINTR { throw Errno.current }
+    }
+  }
+
+  static func ftruncate(_ fd: Int32, _ length: Int64) throws(Errno) {
+    while Glibc.ftruncate(fd, off_t(length)) != 0 {
+      if errno != EINTR { throw Errno.current }
+    }
+  }
+
+  static func size(_ fd: Int32) throws(Errno) -> Int64 {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw Errno.current }
+    return Int64(info.st_size)
+  }
+
+  enum FileType { case missing, file, directory, other }
+
+  static func type(of path: String) -> FileType {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return .missing }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .directory
+    default: return .other
+    }
+  }
+
+  /// Takes a `flock`, waiting up to `timeout` seconds.
+  /// - Returns: false if another process held it for the whole time.
+  static func lock(_ fd: Int32, exclusive: Bool, timeout: Double) throws(Errno) -> Bool {
+    let operation = (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB
+    var waited = 0.0
+    var pause = 0.001
+    while true {
+      if flock(fd, operation) == 0 { return true }
+      let error = errno
+      if error == EINTR { continue }
+      guard error == EWOULDBLOCK else { throw Errno(code: error) }
+      if waited >= timeout { return false }
+      usleep(useconds_t(pause * 1_000_000))
+      waited += pause
+      pause = min(pause * 2, 0.05)
+    }
+  }
+
+  static func mkdir(_ path: String) throws(Errno) {
+    guard Glibc.mkdir(path, 0o755) == 0 || errno == EEXIST else { throw Errno.current }
+  }
+
+  static func unlink(_ path: String) throws(Errno) {
+    guard Glibc.unlink(path) == 0 || errno == ENOENT else { throw Errno.current }
+  }
+
+  /// Makes a directory entry change (a created or removed file) durable.
+  static func fsyncDirectory(_ path: String) {
+    guard let fd = try? open(path, O_RDONLY | O_DIRECTORY) else { return }
+    _ = Glibc.fsync(fd)
+    close(fd)
+  }
+
+  /// The names in a directory, sorted.
+  static func list(_ path: String) throws(Errno) -> [String] {
+    guard let dir = opendir(path) else { throw Errno.current }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  /// Reads a whole small file.
+  static func readSmallFile(_ path: String) throws(Errno) -> [UInt8] {
+    let fd = try open(path, O_RDONLY)
+    defer { close(fd) }
+    var result: [UInt8] = []
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+    defer { chunk.deallocate() }
+    while true {
+      let n = try read(fd, chunk.baseAddress!, chunk.count)
+      if n == 0 { return result }
+      result.append(contentsOf: chunk[..<n])
+    }
+  }
+}
+
+/// Reads all of standard input (for `add --stdin`).
+public func readStandardInput() throws(LogError) -> [UInt8] {
+  var data: [UInt8] = []
+  let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+  defer { chunk.deallocate() }
+  while true {
+    let n: Int
+    do { n = try Sys.read(0, chunk.baseAddress!, chunk.count) } catch {
+      throw LogError(.ioError, "cannot read standard input: \(error)")
+    }
+    if n == 0 { return data }
+    data.append(contentsOf: chunk[..<n])
+  }
+}

@@ -1,0 +1,243 @@
+import EventLog
+import Projections
+
+let addCommand = Command(
+  name: "add",
+  usage: "timeline add KIND --date DATE --org ORG [--subject S] [--set KEY=VALUE]... [options]\n       timeline add --stdin [--dry-run]",
+  summary: "validate and append one event, or a batch of JSON lines from standard input",
+  positionals: [PositionalSpec(name: "KIND", help: "launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract, or x-...", optional: true)],
+  options: [
+    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
+    OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)"),
+    OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
+    OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; repeat a key to make a list (focus, deprioritize)", repeatable: true),
+    OptionSpec(name: "confidence", value: "C", help: "rumor, reported (default) or confirmed"),
+    OptionSpec(name: "source-title", value: "T", help: "title of the source"),
+    OptionSpec(name: "source-url", value: "U", help: "URL of the source"),
+    OptionSpec(name: "source-publisher", value: "P", help: "publisher of the source"),
+    OptionSpec(name: "source-date", value: "DATE", help: "date of the source"),
+    OptionSpec(name: "note", value: "N", help: "free text"),
+    OptionSpec(name: "supersedes", value: "ID", help: "the id of an earlier event this one corrects"),
+    OptionSpec(name: "id", value: "ID", help: "choose the id (default: the content id, so the same fact gets the same id)"),
+    OptionSpec(name: "stdin", value: nil, help: "append JSON lines from standard input, all or nothing"),
+    OptionSpec(name: "dry-run", value: nil, help: "validate and show the event and the state changes it would cause; write nothing"),
+  ],
+  details: [
+    "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
+    "The id is printed alone on standard output once the event is safely on disk (appended under an exclusive lock and fsynced).",
+  ],
+  examples: [
+    "timeline add launch --date 2025-12-11 --subject openai/gpt-5.2 --set type=model --set predecessor=openai/gpt-5.1 --confidence confirmed --source-title \"Introducing GPT-5.2\"",
+    "timeline add hire --date 2025-12-09 --org openai --subject denise-dresser --set role=CRO --set from=slack",
+    "timeline add strategy --date 2025-12-10 --org openai --set label=\"code red\" --set focus=openai/chatgpt --set deprioritize=openai/sora",
+    "timeline add metric --date 2025-12 --org openai --set name=valuation --set value=500000000000 --set unit=USD",
+    "cat events.jsonl | timeline add --stdin",
+  ],
+  run: runAdd)
+
+/// The field options, which `--stdin` does not take.
+private let fieldOptions = [
+  "date", "org", "subject", "set", "confidence", "source-title", "source-url", "source-publisher", "source-date", "note",
+  "supersedes", "id",
+]
+
+private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
+  var events: [Event]
+  var labels: [String]
+  if args.has("stdin") {
+    if let kind = args.positionals.first {
+      throw UsageError("add --stdin reads whole events from standard input; leave out the kind '\(kind)'", command: "add")
+    }
+    if let option = fieldOptions.first(where: args.has) {
+      throw UsageError("add --stdin reads whole events from standard input; leave out --\(option)", command: "add")
+    }
+    (events, labels) = try readBatch(context)
+    if events.isEmpty {
+      context.console.error("timeline: no events on standard input; nothing appended")
+      return 0
+    }
+  } else {
+    guard let kindName = args.positionals.first else {
+      throw UsageError("missing KIND: one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...; or --stdin", command: "add")
+    }
+    events = [try eventFromOptions(kindName, args)]
+    labels = ["the event"]
+  }
+  try checkReferences(events, labels: labels, context)
+
+  if args.has("dry-run") {
+    try showDryRun(events, context)
+    return 0
+  }
+  let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
+    context.console.error("timeline: note: \(notice)")
+  }
+  for event in written { context.console.line(event.id) }
+  return 0
+}
+
+/// Builds the event that `add KIND --date ... --set ...` describes, with its id.
+private func eventFromOptions(_ kindName: String, _ args: ParsedArguments) throws -> Event {
+  guard let kind = Kind(kindName) else {
+    throw LogError(.dataError, "unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description))): use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or a custom kind x-... (lowercase letters, digits, dots, hyphens)")
+  }
+  func invalid(_ message: String) -> LogError { LogError(.dataError, "invalid \(kind) event: \(message)") }
+  guard let dateText = args.value("date") else {
+    throw invalid("missing --date: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD")
+  }
+  let date: EventDate
+  do throws(ValueError) { date = try EventDate.parse(dateText) } catch { throw invalid("--date: \(error.message)") }
+  var event = Event(date: date, kind: kind)
+  event.subject = args.value("subject")
+  event.org = args.value("org")
+  if event.org == nil, kind != .retract, let subject = event.subject, let parts = EventSchema.productParts(subject) {
+    event.org = parts.org
+  }
+  if let confidence = args.value("confidence") {
+    guard let level = Confidence(rawValue: confidence) else {
+      throw invalid("--confidence: '\(confidence)' is not rumor, reported or confirmed\(didYouMean(confidence, in: Confidence.allCases.map(\.rawValue)))")
+    }
+    event.confidence = level
+  }
+  var source = Source(title: args.value("source-title"), publisher: args.value("source-publisher"), url: args.value("source-url"))
+  if let sourceDate = args.value("source-date") {
+    do throws(ValueError) { source.date = try EventDate.parse(sourceDate) } catch { throw invalid("--source-date: \(error.message)") }
+  }
+  event.source = source.isEmpty ? nil : source
+  event.note = args.value("note")
+  event.supersedes = args.value("supersedes")
+
+  var given = Set<String>()
+  for setting in args.all("set") {
+    guard let equals = setting.firstIndex(of: "="), equals != setting.startIndex else {
+      throw UsageError("--set takes KEY=VALUE, like --set role=CEO (got '\(setting)')", command: "add")
+    }
+    let key = String(setting[..<equals])
+    let value = String(setting[setting.index(after: equals)...])
+    let repeated = !given.insert(key).inserted
+    switch EventSchema.attrType(key, of: kind) {
+    case .number?:
+      if repeated { throw invalid("attr \(key) takes one value, but --set \(key)= is given more than once") }
+      event.attrs[key] = .number(try number(value, key: key, kind: kind))
+    case .strings?:
+      event.attrs[key] = .strings((event.attrs[key]?.strings ?? []) + [value])
+    case .string?:
+      if repeated { throw invalid("attr \(key) takes one value, but --set \(key)= is given more than once") }
+      event.attrs[key] = .string(value)
+    case nil:
+      // Free-form attributes (report, x-...; unknown keys are refused by validation below).
+      event.attrs[key] = repeated ? .strings((event.attrs[key]?.strings ?? []) + [value]) : .string(value)
+    }
+  }
+  do throws(ValueError) { try EventSchema.validate(event) } catch { throw invalid(error.message) }
+  let contentID = EventCodec.contentID(event)
+  if let id = args.value("id") {
+    guard EventSchema.isValidID(id) else {
+      throw invalid("--id '\(id)' is not a valid id: use 1 to 64 of A-Z a-z 0-9 . _ -")
+    }
+    if EventSchema.isContentIDForm(id) && id != contentID {
+      throw invalid("--id \(id) has the form of a content id (12 lowercase hex digits) but the content hashes to \(contentID); leave --id out, or choose an id of another form")
+    }
+    event.id = id
+  } else {
+    event.id = contentID
+  }
+  if event.supersedes == event.id { throw invalid("an event cannot supersede itself") }
+  return event
+}
+
+/// A `--set` number: a JSON number a double holds exactly.
+private func number(_ text: String, key: String, kind: Kind) throws -> Double {
+  let hint = "attr \(key) of a \(kind) event must be a number, like 500000000000, 0.1 or 1.5e9"
+  guard case .number(let number)? = try? JSONParser.parse(Array(text.utf8)) else {
+    throw LogError(.dataError, "invalid \(kind) event: '\(text)' is not a number: \(hint)")
+  }
+  guard let exact = number.exactValue else {
+    throw LogError(.dataError, "invalid \(kind) event: the number \(text) cannot be stored exactly as a double; write it with at most 17 significant digits within ±1.8e308")
+  }
+  return exact
+}
+
+/// Reads `add --stdin`: every line an event; all lines are checked and every bad one reported.
+private func readBatch(_ context: Context) throws -> ([Event], [String]) {
+  let input = try readStandardInput()
+  var events: [Event] = []
+  var labels: [String] = []
+  var problems: [String] = []
+  var lineNumber = 0
+  var start = input.startIndex
+  while start < input.endIndex {
+    let end = input[start...].firstIndex(of: 0x0a) ?? input.endIndex
+    lineNumber += 1
+    let line = input[start..<end]
+    start = end < input.endIndex ? end + 1 : end
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+    let label = "<stdin>:\(lineNumber)"
+    do {
+      var event = try EventCodec.decode(Array(line), stored: false)
+      let contentID = EventCodec.contentID(event)
+      if event.id.isEmpty {
+        event.id = contentID
+      } else if EventSchema.isContentIDForm(event.id) && event.id != contentID {
+        throw ValueError("id \(event.id) does not match the content, which hashes to \(contentID); drop \"id\" to have add compute it, or choose an id of another form")
+      }
+      events.append(event)
+      labels.append(label)
+    } catch let error as ValueError {
+      problems.append("\(label): \(error.message)")
+    }
+  }
+  if !problems.isEmpty {
+    let shown = problems.prefix(20).map { "  " + $0 }.joined(separator: "\n")
+    let more = problems.count > 20 ? "\n  ... and \(problems.count - 20) more" : ""
+    throw LogError(.dataError, "\(problems.count) of the \(problems.count + events.count) lines on standard input \(problems.count == 1 ? "is" : "are") invalid; nothing was appended:\n\(shown)\(more)")
+  }
+  return (events, labels)
+}
+
+/// Retractions and `supersedes` must point at an event of the log (or of the
+/// same batch) that is not a retraction.
+private func checkReferences(_ events: [Event], labels: [String], _ context: Context) throws {
+  guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
+  var isRetraction: [String: Bool] = [:]
+  if (try? context.store.files()) != nil {  // a missing log has no targets
+    for event in try loadEvents(context) { isRetraction[event.id] = event.kind == .retract }
+  }
+  for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
+  for (index, event) in events.enumerated() {
+    for (what, target) in [("retract", event.retractTarget), ("supersede", event.supersedes)] {
+      guard let target else { continue }
+      guard let retraction = isRetraction[target] else {
+        throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): no event with that id is in the log \(context.store.path); `timeline log` lists the ids")
+      }
+      if retraction {
+        throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): it is a retraction, and retractions cannot be \(what == "retract" ? "retracted" : "superseded")")
+      }
+    }
+  }
+}
+
+/// `--dry-run`: the event as it would be written and the changes it would cause at its date.
+private func showDryRun(_ events: [Event], _ context: Context) throws {
+  var existing: [Event] = []
+  if (try? context.store.files()) != nil { existing = try loadEvents(context) }
+  for event in events {
+    context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
+  }
+  let day = events.map(\.date.lastDay).max() ?? context.today
+  var stamped = events
+  for index in stamped.indices where stamped[index].recorded == nil {
+    stamped[index].recorded = Timestamp(milliseconds: context.now.milliseconds + Int64(index))
+  }
+  let before = CompetitorState(folding: Replay(existing).kept(at: day))
+  let after = CompetitorState(folding: Replay(existing + stamped).kept(at: day))
+  let found = changes(from: before, to: after)
+  context.console.line("")
+  if found.isEmpty {
+    context.console.line("Would change nothing in the state at \(day).")
+  } else {
+    context.console.line("Would change the state at \(day):")
+    for line in changeLines(found, context.console) { context.console.line(line) }
+  }
+  context.console.line("(dry run: nothing was written)")
+}

@@ -1,0 +1,129 @@
+import EventLog
+import Projections
+
+/// What every command gets: where the log is, what time it is, where to print.
+struct Context {
+  var store: LogStore
+  var now: Timestamp
+  var today: Day { Day(millisecondsSinceEpoch: now.milliseconds) }
+  var console: Console
+  var environment: [String: String]
+}
+
+/// One command: the table row that parses its arguments, writes its help and runs it.
+struct Command: Sendable {
+  var name: String
+  var usage: String
+  var summary: String
+  var positionals: [PositionalSpec] = []
+  var options: [OptionSpec] = []
+  /// Paragraphs shown after the options in `--help`.
+  var details: [String] = []
+  var examples: [String] = []
+  var run: @Sendable (ParsedArguments, Context) throws -> Int32
+}
+
+let logOption = OptionSpec(name: "log", value: "PATH", help: "the log: a .jsonl file or a folder of them (default: $TIMELINE_LOG, else ./events)")
+let helpOption = OptionSpec(name: "help", short: "h", value: nil, help: "show this help")
+let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (the shapes in DESIGN.md)")
+let orgOption = OptionSpec(name: "org", value: "ORG", help: "only this organisation")
+let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what the log knew then: an RFC 3339 time, or a date meaning the end of that UTC day")
+
+/// Every command, in the order help lists them.
+let commands: [Command] = [
+  addCommand, retractCommand, logCommand, stateCommand, diffCommand, lineageCommand, strategyCommand, checkCommand,
+  helpCommand,
+]
+
+let version = "timeline 0.1.0"
+
+let helpCommand = Command(
+  name: "help", usage: "timeline help [COMMAND]", summary: "show help for timeline or one command",
+  positionals: [PositionalSpec(name: "COMMAND", help: "a command", optional: true)],
+  run: { args, context in
+    if let name = args.positionals.first {
+      guard let command = commands.first(where: { $0.name == name }) else {
+        throw UsageError("unknown command '\(name)'\(didYouMean(name, in: commands.map(\.name)))")
+      }
+      context.console.line(help(for: command))
+    } else {
+      context.console.line(mainHelp())
+    }
+    return 0
+  })
+
+func mainHelp() -> String {
+  var lines = [
+    "timeline: an event-sourced competitive-intelligence timeline",
+    "",
+    "Usage: timeline [--log PATH] <command> [options]",
+    "",
+    "Commands:",
+  ]
+  lines += alignedRows(commands.map { [$0.name, $0.summary] }, indent: 2)
+  lines += [
+    "",
+    "Options for every command:",
+  ]
+  lines += alignedRows([logOption, helpOption].map { [$0.display, $0.help] }, indent: 2)
+  lines += alignedRows([["--version", "print the version"]], indent: 2)
+  lines += [
+    "",
+    "Dates are YYYY, YYYY-MM or YYYY-MM-DD and keep their precision.",
+    "Run 'timeline <command> --help' for a command's options and examples.",
+    "Exit codes: 0 ok, 64 usage, 65 bad data, 66 no log, 73 cannot create, 74 I/O error, 75 lock busy.",
+  ]
+  return lines.joined(separator: "\n")
+}
+
+func help(for command: Command) -> String {
+  var lines = ["Usage: \(command.usage)", "", command.summary.prefix(1).uppercased() + command.summary.dropFirst() + "."]
+  if !command.positionals.isEmpty {
+    lines += ["", "Arguments:"]
+    lines += alignedRows(command.positionals.map { [$0.name, $0.help] }, indent: 2)
+  }
+  lines += ["", "Options:"]
+  lines += alignedRows((command.options + [logOption, helpOption]).map { [$0.display, $0.help + ($0.repeatable ? " (repeatable)" : "")] }, indent: 2)
+  for paragraph in command.details { lines += ["", paragraph] }
+  if !command.examples.isEmpty {
+    lines += ["", "Examples:"]
+    lines += command.examples.map { "  " + $0 }
+  }
+  return lines.joined(separator: "\n")
+}
+
+// MARK: - Shared helpers
+
+/// Reads a query date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date is the
+/// end of its period, or its start when `start` is set (`--from`).
+func queryDay(_ text: String, option: String, start: Bool = false) throws(UsageError) -> Day {
+  do {
+    let date = try EventDate.parse(text)
+    return start ? date.firstDay : date.lastDay
+  } catch {
+    throw UsageError("\(option): \(error.message)")
+  }
+}
+
+/// Reads `--known-at`: an RFC 3339 time, or a date meaning the end of that UTC day (or period).
+func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
+  guard let text = args.value("known-at") else { return nil }
+  if text.utf8.count <= 10 {
+    return Timestamp.endOf(try queryDay(text, option: "--known-at"))
+  }
+  do { return try Timestamp.parse(text) } catch {
+    throw UsageError("--known-at: \(error.message), or a date YYYY-MM-DD")
+  }
+}
+
+/// Loads the log, printing what the reader left out as warnings.
+func loadEvents(_ context: Context) throws(LogError) -> [Event] {
+  let log = try context.store.load()
+  for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
+  return log.events
+}
+
+/// Prints a JSON document with the `basis` added.
+func printJSON(_ members: [(String, JSONOut)], basis: Basis, _ context: Context) {
+  context.console.write(JSONOut.object(members + [("basis", .basis(basis))]).rendered())
+}

@@ -1,0 +1,155 @@
+import EventLog
+import Projections
+
+// MARK: - log
+
+let logCommand = Command(
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--json]",
+  summary: "list events in replay order, retractions and retracted events included",
+  options: [
+    OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
+    OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
+    orgOption,
+    OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
+    OptionSpec(name: "subject", value: "S", help: "only events about this subject"),
+    knownAtOption, jsonOption,
+  ],
+  details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log --kind launch --json"],
+  run: { args, context in
+    let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
+    let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+    if let kind = args.value("kind"), Kind(kind) == nil {
+      throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
+    }
+    let knownAt = try knownAt(args)
+    var events = Replay.collapseDuplicates(try loadEvents(context))
+    if let knownAt { events.removeAll { ($0.recorded ?? knownAt) > knownAt } }
+    let replay = Replay(events)
+    let org = args.value("org")
+    let kind = args.value("kind")
+    let subject = args.value("subject")
+    let listed = events.filter { event in
+      let first = event.date.firstDay
+      return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true)
+        && (org.map { event.org == $0 } ?? true) && (kind.map { event.kind.description == $0 } ?? true)
+        && (subject.map { event.subject == $0 } ?? true)
+    }.sorted(by: Replay.precedes)
+    let basis = Basis(listed)
+    if args.has("json") {
+      printJSON([("events", .array(listed.map(JSONOut.event)))], basis: basis, context)
+      return 0
+    }
+    let console = context.console
+    var rows = listed.map(eventRow)
+    for (index, event) in listed.enumerated() {
+      if replay.retracted.contains(event.id) { rows[index][6] = "[retracted] " + rows[index][6] }
+      if replay.superseded.contains(event.id) { rows[index][6] = "[superseded] " + rows[index][6] }
+    }
+    for line in alignedRows(rows, style: { row, column, cell in
+      switch column {
+      case 1: return console.dim(cell)
+      case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
+      default: return cell
+      }
+    }) { console.line(line) }
+    console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
+    return 0
+  })
+
+// MARK: - retract
+
+let retractCommand = Command(
+  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE]",
+  summary: "append a retraction: the event never happened, for every replay that knows of it",
+  positionals: [PositionalSpec(name: "ID", help: "the id of the event to retract (see timeline log)")],
+  options: [
+    OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
+    OptionSpec(name: "date", value: "DATE", help: "when it was retracted (default: today, UTC)"),
+  ],
+  details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
+  examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
+  run: { args, context in
+    let target = args.positionals[0]
+    guard let reason = args.value("reason") else {
+      throw UsageError("missing --reason: say why the event is withdrawn", command: "retract")
+    }
+    if reason.isEmpty { throw LogError(.dataError, "invalid retraction: --reason is empty") }
+    var date = EventDate.parse(day: context.today)
+    if let text = args.value("date") {
+      do throws(ValueError) { date = try EventDate.parse(text) } catch {
+        throw LogError(.dataError, "invalid retraction: --date: \(error.message)")
+      }
+    }
+    guard EventSchema.isValidID(target) else {
+      throw LogError(.dataError, "cannot retract '\(target)': not a valid id (1 to 64 of A-Z a-z 0-9 . _ -); `timeline log` lists the ids")
+    }
+    let events = try loadEvents(context)
+    guard let found = events.first(where: { $0.id == target }) else {
+      let hint = didYouMean(target, in: events.map(\.id))
+      throw LogError(.dataError, "cannot retract \(target): no event with that id is in the log \(context.store.path)\(hint); `timeline log` lists the ids")
+    }
+    if found.kind == .retract {
+      throw LogError(.dataError, "cannot retract \(target): it is itself a retraction, and retractions cannot be retracted")
+    }
+    var event = Event(date: date, kind: .retract)
+    event.attrs["target"] = .string(target)
+    event.attrs["reason"] = .string(reason)
+    do throws(ValueError) { try EventSchema.validate(event) } catch { throw LogError(.dataError, "invalid retraction: \(error.message)") }
+    event.id = EventCodec.contentID(event)
+    let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
+      context.console.error("timeline: note: \(notice)")
+    }
+    for event in written { context.console.line(event.id) }
+    return 0
+  })
+
+extension EventDate {
+  /// The day-precision date of a day.
+  static func parse(day: Day) -> EventDate {
+    // A Day is always a real date, so this cannot fail.
+    (try? EventDate.parse(day.description))!
+  }
+}
+
+// MARK: - check
+
+let checkCommand = Command(
+  name: "check", usage: "timeline check [--repair] [--json]",
+  summary: "validate the whole log; --repair removes a torn final line and rolls back an interrupted batch",
+  options: [
+    OptionSpec(name: "repair", value: nil, help: "first cut torn final lines and roll back interrupted batches"),
+    jsonOption,
+  ],
+  details: [
+    "Each problem is printed as file:line: error: ... or file:line: warning: ..., then a summary. Errors exit 65; warnings do not fail."
+  ],
+  examples: ["timeline check", "timeline check --repair", "timeline check --json"],
+  run: { args, context in
+    let console = context.console
+    if args.has("repair") {
+      for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
+    }
+    let report = try context.store.check()
+    if args.has("json") {
+      func findings(_ list: [Finding]) -> JSONOut {
+        .array(list.map { .object([("file", .string($0.file)), ("line", .number(Double($0.line))), ("message", .string($0.message))]) })
+      }
+      console.write(JSONOut.object([
+        ("errors", findings(report.errors)), ("warnings", findings(report.warnings)),
+        ("events", .number(Double(report.events))), ("files", .number(Double(report.files))),
+      ]).rendered())
+    } else {
+      let all = (report.errors.map { ($0, true) } + report.warnings.map { ($0, false) })
+        .sorted { ($0.0.file, $0.0.line) < ($1.0.file, $1.0.line) }
+      for (finding, isError) in all {
+        let label = isError ? console.red("error") : console.yellow("warning")
+        console.line("\(finding.file):\(finding.line): \(label): \(finding.message)")
+      }
+      let summary = "checked \(plural(report.events, "event")) in \(plural(report.files, "file")): "
+        + (report.errors.isEmpty ? "no errors" : plural(report.errors.count, "error")) + ", "
+        + (report.warnings.isEmpty ? "no warnings" : plural(report.warnings.count, "warning"))
+      console.line(summary)
+    }
+    return report.errors.isEmpty ? 0 : LogError.Code.dataError.rawValue
+  })

@@ -1,0 +1,297 @@
+import EventLog
+import Projections
+
+// MARK: - state
+
+let stateCommand = Command(
+  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--json]",
+  summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
+  options: [
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC); a partial date means the end of its period"),
+    knownAtOption, orgOption, jsonOption,
+  ],
+  details: [
+    "An event dated only to a month or a year counts from the last day of its period: as of 2025-11-15, a fact known only as \"2025-11\" is not yet certain."
+  ],
+  examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
+  run: { args, context in
+    let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
+    let knownAt = try knownAt(args)
+    let org = args.value("org")
+    let kept = Replay(try loadEvents(context), knownAt: knownAt).kept(at: day, org: org)
+    let state = CompetitorState(folding: kept)
+    let basis = Basis(kept)
+    if args.has("json") {
+      printJSON([
+        ("at", .string(day.description)), ("knownAt", knownAt.map { .string($0.description) } ?? .null),
+        ("orgs", .object(sortedKeys(state.orgs.keys).map { ($0, .org(state.orgs[$0]!)) })),
+      ], basis: basis, context)
+    } else {
+      printState(state, day: day, knownAt: knownAt, basis: basis, org: org, context.console)
+    }
+    return 0
+  })
+
+private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?, basis: Basis, org: String?, _ console: Console) {
+  var header = "State at \(day)"
+  if let knownAt { header += ", as known at \(knownAt)" }
+  console.line(console.bold(header) + console.dim("  (\(plural(basis.events, "event")), basis \(basis.digest.prefix(12)))"))
+  if state.orgs.isEmpty {
+    console.line("")
+    console.line(org.map { "Nothing is known about \($0) by then." } ?? "Nothing is known by then.")
+  }
+  for name in sortedKeys(state.orgs.keys) {
+    let org = state.orgs[name]!
+    console.line("")
+    console.line(console.bold(console.cyan(name)))
+    if !org.products.isEmpty {
+      console.line("  products")
+      let rows = sortedKeys(org.products.keys).map { id -> [String] in
+        let product = org.products[id]!
+        let status = product.status.rawValue + (product.throttled ? ", throttled" : "")
+        let launched = product.launched.map { "launched \($0)" } ?? "never launched"
+        let since = product.status == .active && product.since == product.launched ? "" : "since \(product.since)"
+        return [id, status, product.type ?? "-", launched, since]
+      }
+      for line in alignedRows(rows, indent: 4, style: { _, column, cell in
+        guard column == 1 else { return cell }
+        if cell.hasPrefix("paused") { return console.yellow(cell) }
+        if cell.hasPrefix("retired") { return console.red(cell) }
+        return cell.contains("throttled") ? console.yellow(cell) : console.green(cell)
+      }) { console.line(line) }
+    }
+    if !org.roles.isEmpty {
+      console.line("  roles")
+      let rows = sortedKeys(org.roles.keys).map { role in [role, org.roles[role]!.person, "since \(org.roles[role]!.since)"] }
+      for line in alignedRows(rows, indent: 4) { console.line(line) }
+    }
+    var lists: [[String]] = []
+    if !org.focus.isEmpty { lists.append(["focus", org.focus.joined(separator: ", ")]) }
+    if !org.deprioritized.isEmpty { lists.append(["deprioritized", org.deprioritized.joined(separator: ", ")]) }
+    for line in alignedRows(lists, indent: 2) { console.line(line) }
+    if !org.metrics.isEmpty {
+      console.line("  metrics")
+      var rows: [[String]] = []
+      for subject in sortedKeys(org.metrics.keys) {
+        for (name, metric) in org.metrics[subject]!.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+          rows.append([subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)"])
+        }
+      }
+      for line in alignedRows(rows, indent: 4) { console.line(line) }
+    }
+    if !org.codenames.isEmpty {
+      console.line("  codenames")
+      let rows = sortedKeys(org.codenames.keys).map { name -> [String] in
+        let codename = org.codenames[name]!
+        return [name, codename.subject ?? "(unknown model)", codename.confidence.rawValue, "since \(codename.date)"]
+      }
+      for line in alignedRows(rows, indent: 4) { console.line(line) }
+    }
+  }
+}
+
+func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+
+// MARK: - diff
+
+let diffCommand = Command(
+  name: "diff", usage: "timeline diff FROM TO [--org ORG] [--known-at TIME] [--json]",
+  summary: "show what changed in the state between two dates, and the events behind it",
+  positionals: [
+    PositionalSpec(name: "FROM", help: "the earlier date (YYYY, YYYY-MM or YYYY-MM-DD; a partial date means the end of its period)"),
+    PositionalSpec(name: "TO", help: "the later date"),
+  ],
+  options: [orgOption, knownAtOption, jsonOption],
+  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --org openai --json"],
+  run: { args, context in
+    let from = try queryDay(args.positionals[0], option: "FROM")
+    let to = try queryDay(args.positionals[1], option: "TO")
+    let knownAt = try knownAt(args)
+    let org = args.value("org")
+    let replay = Replay(try loadEvents(context), knownAt: knownAt)
+    let before = replay.kept(at: from, org: org)
+    let after = replay.kept(at: to, org: org)
+    let found = changes(from: CompetitorState(folding: before), to: CompetitorState(folding: after))
+    let earlier = Set(before.map(\.id))
+    let newEvents = after.filter { !earlier.contains($0.id) }
+    let basis = Basis(after)
+    if args.has("json") {
+      var members: [(String, JSONOut)] = [("from", .string(from.description)), ("to", .string(to.description))]
+      if let knownAt { members.append(("knownAt", .string(knownAt.description))) }
+      members += [("changes", .array(found.map(JSONOut.change))), ("events", .strings(newEvents.map(\.id)))]
+      printJSON(members, basis: basis, context)
+    } else {
+      let console = context.console
+      console.line(console.bold("Changes from \(from) to \(to)") + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
+      console.line("")
+      if found.isEmpty { console.line("No changes.") }
+      for line in changeLines(found, console) { console.line(line) }
+      if !newEvents.isEmpty {
+        console.line("")
+        console.line(console.bold("Events"))
+        for line in alignedRows(newEvents.map(eventRow), indent: 2) { console.line(line) }
+      }
+    }
+    return 0
+  })
+
+/// Changes as text, grouped by org.
+func changeLines(_ changes: [Change], _ console: Console) -> [String] {
+  var lines: [String] = []
+  var index = 0
+  while index < changes.count {
+    let org = changes[index].org
+    var rows: [[String]] = []
+    while index < changes.count && changes[index].org == org {
+      let change = changes[index]
+      let what: String
+      let detail: String
+      switch (change.field, change.before, change.after) {
+      case (nil, .null, let after):
+        what = "+"
+        detail = describe(after)
+      case (nil, let before, .null):
+        what = "-"
+        detail = describe(before)
+      default:
+        what = change.field ?? ""
+        detail = "\(describe(change.before)) -> \(describe(change.after))"
+      }
+      rows.append([change.section, change.key, what, detail])
+      index += 1
+    }
+    if !lines.isEmpty { lines.append("") }
+    lines.append(console.bold(console.cyan(org)))
+    lines += alignedRows(rows, indent: 2, style: { _, column, cell in
+      guard column == 2 else { return cell }
+      return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell
+    })
+  }
+  return lines
+}
+
+private func describe(_ value: DiffValue) -> String {
+  switch value {
+  case .null: "(none)"
+  case .bool(true): "true"
+  case .bool(false): "false"
+  case .number(let number): CanonicalJSON.numberText(number)
+  case .string(let text): text
+  case .date(let date): date.description
+  case .product(let product):
+    [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
+     product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
+  case .role(let role): "\(role.person) since \(role.since)"
+  case .codename(let codename): "\(codename.subject ?? "(unknown model)"), \(codename.confidence.rawValue)"
+  }
+}
+
+/// One event as a row of text: date, org, kind, subject, details, confidence, id.
+func eventRow(_ event: Event) -> [String] {
+  var details = event.attrs.map { "\($0.key)=\(oneLine($0.value.description))" }
+  if let supersedes = event.supersedes { details.append("supersedes \(supersedes)") }
+  if let note = event.note { details.append("\"\(oneLine(note))\"") }
+  return [event.date.description, event.id, event.kind.description, event.org ?? "", event.subject ?? "", event.confidence.rawValue,
+          details.joined(separator: " ")]
+}
+
+// MARK: - lineage
+
+let lineageCommand = Command(
+  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--json]",
+  summary: "show model family trees (who succeeded whom) with codenames",
+  positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug)", optional: true)],
+  options: [
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC)"), knownAtOption, jsonOption,
+  ],
+  details: ["A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename."],
+  examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
+  run: { args, context in
+    let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
+    let kept = Replay(try loadEvents(context), knownAt: try knownAt(args)).kept(at: day)
+    var lineage = Lineage(folding: kept)
+    if let model = args.positionals.first {
+      guard lineage.models[model] != nil else {
+        throw LogError(.dataError, "no model \(model) in the lineage at \(day)\(didYouMean(model, in: Array(lineage.models.keys))); `timeline lineage` lists them")
+      }
+      lineage = lineage.family(of: model)
+    }
+    let basis = Basis(kept)
+    if args.has("json") {
+      printJSON([
+        ("at", .string(day.description)),
+        ("models", .object(sortedKeys(lineage.models.keys).map { ($0, .model(lineage.models[$0]!)) })),
+      ], basis: basis, context)
+      return 0
+    }
+    let console = context.console
+    console.line(console.bold("Lineage at \(day)") + console.dim("  (\(plural(lineage.models.count, "model")); basis \(basis.digest.prefix(12)))"))
+    if lineage.models.isEmpty {
+      console.line("")
+      console.line("No models are known by then.")
+    }
+    var visited = Set<String>()
+    func show(_ id: String, prefix: String, branch: String) {
+      guard let node = lineage.models[id], visited.insert(id).inserted else { return }
+      var facts = [node.status]
+      if let launched = node.launched { facts.append("launched \(launched)") }
+      if !node.codenames.isEmpty { facts.append("codenames: " + node.codenames.joined(separator: ", ")) }
+      console.line(prefix + branch + console.bold(id) + "  " + console.dim(facts.joined(separator: "  ")))
+      let childPrefix = prefix + (branch == "└── " ? "    " : branch == "├── " ? "│   " : "")
+      for (index, successor) in node.successors.enumerated() {
+        show(successor, prefix: childPrefix, branch: index == node.successors.count - 1 ? "└── " : "├── ")
+      }
+    }
+    // Roots first; then anything left (a cycle has no root).
+    for root in lineage.roots + sortedKeys(lineage.models.keys) where !visited.contains(root) {
+      console.line("")
+      show(root, prefix: "", branch: "")
+    }
+    return 0
+  })
+
+// MARK: - strategy
+
+let strategyCommand = Command(
+  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [--known-at TIME] [--json]",
+  summary: "list strategy shifts, each with the focus before and after",
+  options: [
+    orgOption,
+    OptionSpec(name: "from", value: "DATE", help: "shifts whose period starts on or after this date (a partial date means its start)"),
+    OptionSpec(name: "to", value: "DATE", help: "shifts whose period starts on or before this date (a partial date means its end)"),
+    knownAtOption, jsonOption,
+  ],
+  details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
+  examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
+  run: { args, context in
+    let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
+    let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+    let org = args.value("org")
+    let kept = Replay(try loadEvents(context), knownAt: try knownAt(args)).kept(at: context.today, org: org)
+    let shifts = strategyShifts(folding: kept).filter { shift in
+      let first = shift.date.firstDay
+      return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true)
+    }
+    let basis = Basis(kept)
+    if args.has("json") {
+      printJSON([("shifts", .array(shifts.map(JSONOut.shift)))], basis: basis, context)
+      return 0
+    }
+    let console = context.console
+    console.line(console.bold("Strategy shifts") + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
+    if shifts.isEmpty {
+      console.line("")
+      console.line("No strategy shifts.")
+    }
+    for shift in shifts {
+      console.line("")
+      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)"))
+      var rows: [[String]] = []
+      if !shift.added.isEmpty { rows.append(["focus on", shift.added.joined(separator: ", ")]) }
+      if !shift.removed.isEmpty { rows.append(["deprioritize", shift.removed.joined(separator: ", ")]) }
+      rows.append(["focus before", shift.focusBefore.isEmpty ? "(none)" : shift.focusBefore.joined(separator: ", ")])
+      rows.append(["focus after", shift.focusAfter.isEmpty ? "(none)" : shift.focusAfter.joined(separator: ", ")])
+      for line in alignedRows(rows, indent: 2) { console.line(line) }
+    }
+    return 0
+  })
