@@ -176,6 +176,28 @@ X_KINDS = ["x-funding", "x-benchmark", "x-partnership", "x-lawsuit"]
 
 PRODUCT_KINDS = ("launch", "pause", "resume", "retire", "throttle", "unthrottle")
 
+# The next event about a product, given its state (0 never launched, 1 active,
+# 2 paused, 3 retired) and whether it is throttled: throttling comes in short
+# episodes, pauses mostly end, retirement mostly sticks. A few events repeat
+# the current state (a pause reported again): they change nothing.
+PRODUCT_NEXT = {}
+for _st in (0, 1):
+    PRODUCT_NEXT[(_st, False)] = [("throttle", 40), ("pause", 33), ("retire", 7), ("resume", 10), ("unthrottle", 10)]
+    PRODUCT_NEXT[(_st, True)] = [("unthrottle", 60), ("throttle", 8), ("pause", 17), ("retire", 5), ("resume", 10)]
+PRODUCT_NEXT[(2, False)] = [("resume", 55), ("retire", 10), ("pause", 10), ("throttle", 15), ("unthrottle", 10)]
+PRODUCT_NEXT[(2, True)] = [("resume", 35), ("retire", 8), ("pause", 7), ("unthrottle", 45), ("throttle", 5)]
+PRODUCT_NEXT[(3, False)] = [("resume", 25), ("retire", 15), ("throttle", 20), ("unthrottle", 40)]
+PRODUCT_NEXT[(3, True)] = [("resume", 20), ("retire", 10), ("unthrottle", 60), ("throttle", 10)]
+
+
+def _pick_weighted(pairs, u):
+    x = u * sum(w for _, w in pairs)
+    for k, w in pairs:
+        x -= w
+        if x < 0:
+            return k
+    return pairs[-1][0]
+
 # Share of each slot type, in percent (launch share is computed from the
 # number of products; "product" covers pause..unthrottle, chosen by state).
 MIX = [("product", 28.0), ("hire", 5.5), ("depart", 3.5), ("codename", 3.0),
@@ -428,16 +450,7 @@ class Generator:
                     p = r.randrange(len(self.products))
             if self.pstate[p] != 3 or r.random() < 0.1:
                 break
-        st = self.pstate[p]
-        u = r.random()
-        if st == 2:  # paused
-            kind = "resume" if u < 0.55 else "retire" if u < 0.62 else None
-        elif st == 3:  # retired
-            kind = "resume" if u < 0.3 else None
-        else:  # active or unknown
-            kind = "pause" if u < 0.3 else "retire" if u < 0.34 else None
-        if kind is None:
-            kind = "unthrottle" if self.pthrottled[p] else "throttle"
+        kind = _pick_weighted(PRODUCT_NEXT[(self.pstate[p], self.pthrottled[p])], r.random())
         if kind == "throttle":
             self.pthrottled[p] = True
         elif kind == "unthrottle":
@@ -561,7 +574,7 @@ class Generator:
             return round(x, 2) or 0.01
         if x > 1e6:
             return int(round(x, -int(len(str(int(x))) - 3)))  # three significant digits
-        return int(x) if r.random() < 0.7 else round(x, 3)
+        return int(x) if name != "amount" or r.random() < 0.7 else round(x, 3)
 
     def gen_metric(self, day, rec_day):
         r = self.r

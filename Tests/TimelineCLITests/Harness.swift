@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// What one run of the built `timeline` binary produced.
+struct RunResult {
+  var status: Int32
+  var stdout: String
+  var stderr: String
+}
+
+/// The built binary: beside the test bundle in the build folder, or $TIMELINE_BIN.
+let timelineBinary: String = {
+  if let path = ProcessInfo.processInfo.environment["TIMELINE_BIN"] { return path }
+  let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+  return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("timeline").path
+}()
+
+/// Runs `timeline` with `arguments`, feeding `stdin`, in `directory`, with a
+/// clean environment (no colour, no TIMELINE_LOG unless given).
+@discardableResult
+func timeline(
+  _ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]
+) throws -> RunResult {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: timelineBinary)
+  process.arguments = arguments
+  var env = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TIMELINE_LOCK_TIMEOUT": "10"]
+  env.merge(environment) { $1 }
+  process.environment = env
+  if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+  let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-run-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: scratch) }
+  let outURL = scratch.appendingPathComponent("out")
+  let errURL = scratch.appendingPathComponent("err")
+  let inURL = scratch.appendingPathComponent("in")
+  FileManager.default.createFile(atPath: outURL.path, contents: nil)
+  FileManager.default.createFile(atPath: errURL.path, contents: nil)
+  FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
+  let out = try FileHandle(forWritingTo: outURL)
+  let err = try FileHandle(forWritingTo: errURL)
+  let input = try FileHandle(forReadingFrom: inURL)
+  process.standardOutput = out
+  process.standardError = err
+  process.standardInput = input
+  try process.run()
+  process.waitUntilExit()
+  try out.close()
+  try err.close()
+  try input.close()
+  return RunResult(
+    status: process.terminationStatus,
+    stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+    stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+}
+
+/// A fresh temporary folder, removed when the test's closure returns.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-test-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: url) }
+  return try body(url.path)
+}
+
+/// Every file under `path` with its bytes, to assert that a rejected command changed nothing.
+func snapshot(_ path: String) -> [String: Data] {
+  var result: [String: Data] = [:]
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return result }
+  if !isDirectory.boolValue {
+    result[path] = FileManager.default.contents(atPath: path)
+    return result
+  }
+  for name in (try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? [] {
+    let full = path + "/" + name
+    var dir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue {
+      result[full] = FileManager.default.contents(atPath: full)
+    }
+  }
+  return result
+}

@@ -1,0 +1,384 @@
+#!/usr/bin/env python3
+"""The as-of fold of a timeline log, written in plain Python.
+
+    python3 bench/peers/fold.py [--loader orjson|json] LOG AT [--known-at T] [--org O] [--state]
+
+Two jobs:
+
+* a benchmark peer: what a user would script instead of `timeline state --at`
+  (bench/peers/fold_orjson.py and fold_json.py run this with each JSON loader);
+* an independent oracle for `timeline state --at AT --json`: with --state it
+  prints the `state` JSON shape of DESIGN.md ("JSON shapes"), `basis`
+  included, with sorted keys and numbers in ECMAScript form.
+
+Without --state it prints the compact result every peer prints, so they can be
+compared (bench/peers/compare.py):
+
+    {"at": AT, "products": {PRODUCT_ID: [STATUS, THROTTLED], ...}}
+
+It follows DESIGN.md "Replay semantics", rules 1 to 6, then "Kinds". Where
+DESIGN.md leaves room, the choice made here (the Swift side made the same
+ones; each is marked CHOICE below):
+
+* CHOICE (rule 2): the earliest `recorded` wins among lines with one id; a
+  line without `recorded` loses to any line with one and sorts after every
+  line with one in rule 6; equal `recorded`: the smaller canonical text wins.
+* CHOICE (rule 4): "still standing" means not retracted. A correction that is
+  itself superseded still drops what it superseded (A <- B <- C leaves C), and
+  supersession, like retraction, ignores --at: a correction dated after AT
+  still replaces the original at AT. `supersedes` naming a retraction, or an
+  id not in the log, does nothing; so does a retraction of a retraction.
+* CHOICE (orgs): an org appears in the state as soon as any folded event names
+  it, whatever its kind (a report, an x- event), even if every section stays
+  empty.
+* products are created only by the product kinds (launch .. unthrottle): by
+  launch/resume/unthrottle active, by pause paused, by retire retired, by
+  throttle active and throttled. `since` is the date the status last changed
+  (or the entry appeared); `event` the last event that changed any field
+  (status, throttled, type, launched); an event that changes nothing leaves
+  the entry as it was. `launched` is the date of the first launch folded, null
+  until one is. CHOICE: `type` is set by each launch that has a `type` attr and
+  kept by a launch without one (null if no launch had one).
+* roles: hire gives the role to the person (a hire of the holder changes
+  nothing, so `since` stays); depart with `role` removes it only if that
+  person holds it; depart without `role` removes every role the person holds
+  at that org.
+* focus/deprioritized: the `focus` items are applied first, then the
+  `deprioritize` items (so an item in both ends deprioritized); both lists
+  kept sorted by code point.
+* CHOICE (metrics): a metric always replaces the entry for (subject, name),
+  `date` and `event` included, even with an equal value: the entry is the
+  latest observation. The subject defaults to the org; `unit` null if absent.
+  Values are doubles (RFC 8785), so every loader gives the same numbers.
+* CHOICE (codenames): launch with a `codename` attr links the codename to the
+  launched product; a codename event links it to its subject when it has one
+  and keeps the previous subject (null for a new codename) when not. A link
+  to a new subject replaces the entry (its confidence included); the same
+  link seen again, or a codename event without subject, only raises the
+  entry's confidence (rumor < reported < confirmed), never lowers it, and
+  then takes that event's date and id.
+* basis: the events folded after every filter (--org included), retractions
+  never; the digest is SHA-256 of their ids sorted by code point, joined by
+  "\\n" with no final newline.
+"""
+
+import argparse
+import calendar
+import datetime
+import gc
+import hashlib
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+PRODUCT_KINDS = ("launch", "pause", "resume", "retire", "throttle", "unthrottle")
+CONFIDENCE_RANK = {"rumor": 0, "reported": 1, "confirmed": 2}
+NO_RECORDED = "\U0010ffff"  # sorts after every RFC 3339 timestamp
+
+
+# ------------------------------------------------------------------ dates
+
+_first_day = {}
+_last_day = {}
+
+
+def first_day(date):
+    """First day of a date's period: 2025 -> 2025-01-01, 2025-11 -> 2025-11-01."""
+    d = _first_day.get(date)
+    if d is None:
+        d = _first_day[date] = date if len(date) == 10 else date + "-01" if len(date) == 7 else date + "-01-01"
+    return d
+
+
+def last_day(date):
+    """Last day of a date's period: 2025 -> 2025-12-31, 2024-02 -> 2024-02-29."""
+    d = _last_day.get(date)
+    if d is None:
+        if len(date) == 10:
+            d = date
+        elif len(date) == 7:
+            y, m = int(date[:4]), int(date[5:7])
+            d = "%s-%02d" % (date, calendar.monthrange(y, m)[1])
+        else:
+            d = date + "-12-31"
+        _last_day[date] = d
+    return d
+
+
+def known_at_bound(t):
+    """--known-at T as a `recorded` string: a date means the end of that UTC day
+    (a partial date the end of its period)."""
+    if len(t) in (4, 7, 10) and "T" not in t:
+        return last_day(t) + "T23:59:59.999Z"
+    s = t.replace("z", "Z")
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    dt = datetime.datetime.fromisoformat(s).astimezone(datetime.timezone.utc)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (dt.microsecond // 1000)
+
+
+# ------------------------------------------------------------------ reading
+
+def log_files(path):
+    """Rule 1: a .jsonl file, or every *.jsonl file of a folder (one set)."""
+    if os.path.isdir(path):
+        return sorted(os.path.join(path, f) for f in os.listdir(path)
+                      if f.endswith(".jsonl") and os.path.isfile(os.path.join(path, f)))
+    return [path]
+
+
+def read_events(path, loads):
+    """Yields (file, line number, event dict) for every line of the log.
+
+    A final line without a newline is a torn append: warned about and ignored.
+    A malformed line stops the fold with its file:line, as rule 1 says.
+    """
+    for name in log_files(path):
+        with open(name, "rb") as f:
+            lineno = 0
+            for raw in f:
+                lineno += 1
+                if not raw.endswith(b"\n"):
+                    print("fold: warning: %s:%d: torn final line ignored" % (name, lineno), file=sys.stderr)
+                    break
+                try:
+                    ev = loads(raw)
+                except ValueError as e:
+                    sys.exit("fold: error: %s:%d: %s" % (name, lineno, e))
+                yield ev
+
+
+# ------------------------------------------------------------------ replay
+
+def canonical_text(ev):
+    from canonical import canonical_line
+    return canonical_line(ev, with_id=False)
+
+
+def replay(events, at, known_at=None, org=None):
+    """Rules 2 to 6: the events folded at `at`, in fold order."""
+    # Rule 2: one event per id (a missing id is the content id).
+    by_id = {}
+    for ev in events:
+        i = ev.get("id")
+        if i is None:
+            from canonical import content_id
+            i = ev["id"] = content_id(ev)
+        cur = by_id.get(i)
+        if cur is None:
+            by_id[i] = ev
+            continue
+        a, b = ev.get("recorded", NO_RECORDED), cur.get("recorded", NO_RECORDED)
+        if a < b or (a == b and canonical_text(ev) < canonical_text(cur)):
+            by_id[i] = ev
+
+    # Rule 3: what the log knew at T.
+    events = by_id.values()
+    if known_at is not None:
+        bound = known_at_bound(known_at)
+        events = [e for e in events if e.get("recorded", "") <= bound]
+
+    # Rule 4: retractions, then corrections; neither looks at --at.
+    retract_ids = set()
+    targets = []
+    for e in events:
+        if e["kind"] == "retract":
+            retract_ids.add(e["id"])
+            targets.append((e.get("attrs") or {}).get("target"))
+    known = by_id if known_at is None else {e["id"] for e in events}
+    # A retraction of a retraction, or of an id not in the log, does nothing.
+    retracted = {t for t in targets if t in known and t not in retract_ids}
+    standing = [e for e in events if e["kind"] != "retract" and e["id"] not in retracted]
+    superseded = {t for t in (e.get("supersedes") for e in standing)
+                  if t is not None and t in known and t not in retract_ids}
+
+    # Rule 5: what had certainly happened by the end of AT.
+    end = last_day(at)
+    kept = [e for e in standing
+            if last_day(e["date"]) <= end and e["id"] not in superseded
+            and (org is None or e.get("org") == org)]
+
+    # Rule 6: (first day of the period, recorded, id).
+    kept.sort(key=lambda e: (first_day(e["date"]), e.get("recorded", NO_RECORDED), e["id"]))
+    return kept
+
+
+# ------------------------------------------------------------------ the fold
+
+def new_org():
+    return {"products": {}, "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}}
+
+
+def apply_product(o, ev):
+    pid = ev.get("subject")
+    if pid is None:
+        return
+    kind = ev["kind"]
+    date = ev["date"]
+    old = o["products"].get(pid)
+    if old is None:
+        status, throttled, ptype, launched = "active", False, None, None
+    else:
+        status, throttled, ptype, launched = old["status"], old["throttled"], old["type"], old["launched"]
+    new_status = status
+    if kind == "launch":
+        new_status = "active"
+        if launched is None:
+            launched = date
+        t = (ev.get("attrs") or {}).get("type")
+        if isinstance(t, str):
+            ptype = t
+    elif kind == "pause":
+        new_status = "paused"
+    elif kind == "resume":
+        new_status = "active"
+    elif kind == "retire":
+        new_status = "retired"
+    elif kind == "throttle":
+        throttled = True
+    elif kind == "unthrottle":
+        throttled = False
+    if old is None:
+        o["products"][pid] = {"status": new_status, "throttled": throttled, "type": ptype,
+                              "since": date, "launched": launched, "event": ev["id"]}
+        return
+    if (new_status, throttled, ptype, launched) == (old["status"], old["throttled"], old["type"], old["launched"]):
+        return  # nothing changed: since and event stay
+    if new_status != old["status"]:
+        old["since"] = date
+    old.update(status=new_status, throttled=throttled, type=ptype, launched=launched, event=ev["id"])
+
+
+def link_codename(o, codename, subject, ev):
+    conf = ev.get("confidence") or "reported"
+    cur = o["codenames"].get(codename)
+    if cur is not None and (subject is None or subject == cur["subject"]):
+        if CONFIDENCE_RANK[conf] > CONFIDENCE_RANK[cur["confidence"]]:
+            o["codenames"][codename] = {"subject": cur["subject"], "confidence": conf,
+                                        "date": ev["date"], "event": ev["id"]}
+        return
+    o["codenames"][codename] = {"subject": subject, "confidence": conf, "date": ev["date"], "event": ev["id"]}
+
+
+def insert_sorted(lst, item):
+    if item not in lst:
+        lst.append(item)
+        lst.sort()  # Python compares str by code point
+
+
+def fold(kept):
+    """DESIGN.md "Kinds": the competitor state after folding `kept` in order."""
+    orgs = {}
+    for ev in kept:
+        org = ev.get("org")
+        if org is None:
+            continue
+        o = orgs.get(org)
+        if o is None:
+            o = orgs[org] = new_org()
+        kind = ev["kind"]
+        attrs = ev.get("attrs") or {}
+        if kind in PRODUCT_KINDS:
+            apply_product(o, ev)
+            if kind == "launch" and isinstance(attrs.get("codename"), str) and ev.get("subject"):
+                link_codename(o, attrs["codename"], ev["subject"], ev)
+        elif kind == "hire":
+            person, role = ev.get("subject"), attrs.get("role")
+            if person is None or not isinstance(role, str):
+                continue
+            cur = o["roles"].get(role)
+            if cur is None or cur["person"] != person:
+                o["roles"][role] = {"person": person, "since": ev["date"], "event": ev["id"]}
+        elif kind == "depart":
+            person, role = ev.get("subject"), attrs.get("role")
+            if person is None:
+                continue
+            if isinstance(role, str):
+                if o["roles"].get(role, {}).get("person") == person:
+                    del o["roles"][role]
+            else:
+                for r in [r for r, h in o["roles"].items() if h["person"] == person]:
+                    del o["roles"][r]
+        elif kind == "codename":
+            if isinstance(attrs.get("codename"), str):
+                link_codename(o, attrs["codename"], ev.get("subject"), ev)
+        elif kind == "strategy":
+            for item in attrs.get("focus") or []:
+                insert_sorted(o["focus"], item)
+                if item in o["deprioritized"]:
+                    o["deprioritized"].remove(item)
+            for item in attrs.get("deprioritize") or []:
+                if item in o["focus"]:
+                    o["focus"].remove(item)
+                insert_sorted(o["deprioritized"], item)
+        elif kind == "metric":
+            name, value = attrs.get("name"), attrs.get("value")
+            if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, (int, float)):
+                continue
+            unit = attrs.get("unit")
+            subject = ev.get("subject") or org
+            o["metrics"].setdefault(subject, {})[name] = {
+                "value": float(value), "unit": unit if isinstance(unit, str) else None,
+                "date": ev["date"], "event": ev["id"]}
+        # report, x-...: no effect (the org appears, see CHOICE above)
+    return orgs
+
+
+def basis(kept):
+    ids = sorted(e["id"] for e in kept)
+    return {"events": len(ids), "digest": hashlib.sha256("\n".join(ids).encode("utf-8")).hexdigest()}
+
+
+# ------------------------------------------------------------------ output
+
+def to_json(v):
+    """Compact JSON with sorted keys, minimal string escapes and ECMAScript
+    numbers, so both loaders print byte-identical answers."""
+    from canonical import encode_number, encode_string
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, str):
+        return encode_string(v)
+    if isinstance(v, (int, float)):
+        return encode_number(v)
+    if isinstance(v, dict):
+        return "{" + ",".join(encode_string(k) + ":" + to_json(v[k]) for k in sorted(v)) + "}"
+    return "[" + ",".join(to_json(x) for x in v) + "]"
+
+
+def main(argv=None, loader=None):
+    ap = argparse.ArgumentParser(description="As-of fold of a timeline log (reference and benchmark peer).")
+    ap.add_argument("log")
+    ap.add_argument("at", help="YYYY, YYYY-MM or YYYY-MM-DD (a partial date is the end of its period)")
+    ap.add_argument("--known-at", help="RFC 3339 timestamp or date (end of that UTC day)")
+    ap.add_argument("--org")
+    ap.add_argument("--state", action="store_true", help="print the full `state` JSON of DESIGN.md")
+    ap.add_argument("--loader", choices=("orjson", "json"), default=loader or "orjson")
+    a = ap.parse_args(argv)
+    if a.loader == "orjson":
+        import orjson
+        loads = orjson.loads
+    else:
+        import json
+        loads = json.loads
+    # Every object here is acyclic: the cycle collector would only rescan
+    # millions of event dicts (a third of the run time at 1M events).
+    gc.disable()
+    kept = replay(read_events(a.log, loads), a.at, a.known_at, a.org)
+    orgs = fold(kept)
+    if a.state:
+        out = {"at": a.at, "knownAt": a.known_at, "orgs": orgs, "basis": basis(kept)}
+    else:
+        out = {"at": a.at, "products": {pid: [p["status"], p["throttled"]]
+                                        for o in orgs.values() for pid, p in o["products"].items()}}
+    sys.stdout.write(to_json(out) + "\n")
+
+
+if __name__ == "__main__":
+    main()
