@@ -9,6 +9,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   /// One millisecond later.
   public var next: Timestamp { Timestamp(milliseconds: milliseconds + 1) }
 
+  /// 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z: the instants that
+  /// RFC 3339 (a four-digit year) can write in UTC, so the only ones a log holds.
+  public static let earliest = Timestamp(milliseconds: daysFromCivil(1, 1, 1) * 86_400_000)
+  public static let latest = Timestamp(milliseconds: daysFromCivil(9999, 12, 31) * 86_400_000 + 86_399_999)
+
   /// RFC 3339 in UTC with milliseconds: `2025-12-10T08:15:02.114Z`.
   public var description: String {
     let ms = milliseconds
@@ -79,6 +84,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     guard index == b.count else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
     let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetMinutes * 60)
-    return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
+    let instant = Timestamp(milliseconds: seconds * 1000 + Int64(millis))
+    // An offset can carry 0001-01-01 or 9999-12-31 out of the years UTC can write.
+    guard instant >= earliest && instant <= latest else {
+      throw ValueError("\"\(text)\" is \(instant < earliest ? "before 0001-01-01T00:00:00Z" : "after 9999-12-31T23:59:59.999Z") in UTC, outside the years 0001 to 9999 that a timestamp can be written in")
+    }
+    return instant
   }
 }
