@@ -232,6 +232,9 @@ public struct LogStore: Sendable {
         cursor = given
       } else {
         let next = max(now, cursor?.next ?? now)
+        guard next <= Timestamp.latest else {
+          throw LogError(.dataError, "\(label(index)): cannot stamp the event: the latest recorded time in \(target) is \(cursor.map(\.description) ?? "\(now)"), the last time a timestamp can hold (years end at 9999), so nothing can be stamped after it: an import gave that line a wrong \"recorded\"")
+        }
         stamped[index].recorded = next
         cursor = next
       }
