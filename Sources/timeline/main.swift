@@ -79,25 +79,53 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
   }
 }
 
+/// The command-line arguments as UTF-8 text. `CommandLine.arguments` would
+/// replace invalid UTF-8 with U+FFFD, so `add` would store a note, or open a
+/// `--log` path, other than the one typed; such an argument is refused (65).
+func utf8Arguments() throws(LogError) -> [String] {
+  var arguments: [String] = []
+  for index in 1..<Int(CommandLine.argc) {
+    guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+    guard let text = String(validatingCString: pointer) else {
+      let option = arguments.last.flatMap { $0.hasPrefix("--") ? ", the value of \($0)" : nil } ?? ""
+      throw LogError(.dataError, "argument \(index)\(option) (\(String(cString: pointer).debugDescription), with U+FFFD for each bad byte) is not valid UTF-8; timeline reads and stores text as UTF-8 only")
+    }
+    arguments.append(text)
+  }
+  return arguments
+}
+
 func currentTime() -> Timestamp {
   var spec = timespec()
   clock_gettime(CLOCK_REALTIME, &spec)
   return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
 }
 
-func environmentVariables() -> [String: String] {
+/// The environment's UTF-8 entries; an entry that is not valid UTF-8 is left
+/// out, except `TIMELINE_LOG`, which is refused as an argument would be.
+func environmentVariables() throws(LogError) -> [String: String] {
   var result: [String: String] = [:]
   var pointer = environ
   while let entry = pointer.pointee {
-    let text = String(cString: entry)
+    pointer += 1
+    guard let text = String(validatingCString: entry) else {
+      if strncmp(entry, "TIMELINE_LOG=", 13) == 0 {
+        throw LogError(.dataError, "TIMELINE_LOG (\(String(cString: entry + 13).debugDescription), with U+FFFD for each bad byte) is not valid UTF-8; timeline reads paths as UTF-8 only")
+      }
+      continue
+    }
     if let equals = text.firstIndex(of: "=") {
       result[String(text[..<equals])] = String(text[text.index(after: equals)...])
     }
-    pointer += 1
   }
   return result
 }
 
 // A write past the file size limit must fail with EFBIG (and be undone), not kill the process.
 signal(SIGXFSZ, SIG_IGN)
-exit(runTimeline(Array(CommandLine.arguments.dropFirst()), environment: environmentVariables()))
+do throws(LogError) {
+  exit(runTimeline(try utf8Arguments(), environment: try environmentVariables()))
+} catch {
+  Console(environment: [:]).error("timeline: error: \(error.message)")
+  exit(error.code.rawValue)
+}

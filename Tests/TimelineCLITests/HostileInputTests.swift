@@ -35,3 +35,32 @@ import Testing
     #expect(snapshot(dir).isEmpty)
   }
 }
+
+/// Invalid UTF-8 in an argument or in TIMELINE_LOG is refused with 65, not
+/// replaced by U+FFFD and stored (or opened as another path). Foundation's
+/// Process takes Strings, so the bytes go through `sh -c` with printf.
+@Test(arguments: [
+  #"add report --date 2025 --org a --note "$(printf 'bad\377byte')""#,
+  #"add report --date 2025 --org a --set "$(printf 'k\300\257=v')""#,
+  #"--log "$(printf 'log\376.jsonl')" add report --date 2025 --org a"#,
+])
+func invalidUTF8InAnArgumentIsRefused(arguments: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "z"]).status == 0)
+    let before = snapshot(dir)
+    let result = try shell("cd \(dir) && TIMELINE_LOG=\(log) \(timelineBinary) \(arguments)")
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("not valid UTF-8"))
+    #expect(snapshot(dir) == before)
+  }
+}
+
+@Test func invalidUTF8InTimelineLogIsRefused() throws {
+  try withTemporaryDirectory { dir in
+    let result = try shell(#"cd \#(dir) && TIMELINE_LOG="$(printf 'x\377')" \#(timelineBinary) add report --date 2025 --org a"#)
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("TIMELINE_LOG"))
+    #expect(snapshot(dir).isEmpty)
+  }
+}
