@@ -85,8 +85,11 @@ public struct LogStore: Sendable {
       } catch {
         throw LogError(.noInput, "cannot read the log folder \(path): \(error)")
       }
-    case .file, .other:
+    case .file:
       return [path]
+    case .other:
+      // A FIFO would block the reader forever, /dev/zero would fill memory.
+      throw LogError(.noInput, "the log \(path) is not a regular file or a folder; point --log or TIMELINE_LOG at a .jsonl file or a folder of them")
     }
   }
 
@@ -209,7 +212,11 @@ public struct LogStore: Sendable {
     _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (String) -> Void
   ) throws(LogError) -> [Event] {
     let target = try prepareTarget()
-    let created = Sys.type(of: target) == .missing
+    let type = Sys.type(of: target)
+    guard type == .file || type == .missing else {
+      throw LogError(.cannotCreate, "cannot append to \(target): it is not a regular file; a log is a .jsonl file or a folder of them")
+    }
+    let created = type == .missing
     let fd: Int32
     do { fd = try Sys.open(target, O_RDWR | O_APPEND | O_CREAT) } catch {
       throw LogError(.cannotCreate, "cannot open \(target) for appending: \(error)\(hint(for: error))")
@@ -271,8 +278,10 @@ public struct LogStore: Sendable {
     switch Sys.type(of: path) {
     case .directory:
       return join(path, LogStore.folderLogName)
-    case .file, .other:
+    case .file:
       return path
+    case .other:
+      throw LogError(.cannotCreate, "cannot append to \(path): it is not a regular file or a folder; a log is a .jsonl file or a folder of them")
     case .missing:
       let dir = parent(of: path)
       guard Sys.type(of: dir) == .directory else {
