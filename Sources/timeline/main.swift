@@ -60,7 +60,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
       return 0
     }
     let parsed = try parse(rest, options: command.options, positionals: command.positionals, command: name)
-    let timeout = environment["TIMELINE_LOCK_TIMEOUT"].flatMap(Double.init) ?? 10
+    let timeout = try lockTimeout(environment)
     let context = Context(
       store: LogStore(path: logPath, lockTimeout: timeout), now: currentTime(), console: console, environment: environment)
     return try command.run(parsed, context)
@@ -77,6 +77,17 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     console.error("timeline: error: \(error)")
     return LogError.Code.ioError.rawValue
   }
+}
+
+/// `TIMELINE_LOCK_TIMEOUT`: seconds to wait for another process's lock (default 10).
+/// - Throws: a usage error for anything but a finite number >= 0 (`nan` or
+///   `inf` would wait forever, a typo would silently mean 10).
+func lockTimeout(_ environment: [String: String]) throws(UsageError) -> Double {
+  guard let text = environment["TIMELINE_LOCK_TIMEOUT"], !text.isEmpty else { return 10 }
+  guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+    throw UsageError("TIMELINE_LOCK_TIMEOUT=\(text) is not a number of seconds (like 10 or 0.5); unset it to wait 10 s")
+  }
+  return seconds
 }
 
 /// The command-line arguments as UTF-8 text. `CommandLine.arguments` would

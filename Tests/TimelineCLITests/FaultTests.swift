@@ -234,6 +234,16 @@ func lockHeldPastTheTimeoutExits75AndChangesNothing(folder: Bool) throws {
   }
 }
 
+@Test(arguments: ["nan", "inf", "-1", "ten", "1e400"])
+func lockTimeoutThatIsNotANumberOfSecondsIsAUsageError(value: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = try seededLog(dir)
+    let result = try timeline(["--log", log, "state"], environment: ["TIMELINE_LOCK_TIMEOUT": value])
+    #expect(result.status == 64)
+    #expect(result.stderr.contains("TIMELINE_LOCK_TIMEOUT"))
+  }
+}
+
 /// A FIFO would block a reader forever and /dev/zero would fill its memory:
 /// a log must be a regular file or a folder. `timeout` turns a hang into 124.
 @Test func aLogThatIsNotARegularFileIsRefusedWithoutHanging() throws {
