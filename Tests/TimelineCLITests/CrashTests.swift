@@ -1,0 +1,196 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// Crashes (issue 5). Two halves: every on-disk state a crash can leave at
+// each step of the append protocol, built byte by byte and checked
+// deterministically; and real SIGKILLs of running writers, a short version of
+// stress/crash.py (which runs hundreds of kills).
+
+private let source = #","source":{"title":"t"}"#
+
+/// `count` distinct events for `add --stdin`, tagged so a test can count them.
+private func batchInput(_ count: Int, tag: String, noteLength: Int = 200) -> String {
+  (0..<count).map { #"{"date":"2025-12-02","kind":"report","org":"acme","attrs":{"batch":"\#(tag)","i":\#($0)}\#(source),"note":"\#(String(repeating: "z", count: noteLength))"}"# }
+    .joined(separator: "\n") + "\n"
+}
+
+private func bytes(_ path: String) -> [UInt8] {
+  FileManager.default.contents(atPath: path).map { [UInt8]($0) } ?? []
+}
+
+private func write(_ path: String, _ content: [UInt8]) {
+  FileManager.default.createFile(atPath: path, contents: Data(content))
+}
+
+/// The ids `log --json` lists.
+private func listedIDs(_ log: String) throws -> [String] {
+  let result = try timeline(["--log", log, "log", "--json"])
+  #expect(result.status == 0, "\(result.stderr)")
+  let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+  return ((json?["events"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }.sorted()
+}
+
+/// The warnings `check --json` gives (it must give no error).
+private func checkWarnings(_ log: String) throws -> [String] {
+  let result = try timeline(["--log", log, "check", "--json"])
+  #expect(result.status == 0, "\(result.stdout)")
+  let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+  #expect((json?["errors"] as? [Any])?.isEmpty == true)
+  return ((json?["warnings"] as? [[String: Any]]) ?? []).compactMap { $0["message"] as? String }
+}
+
+/// A crash state: the committed log `base`, then `tail` (bytes of an append in
+/// flight), with or without the batch's rollback record (`length\n`).
+private struct CrashState: Sendable, CustomTestStringConvertible {
+  var name: String
+  var cut: @Sendable (Int) -> Int  // how many bytes of the append got in, given its length
+  var batch: Bool
+  var record: RecordState = .complete
+  enum RecordState: Sendable { case none, complete, torn }
+
+  var testDescription: String { name }
+}
+
+private let crashStates: [CrashState] = [
+  CrashState(name: "batch: record written, no byte of the batch yet", cut: { _ in 0 }, batch: true),
+  CrashState(name: "batch: first byte", cut: { _ in 1 }, batch: true),
+  CrashState(name: "batch: middle of the first line", cut: { _ in 150 }, batch: true),
+  CrashState(name: "batch: middle of the batch", cut: { $0 / 2 }, batch: true),
+  CrashState(name: "batch: all but the final newline", cut: { $0 - 1 }, batch: true),
+  CrashState(name: "batch: all written and fsynced, record not yet removed", cut: { $0 }, batch: true),
+  CrashState(name: "batch: torn record, nothing written", cut: { _ in 0 }, batch: true, record: .torn),
+  CrashState(name: "single add: first byte", cut: { _ in 1 }, batch: false, record: .none),
+  CrashState(name: "single add: middle of the line", cut: { $0 / 2 }, batch: false, record: .none),
+  CrashState(name: "single add: all but the newline", cut: { $0 - 1 }, batch: false, record: .none),
+]
+
+/// Builds the state a crash leaves and checks every promise: readers see only
+/// the committed events, `check` warns of one torn tail or interrupted batch
+/// and finds no error, the next `add` repairs (saying so) and appends, and
+/// `check --repair` restores the committed bytes exactly.
+@Test(arguments: crashStates)
+private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let base = bytes(log)
+    let committed = try listedIDs(log)
+    // The bytes the append would have written: let it append to a copy.
+    let copy = dir + "/copy.jsonl"
+    write(copy, base)
+    let appended: Result<RunResult, Error> = Result {
+      state.batch
+        ? try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(4, tag: "inflight"))
+        : try timeline(["--log", copy, "add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--note", String(repeating: "w", count: 300)])
+    }
+    #expect(try appended.get().status == 0)
+    let append = Array(bytes(copy)[base.count...])
+    let inFlight = Array(append[..<state.cut(append.count)])
+
+    func build() {
+      write(log, base + inFlight)
+      switch state.record {
+      case .none: try? FileManager.default.removeItem(atPath: log + ".rollback")
+      case .complete: write(log + ".rollback", Array("\(base.count)\n".utf8))
+      case .torn: write(log + ".rollback", Array("\(base.count)".utf8))
+      }
+    }
+
+    // Readers see the committed events only.
+    build()
+    #expect(try listedIDs(log) == committed)
+    let warnings = try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }
+    #expect(warnings.count == (inFlight.isEmpty ? 0 : 1), "\(warnings)")
+
+    // The next add repairs first, saying so, and appends after the committed bytes.
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    if !inFlight.isEmpty {
+      #expect(added.stderr.contains("rolled back") || added.stderr.contains("cut a torn final line"))
+    }
+    #expect(Array(bytes(log).prefix(base.count)) == base)
+    #expect(try listedIDs(log) == (committed + [added.stdout.trimmingCharacters(in: .newlines)]).sorted())
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    #expect(try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }.isEmpty)
+
+    // check --repair restores the committed bytes exactly.
+    build()
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    #expect(bytes(log) == base)
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    #expect(try timeline(["--log", log, "state", "--json", "--at", "2025-12-31"]).status == 0)
+  }
+}
+
+/// Starts `timeline` with `arguments` and standard input from `input`; the caller kills or waits.
+private func start(_ arguments: [String], input: String?, output: String) throws -> Process {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: timelineBinary)
+  process.arguments = arguments
+  process.environment = ["NO_COLOR": "1", "TIMELINE_LOCK_TIMEOUT": "30"]
+  FileManager.default.createFile(atPath: output, contents: nil)
+  process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+  process.standardError = FileHandle.nullDevice
+  process.standardInput = try input.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? FileHandle.nullDevice
+  try process.run()
+  return process
+}
+
+/// Real SIGKILLs: each round a batch writer is killed just after its rollback
+/// record appears (in the write window) or at a random moment, while a single
+/// add runs beside it. Afterwards every printed id is in the log, the killed
+/// batch is all there or not at all, and the log checks clean after repair.
+@Test func sigkilledWritersLoseNoAcknowledgedEventAndNoBatchIsHalfThere() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    var rng = SystemRandomNumberGenerator()
+    var acknowledged: [String] = []
+    var kills = 0
+    let size = 2000
+    for round in 0..<12 {
+      let tag = "round\(round)"
+      let input = dir + "/batch.in"
+      try batchInput(size, tag: tag).write(toFile: input, atomically: false, encoding: .utf8)
+      let batch = try start(["--log", log, "add", "--stdin"], input: input, output: dir + "/batch.out")
+      let single = try start(
+        ["--log", log, "add", "report", "--date", "2025-12-03", "--org", "solo", "--source-title", "t", "--note", tag],
+        input: nil, output: dir + "/single.out")
+      if round % 2 == 0 {
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: log + ".rollback") && batch.isRunning && Date() < deadline { usleep(200) }
+        usleep(UInt32.random(in: 0...3000, using: &rng))
+      } else {
+        usleep(UInt32.random(in: 0...150_000, using: &rng))
+      }
+      if batch.isRunning {
+        kill(batch.processIdentifier, SIGKILL)
+        kills += 1
+      }
+      batch.waitUntilExit()
+      single.waitUntilExit()
+      for (process, output) in [(batch, "batch.out"), (single, "single.out")] where process.terminationReason == .exit {
+        #expect(process.terminationStatus == 0)
+        acknowledged += String(decoding: bytes(dir + "/" + output), as: UTF8.self).split(separator: "\n").map(String.init)
+      }
+      // Whole lines, the whole batch or none of it, every acknowledged id.
+      let listed = try listedIDs(log)
+      #expect(Set(acknowledged).isSubset(of: Set(listed)), "round \(round): an acknowledged event is missing")
+      let json = try timeline(["--log", log, "log", "--json"]).stdout
+      let inBatch = json.components(separatedBy: "\"batch\":\"\(tag)\"").count - 1
+      #expect(inBatch == 0 || inBatch == size, "round \(round): \(inBatch) of the \(size) events of a killed batch")
+      #expect(try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }.count <= 1)
+      if round % 3 == 2 {
+        #expect(try timeline(["--log", log, "check", "--repair"]).status == 0)
+        #expect(try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }.isEmpty)
+      }
+    }
+    #expect(kills > 0)
+    #expect(try timeline(["--log", log, "check", "--repair"]).status == 0)
+    #expect(try timeline(["--log", log, "state", "--json"]).status == 0)
+  }
+}
