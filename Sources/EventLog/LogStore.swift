@@ -394,10 +394,15 @@ public struct LogStore: Sendable {
     Sys.fsyncDirectory(dir)
   }
 
-  /// The file length saved before an unfinished batch, if a complete rollback record exists.
+  /// The file length saved before an unfinished batch, if a complete rollback
+  /// record exists: 1 to 18 decimal digits and `\n`, as `append` writes it.
+  /// Anything else (torn, or not written by timeline: `-5`, `+1`) is no record,
+  /// so a reader never gets a negative length to read up to.
   private func readRollbackRecord(for file: String) -> Int64? {
     guard let bytes = try? Sys.readSmallFile(rollbackPath(for: file)), bytes.last == 0x0a else { return nil }
-    return Int64(String(decoding: bytes.dropLast(), as: UTF8.self))
+    let digits = bytes.dropLast()
+    guard (1...18).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+    return Int64(String(decoding: digits, as: UTF8.self))
   }
 
   /// Rolls back interrupted batches and removes torn final lines in every file.

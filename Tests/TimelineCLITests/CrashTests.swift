@@ -194,3 +194,21 @@ private func start(_ arguments: [String], input: String?, output: String) throws
     #expect(try timeline(["--log", log, "state", "--json"]).status == 0)
   }
 }
+
+/// A rollback record that timeline did not write (negative, signed, not a
+/// number) is no record: readers read the whole file, and the next add removes it.
+@Test(arguments: ["-5\n", "+5\n", "five\n", "\n", "99999999999999999999\n"])
+func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let base = bytes(log)
+    write(log + ".rollback", Array(content.utf8))
+    #expect(try listedIDs(log).count == 3)
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(Array(bytes(log).prefix(base.count)) == base)
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    #expect(try listedIDs(log).count == 4)
+  }
+}
