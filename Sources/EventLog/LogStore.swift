@@ -224,7 +224,7 @@ public struct LogStore: Sendable {
     defer { Sys.close(fd) }
     if created { Sys.fsyncDirectory(parent(of: target)) }
     try acquire(fd, exclusive: true, file: target)
-    try recover(fd, file: target, notice: notice)
+    try recover(fd, file: target, keepWholeEvent: true, notice: notice)
 
     let originalSize: Int64
     do { originalSize = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
@@ -307,7 +307,12 @@ public struct LogStore: Sendable {
   }
 
   /// Under an exclusive lock: rolls back an interrupted batch and cuts a torn final line.
-  private func recover(_ fd: Int32, file: String, notice: (String) -> Void) throws(LogError) {
+  /// - Parameter keepWholeEvent: refuse (65) rather than cut a final line that
+  ///   lacks only its `\n` but is a whole event: timeline writes a line and its
+  ///   `\n` in one write, so such a line was most likely typed or pasted in by
+  ///   hand, and `add` must not silently drop it. `check --repair` cuts it.
+  private func recover(_ fd: Int32, file: String, keepWholeEvent: Bool = false, notice: (String) -> Void) throws(LogError) {
+    var wholeEvent: String?
     do {
       let record = rollbackPath(for: file)
       if let length = readRollbackRecord(for: file) {
@@ -328,12 +333,22 @@ public struct LogStore: Sendable {
       _ = try Sys.pread(fd, &last, 1, size - 1)
       if last != 0x0a {
         let keep = try startOfLastLine(fd, size: size)
-        try Sys.ftruncate(fd, keep)
-        try Sys.fsync(fd)
-        notice("cut a torn final line of \(size - keep) bytes from \(file) (an append that never finished; it was never acknowledged)")
+        if keepWholeEvent {
+          var tail = [UInt8](repeating: 0, count: Int(size - keep))
+          _ = try Sys.pread(fd, &tail, tail.count, keep)
+          wholeEvent = (try? EventCodec.decode(tail, stored: true))?.id
+        }
+        if wholeEvent == nil {
+          try Sys.ftruncate(fd, keep)
+          try Sys.fsync(fd)
+          notice("cut a torn final line of \(size - keep) bytes from \(file) (an append that never finished; it was never acknowledged)")
+        }
       }
     } catch {
       throw LogError(.ioError, "cannot repair \(file) before appending: \(error)")
+    }
+    if let wholeEvent {
+      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand: end it with a newline (echo >> \(file)) to keep it, or run `timeline check --repair` to remove it; nothing was appended")
     }
   }
 

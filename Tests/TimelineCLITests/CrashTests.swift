@@ -50,6 +50,7 @@ private struct CrashState: Sendable, CustomTestStringConvertible {
   var cut: @Sendable (Int) -> Int  // how many bytes of the append got in, given its length
   var batch: Bool
   var record: RecordState = .complete
+  var addRefuses = false
   enum RecordState: Sendable { case none, complete, torn }
 
   var testDescription: String { name }
@@ -65,7 +66,9 @@ private let crashStates: [CrashState] = [
   CrashState(name: "batch: torn record, nothing written", cut: { _ in 0 }, batch: true, record: .torn),
   CrashState(name: "single add: first byte", cut: { _ in 1 }, batch: false, record: .none),
   CrashState(name: "single add: middle of the line", cut: { $0 / 2 }, batch: false, record: .none),
-  CrashState(name: "single add: all but the newline", cut: { $0 - 1 }, batch: false, record: .none),
+  // A whole event without its newline: add refuses rather than cut it (see
+  // aWholeEventWithoutItsNewlineIsNotCutByAdd); check --repair removes it.
+  CrashState(name: "single add: all but the newline", cut: { $0 - 1 }, batch: false, record: .none, addRefuses: true),
 ]
 
 /// Builds the state a crash leaves and checks every promise: readers see only
@@ -106,10 +109,17 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
     let warnings = try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }
     #expect(warnings.count == (inFlight.isEmpty ? 0 : 1), "\(warnings)")
 
+    if state.addRefuses {
+      let refused = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+      #expect(refused.status == 65)
+      #expect(refused.stderr.contains("check --repair"))
+      #expect(bytes(log) == base + inFlight)
+      #expect(try timeline(["--log", log, "check", "--repair"]).status == 0)
+    }
     // The next add repairs first, saying so, and appends after the committed bytes.
     let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
     #expect(added.status == 0, "\(added.stderr)")
-    if !inFlight.isEmpty {
+    if !inFlight.isEmpty && !state.addRefuses {
       #expect(added.stderr.contains("rolled back") || added.stderr.contains("cut a torn final line"))
     }
     #expect(Array(bytes(log).prefix(base.count)) == base)
@@ -210,5 +220,34 @@ func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
     #expect(Array(bytes(log).prefix(base.count)) == base)
     #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
     #expect(try listedIDs(log).count == 4)
+  }
+}
+
+/// A final line that lacks only its newline but is a whole event was most
+/// likely added by hand (timeline writes a line and its newline at once): add
+/// refuses rather than cut it, readers ignore it with a warning as with any
+/// torn tail, and the user chooses: end it with a newline, or check --repair.
+@Test func aWholeEventWithoutItsNewlineIsNotCutByAdd() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(2, tag: "base")).status == 0)
+    var content = bytes(log)
+    let typed = #"{"id":"by-hand","date":"2025-12-05","kind":"report","org":"acme","confidence":"reported","source":{"title":"t"},"recorded":"2099-01-01T00:00:00.000Z"}"#
+    content += Array(typed.utf8)
+    write(log, content)
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 65)
+    #expect(added.stderr.contains("by-hand"))
+    #expect(added.stderr.contains("check --repair"))
+    #expect(bytes(log) == content)
+    #expect(try listedIDs(log).count == 2)
+    // Ending it with a newline makes it part of the log.
+    write(log, content + [0x0a])
+    #expect(try listedIDs(log).contains("by-hand"))
+    #expect(try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"]).status == 0)
+    // check --repair, asked explicitly, cuts such a line.
+    write(log + "2", content)
+    #expect(try timeline(["--log", log + "2", "check", "--repair"]).status == 0)
+    #expect(bytes(log + "2").count == content.count - typed.utf8.count)
   }
 }
