@@ -159,6 +159,22 @@ public struct Attributes: Sendable, Hashable, Sequence {
 
   public init() {}
 
+  /// Attributes from entries in any order, sorted once: O(n log n), where
+  /// setting keys one by one is O(n^2) (20,000 attrs took 11 s to read). A nil
+  /// value counts for duplicates but is left out, as JSON's null is.
+  /// - Returns: the attributes, or the first key that appears twice.
+  static func sorting(_ entries: [(key: String, value: AttrValue?)]) -> Result<Attributes, DuplicateKey> {
+    let sorted = entries.sorted { codePointLess($0.key, $1.key) }
+    for (a, b) in zip(sorted, sorted.dropFirst()) where a.key.utf8.elementsEqual(b.key.utf8) {
+      return .failure(DuplicateKey(key: a.key))
+    }
+    var attributes = Attributes()
+    attributes.pairs = sorted.compactMap { entry in entry.value.map { Pair(key: entry.key, value: $0) } }
+    return .success(attributes)
+  }
+
+  struct DuplicateKey: Error { var key: String }
+
   public var isEmpty: Bool { pairs.isEmpty }
   public var count: Int { pairs.count }
   public var keys: [String] { pairs.map(\.key) }

@@ -89,18 +89,18 @@ public enum EventCodec {
     guard case .object(let members) = value else {
       throw ValueError("\"attrs\" must be an object, not \(value.typeDescription)")
     }
-    var attrs = Attributes()
+    var entries: [(key: String, value: AttrValue?)] = []
+    entries.reserveCapacity(members.count)
     for member in members {
-      if attrs[member.key] != nil { throw ValueError("duplicate attr \"\(member.key)\"") }
       switch member.value {
-      case .null: continue
-      case .string(let text): attrs[member.key] = .string(text)
-      case .bool(let flag): attrs[member.key] = .bool(flag)
+      case .null: entries.append((member.key, nil))
+      case .string(let text): entries.append((member.key, .string(text)))
+      case .bool(let flag): entries.append((member.key, .bool(flag)))
       case .number(let number):
         guard let exact = number.exactValue else {
           throw ValueError("attr \"\(member.key)\": the number \(number.literal) cannot be stored exactly as a double; write it with at most 17 significant digits within ±1.8e308")
         }
-        attrs[member.key] = .number(exact)
+        entries.append((member.key, .number(exact)))
       case .array(let items):
         var strings: [String] = []
         for item in items {
@@ -109,12 +109,15 @@ public enum EventCodec {
           }
           strings.append(text)
         }
-        attrs[member.key] = .strings(strings)
+        entries.append((member.key, .strings(strings)))
       case .object:
         throw ValueError("attr \"\(member.key)\" is an object; attrs hold strings, numbers, booleans or arrays of strings")
       }
     }
-    return attrs
+    switch Attributes.sorting(entries) {
+    case .success(let attrs): return attrs
+    case .failure(let duplicate): throw ValueError("duplicate attr \"\(duplicate.key)\"")
+    }
   }
 
   static func decodeSource(_ value: JSONValue) throws(ValueError) -> Source? {
