@@ -427,6 +427,8 @@ public struct LogStore: Sendable {
     for file in try files() {
       let fd: Int32
       do { fd = try Sys.open(file, O_RDWR | O_APPEND) } catch {
+        // A read-only log with nothing to repair is fine: check --repair then only checks.
+        if try !needsRepair(file) { continue }
         throw LogError(.cannotCreate, "cannot open \(file) to repair it: \(error)\(hint(for: error))")
       }
       defer { Sys.close(fd) }
@@ -434,6 +436,23 @@ public struct LogStore: Sendable {
       try recover(fd, file: file) { done.append($0) }
     }
     return done
+  }
+
+  /// Whether `file` has a rollback record or a final line without `\n`, seen under a shared lock.
+  private func needsRepair(_ file: String) throws(LogError) -> Bool {
+    if Sys.type(of: rollbackPath(for: file)) != .missing { return true }
+    let fd: Int32
+    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    defer { Sys.close(fd) }
+    try acquire(fd, exclusive: false, file: file)
+    do {
+      let size = try Sys.size(fd)
+      var last: UInt8 = 0x0a
+      if size > 0 { _ = try Sys.pread(fd, &last, 1, size - 1) }
+      return last != 0x0a || Sys.type(of: rollbackPath(for: file)) != .missing
+    } catch {
+      throw LogError(.ioError, "cannot read \(file): \(error)")
+    }
   }
 
   private func acquire(_ fd: Int32, exclusive: Bool, file: String) throws(LogError) {

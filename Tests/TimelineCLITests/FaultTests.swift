@@ -118,12 +118,17 @@ func readOnlyFileSystemExits73AndChangesNothing() throws {
         \#(timelineBinary) --log \#(log) add report --date 2025 --org a; echo "add $?" >&2
         printf "{\"date\":\"2025\",\"kind\":\"report\",\"org\":\"a\"}\n{\"date\":\"2025\",\"kind\":\"report\",\"org\":\"b\"}\n" | \#(timelineBinary) --log \#(log) add --stdin; echo "stdin $?" >&2
         \#(timelineBinary) --log \#(dir)/new add report --date 2025 --org a; echo "new $?" >&2
-        \#(timelineBinary) --log \#(log) state --json > /dev/null; echo "state $?" >&2'
+        \#(timelineBinary) --log \#(log) state --json > /dev/null; echo "state $?" >&2
+        \#(timelineBinary) --log \#(log) check --repair > /dev/null; echo "clean repair $?" >&2
+        printf "{\"id\":\"x\"" >> \#(log) 2>/dev/null; echo "still read-only $?" >&2'
       """#)
     #expect(result.stderr.contains("add 73"), "\(result.stderr)")
     #expect(result.stderr.contains("stdin 73"))
     #expect(result.stderr.contains("new 73"))
     #expect(result.stderr.contains("state 0"))
+    // Nothing to repair: check --repair only checks, even on a read-only file system.
+    #expect(result.stderr.contains("clean repair 0"))
+    #expect(!result.stderr.contains("still read-only 0"))
     #expect(result.stderr.contains("Read-only file system"))
     #expect(snapshot(dir) == before)
   }
@@ -141,8 +146,10 @@ func readOnlyFileExits73AndChangesNothing() throws {
     #expect(result.stderr.contains("cannot open \(log) for appending: Permission denied"))
     #expect(result.stderr.contains("check the permissions"))
     #expect(snapshot(dir) == before)
-    // Reading a read-only log works.
+    // Reading a read-only log works, and check --repair with nothing to repair only checks.
     #expect(try shell("\(unprivileged)\(timelineBinary) --log \(log) log --json").status == 0)
+    #expect(try shell("\(unprivileged)\(timelineBinary) --log \(log) check --repair").status == 0)
+    #expect(snapshot(dir) == before)
   }
 }
 
@@ -187,9 +194,17 @@ func permissionDeniedOnReadingExits66AndOnWritingExits73() throws {
     let write = try shell("\(unprivileged)\(timelineBinary) --log \(log) add report --date 2025 --org a")
     #expect(write.status == 73)
     #expect(write.stderr.contains("Permission denied"))
+    // A torn tail to repair in a log we may read but not write: 73, nothing changed.
+    chmod(log, 0o644)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"id":"torn"#.utf8))
+    try handle.close()
+    let torn = snapshot(dir)
     let repair = try shell("\(unprivileged)\(timelineBinary) --log \(log) check --repair")
     #expect(repair.status == 73)
-    #expect(snapshot(dir) == before)
+    #expect(repair.stderr.contains("cannot open \(log) to repair it: Permission denied"))
+    #expect(snapshot(dir) == torn)
   }
 }
 
