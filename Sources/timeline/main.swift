@@ -132,6 +132,18 @@ func environmentVariables() throws(LogError) -> [String: String] {
   return result
 }
 
+/// Opens /dev/null on any of standard input, output and error that is closed:
+/// otherwise the log could be opened as descriptor 1 or 2, and a note printed
+/// while appending (a torn tail cut) would be written into the log itself.
+func reserveStandardDescriptors() {
+  for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+    // open() returns the lowest free descriptor, so this is `fd`, unless
+    // /dev/null cannot be opened: then stop rather than risk the log.
+    guard open("/dev/null", O_RDWR) == fd else { exit(LogError.Code.ioError.rawValue) }
+  }
+}
+
+reserveStandardDescriptors()
 // A write past the file size limit must fail with EFBIG (and be undone), not kill the process.
 signal(SIGXFSZ, SIG_IGN)
 do throws(LogError) {

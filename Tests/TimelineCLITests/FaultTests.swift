@@ -279,3 +279,22 @@ func lockTimeoutThatIsNotANumberOfSecondsIsAUsageError(value: String) throws {
     #expect(try shell("timeout 20 \(timelineBinary) --log \(folder) log").status == 0)
   }
 }
+
+/// With standard error closed (a daemon, cron, `2>&-`), the log could be opened
+/// as descriptor 2 and the note "cut a torn final line" written into it,
+/// making every later query fail. The same for a closed standard output.
+@Test(arguments: ["2>&-", ">&-", "<&- >&- 2>&-"])
+func closedStandardDescriptorsNeverReceiveTheLog(redirections: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = try seededLog(dir)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"id":"torn"#.utf8))
+    try handle.close()
+    let added = try shell("\(timelineBinary) --log \(log) add report --date 2025 --org c --source-title t \(redirections)")
+    #expect(added.status == 0)
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0, "\(check.stdout)")
+    #expect(check.stdout.contains("checked 3 events in 1 file: no errors, no warnings"))
+  }
+}
