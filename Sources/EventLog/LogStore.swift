@@ -252,7 +252,7 @@ public struct LogStore: Sendable {
 
     let record = rollbackPath(for: target)
     let batch = events.count > 1
-    if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: target)) }
+    if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: record)) }
     do throws(Errno) {
       try Sys.writeAll(fd, bytes)
       try Sys.fsync(fd)
@@ -267,7 +267,7 @@ public struct LogStore: Sendable {
       do { try Sys.unlink(record) } catch {
         throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error); the batch will be rolled back by the next add or check --repair")
       }
-      Sys.fsyncDirectory(parent(of: target))
+      Sys.fsyncDirectory(parent(of: record))
     }
     return stamped
   }
@@ -325,7 +325,7 @@ public struct LogStore: Sendable {
       }
       if Sys.type(of: record) != .missing {
         try Sys.unlink(record)
-        Sys.fsyncDirectory(parent(of: file))
+        Sys.fsyncDirectory(parent(of: record))
       }
       let size = try Sys.size(fd)
       guard size > 0 else { return }
@@ -394,7 +394,10 @@ public struct LogStore: Sendable {
 
   // MARK: - Rollback records and repair
 
-  private func rollbackPath(for file: String) -> String { file + ".rollback" }
+  /// Where a batch's rollback record lives: beside the real file, so that a
+  /// log reached through a symlink and through its target shares one record
+  /// (a reader through the other path would otherwise see a dead batch).
+  private func rollbackPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
 
   private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
     do throws(Errno) {

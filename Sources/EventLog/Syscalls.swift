@@ -120,6 +120,13 @@ enum Sys {
     }
   }
 
+  /// The absolute path with every symlink resolved, or nil (missing, or not UTF-8).
+  static func realPath(_ path: String) -> String? {
+    guard let resolved = Glibc.realpath(path, nil) else { return nil }
+    defer { free(resolved) }
+    return String(validatingCString: resolved)
+  }
+
   static func mkdir(_ path: String) throws(Errno) {
     guard Glibc.mkdir(path, 0o755) == 0 || errno == EEXIST else { throw Errno.current }
   }

@@ -252,3 +252,41 @@ func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
     #expect(bytes(log + "2").count == content.count - typed.utf8.count)
   }
 }
+
+/// A log reached through a symlink and through its target shares one rollback
+/// record (beside the real file): a batch that died part-way while written
+/// through one path is invisible through the other, and rolled back by either.
+@Test(arguments: [false, true])
+func aBatchThatDiedThroughASymlinkIsInvisibleThroughTheTarget(throughLink: Bool) throws {
+  try withTemporaryDirectory { dir in
+    let real = dir + "/data/real.jsonl"
+    let link = dir + "/link.jsonl"
+    try FileManager.default.createDirectory(atPath: dir + "/data", withIntermediateDirectories: true)
+    #expect(try timeline(["--log", real, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: real)
+    let base = bytes(real)
+    let committed = try listedIDs(real)
+    // A batch written through one path: it must put its record beside the real file.
+    let writer = throughLink ? link : real
+    let copy = dir + "/data/copy.jsonl"
+    write(copy, base)
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(4, tag: "dead")).status == 0)
+    let dead = Array(bytes(copy)[base.count...])
+    write(real, base + dead.prefix(dead.count / 2))
+    write(real + ".rollback", Array("\(base.count)\n".utf8))
+    for path in [link, real] {
+      #expect(try listedIDs(path) == committed, "reading through \(path)")
+    }
+    let added = try timeline(["--log", writer, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 0)
+    #expect(added.stderr.contains("rolled back"))
+    #expect(Array(bytes(real).prefix(base.count)) == base)
+    #expect(try listedIDs(real).count == committed.count + 1)
+    #expect(!FileManager.default.fileExists(atPath: real + ".rollback"))
+    #expect(!FileManager.default.fileExists(atPath: link + ".rollback"))
+    // A real batch through the link leaves no record anywhere once done.
+    #expect(try timeline(["--log", link, "add", "--stdin"], stdin: batchInput(5, tag: "live")).status == 0)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["data", "link.jsonl"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data").sorted() == ["copy.jsonl", "real.jsonl"])
+  }
+}
