@@ -74,15 +74,16 @@ case $target in
     done
     ;;
   arguments)
+    # NUL separates arguments, so these are written by printf itself (a $(...) would drop them).
     # First byte: the command's index in the table (add 0, retract 1, log 2, state 3, diff 4, lineage 5, strategy 6, check 7, help 8).
-    seed add "$(printf '\x00launch\x00--date\x002025-12-11\x00--subject\x00openai/gpt-5.2\x00--set\x00type=model\x00--set=predecessor=openai/gpt-5.1\x00--confidence\x00confirmed\x00--source-title\x00Introducing GPT-5.2')"
-    seed add-stdin "$(printf '\x00--stdin\x00--dry-run')"
-    seed retract "$(printf '\x01d16757df582e\x00--reason\x00wrong\x00--date=2025-12')"
-    seed log "$(printf '\x02--from\x002025-12\x00--to=2025-12-31\x00--org\x00openai\x00--kind\x00launch\x00--json')"
-    seed state "$(printf '\x03--at\x002025-12-10\x00--known-at\x002025-12-10T08:15:02Z\x00--json\x00--\x00-x')"
-    seed diff "$(printf '\x042025-11-30\x002025-12-31\x00--org=openai')"
-    seed lineage "$(printf '\x05openai/gpt-5.2\x00--at\x002025')"
-    seed check "$(printf '\x07--repair\x00--json\x00-')"
+    printf '\x00launch\x00--date\x002025-12-11\x00--subject\x00openai/gpt-5.2\x00--set\x00type=model\x00--set=predecessor=openai/gpt-5.1\x00--confidence\x00confirmed\x00--source-title\x00Introducing GPT-5.2' > "$corpus/seed-add"
+    printf '\x00--stdin\x00--dry-run' > "$corpus/seed-add-stdin"
+    printf '\x01d16757df582e\x00--reason\x00wrong\x00--date=2025-12' > "$corpus/seed-retract"
+    printf '\x02--from\x002025-12\x00--to=2025-12-31\x00--org\x00openai\x00--kind\x00launch\x00--json' > "$corpus/seed-log"
+    printf '\x03--at\x002025-12-10\x00--known-at\x002025-12-10T08:15:02Z\x00--json\x00--\x00-x' > "$corpus/seed-state"
+    printf '\x042025-11-30\x002025-12-31\x00--org=openai' > "$corpus/seed-diff"
+    printf '\x05openai/gpt-5.2\x00--at\x002025' > "$corpus/seed-lineage"
+    printf '\x07--repair\x00--json\x00-' > "$corpus/seed-check"
     ;;
 esac
 
