@@ -161,8 +161,8 @@ private func start(_ arguments: [String], input: String?, output: String) throws
     var rng = SystemRandomNumberGenerator()
     var acknowledged: [String] = []
     var kills = 0
-    let size = 2000
-    for round in 0..<12 {
+    let size = 1500
+    for round in 0..<10 {
       let tag = "round\(round)"
       let input = dir + "/batch.in"
       try batchInput(size, tag: tag).write(toFile: input, atomically: false, encoding: .utf8)
