@@ -21,19 +21,19 @@ public struct EventScanner {
       return false
     }
     let factKind = FactKind(kind)
-    let idSymbol = table.ids.intern(id)
+    let idKey = table.key(id)
     let orgSymbol = raw.org.map { table.names.intern($0) } ?? 0
     let subjectSymbol = raw.subject.map { table.names.intern($0) } ?? 0
-    let supersedesSymbol = raw.supersedes.map { table.ids.intern($0) } ?? 0
+    let supersedesKey = raw.supersedes.map { table.key($0) } ?? 0
 
     // Build what validation looks at, from interned strings (no allocation but the attrs).
     var event = Event(
-      id: table.ids[idSymbol], date: date, kind: kind, org: orgSymbol == 0 ? nil : table.names[orgSymbol],
+      id: table.idString(idKey), date: date, kind: kind, org: orgSymbol == 0 ? nil : table.names[orgSymbol],
       subject: subjectSymbol == 0 ? nil : table.names[subjectSymbol], confidence: raw.confidence,
-      source: raw.sourcePlaceholder, supersedes: supersedesSymbol == 0 ? nil : table.ids[supersedesSymbol],
+      source: raw.sourcePlaceholder, supersedes: supersedesKey == 0 ? nil : table.idString(supersedesKey),
       recorded: recorded)
     var fact = Fact(
-      id: idSymbol, org: orgSymbol, subject: subjectSymbol, a: 0, b: 0, c: 0, supersedes: supersedesSymbol,
+      id: idKey, org: orgSymbol, subject: subjectSymbol, a: 0, b: 0, c: 0, target: supersedesKey,
       firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd, recorded: recorded.milliseconds, value: 0,
       listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: factKind.rawValue, precision: date.precisionCode,
       confidence: raw.confidenceCode, file: file, line: number, offset: offset)
@@ -56,7 +56,7 @@ public struct EventScanner {
             fact.a = symbol
           case (.launch, "predecessor"), (.metric, "unit"): fact.b = symbol
           case (.launch, "codename"): fact.c = symbol
-          case (.retract, "target"): fact.a = table.ids.intern(bytes)
+          case (.retract, "target"): fact.target = table.key(bytes)
           default: break
           }
         case .number(let value):
