@@ -79,7 +79,8 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
 
   static func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> EventDate {
     let form = "expected YYYY, YYYY-MM or YYYY-MM-DD"
-    let text = text ?? String(decoding: bytes, as: UTF8.self)
+    // Built only when a message is needed.
+    var shown: String { text ?? String(decoding: bytes, as: UTF8.self) }
     func number(_ range: Range<Int>) -> Int? {
       var value = 0
       for index in range {
@@ -91,20 +92,20 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
     }
     guard bytes.count == 4 || (bytes.count == 7 && bytes[4] == UInt8(ascii: "-"))
       || (bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-"))
-    else { throw ValueError("\"\(text)\" is not a date: \(form)") }
-    guard let year = number(0..<4) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
-    guard year >= 1 else { throw ValueError("\"\(text)\" is not a date: years run from 0001 to 9999") }
+    else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
+    guard let year = number(0..<4) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
+    guard year >= 1 else { throw ValueError("\"\(shown)\" is not a date: years run from 0001 to 9999") }
     if bytes.count == 4 { return EventDate(year: year, month: 0, day: 0) }
-    guard let month = number(5..<7) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
+    guard let month = number(5..<7) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
     guard month >= 1 && month <= 12 else {
-      throw ValueError("\"\(text)\" is not a real date: there is no month \(pad(month, 2)); \(form)")
+      throw ValueError("\"\(shown)\" is not a real date: there is no month \(pad(month, 2)); \(form)")
     }
     if bytes.count == 7 { return EventDate(year: year, month: month, day: 0) }
-    guard let day = number(8..<10) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
+    guard let day = number(8..<10) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
     let length = daysIn(month: month, year: year)
     guard day >= 1 && day <= length else {
       throw ValueError(
-        "\"\(text)\" is not a real date: \(monthNames[month - 1]) \(year) has \(length) days; \(form)")
+        "\"\(shown)\" is not a real date: \(monthNames[month - 1]) \(year) has \(length) days; \(form)")
     }
     return EventDate(year: year, month: month, day: day)
   }

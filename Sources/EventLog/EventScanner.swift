@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// The fast decoder of log lines: bytes straight into a `Fact` (or an
 /// `Event`), with no JSON tree and no Foundation object. It understands exactly
 /// the event object (known fields; string, attrs and source values) and gives
@@ -9,92 +15,146 @@
 public struct EventScanner {
   private var raw = RawEvent()
   private var arena = Arena()
+  private var memo = ValidationMemo()
+  private var memoTable: UInt64 = 0
+  private var key: [Int32] = []
 
   public init() {}
 
-  /// Decodes one stored line (without its `\n`) into `table`.
+  /// Decodes one stored line (without its `\n`) into `table`. One scanner
+  /// serves one table (its validation memo speaks of the table's symbols).
   /// - Returns: false when the fast path cannot decide; nothing is appended then.
   public mutating func scanFact(
     _ line: UnsafeRawBufferPointer, into table: inout FactTable, file: UInt16, line number: Int32, offset: Int64
   ) -> Bool {
-    guard scan(line), let date = raw.date, let kind = raw.kind, let id = raw.id, let recorded = raw.recorded else {
-      return false
+    guard scan(line), let date = raw.date, let factKind = raw.kind, let id = raw.id, let recorded = raw.recorded,
+      EventSchema.isValidID(bytes: id)
+    else { return false }
+    if memoTable != table.identity {
+      memo = ValidationMemo()
+      memoTable = table.identity
     }
-    let factKind = FactKind(kind)
-    let idKey = table.key(id)
-    let orgSymbol = raw.org.map { table.names.intern($0) } ?? 0
-    let subjectSymbol = raw.subject.map { table.names.intern($0) } ?? 0
-    let supersedesKey = raw.supersedes.map { table.key($0) } ?? 0
-
-    // Build what validation looks at, from interned strings (no allocation but the attrs).
-    var event = Event(
-      id: table.idString(idKey), date: date, kind: kind, org: orgSymbol == 0 ? nil : table.names[orgSymbol],
-      subject: subjectSymbol == 0 ? nil : table.names[subjectSymbol], confidence: raw.confidence,
-      source: raw.sourcePlaceholder, supersedes: supersedesKey == 0 ? nil : table.idString(supersedesKey),
-      recorded: recorded)
-    var fact = Fact(
-      id: idKey, org: orgSymbol, subject: subjectSymbol, a: 0, b: 0, c: 0, target: supersedesKey,
-      firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd, recorded: recorded.milliseconds, value: 0,
-      listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: factKind.rawValue, precision: date.precisionCode,
-      confidence: raw.confidenceCode, file: file, line: number, offset: offset)
     let listStart = table.lists.count
-    if EventSchema.attrs(of: kind) == nil {
-      // Free-form attributes: only their keys are checked, and nothing of them is folded.
-      for attr in raw.attrs where attr.key.isEmpty { return false }
-      if factKind == .custom { fact.a = table.names.intern(kind.description) }
-    } else {
-      for attr in raw.attrs {
-        let keySymbol = table.names.intern(attr.key)
-        let key = table.names[keySymbol]
-        switch attr.value {
-        case .string(let bytes):
-          let symbol = table.names.intern(bytes)
-          event.attrs[key] = .string(table.names[symbol])
-          switch (factKind, key) {
-          case (.launch, "type"), (.hire, "role"), (.depart, "role"), (.codename, "codename"), (.strategy, "label"),
-            (.metric, "name"):
-            fact.a = symbol
-          case (.launch, "predecessor"), (.metric, "unit"): fact.b = symbol
-          case (.launch, "codename"): fact.c = symbol
-          case (.retract, "target"): fact.target = table.key(bytes)
-          default: break
-          }
-        case .number(let value):
-          event.attrs[key] = .number(value)
-          fact.value = value
-        case .bool(let flag):
-          event.attrs[key] = .bool(flag)
-        case .null:
-          break
-        case .list(let start, let count):
-          var items: [String] = []
-          items.reserveCapacity(count)
-          for item in raw.items[start..<start + count] {
-            let symbol = table.names.intern(item)
-            items.append(table.names[symbol])
-          }
-          event.attrs[key] = .strings(items)
-        }
+    let idKey = table.key(id)
+    var fact = Fact(
+      id: idKey, org: raw.org.map { table.names.intern($0) } ?? 0, subject: raw.subject.map { table.names.intern($0) } ?? 0,
+      a: 0, b: 0, c: 0, target: 0, firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd,
+      recorded: recorded.milliseconds, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
+      kind: factKind.rawValue, precision: date.precisionCode, confidence: raw.confidenceCode, file: file, line: number,
+      offset: offset)
+    // A reference to another event: a valid id, not the event itself.
+    func reference(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return false }
+      fact.target = table.key(bytes)
+      return true
+    }
+    if let supersedes = raw.supersedes, !reference(supersedes) { return false }
+    if factKind == .custom, let name = raw.customKind { fact.a = table.names.intern(name) }
+
+    // Everything else validation looks at, as symbols, in two memo keys: the
+    // org, subject, source and supersedes; and the shape of the attributes.
+    key.removeAll(keepingCapacity: true)
+    key.append(contentsOf: [Int32(factKind.rawValue), fact.org, fact.subject, raw.sourceState, raw.supersedes == nil ? 0 : 1])
+    let context = memo.verdict(for: key) {
+      let event = Event(
+        id: "x", date: date, kind: factKind.kind(customName: "x-x"),
+        org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
+        source: raw.sourcePlaceholder, supersedes: raw.supersedes == nil ? nil : "y")
+      do {
+        try EventSchema.checkOrgAndSubject(event)
+        try EventSchema.checkSourceAndReferences(event)
+      } catch { return false }
+      return true
+    }
+    guard context else { return false }
+
+    key.removeAll(keepingCapacity: true)
+    key.append(-1 - Int32(factKind.rawValue))  // never equal to a first key above
+    let freeForm = factKind == .report || factKind == .custom
+    for attr in raw.attrs {
+      if freeForm {
+        // Free-form attributes: only their keys are checked, and nothing of them is folded.
+        if attr.key.isEmpty { return false }
+        continue
       }
-      if factKind == .strategy {
-        // Focus items first, then deprioritize items.
-        for name in ["focus", "deprioritize"] {
-          let items = event.attrs[name]?.strings ?? []
-          for item in items { table.lists.append(table.names.lookup(item)!) }
-          if name == "focus" { fact.focusCount = UInt16(clamping: items.count) } else {
-            fact.deprioritizeCount = UInt16(clamping: items.count)
-          }
+      let keySymbol = table.names.intern(attr.key)
+      let role = AttrRole(attr.key, factKind)
+      switch attr.value {
+      case .null:
+        continue
+      case .string(let bytes):
+        if role == .target {
+          guard reference(bytes) else { return false }
+          key.append(contentsOf: [keySymbol, 1, -1])
+          continue
         }
-        fact.listStart = Int32(listStart)
-        if Int(fact.focusCount) + Int(fact.deprioritizeCount) != table.lists.count - listStart {
-          table.lists.removeSubrange(listStart...)
-          return false
+        if role == .other || bytes.isEmpty {
+          // Free text (reason, limit, from, ...): validation asks only that it
+          // is not empty (EventSchema.checkAttrs), so that is all the key holds.
+          key.append(contentsOf: [keySymbol, 5, bytes.isEmpty ? 0 : 1])
+          continue
         }
+        let symbol = table.names.intern(bytes)
+        switch role {
+        case .a: fact.a = symbol
+        case .b: fact.b = symbol
+        case .c: fact.c = symbol
+        default: break
+        }
+        // Of these only a launch's predecessor has a form to check.
+        key.append(contentsOf: [keySymbol, 1, role == .b && factKind == .launch ? symbol : -2])
+      case .number(let value):
+        key.append(contentsOf: [keySymbol, 2, 0])
+        if role == .value { fact.value = value }
+      case .bool(let flag):
+        key.append(contentsOf: [keySymbol, 3, flag ? 1 : 0])
+      case .list(let start, let count):
+        key.append(contentsOf: [keySymbol, 4, Int32(count)])
+        for item in raw.items[start..<start + count] { key.append(item.isEmpty ? 0 : 1) }
       }
     }
-    do { try EventSchema.validate(event) } catch {
-      table.lists.removeSubrange(listStart...)
-      return false
+    let valid = memo.verdict(for: key) {
+        var event = Event(id: "x", date: date, kind: factKind.kind(customName: "x-x"), org: "x")
+        var index = 1
+        while index < key.count {
+          let name = table.names[key[index]]
+          switch key[index + 1] {
+          case 1:
+            let value = key[index + 2]
+            event.attrs[name] = .string(value == -1 ? "y" : value == -2 ? "text" : table.names[value])
+          case 2: event.attrs[name] = .number(0)
+          case 3: event.attrs[name] = .bool(key[index + 2] == 1)
+          case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
+          default:
+            let count = Int(key[index + 2])
+            event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
+            index += count
+          }
+          index += 3
+        }
+        do { try EventSchema.checkAttrs(event) } catch { return false }
+        return true
+      }
+    guard valid else { return false }
+    if factKind == .strategy {
+      // Focus items first, then deprioritize items.
+      fact.listStart = Int32(listStart)
+      for attr in raw.attrs {
+        guard case .list(let start, let count) = attr.value else { continue }
+        let role = AttrRole(attr.key, factKind)
+        guard role == .focus else { continue }
+        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
+        fact.focusCount = UInt16(clamping: count)
+      }
+      for attr in raw.attrs {
+        guard case .list(let start, let count) = attr.value, AttrRole(attr.key, factKind) == .deprioritize else { continue }
+        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
+        fact.deprioritizeCount = UInt16(clamping: count)
+      }
+      if Int(fact.focusCount) + Int(fact.deprioritizeCount) != table.lists.count - listStart {
+        table.lists.removeSubrange(listStart...)
+        return false
+      }
     }
     table.facts.append(fact)
     return true
@@ -103,7 +163,8 @@ public struct EventScanner {
   /// Decodes one line into a whole event.
   /// - Parameter stored: require `id` and `recorded`, as every line of the log has.
   public mutating func scanEvent(_ line: UnsafeRawBufferPointer, stored: Bool) -> Event? {
-    guard scan(line), let date = raw.date, let kind = raw.kind else { return nil }
+    guard scan(line), let date = raw.date, let factKind = raw.kind else { return nil }
+    let kind = factKind.kind(customName: raw.customKind.map { String(decoding: $0, as: UTF8.self) } ?? "")
     if stored && (raw.id == nil || raw.recorded == nil) { return nil }
     func string(_ bytes: UnsafeBufferPointer<UInt8>?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
     var event = Event(
@@ -154,7 +215,9 @@ private struct RawEvent {
   typealias Bytes = UnsafeBufferPointer<UInt8>
   var id: Bytes?
   var date: EventDate?
-  var kind: Kind?
+  var kind: FactKind?
+  /// A custom kind's name.
+  var customKind: Bytes?
   var org: Bytes?
   var subject: Bytes?
   var confidence = Confidence.reported
@@ -173,6 +236,7 @@ private struct RawEvent {
     id = nil
     date = nil
     kind = nil
+    customKind = nil
     org = nil
     subject = nil
     confidence = .reported
@@ -194,6 +258,12 @@ private struct RawEvent {
     case .reported: 1
     case .confirmed: 2
     }
+  }
+
+  /// 0 no source, 1 with a title or url, 2 without either.
+  var sourceState: Int32 {
+    if title != nil || url != nil { return 1 }
+    return publisher != nil || sourceDate != nil ? 2 : 0
   }
 
   /// Enough of the source for validation to judge it as the strict codec does.
@@ -268,19 +338,27 @@ private struct Scanner {
     guard p < end, p.pointee == quote else { return nil }
     p += 1
     let start = p
-    // Eight bytes at a time while they are plain ASCII with no quote, backslash or control character.
-    while end - p >= 8 {
-      let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
-      let high = word & 0x8080_8080_8080_8080
-      let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-      let quotes = word ^ 0x2222_2222_2222_2222
-      let quoteHit = (quotes &- 0x0101_0101_0101_0101) & ~quotes & 0x8080_8080_8080_8080
-      let slashes = word ^ 0x5c5c_5c5c_5c5c_5c5c
-      let slashHit = (slashes &- 0x0101_0101_0101_0101) & ~slashes & 0x8080_8080_8080_8080
-      if high | control | quoteHit | slashHit != 0 { break }
-      p += 8
-    }
-    while p < end {
+    while true {
+      // Eight bytes at a time: step over plain ASCII up to the first quote,
+      // backslash, control character or non-ASCII byte. (The lowest flagged
+      // byte of each test is exact; only bytes above a hit may be false alarms.)
+      if end - p >= 8 {
+        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let high = word & 0x8080_8080_8080_8080
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+        let quotes = word ^ 0x2222_2222_2222_2222
+        let quoteHit = (quotes &- 0x0101_0101_0101_0101) & ~quotes & 0x8080_8080_8080_8080
+        let slashes = word ^ 0x5c5c_5c5c_5c5c_5c5c
+        let slashHit = (slashes &- 0x0101_0101_0101_0101) & ~slashes & 0x8080_8080_8080_8080
+        let hits = high | control | quoteHit | slashHit
+        if hits == 0 {
+          p += 8
+          continue
+        }
+        p += hits.trailingZeroBitCount >> 3
+      } else if p >= end {
+        return nil
+      }
       let byte = p.pointee
       if byte == quote {
         let result = Bytes(start: start, count: p - start)
@@ -291,7 +369,6 @@ private struct Scanner {
       if byte < 0x20 { return nil }
       if byte < 0x80 { p += 1 } else if !skipUTF8() { return nil }
     }
-    return nil
   }
 
   mutating func escapedString(from start: UnsafePointer<UInt8>) -> Bytes? {
@@ -509,8 +586,9 @@ private struct Scanner {
         guard let text = string(), let date = EventDate.parse(bytes: text) else { return false }
         raw.date = date
       case 2:
-        guard let name = string(), let kind = Kind(bytes: name) else { return false }
+        guard let name = string(), let kind = FactKind(name: name) else { return false }
         raw.kind = kind
+        if kind == .custom { raw.customKind = name }
       case 3: raw.org = optionalString(&ok)
       case 4: raw.subject = optionalString(&ok)
       case 5: if !null() && !attributes(into: &raw) { return false }
@@ -619,5 +697,77 @@ private struct Scanner {
       }
     } while consume(UInt8(ascii: ","))
     return consume(UInt8(ascii: "}"))
+  }
+}
+
+/// What an attribute of a built-in kind is to the fact.
+private enum AttrRole {
+  case a, b, c, value, target, focus, deprioritize, other
+
+  @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>, _ kind: FactKind) {
+    func named(_ name: StaticString) -> Bool {
+      key.count == name.utf8CodeUnitCount && memcmpBytes(key.baseAddress!, name.utf8Start, key.count)
+    }
+    switch kind {
+    case .launch: self = named("type") ? .a : named("predecessor") ? .b : named("codename") ? .c : .other
+    case .hire, .depart: self = named("role") ? .a : .other
+    case .codename: self = named("codename") ? .a : .other
+    case .strategy: self = named("label") ? .a : named("focus") ? .focus : named("deprioritize") ? .deprioritize : .other
+    case .metric: self = named("name") ? .a : named("unit") ? .b : named("value") ? .value : .other
+    case .retract: self = named("target") ? .target : .other
+    default: self = .other
+    }
+  }
+}
+
+/// Verdicts of validation by everything it depends on but the event's own id,
+/// dates and numbers (which the scanner checks itself), so that a million
+/// events are judged by `EventSchema.validate` only once per distinct shape.
+private struct ValidationMemo {
+  private var slots = [Int32](repeating: 0, count: 4096)
+  private var entries: [(start: Int, count: Int, valid: Bool)] = []
+  private var keys: [Int32] = []
+
+  /// The verdict for `key`, computed by `judge` the first time.
+  mutating func verdict(for key: [Int32], judge: () -> Bool) -> Bool {
+    let hash = ValidationMemo.hash(key[...])
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] != 0 {
+      let entry = entries[Int(slots[slot]) - 1]
+      if entry.count == key.count && keys.withUnsafeBufferPointer({ stored in
+        key.withUnsafeBufferPointer { memcmp(stored.baseAddress! + entry.start, $0.baseAddress!, $0.count * 4) == 0 }
+      }) {
+        return entry.valid
+      }
+      slot = (slot + 1) & mask
+    }
+    let valid = judge()
+    entries.append((keys.count, key.count, valid))
+    keys.append(contentsOf: key)
+    slots[slot] = Int32(entries.count)
+    if entries.count * 2 > slots.count { rehash() }
+    return valid
+  }
+
+  /// A well-mixed hash of a key (murmur3's finalizer on a running sum).
+  static func hash(_ key: ArraySlice<Int32>) -> UInt64 {
+    var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+    for value in key {
+      h = (h ^ UInt64(UInt32(bitPattern: value))) &* 0xff51_afd7_ed55_8ccd
+      h ^= h >> 33
+    }
+    h = (h ^ (h >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+    return h ^ (h >> 33)
+  }
+
+  private mutating func rehash() {
+    slots = [Int32](repeating: 0, count: slots.count * 2)
+    let mask = slots.count - 1
+    for (index, entry) in entries.enumerated() {
+      var slot = Int(truncatingIfNeeded: ValidationMemo.hash(keys[entry.start..<entry.start + entry.count])) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(index + 1)
+    }
   }
 }

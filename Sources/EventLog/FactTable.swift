@@ -75,6 +75,27 @@ public enum FactKind: UInt8, Sendable {
   case launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract
   case custom = 255
 
+  /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
+  public init?(name bytes: UnsafeBufferPointer<UInt8>) {
+    for (index, name) in FactKind.names.enumerated() where name.count == bytes.count {
+      if name.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, bytes.baseAddress!, bytes.count) }) {
+        self.init(rawValue: UInt8(index))
+        return
+      }
+    }
+    guard bytes.count > 2, bytes[0] == UInt8(ascii: "x"), bytes[1] == UInt8(ascii: "-"),
+      bytes.dropFirst(2).allSatisfy(isSlugByte)
+    else { return nil }
+    self = .custom
+  }
+
+  private static let names: [[UInt8]] = Kind.builtIn.map { Array($0.description.utf8) }
+
+  /// The `Kind`, given a custom kind's name.
+  public func kind(customName: String) -> Kind {
+    self == .custom ? .custom(customName) : Kind.builtIn[Int(rawValue)]
+  }
+
   public init(_ kind: Kind) {
     switch kind {
     case .launch: self = .launch
@@ -97,6 +118,8 @@ public enum FactKind: UInt8, Sendable {
 
 /// Events in compact form, with the tables their integers point into.
 public struct FactTable: Sendable {
+  /// Tells tables apart (a scanner's memo speaks of one table's symbols).
+  public let identity = UInt64.random(in: 1...UInt64.max)
   public var facts: [Fact] = []
   /// Ids that are not content ids (chosen with `--id`).
   public var ids = SymbolTable(capacity: 64)

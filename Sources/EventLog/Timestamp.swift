@@ -43,7 +43,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
   static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> Timestamp {
     let form = "expected an RFC 3339 timestamp like 2025-12-10T08:15:02.114Z"
-    let text = text ?? String(decoding: b, as: UTF8.self)
+    // Built only when a message is needed.
+    var shown: String { text ?? String(decoding: b, as: UTF8.self) }
     func digits(_ range: Range<Int>) -> Int? {
       guard range.upperBound <= b.count else { return nil }
       var value = 0
@@ -57,10 +58,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
       let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
       let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19)
-    else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
     guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year),
       hour <= 23, minute <= 59, second <= 60
-    else { throw ValueError("\"\(text)\" is not a real time: \(form)") }
+    else { throw ValueError("\"\(shown)\" is not a real time: \(form)") }
     var index = 19
     var millis = 0
     if b[index] == UInt8(ascii: ".") {
@@ -68,29 +69,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       let fractionStart = index
       while index < b.count, b[index] >= 0x30, b[index] <= 0x39 { index += 1 }
       let count = index - fractionStart
-      guard count >= 1 else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+      guard count >= 1 else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
       for position in 0..<count where position >= 3 && b[fractionStart + position] != 0x30 {
-        throw ValueError("\"\(text)\" is more precise than a millisecond; round it to 3 fractional digits")
+        throw ValueError("\"\(shown)\" is more precise than a millisecond; round it to 3 fractional digits")
       }
       for position in 0..<3 {
         millis = millis * 10 + (position < count ? Int(b[fractionStart + position] - 0x30) : 0)
       }
     }
     var offsetMinutes = 0
-    guard index < b.count else { throw ValueError("\"\(text)\" has no time zone: \(form)") }
+    guard index < b.count else { throw ValueError("\"\(shown)\" has no time zone: \(form)") }
     switch b[index] {
     case UInt8(ascii: "Z"), UInt8(ascii: "z"):
       index += 1
     case UInt8(ascii: "+"), UInt8(ascii: "-"):
       guard b.count == index + 6, b[index + 3] == UInt8(ascii: ":"),
         let hours = digits(index + 1..<index + 3), let minutes = digits(index + 4..<index + 6), hours <= 23, minutes <= 59
-      else { throw ValueError("\"\(text)\" has a bad time zone offset: \(form)") }
+      else { throw ValueError("\"\(shown)\" has a bad time zone offset: \(form)") }
       offsetMinutes = (hours * 60 + minutes) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
       index += 6
     default:
-      throw ValueError("\"\(text)\" is not a timestamp: \(form)")
+      throw ValueError("\"\(shown)\" is not a timestamp: \(form)")
     }
-    guard index == b.count else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    guard index == b.count else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
     let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetMinutes * 60)
     return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
