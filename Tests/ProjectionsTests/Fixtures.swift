@@ -1,0 +1,4 @@
+import EventLog
+import Testing
+
+@testable import Projections
