@@ -5,7 +5,7 @@ import Testing
 // state, diff, lineage, strategy and log through the real binary, text and --json.
 
 @Test func stateJSONHasExactlyTheShapeOfDesign() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["state", "--at", "2025-12-10"], log: log)
     let expected = try J.parse(#"""
@@ -31,7 +31,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func statePartialAtMeansTheEndOfTheMonthAndShowsPartialFacts() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["state", "--at", "2025-12"], log: log)
     #expect(got["at"] == .string("2025-12-31"), "the query date is the day it stands for")
@@ -47,7 +47,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func stateKnownAtShowsWhatTheLogKnewThen() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let now = try json(["state", "--at", "2025-12-31"], log: log)
     #expect(now["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == nil, "the throttle was retracted")
@@ -63,7 +63,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func stateOrgFiltersTheOrgsAndTheBasis() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["state", "--at", "2025-12-10", "--org", "google"], log: log)
     guard case .object(let orgs)? = got["orgs"] else { Issue.record("no orgs"); return }
@@ -75,7 +75,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func stateTextIsGroupedByOrgAndAligned() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let result = try timeline(["--log", log, "state", "--at", "2025-12"])
     #expect(result.status == 0)
@@ -99,7 +99,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func diffJSONListsChangesAndTheEventsBehindThem() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["diff", "2025-12-10", "2025-12"], log: log)
     #expect(got["from"] == .string("2025-12-10"))
@@ -122,7 +122,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func diffWithNoChangeSaysSo() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let result = try timeline(["--log", log, "diff", "2025-12-12", "2025-12-20"])
     #expect(result.status == 0)
@@ -134,7 +134,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func diffTextGroupsChangesByOrg() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let result = try timeline(["--log", log, "diff", "2025-12-10", "2025-12"])
     #expect(result.status == 0)
@@ -147,7 +147,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func lineageJSONShowsTheFamilyTree() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["lineage", "--at", "2025-12-31"], log: log)
     let expected = try J.parse(#"""
@@ -168,7 +168,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func lineageTextDrawsTrees() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let result = try timeline(["--log", log, "lineage", "--at", "2025-12-31"])
     #expect(result.status == 0)
@@ -185,7 +185,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func strategyJSONCarriesFocusBeforeAndAfter() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     var lines = industryLines
     lines.append(#"{"id":"steady","date":"2025-06","kind":"strategy","org":"openai","attrs":{"focus":["openai/sora"],"label":"video"},"confidence":"rumor","source":{"title":"x"},"recorded":"2025-12-14T08:00:00.000Z"}"#)
     let log = try folderLog(dir, lines)
@@ -208,7 +208,7 @@ func digest(_ ids: [String]) -> String {
 }
 
 @Test func logListsEveryEventInReplayOrderRetractionsIncluded() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["log"], log: log)
     let ids = got["events"]?.arrayValue.compactMap { event -> String? in
@@ -250,7 +250,7 @@ func digest(_ ids: [String]) -> String {
   (["--known-at", "2025-12-10"], ["sora-launch", "gpt51", "sora-pause", "cro", "code-red"]),
 ])
 func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let got = try json(["log"] + arguments, log: log)
     let ids = got["events"]?.arrayValue.map { $0["id"]?.description ?? "" }
@@ -259,7 +259,7 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
 }
 
 @Test func everyQueryOutputIsOneJSONDocumentWithABasis() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     for command in [["state"], ["diff", "2025-11", "2025-12"], ["lineage"], ["strategy"], ["log"]] {
       let result = try timeline(["--log", log] + command + ["--json"])
@@ -273,7 +273,7 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
 }
 
 @Test func queriesWorkOnAFileLogAndThroughTheEnvironment() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let file = dir + "/story.jsonl"
     try writeLines(industryLines, to: file)
     let direct = try timeline(["--log", file, "state", "--at", "2025-12", "--json"])
