@@ -81,16 +81,6 @@ extension J {
 /// Query dates around the generated period (2024-01 to 2024-03, 2024 a leap year).
 let queryDates = ["2023-12-31", "2024-01-15", "2024-01-31", "2024-01", "2024-02-28", "2024-02-29", "2024-02", "2024-03-01", "2024-03", "2024"]
 
-/// yyyymmdd of the end of a query date's period, worked out without EventLog.
-func naiveDay(_ text: String) -> Int {
-  let parts = text.split(separator: "-").map { Int($0)! }
-  switch parts.count {
-  case 1: return SimpleDate(parts[0]).last
-  case 2: return SimpleDate(parts[0], parts[1]).last
-  default: return SimpleDate(parts[0], parts[1], parts[2]).last
-  }
-}
-
 func decodeAll(_ generated: [GenEvent]) throws -> [Event] {
   try generated.map { try EventCodec.decode(Array($0.line.utf8), stored: true) }
 }

@@ -83,6 +83,16 @@ public struct SimpleDate: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
+/// yyyymmdd of the end of a query date's period (`2024-02` -> 20240229), worked out without EventLog.
+public func naiveDay(_ text: String) -> Int {
+  let parts = text.split(separator: "-").map { Int($0)! }
+  switch parts.count {
+  case 1: return SimpleDate(parts[0]).last
+  case 2: return SimpleDate(parts[0], parts[1]).last
+  default: return SimpleDate(parts[0], parts[1], parts[2]).last
+  }
+}
+
 /// Recorded times start at 2024-06-01T00:00:00Z.
 public let generatedRecordedBase: Int64 = 19875 * 86_400_000
 
