@@ -82,3 +82,40 @@ func concurrentAddsLoseNothing(layout: String) throws {
     #expect(check.lines.last == "checked \(writers * perWriter) events in 1 file: no errors, no warnings", "recorded increases in the file")
   }
 }
+
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+func aLogLockedPastTheTimeoutExits75AndWritesNothing() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    holder.arguments = ["--no-fork", "-x", file, "sleep", "30"]
+    try holder.run()
+    defer {
+      // SIGKILL: the child may have SIGTERM blocked (inherited signal mask).
+      kill(holder.processIdentifier, SIGKILL)
+      holder.waitUntilExit()
+    }
+    // Wait until the lock is held.
+    for _ in 0..<100 {
+      let probe = Process()
+      probe.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+      probe.arguments = ["-n", file, "true"]
+      try probe.run()
+      probe.waitUntilExit()
+      if probe.terminationStatus != 0 { break }
+      usleep(20_000)
+    }
+    let before = snapshot(dir)
+    let environment = ["TIMELINE_LOCK_TIMEOUT": "0.3"]
+    let add = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "o"], environment: environment)
+    #expect(add.status == 75)
+    #expect(add.stderr.hasPrefix("timeline: error: "))
+    #expect(add.stderr.contains(file), "\(add.stderr)")
+    #expect(add.stdout.isEmpty)
+    let query = try timeline(["--log", log, "state"], environment: environment)
+    #expect(query.status == 75, "readers wait for a writer's exclusive lock")
+    #expect(snapshot(dir) == before)
+  }
+}

@@ -128,3 +128,12 @@ func colourOnlyOnATerminalWithoutNoColor() throws {
     }
   }
 }
+
+@Test func mainHelpAlignsEveryOptionsDescription() throws {
+  let lines = try timeline(["help"]).lines
+  guard let start = lines.firstIndex(of: "Options for every command:") else { Issue.record("no options section"); return }
+  let rows = lines[(start + 1)...].prefix { !$0.isEmpty }
+  #expect(rows.count == 3)
+  let columns = Set(rows.map { row in row.distance(from: row.startIndex, to: row.range(of: #"\S  +\S"#, options: .regularExpression)!.upperBound) })
+  #expect(columns.count == 1, "\(Array(rows))")
+}
