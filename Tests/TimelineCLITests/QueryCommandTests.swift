@@ -288,3 +288,20 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
     #expect(defaultLog.stdout == direct.stdout, "the default log is ./events")
   }
 }
+
+/// A fact known only as "November 2025" or "2025" is certain from the last day of its period.
+@Test(arguments: [
+  ("2025-11", "2025-11-15", false), ("2025-11", "2025-11-29", false), ("2025-11", "2025-11-30", true), ("2025-11", "2025-12-01", true),
+  ("2025-11", "2025-11", true), ("2025-11", "2025-10", false), ("2025", "2025-12-30", false), ("2025", "2025-12-31", true),
+  ("2025", "2025-12", true), ("2025", "2025", true), ("2025", "2025-06", false), ("2025-11-15", "2025-11-14", false), ("2025-11-15", "2025-11-15", true),
+])
+func partialDatesThroughTheBinary(eventDate: String, at: String, known: Bool) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/events"
+    #expect(try timeline(["--log", log, "add", "pause", "--date", eventDate, "--subject", "openai/sora"]).status == 0)
+    let state = try json(["state", "--at", at], log: log)
+    #expect((state["orgs"]?["openai"]?["products"]?["openai/sora"] != nil) == known)
+    let diff = try json(["diff", "2024", at], log: log)
+    #expect(diff["events"]?.arrayValue.count == (known ? 1 : 0))
+  }
+}
