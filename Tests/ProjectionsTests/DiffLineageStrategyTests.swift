@@ -124,7 +124,7 @@ extension Case {
 // MARK: - Lineage
 
 func lineage(_ events: [Event], at date: String = "2025-12-31") -> Lineage {
-  Lineage(folding: Replay(events).kept(at: day(date)))
+  Replayed(events).lineage(at: day(date))
 }
 
 func describe(_ node: ModelNode?) -> String {
@@ -219,7 +219,7 @@ func describe(_ shift: StrategyShift) -> String {
   log.add("g", "strategy", "2025-07-01", org: "google", attrs: ["focus": list("google/gemini-3")])
   log.add("s2", "strategy", "2025-12-10", attrs: ["label": s("code red"), "focus": list("openai/gpt-5.2", "openai/chatgpt"), "deprioritize": list("openai/sora")])
   log.add("l", "launch", "2025-12-11", subject: "openai/gpt-5.2")
-  let shifts = strategyShifts(folding: Replay(log.events).kept(at: day("2025-12-31"))).map(describe)
+  let shifts = Replayed(log.events).strategyShifts(at: day("2025-12-31")).map(describe)
   #expect(shifts == [
     "2025-06 openai platform +[openai/sora,openai/chatgpt] -[] [] -> [openai/chatgpt,openai/sora] s1",
     "2025-07-01 google null +[google/gemini-3] -[] [] -> [google/gemini-3] g",
@@ -232,6 +232,6 @@ func describe(_ shift: StrategyShift) -> String {
   log.add("s1", "strategy", "2025-06-01", attrs: ["focus": list("a")])
   log.add("s2", "strategy", "2025-07-01", attrs: ["focus": list("b")])
   log.retract("r", "s1")
-  let shifts = strategyShifts(folding: Replay(log.events).kept(at: day("2025-12-31"))).map(describe)
+  let shifts = Replayed(log.events).strategyShifts(at: day("2025-12-31")).map(describe)
   #expect(shifts == ["2025-07-01 openai null +[b] -[] [] -> [b] s2"])
 }

@@ -52,14 +52,34 @@ func day(_ text: String) -> Day {
   return date.lastDay
 }
 
+/// The replay as these tests see it: event ids and projections, never the
+/// engine's own handles, so that the one place to adapt when the replay's
+/// internals change is here.
+struct Replayed {
+  let replay: Replay
+
+  init(_ events: [Event], knownAt: Timestamp? = nil) { replay = Replay(events, knownAt: knownAt) }
+
+  /// The ids of the events that stand after rules 2-4, in fold order.
+  var standingIDs: [String] { replay.order.map(replay.id) }
+
+  /// The ids folded at `day` (rule 5), in fold order.
+  func keptIDs(at day: Day, org: String? = nil) -> [String] { replay.kept(at: day, org: org).map(replay.id) }
+
+  func state(at day: Day, org: String? = nil) -> CompetitorState { replay.state(replay.kept(at: day, org: org)) }
+  func basis(at day: Day, org: String? = nil) -> Basis { replay.basis(replay.kept(at: day, org: org)) }
+  func lineage(at day: Day) -> Lineage { replay.lineage(replay.kept(at: day)) }
+  func strategyShifts(at day: Day, org: String? = nil) -> [StrategyShift] { replay.strategyShifts(replay.kept(at: day, org: org)) }
+}
+
 /// The state that `timeline state --at` would compute.
 func state(_ events: [Event], at date: String, knownAt: Timestamp? = nil, org: String? = nil) -> CompetitorState {
-  CompetitorState(folding: Replay(events, knownAt: knownAt).kept(at: day(date), org: org))
+  Replayed(events, knownAt: knownAt).state(at: day(date), org: org)
 }
 
 /// The ids folded at a date, in fold order.
 func keptIDs(_ events: [Event], at date: String, knownAt: Timestamp? = nil) -> [String] {
-  Replay(events, knownAt: knownAt).kept(at: day(date)).map(\.id)
+  Replayed(events, knownAt: knownAt).keptIDs(at: day(date))
 }
 
 /// A product's state as one comparable line.

@@ -292,8 +292,7 @@ func metricKindEffect(_ row: Case) {
   var log = LogBuilder()
   log.add("r", "report", "2025-12-01", subject: "google/gemini-3", attrs: ["winner": s("google/gemini-3")])
   log.add("x", "x-blind-test", "2025-12-02", org: "lmarena", attrs: ["rank": n(1)])
-  let replay = Replay(log.events)
-  #expect(replay.standing.map(\.id) == ["r", "x"], "custom kinds stand in the replay (log lists them)")
+  #expect(Replayed(log.events).standingIDs == ["r", "x"], "custom kinds stand in the replay (log lists them)")
   let result = state(log.events, at: "2025-12-31")
   #expect(Set(result.orgs.keys) == ["openai", "lmarena"], "an org with only observations is still known")
   for org in result.orgs.values {

@@ -101,24 +101,22 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
     func context(_ query: String) -> Comment { "seed \(seed), \(count) events: \(query)" }
 
     for knownAt in knownAts {
-      let replay = Replay(events, knownAt: knownAt.map { Timestamp(milliseconds: $0) })
+      let replay = Replayed(events, knownAt: knownAt.map { Timestamp(milliseconds: $0) })
       for (index, at) in queryDates.enumerated() {
         for orgFilter in index % 2 == 0 ? [nil, org] : [nil] {
-          let kept = replay.kept(at: day(at), org: orgFilter)
           let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt, org: orgFilter)
           let query = "state --at \(at) --known-at \(knownAt.map(String.init) ?? "-") --org \(orgFilter ?? "-")"
-          #expect(kept.map(\.id) == naiveKept.map(\.id), context(query + ": fold order"))
-          let got = J(state: CompetitorState(folding: kept))
+          #expect(replay.keptIDs(at: day(at), org: orgFilter) == naiveKept.map(\.id), context(query + ": fold order"))
+          let got = J(state: replay.state(at: day(at), org: orgFilter))
           let want = Naive.state(naiveKept).json
           let wrong = differences(got, want).prefix(5)
           #expect(wrong.isEmpty, context(query))
-          #expect(J(basis: Basis(kept)) == Naive.basis(naiveKept.map(\.id)), context(query + ": basis"))
+          #expect(J(basis: replay.basis(at: day(at), org: orgFilter)) == Naive.basis(naiveKept.map(\.id)), context(query + ": basis"))
           if !wrong.isEmpty { return }
         }
         // lineage folds every org
-        let kept = replay.kept(at: day(at))
         let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt)
-        let lineage = Lineage(folding: kept)
+        let lineage = replay.lineage(at: day(at))
         let naiveLineage = Naive.lineage(naiveKept)
         let wrongModels = differences(J(lineage: lineage), naiveLineage).prefix(5)
         #expect(wrongModels.isEmpty, context("lineage --at \(at)"))
@@ -132,9 +130,7 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
         let from = queryDates.randomElement(using: &generator.rng)!
         let to = queryDates.randomElement(using: &generator.rng)!
         let orgFilter: String? = Bool.random(using: &generator.rng) ? org : nil
-        let before = replay.kept(at: day(from), org: orgFilter)
-        let after = replay.kept(at: day(to), org: orgFilter)
-        let got = sortedJ(changes(from: CompetitorState(folding: before), to: CompetitorState(folding: after)).map { J(change: $0) })
+        let got = sortedJ(changes(from: replay.state(at: day(from), org: orgFilter), to: replay.state(at: day(to), org: orgFilter)).map { J(change: $0) })
         let naiveBefore = Naive.kept(generated, at: naiveDay(from), knownAt: knownAt, org: orgFilter)
         let naiveAfter = Naive.kept(generated, at: naiveDay(to), knownAt: knownAt, org: orgFilter)
         let want = sortedJ(Naive.changes(from: Naive.state(naiveBefore), to: Naive.state(naiveAfter)))
@@ -142,11 +138,10 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
         #expect(wrongChanges.isEmpty, context("diff \(from) \(to) --org \(orgFilter ?? "-")"))
       }
       // strategy over everything, and within a range
-      let all = replay.kept(at: day("2024-12-31"))
       let naiveAll = Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt)
-      #expect(J.array(strategyShifts(folding: all).map { J(shift: $0) }) == Naive.strategy(naiveAll), context("strategy"))
+      #expect(J.array(replay.strategyShifts(at: day("2024-12-31")).map { J(shift: $0) }) == Naive.strategy(naiveAll), context("strategy"))
       for orgFilter in [nil, org] {
-        let shifts = strategyShifts(folding: replay.kept(at: day("2024-12-31"), org: orgFilter)).filter {
+        let shifts = replay.strategyShifts(at: day("2024-12-31"), org: orgFilter).filter {
           $0.date.firstDay >= day("2024-01-31") && $0.date.firstDay <= day("2024-02-29")
         }
         let naiveShifts = Naive.strategy(Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt, org: orgFilter), from: 20240131, to: 20240229)
