@@ -246,6 +246,8 @@ func digest(_ ids: [String]) -> String {
   (["--kind", "retract"], ["r-nbp"]),
   (["--kind", "x-blind-test"], ["blind"]),
   (["--subject", "openai/sora"], ["sora-launch", "sora-pause"]),
+  (["--subject", "openai"], ["valuation", "code-red"]),
+  (["--subject", "denise-dresser"], ["cro"]),
   (["--org", "openai", "--kind", "launch", "--from", "2025-12"], ["gpt52"]),
   (["--known-at", "2025-12-10"], ["sora-launch", "gpt51", "sora-pause", "cro", "code-red"]),
 ])
