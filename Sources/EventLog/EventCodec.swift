@@ -59,7 +59,13 @@ public enum EventCodec {
       throw ValueError("unknown kind \"\(kindName)\"\(didYouMean(kindName, in: Kind.builtIn.map(\.description))): use one of \(kindList), or a custom kind x-...")
     }
     var event = Event(date: date, kind: kind)
-    event.id = try string("id") ?? ""
+    if let id = try string("id") {
+      // An id that is given must be a valid one: an empty "id" is not "no id".
+      guard EventSchema.isValidID(id) else {
+        throw ValueError("\"id\": \"\(id)\" is not a valid id: use 1 to 64 of A-Z a-z 0-9 . _ -, or leave \"id\" out to get the content id")
+      }
+      event.id = id
+    }
     event.org = try string("org")
     event.subject = try string("subject")
     event.supersedes = try string("supersedes")

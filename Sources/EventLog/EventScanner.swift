@@ -581,7 +581,10 @@ private struct Scanner {
       else { return false }
       seen |= 1 << field
       switch field {
-      case 0: raw.id = optionalString(&ok)
+      case 0:
+        raw.id = optionalString(&ok)
+        // "id":"" is not a valid id (validation skips an empty one as "not yet assigned"): let the codec refuse it.
+        if raw.id?.isEmpty == true { return false }
       case 1:
         guard let text = string(), let date = EventDate.parse(bytes: text) else { return false }
         raw.date = date

@@ -65,8 +65,7 @@ func mainHelp() -> String {
     "",
     "Options for every command:",
   ]
-  lines += alignedRows([logOption, helpOption].map { [$0.display, $0.help] }, indent: 2)
-  lines += alignedRows([["--version", "print the version"]], indent: 2)
+  lines += alignedRows([logOption, helpOption].map { [$0.display, $0.help] } + [["--version", "print the version"]], indent: 2)
   lines += [
     "",
     "Dates are YYYY, YYYY-MM or YYYY-MM-DD and keep their precision.",
