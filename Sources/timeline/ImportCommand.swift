@@ -148,10 +148,6 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     notes += converter.summaries()
   }
 
-  // Future dates: kept, but said, since a planned event is not yet a fact.
-  for (index, event) in events.enumerated() where event.date.firstDay > context.today {
-    notes.append("\(labels[index]): \(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(context.today)): a planned event, which state shows only from that day")
-  }
 
   // Idempotence: content ids already in the log, or repeated in the file, are skipped.
   var existing: [String: [UInt8]] = [:]
@@ -178,6 +174,10 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       continue
     }
     seen[event.id] = (content, labels[index])
+    if event.date.firstDay > context.today {
+      // Kept, but said: a planned event is not yet a fact.
+      notes.append("\(labels[index]): \(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(context.today)): a planned event, which state shows only from that day")
+    }
     fresh.append(args.has("restamp") ? restamped(event) : event)
     freshLabels.append(labels[index])
   }

@@ -148,10 +148,12 @@ extension String {
 /// The first `http://` or `https://` URL in a cell that may hold several,
 /// separated by white space, commas or semicolons.
 func firstHTTPURL(in text: String) -> String? {
-  let lower = text.lowercased()
-  guard let start = lower.firstRange(of: "http://")?.lowerBound ?? lower.firstRange(of: "https://")?.lowerBound else { return nil }
-  let offset = lower.distance(from: lower.startIndex, to: start)
-  var url = String(text.dropFirst(offset).prefix { !$0.isWhitespace })
+  var rest = Substring(text)
+  while !rest.isEmpty && !(rest.lowercased().hasPrefix("http://") || rest.lowercased().hasPrefix("https://")) {
+    rest = rest.dropFirst()
+  }
+  guard !rest.isEmpty else { return nil }
+  var url = String(rest.prefix { !$0.isWhitespace })
   // Another URL glued on with a comma or semicolon, or a separator left at the end.
   for separator in [",http", ";http"] {
     if let range = url.firstRange(of: separator) { url = String(url[..<range.lowerBound]) }

@@ -4,7 +4,9 @@ enum Markup {
   /// Escapes `&`, `<`, `>`, `"` and `'`, and replaces the characters XML 1.0
   /// cannot hold (control characters but tab, newline and return; U+FFFE,
   /// U+FFFF) with U+FFFD, so the result is safe as element text and as a
-  /// quoted attribute value, in HTML and in a standalone SVG file.
+  /// quoted attribute value, in HTML and in a standalone SVG file. Bidi
+  /// embedding, override and isolate controls become U+FFFD too, so a note
+  /// cannot display its text reversed (a "Trojan source" trick).
   static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
@@ -17,7 +19,9 @@ enum Markup {
       case "'": out += "&#39;"
       case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
       default:
-        if scalar.value < 0x20 || scalar.value == 0x7f || scalar.value == 0xfffe || scalar.value == 0xffff {
+        if scalar.value < 0x20 || scalar.value == 0x7f || scalar.value == 0xfffe || scalar.value == 0xffff
+          || (0x202a...0x202e).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+        {
           out += "\u{fffd}"
         } else {
           out.unicodeScalars.append(scalar)

@@ -304,8 +304,10 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
   for (day, label) in layout.ticks() {
     let x = layout.x(day)
     add("<line x1=\"\(n(x))\" y1=\"\(n(axisY))\" x2=\"\(n(x))\" y2=\"\(n(bottom))\" stroke=\"#e3e3e3\"/>")
-    add("<text x=\"\(n(x))\" y=\"\(n(axisY - 4))\" text-anchor=\"middle\">\(label)</text>")
-    add("<text x=\"\(n(x))\" y=\"\(n(bottom + 14))\" text-anchor=\"middle\">\(label)</text>")
+    // A label near the right edge ends at its tick, so it is not cut.
+    let anchor = x + Double(label.count) * 3.5 > width - 4 ? "end" : "middle"
+    add("<text x=\"\(n(x))\" y=\"\(n(axisY - 4))\" text-anchor=\"\(anchor)\">\(label)</text>")
+    add("<text x=\"\(n(x))\" y=\"\(n(bottom + 14))\" text-anchor=\"\(anchor)\">\(label)</text>")
   }
   add("</g>")
 
