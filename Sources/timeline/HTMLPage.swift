@@ -84,6 +84,7 @@ private let pageCSS = """
   .meta, .hint { color: #555; margin: 2px 0; font-size: 13px; }
   figure.chart { margin: 12px 0; overflow-x: auto; }
   figure.chart svg { max-width: 100%; height: auto; display: block; }
+  figure.chart .chart-heading { display: none; }
   .timeline-chart .event { cursor: help; }
   .timeline-chart a .event { cursor: pointer; }
   .timeline-chart .event:hover > :not(title), .timeline-chart .band:hover { stroke: #000; stroke-width: 2; }

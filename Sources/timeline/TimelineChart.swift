@@ -268,8 +268,8 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
   add("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
 
   // Title and legend.
-  add("<text x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
-  add("<text x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
+  add("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
+  add("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
   var legendX = 12.0
   add("<g class=\"legend\">")
   for (label, color) in [("active", ChartStyle.statusColor(.active, throttled: false)), ("throttled", ChartStyle.statusColor(.active, throttled: true)),
