@@ -33,7 +33,7 @@ FIXTURES = os.path.join(ROOT, "Tests", "TimelineCLITests", "Fixtures")
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "code", "figure", "svg", "defs",
     "marker", "path", "pattern", "rect", "g", "text", "line", "circle", "polygon", "a", "section", "table", "thead",
-    "tbody", "tr", "th", "td", "span", "br", "ul", "li", "footer",
+    "tbody", "tr", "th", "td", "span", "br", "ul", "li", "footer", "figcaption",
 }
 
 passed = 0
@@ -58,16 +58,19 @@ class DOM(HTMLParser):
         self.elements = []
         self.text = []
         self.stack = []
+        self.svg = None
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
-        element = {"tag": tag, "attrs": dict(attrs), "parents": list(self.stack)}
+        if tag == "svg":
+            self.svg = dict(attrs).get("id")
+        element = {"tag": tag, "attrs": dict(attrs), "parents": list(self.stack), "svg": self.svg}
         self.elements.append(element)
         if tag not in ("meta", "br", "rect", "circle", "line", "path", "polygon"):
             self.stack.append(tag)
 
     def handle_startendtag(self, tag, attrs):
-        self.elements.append({"tag": tag, "attrs": dict(attrs), "parents": list(self.stack)})
+        self.elements.append({"tag": tag, "attrs": dict(attrs), "parents": list(self.stack), "svg": self.svg})
 
     def handle_endtag(self, tag):
         if tag in self.stack:
@@ -77,9 +80,11 @@ class DOM(HTMLParser):
     def handle_data(self, data):
         self.text.append(data)
 
-    def all(self, tag=None, cls=None):
+    def all(self, tag=None, cls=None, svg=None):
         result = []
         for element in self.elements:
+            if svg and element["svg"] != svg:
+                continue
             if tag and element["tag"] != tag:
                 continue
             if cls and cls not in element["attrs"].get("class", "").split():
@@ -182,23 +187,27 @@ def main():
     standing = standing_events(lines)
     orgs = sorted({e["org"] for e in standing})
     dom = DOM(dump_dom(args.chromium, profile, page))
-    lanes = dom.all("g", "lane")
+    # The picture of the whole record (a close-up of the busiest stretch may follow it).
+    lanes = dom.all("g", "lane", svg="overview")
     check("shipped: one lane per org", sorted(e["attrs"].get("data-org") for e in lanes) == orgs,
           f"lanes {[e['attrs'].get('data-org') for e in lanes]} vs orgs {orgs}")
-    markers = dom.all("g", "event")
+    markers = dom.all("g", "event", svg="overview")
     check("shipped: one marker per standing event", len(markers) == len(standing), f"{len(markers)} markers, {len(standing)} events")
     check("shipped: every marker is an event of the log",
           {m["attrs"].get("data-event") for m in markers} == {e["id"] for e in standing})
-    titles = [e for e in dom.all("title") if "g" in e["parents"]]
+    titles = [e for e in dom.all("title", svg="overview") if "g" in e["parents"]]
     check("shipped: markers carry hover text", len(titles) >= len(markers))
     products = {e["subject"] for e in standing if e["kind"] in ("launch", "pause", "resume", "retire", "throttle", "unthrottle")}
-    bands = dom.all("rect", "band")
+    bands = dom.all("rect", "band", svg="overview")
     check("shipped: a status band for every product", len(bands) >= len(products) - sum(1 for e in standing if e["kind"] == "retire"),
           f"{len(bands)} bands, {len(products)} products")
     if any(e["kind"] == "strategy" for e in standing):
-        check("shipped: strategy shifts are marked", len(dom.all("g", "strategy-shift")) == sum(1 for e in standing if e["kind"] == "strategy"))
+        check("shipped: strategy shifts are marked", len(dom.all("g", "strategy-shift", svg="overview")) == sum(1 for e in standing if e["kind"] == "strategy"))
     if any("predecessor" in e.get("attrs", {}) for e in standing):
-        check("shipped: lineage arrows are drawn", len(dom.all("path", "lineage-arrow")) > 0)
+        check("shipped: lineage arrows are drawn", len(dom.all("path", "lineage-arrow", svg="overview")) > 0)
+    detail = dom.all("svg", svg="detail")
+    if detail:
+        check("shipped: the close-up shows markers too", len(dom.all("g", "event", svg="detail")) > 0)
     safety_checks("shipped", dom, [])
     shot = os.path.join(out, "shipped.png")
     chromium(args.chromium, profile, "--hide-scrollbars", "--window-size=1280,1000", f"--screenshot={shot}", "file://" + page)

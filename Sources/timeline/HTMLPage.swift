@@ -23,9 +23,17 @@ func renderHTML(_ view: TimelineView) -> String {
   add("<header><h1>\(esc(view.title))</h1>")
   add("<p class=\"meta\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis <code>\(view.basis.digest.prefix(12))</code></p>")
   add("<p class=\"hint\">Hover a marker for its date, note, source and confidence; a marker with a source URL links to it. The tables below list the same facts for print.</p></header>")
+  let detail = view.detail()
   add("<figure class=\"chart\">")
-  add(renderSVG(view, standalone: false))
+  if detail != nil { add("<figcaption>The whole record, \(view.from) to \(view.to)</figcaption>") }
+  add(renderSVG(view, standalone: false, id: "overview"))
   add("</figure>")
+  if let detail {
+    add("<figure class=\"chart detail\">")
+    add("<figcaption>Close-up of the busiest stretch, \(detail.from) to \(detail.to) (\(plural(detail.events.count, "event")) of \(view.events.count))</figcaption>")
+    add(renderSVG(detail, standalone: false, id: "detail", compact: true))
+    add("</figure>")
+  }
 
   if !view.shifts.isEmpty {
     add("<section class=\"shifts\"><h2>Strategy shifts</h2>")
@@ -85,6 +93,7 @@ private let pageCSS = """
   figure.chart { margin: 12px 0; overflow-x: auto; }
   figure.chart svg { max-width: 100%; height: auto; display: block; }
   figure.chart .chart-heading { display: none; }
+  figcaption { font-size: 13px; color: #333; font-weight: bold; margin: 0 0 4px 12px; }
   .timeline-chart .event { cursor: help; }
   .timeline-chart a .event { cursor: pointer; }
   .timeline-chart .event:hover > :not(title), .timeline-chart .band:hover { stroke: #000; stroke-width: 2; }
@@ -101,7 +110,7 @@ private let pageCSS = """
     @page { size: A4 landscape; margin: 10mm; }
     body { margin: 0; max-width: none; }
     .hint { display: none; }
-    figure.chart { overflow: visible; }
+    figure.chart { overflow: visible; break-inside: avoid; }
     tr { break-inside: avoid; }
     a { color: inherit; text-decoration: none; }
   }

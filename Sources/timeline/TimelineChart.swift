@@ -13,12 +13,19 @@ struct TimelineView {
   var from: Day
   var to: Day
   var basis: Basis
+  /// Whether the window was chosen by the user (--from or --to).
+  var windowGiven: Bool
+  private var standing: [Event]
+  private var org: String?
 
   /// - Parameters:
   ///   - standing: the replay's standing events, in replay order.
   ///   - from, to: the window; nil means from the first event and to the last.
   init(title: String, standing: [Event], org: String?, from: Day?, to: Day?) {
     self.title = title
+    self.standing = standing
+    self.org = org
+    windowGiven = from != nil || to != nil
     let inOrg = standing.filter { org == nil || $0.org == org }
     let first = inOrg.map(\.date.firstDay).min()
     let last = inOrg.map(\.date.lastDay).max()
@@ -45,6 +52,27 @@ struct TimelineView {
   var orgs: [String] {
     sortedKeys(Set(events.compactMap(\.org) + bands.map(\.org)))
   }
+
+  /// A close-up of the busiest stretch, when the window is the whole record and
+  /// most events crowd into a small part of it: the `days` days that hold the
+  /// most events, if they hold at least a third of them (and 5) and the whole
+  /// window is over four times as long.
+  func detail(days: Int64 = 60) -> TimelineView? {
+    guard !windowGiven, to.daysSince1970 - from.daysSince1970 > 4 * days, events.count >= 5 else { return nil }
+    let starts = events.map { $0.date.firstDay.daysSince1970 }.sorted()
+    var best = (count: 0, start: Int64(0))
+    var upper = 0
+    for (lower, start) in starts.enumerated() {
+      while upper < starts.count && starts[upper] < start + days { upper += 1 }
+      if upper - lower > best.count { best = (upper - lower, start) }
+    }
+    guard best.count * 3 >= events.count else { return nil }
+    // End the close-up at the last event inside it, and start it `days` before.
+    let last = starts.filter { $0 >= best.start && $0 < best.start + days }.max() ?? best.start
+    let end = last + days / 8  // room after the last event for markers stepped aside
+    let window = (Day(daysSince1970: end - days + 1), Day(daysSince1970: end))
+    return TimelineView(title: title, standing: standing, org: org, from: window.0, to: window.1)
+  }
 }
 
 // MARK: - Layout
@@ -54,8 +82,11 @@ struct ChartLayout {
   static let width = 1240.0
   static let gutter = 190.0
   static let right = 24.0
-  static let top = 118.0
-  static let laneHeader = 30.0
+  /// Where the lanes start: below the heading, legend and axis, or only the axis.
+  let top: Double
+  static let laneHeader = 28.0
+  /// Room above the org's row for strategy labels, on two levels.
+  static let shiftStrip = 26.0
   static let rowHeight = 18.0
   static let lanePadding = 10.0
 
@@ -78,21 +109,23 @@ struct ChartLayout {
   let firstDay: Int64
   let dayCount: Double
 
-  init(_ view: TimelineView) {
+  init(_ view: TimelineView, compact: Bool = false, heading: Bool = true) {
+    top = compact ? 30 : heading ? 118 : 76
     // Pad the window a little so that markers on its edges are not cut.
     let span = max(1, view.to.daysSince1970 - view.from.daysSince1970)
     let pad = max(1, span / 40)
     firstDay = view.from.daysSince1970 - pad
     dayCount = Double(span + 2 * pad)
-    var y = ChartLayout.top
+    var y = top
     for org in view.orgs {
       var products = view.bands.filter { $0.org == org }.map(\.product)
       // Models known only through lineage (a predecessor never launched in the log).
       for model in sortedKeys(view.lineage.models.keys) where view.lineage.models[model]!.org == org && !products.contains(model) {
         if view.lineage.models.values.contains(where: { $0.predecessor == model }) { products.append(model) }
       }
-      var lane = Lane(org: org, top: y, bottom: 0, rows: [Row(org: org, product: nil, y: y + ChartLayout.laneHeader / 2 + 2)])
-      y += ChartLayout.laneHeader
+      let strip = view.shifts.contains { $0.org == org } ? ChartLayout.shiftStrip : 0
+      var lane = Lane(org: org, top: y, bottom: 0, rows: [Row(org: org, product: nil, y: y + strip + ChartLayout.laneHeader / 2 + 1)])
+      y += strip + ChartLayout.laneHeader
       for product in products {
         lane.rows.append(Row(org: org, product: product, y: y + ChartLayout.rowHeight / 2))
         y += ChartLayout.rowHeight
@@ -249,57 +282,66 @@ func tooltip(_ event: Event) -> String {
 
 /// Draws the timeline as one SVG element.
 /// - Parameter standalone: add the XML namespace declarations a file of its own needs.
-func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
-  let layout = ChartLayout(view)
+/// - Parameter compact: leave out the heading and the legend (a close-up under the main picture).
+func renderSVG(_ view: TimelineView, standalone: Bool, id: String = "timeline", compact: Bool = false) -> String {
+  // A page has its own heading; a file of its own carries it.
+  let heading = standalone
+  let layout = ChartLayout(view, compact: compact, heading: heading)
   let width = ChartLayout.width
   let height = layout.height
   var out: [String] = []
   func add(_ text: String) { out.append(text) }
   let esc = Markup.escape
 
-  add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"chart-title\" class=\"timeline-chart\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">")
-  add("<title id=\"chart-title\">\(esc(view.title)): \(view.from) to \(view.to)</title>")
+  add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" id=\"\(id)\" class=\"timeline-chart\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">")
+  add("<title id=\"\(id)-title\">\(esc(view.title)): \(view.from) to \(view.to)</title>")
   add("""
     <defs>\
-    <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5a4a8a"/></marker>\
-    <pattern id="partial" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#9aa5b1" opacity="0.5"/></pattern>\
+    <marker id="\(id)-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5a4a8a"/></marker>\
+    <pattern id="\(id)-partial" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#9aa5b1" opacity="0.5"/></pattern>\
     </defs>
     """)
   add("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
 
   // Title and legend.
-  add("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
-  add("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
-  var legendX = 12.0
-  add("<g class=\"legend\">")
-  for (label, color) in [("active", ChartStyle.statusColor(.active, throttled: false)), ("throttled", ChartStyle.statusColor(.active, throttled: true)),
-                         ("paused", ChartStyle.statusColor(.paused, throttled: false)), ("retired", ChartStyle.statusColor(.retired, throttled: false))] {
-    add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" rx=\"2\" fill=\"\(color)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">\(label)</text>")
-    legendX += 34 + Double(label.count) * 6.5
+  if !compact {
+    if !heading { add("<g transform=\"translate(0,-42)\">") }
+    if heading {
+      add("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
+      add("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
+    }
+    var legendX = 12.0
+    add("<g class=\"legend\">")
+    for (label, color) in [("active", ChartStyle.statusColor(.active, throttled: false)), ("throttled", ChartStyle.statusColor(.active, throttled: true)),
+                           ("paused", ChartStyle.statusColor(.paused, throttled: false)), ("retired", ChartStyle.statusColor(.retired, throttled: false))] {
+      add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" rx=\"2\" fill=\"\(color)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">\(label)</text>")
+      legendX += 34 + Double(label.count) * 6.5
+    }
+    legendX += 10
+    add("<line x1=\"\(n(legendX))\" y1=\"60\" x2=\"\(n(legendX + 22))\" y2=\"60\" stroke=\"#5a4a8a\" stroke-width=\"1.4\" marker-end=\"url(#\(id)-arrow)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">successor model</text>")
+    legendX += 130
+    add("<line x1=\"\(n(legendX + 4))\" y1=\"54\" x2=\"\(n(legendX + 4))\" y2=\"67\" stroke=\"#111\" stroke-dasharray=\"3 2\"/><text x=\"\(n(legendX + 10))\" y=\"64\">strategy shift</text>")
+    legendX += 100
+    add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" fill=\"url(#\(id)-partial)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">date known to the month or year</text>")
+    var kindX = 12.0
+    for kind in Kind.builtIn where kind != .retract {
+      add(ChartStyle.shape(kind, x: kindX + 5, y: 82, attributes: ChartStyle.paint(kind, .reported)))
+      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(kind)</text>")
+      kindX += 26 + Double(kind.description.count) * 6.3
+    }
+    kindX += 12
+    for confidence in Confidence.allCases {
+      add(ChartStyle.shape(.launch, x: kindX + 5, y: 82, attributes: ChartStyle.paint(.launch, confidence)))
+      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(confidence.rawValue)</text>")
+      kindX += 30 + Double(confidence.rawValue.count) * 6.3
+    }
+    add("</g>")
+    if !heading { add("</g>") }
   }
-  legendX += 10
-  add("<line x1=\"\(n(legendX))\" y1=\"60\" x2=\"\(n(legendX + 22))\" y2=\"60\" stroke=\"#5a4a8a\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">successor model</text>")
-  legendX += 130
-  add("<line x1=\"\(n(legendX + 4))\" y1=\"54\" x2=\"\(n(legendX + 4))\" y2=\"67\" stroke=\"#111\" stroke-dasharray=\"3 2\"/><text x=\"\(n(legendX + 10))\" y=\"64\">strategy shift</text>")
-  legendX += 100
-  add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" fill=\"url(#partial)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">date known to the month or year</text>")
-  var kindX = 12.0
-  for kind in Kind.builtIn where kind != .retract {
-    add(ChartStyle.shape(kind, x: kindX + 5, y: 82, attributes: ChartStyle.paint(kind, .reported)))
-    add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(kind)</text>")
-    kindX += 26 + Double(kind.description.count) * 6.3
-  }
-  kindX += 12
-  for confidence in Confidence.allCases {
-    add(ChartStyle.shape(.launch, x: kindX + 5, y: 82, attributes: ChartStyle.paint(.launch, confidence)))
-    add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(confidence.rawValue)</text>")
-    kindX += 30 + Double(confidence.rawValue.count) * 6.3
-  }
-  add("</g>")
 
   // Time axis and grid.
-  let axisY = ChartLayout.top - 6
-  let bottom = layout.lanes.last?.bottom ?? ChartLayout.top
+  let axisY = layout.top - 6
+  let bottom = layout.lanes.last?.bottom ?? layout.top
   add("<g class=\"axis\" fill=\"#444\">")
   for (day, label) in layout.ticks() {
     let x = layout.x(day)
@@ -312,7 +354,7 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
   add("</g>")
 
   if layout.lanes.isEmpty {
-    add("<text x=\"\(n(width / 2))\" y=\"\(n(ChartLayout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">No events in this window.</text>")
+    add("<text x=\"\(n(width / 2))\" y=\"\(n(layout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">No events in this window.</text>")
   }
 
   // Lanes: background, org name, product labels.
@@ -357,6 +399,8 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
 
   // Strategy shifts: a dashed line across the org's lane with a label.
   add("<g class=\"strategy-shifts\">")
+  // Labels take the first of two levels where they do not run into the previous one.
+  var levelEnds: [String: [Double]] = [:]
   for shift in view.shifts {
     guard let lane = layout.lanes.first(where: { $0.org == shift.org }) else { continue }
     let x = layout.x(shift.date.firstDay)
@@ -368,38 +412,51 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
     hover += "\nid: \(shift.event)"
     add("<g class=\"strategy-shift\" data-event=\"\(esc(shift.event))\"><title>\(esc(hover))</title>")
     add("<line x1=\"\(n(x))\" y1=\"\(n(lane.top + 3))\" x2=\"\(n(x))\" y2=\"\(n(lane.bottom - 2))\" stroke=\"#111\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>")
-    let anchorEnd = x > layout.plotRight - 200
-    add("<text x=\"\(n(anchorEnd ? x - 6 : x + 6))\" y=\"\(n(lane.top + 11))\" font-weight=\"bold\" fill=\"#111\"\(anchorEnd ? " text-anchor=\"end\"" : "")>⚑ \(esc(Markup.truncate(text, 48)))</text>")
+    let label = "⚑ " + Markup.truncate(text, 56)
+    let labelWidth = Double(label.count) * 6.4
+    let anchorEnd = x + 6 + labelWidth > ChartLayout.width - 4
+    let left = anchorEnd ? x - 6 - labelWidth : x + 6
+    var ends = levelEnds[shift.org] ?? [-Double.infinity, -Double.infinity]
+    let level = ends[0] < left - 4 ? 0 : ends[1] < left - 4 ? 1 : (ends[0] <= ends[1] ? 0 : 1)
+    ends[level] = left + labelWidth
+    levelEnds[shift.org] = ends
+    add("<text x=\"\(n(anchorEnd ? x - 6 : x + 6))\" y=\"\(n(lane.top + 11 + Double(level) * 12))\" font-weight=\"bold\" fill=\"#111\"\(anchorEnd ? " text-anchor=\"end\"" : "")>\(esc(label))</text>")
     add("</g>")
   }
   add("</g>")
 
   // Lineage: an arrow from each predecessor's row to its successor's launch.
   add("<g class=\"lineage\" fill=\"none\" stroke=\"#5a4a8a\" stroke-width=\"1.4\">")
-  for id in sortedKeys(view.lineage.models.keys) {
-    guard let node = view.lineage.models[id], let predecessor = node.predecessor,
-      let to = layout.row(org: node.org, product: id), to.product == id,
+  for model in sortedKeys(view.lineage.models.keys) {
+    guard let node = view.lineage.models[model], let predecessor = node.predecessor,
+      let to = layout.row(org: node.org, product: model), to.product == model,
       let fromNode = view.lineage.models[predecessor], let from = layout.row(org: fromNode.org, product: predecessor),
       from.product == predecessor
     else { continue }
-    let launched = node.launched ?? view.bands.first { $0.product == id }?.spans.first?.start
+    let launched = node.launched ?? view.bands.first { $0.product == model }?.spans.first?.start
     guard let day = launched?.firstDay, day >= view.from, day <= view.to else { continue }
     let x = layout.x(day)
     let bend = 26.0
-    add("<path class=\"lineage-arrow\" d=\"M\(n(x - bend)),\(n(from.y))C\(n(x - 4)),\(n(from.y)) \(n(x - bend)),\(n(to.y)) \(n(x - 7)),\(n(to.y))\" marker-end=\"url(#arrow)\"><title>\(esc(predecessor)) → \(esc(id))</title></path>")
+    add("<path class=\"lineage-arrow\" d=\"M\(n(x - bend)),\(n(from.y))C\(n(x - 4)),\(n(from.y)) \(n(x - bend)),\(n(to.y)) \(n(x - 7)),\(n(to.y))\" marker-end=\"url(#\(id)-arrow)\"><title>\(esc(predecessor)) → \(esc(model))</title></path>")
   }
   add("</g>")
 
   // Event markers.
   add("<g class=\"events\">")
-  for event in view.events {
-    guard let org = event.org, let row = layout.row(org: org, product: event.subject) else { continue }
+  // Markers that would cover each other on a row are spread out around their
+  // dates, inside the plot; a tick under each keeps its true date.
+  let placed = markerPositions(view.events, layout: layout, from: view.from)
+  for (index, event) in view.events.enumerated() {
+    guard let org = event.org, let row = layout.row(org: org, product: event.subject), let x = placed[index] else { continue }
     let first = event.date.firstDay
-    let x = layout.x(max(first, view.from))
+    let trueX = layout.x(max(first, view.from))
     var parts: [String] = []
     if event.date.precision != .day {
       let x2 = layout.x(min(event.date.lastDay, view.to))
-      parts.append("<rect x=\"\(n(x))\" y=\"\(n(row.y - 7))\" width=\"\(n(max(2, x2 - x)))\" height=\"14\" fill=\"url(#partial)\"/>")
+      parts.append("<rect x=\"\(n(x))\" y=\"\(n(row.y - 7))\" width=\"\(n(max(2, x2 - x)))\" height=\"14\" fill=\"url(#\(id)-partial)\"/>")
+    }
+    if x != trueX {
+      parts.append("<path d=\"M\(n(trueX)),\(n(row.y + 7))L\(n(x)),\(n(row.y + 7))L\(n(x)),\(n(row.y + 5))\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"/>")
     }
     parts.append(ChartStyle.shape(event.kind, x: x, y: row.y, attributes: ChartStyle.paint(event.kind, event.confidence)))
     let body = "<title>\(esc(tooltip(event)))</title>" + parts.joined()
@@ -417,4 +474,38 @@ func renderSVG(_ view: TimelineView, standalone: Bool) -> String {
     svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg
   }
   return svg + "\n"
+}
+
+/// Where each event's marker goes: at its date, unless markers on the same
+/// row would overlap; then each cluster is spread 9 px apart, centred on its
+/// dates and kept inside the plot.
+func markerPositions(_ events: [Event], layout: ChartLayout, from: Day) -> [Int: Double] {
+  let gap = 9.0
+  var byRow: [Double: [(index: Int, x: Double)]] = [:]
+  for (index, event) in events.enumerated() {
+    guard let org = event.org, let row = layout.row(org: org, product: event.subject) else { continue }
+    byRow[row.y, default: []].append((index, layout.x(max(event.date.firstDay, from))))
+  }
+  var result: [Int: Double] = [:]
+  for (_, markers) in byRow {
+    let sorted = markers.sorted { $0.x != $1.x ? $0.x < $1.x : $0.index < $1.index }
+    var clusters: [[(index: Int, x: Double)]] = []
+    for marker in sorted {
+      if var last = clusters.last, let first = last.first, marker.x < first.x + Double(last.count) * gap {
+        last.append(marker)
+        clusters[clusters.count - 1] = last
+      } else {
+        clusters.append([marker])
+      }
+    }
+    var floor = layout.plotLeft - 8
+    for cluster in clusters {
+      let width = Double(cluster.count - 1) * gap
+      let mean = cluster.map(\.x).reduce(0, +) / Double(cluster.count)
+      let start = max(floor, min(mean - width / 2, layout.plotRight + 14 - width))
+      for (offset, marker) in cluster.enumerated() { result[marker.index] = start + Double(offset) * gap }
+      floor = start + width + gap
+    }
+  }
+  return result
 }

@@ -9,7 +9,7 @@ import Testing
 private let rendererTags: Set<String> = [
   "!DOCTYPE", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "code", "figure", "svg", "defs",
   "marker", "path", "pattern", "rect", "g", "text", "line", "circle", "polygon", "a", "section", "table", "thead", "tbody",
-  "tr", "th", "td", "span", "br", "ul", "li", "footer", "?xml",
+  "tr", "th", "td", "span", "br", "ul", "li", "footer", "figcaption", "?xml",
 ]
 
 /// The tags opened in a page, and the names of their attributes.
@@ -133,7 +133,12 @@ private let hostileTexts = [
 @Test func pageShowsLanesBandsMarkersLineageAndShifts() throws {
   try withTemporaryDirectory { dir in
     let log = try logFrom("sample.jsonl", in: dir)
-    let page = try timeline(["--log", log, "render"]).stdout
+    let whole = try timeline(["--log", log, "render"]).stdout
+    // The whole record, then a close-up of its busiest 60 days (most of the sample is in Nov-Dec 2025).
+    let parts = whole.components(separatedBy: "<svg ")
+    #expect(parts.count == 3 && parts[2].hasPrefix("xmlns=\"http://www.w3.org/2000/svg\"") && parts[2].contains("id=\"detail\""))
+    #expect(whole.contains("Close-up of the busiest stretch, 2025-10-20 to 2025-12-18 (13 events of 19)"))
+    let page = parts[1]
     #expect(page.components(separatedBy: "<g class=\"lane\"").count - 1 == 2)
     #expect(page.contains("data-org=\"google\"") && page.contains("data-org=\"openai\""))
     #expect(page.components(separatedBy: "<g class=\"event ").count - 1 == 19)
@@ -144,6 +149,9 @@ private let hostileTexts = [
     // Hover text: date, kind, subject, confidence, note and source.
     #expect(page.contains("<title>2025-12-04 · codename · openai/gpt-5.2\nconfidence: rumor\nnote: suspected GPT-5.2 build seen in blind tests"))
     #expect(page.contains("<a href=\"https://openai.com/index/chatgpt/\""))
+    // With a window, no close-up.
+    let windowed = try timeline(["--log", log, "render", "--from", "2025"]).stdout
+    #expect(windowed.components(separatedBy: "<svg ").count == 2)
   }
 }
 
