@@ -62,6 +62,17 @@ public enum Kind: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
+  /// The kind named by UTF-8 bytes.
+  public init?(bytes: UnsafeBufferPointer<UInt8>) {
+    if let kind = Kind.byteNames.first(where: { $0.name.elementsEqual(bytes) }) {
+      self = kind.kind
+    } else {
+      self.init(String(decoding: bytes, as: UTF8.self))
+    }
+  }
+
+  private static let byteNames: [(name: [UInt8], kind: Kind)] = builtIn.map { (Array($0.description.utf8), $0) }
+
   /// `x-` followed by lowercase letters, digits, dots and hyphens.
   public static func isCustomName(_ name: String) -> Bool {
     name.hasPrefix("x-") && name.utf8.count > 2 && name.utf8.dropFirst(2).allSatisfy(isSlugByte)
@@ -153,11 +164,21 @@ public struct Attributes: Sendable, Hashable, Sequence {
   public struct Pair: Sendable, Hashable {
     public var key: String
     public var value: AttrValue
+
+    public init(key: String, value: AttrValue) {
+      self.key = key
+      self.value = value
+    }
   }
 
   public private(set) var pairs: [Pair] = []
 
   public init() {}
+
+  /// Attributes from pairs with distinct keys, in any order.
+  public init(_ pairs: [Pair]) {
+    self.pairs = pairs.sorted { Attributes.codePointLess($0.key, $1.key) }
+  }
 
   public var isEmpty: Bool { pairs.isEmpty }
   public var count: Int { pairs.count }

@@ -89,18 +89,22 @@ public enum EventCodec {
     guard case .object(let members) = value else {
       throw ValueError("\"attrs\" must be an object, not \(value.typeDescription)")
     }
-    var attrs = Attributes()
+    var pairs: [Attributes.Pair] = []
+    var keys = Set<[UInt8]>()
     for member in members {
-      if attrs[member.key] != nil { throw ValueError("duplicate attr \"\(member.key)\"") }
+      guard keys.insert(Array(member.key.utf8)).inserted else {
+        throw ValueError("duplicate attr \"\(member.key)\"")
+      }
+      let value: AttrValue
       switch member.value {
       case .null: continue
-      case .string(let text): attrs[member.key] = .string(text)
-      case .bool(let flag): attrs[member.key] = .bool(flag)
+      case .string(let text): value = .string(text)
+      case .bool(let flag): value = .bool(flag)
       case .number(let number):
         guard let exact = number.exactValue else {
           throw ValueError("attr \"\(member.key)\": the number \(number.literal) cannot be stored exactly as a double; write it with at most 17 significant digits within ±1.8e308")
         }
-        attrs[member.key] = .number(exact)
+        value = .number(exact)
       case .array(let items):
         var strings: [String] = []
         for item in items {
@@ -109,11 +113,13 @@ public enum EventCodec {
           }
           strings.append(text)
         }
-        attrs[member.key] = .strings(strings)
+        value = .strings(strings)
       case .object:
         throw ValueError("attr \"\(member.key)\" is an object; attrs hold strings, numbers, booleans or arrays of strings")
       }
+      pairs.append(Attributes.Pair(key: member.key, value: value))
     }
+    let attrs = Attributes(pairs)
     return attrs
   }
 

@@ -63,8 +63,23 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
   /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real Gregorian date from year 0001 to 9999.
   /// - Throws: a message saying what is wrong and the expected form.
   public static func parse(_ text: String) throws(ValueError) -> EventDate {
+    let original = text
+    var text = text
+    let result: Result<EventDate, ValueError> = text.withUTF8 { bytes in
+      do throws(ValueError) { return .success(try parse(bytes, text: original)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Reads a date from UTF-8 bytes, as `parse(_:)` does, without a message.
+  public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> EventDate? {
+    // The message is built only on failure, from the bytes.
+    try? parse(bytes, text: nil)
+  }
+
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> EventDate {
     let form = "expected YYYY, YYYY-MM or YYYY-MM-DD"
-    let bytes = Array(text.utf8)
+    let text = text ?? String(decoding: bytes, as: UTF8.self)
     func number(_ range: Range<Int>) -> Int? {
       var value = 0
       for index in range {

@@ -369,6 +369,12 @@ public struct LogStore: Sendable {
 
   private func rollbackPath(for file: String) -> String { file + ".rollback" }
 
+  /// The length before an unfinished batch, if one was interrupted.
+  func rollbackLength(for file: String) -> Int64? { readRollbackRecord(for: file) }
+
+  /// Takes the shared lock readers hold.
+  func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
+
   private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
     do throws(Errno) {
       let fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC)

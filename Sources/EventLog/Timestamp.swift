@@ -28,8 +28,22 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   /// Reads an RFC 3339 timestamp (`2025-12-10T08:15:02.114Z`, `2025-12-10T09:15:02+01:00`;
   /// at most millisecond precision) as the instant it names.
   public static func parse(_ text: String) throws(ValueError) -> Timestamp {
+    let original = text
+    var text = text
+    let result: Result<Timestamp, ValueError> = text.withUTF8 { bytes in
+      do throws(ValueError) { return .success(try parse(bytes, text: original)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Reads a timestamp from UTF-8 bytes, as `parse(_:)` does, without a message.
+  public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    try? parse(bytes, text: nil)
+  }
+
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> Timestamp {
     let form = "expected an RFC 3339 timestamp like 2025-12-10T08:15:02.114Z"
-    let b = Array(text.utf8)
+    let text = text ?? String(decoding: b, as: UTF8.self)
     func digits(_ range: Range<Int>) -> Int? {
       guard range.upperBound <= b.count else { return nil }
       var value = 0

@@ -218,7 +218,12 @@ func checkReferences(_ events: [Event], labels: [String], _ context: Context) th
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
   var isRetraction: [String: Bool] = [:]
   if (try? context.store.files()) != nil {  // a missing log has no targets
-    for event in try loadEvents(context) { isRetraction[event.id] = event.kind == .retract }
+    let table = try loadFacts(context)
+    let wanted = Set(events.compactMap { $0.retractTarget ?? $0.supersedes })
+    for fact in table.facts {
+      let id = table.idString(fact.id)
+      if wanted.contains(id) { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
+    }
   }
   for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
   for (index, event) in events.enumerated() {
@@ -236,8 +241,8 @@ func checkReferences(_ events: [Event], labels: [String], _ context: Context) th
 
 /// `--dry-run`: the event as it would be written and the changes it would cause at its date.
 private func showDryRun(_ events: [Event], _ context: Context) throws {
-  var existing: [Event] = []
-  if (try? context.store.files()) != nil { existing = try loadEvents(context) }
+  var table = FactTable()
+  if (try? context.store.files()) != nil { table = try loadFacts(context) }
   for event in events {
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
@@ -246,8 +251,10 @@ private func showDryRun(_ events: [Event], _ context: Context) throws {
   for index in stamped.indices where stamped[index].recorded == nil {
     stamped[index].recorded = Timestamp(milliseconds: context.now.milliseconds + Int64(index))
   }
-  let before = CompetitorState(folding: Replay(existing).kept(at: day))
-  let after = CompetitorState(folding: Replay(existing + stamped).kept(at: day))
+  let before = Replay(table).state(at: day)
+  if table.files.isEmpty { table.files = ["(new)"] }
+  for event in stamped { table.append(event, file: 0, line: 0, offset: 0) }
+  let after = Replay(table).state(at: day)
   let found = changes(from: before, to: after)
   context.console.line("")
   if found.isEmpty {

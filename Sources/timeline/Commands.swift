@@ -116,11 +116,11 @@ func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
   }
 }
 
-/// Loads the log, printing what the reader left out as warnings.
-func loadEvents(_ context: Context) throws(LogError) -> [Event] {
-  let log = try context.store.load()
+/// Loads the log as facts, printing what the reader left out as warnings.
+func loadFacts(_ context: Context) throws(LogError) -> FactTable {
+  let log = try context.store.loadFacts()
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
-  return log.events
+  return log.table
 }
 
 /// Prints a JSON document with the `basis` added.
