@@ -33,26 +33,36 @@ public struct ProductBand: Sendable, Equatable {
 
 /// The status history of every product, from events in replay order: a new
 /// span begins whenever an event changes the product's status or throttling,
-/// as `CompetitorState` folds it.
+/// by the rules of DESIGN.md's "Kinds" (launch and resume: active; pause:
+/// paused; retire: retired; throttle and unthrottle set throttling), the
+/// same rules `CompetitorState` folds.
 /// - Returns: bands ordered by org, then by the first day of their first span, then product id.
 public func productBands<Events: Sequence>(folding events: Events) -> [ProductBand] where Events.Element == Event {
-  var state = CompetitorState()
   var bands: [String: ProductBand] = [:]
   for event in events {
-    guard event.kind.isProductKind, let org = event.org, let product = event.subject else {
-      continue
-    }
-    state.apply(event)
-    guard let now = state.orgs[org]?.products[product] else { continue }
+    guard event.kind.isProductKind, let org = event.org, let product = event.subject else { continue }
     var band = bands[product] ?? ProductBand(org: org, product: product, type: nil, launched: nil, spans: [])
-    band.type = now.type
-    band.launched = now.launched
-    if let last = band.spans.last, last.status == now.status, last.throttled == now.throttled {
+    let last = band.spans.last
+    var status = last?.status ?? .active
+    var throttled = last?.throttled ?? false
+    switch event.kind {
+    case .launch:
+      status = .active
+      if band.launched == nil { band.launched = event.date }
+      if case .string(let type)? = event.attrs["type"] { band.type = type }
+    case .resume: status = .active
+    case .pause: status = .paused
+    case .retire: status = .retired
+    case .throttle: throttled = true
+    case .unthrottle: throttled = false
+    default: break
+    }
+    if let last, last.status == status, last.throttled == throttled {
       bands[product] = band
       continue
     }
     if !band.spans.isEmpty { band.spans[band.spans.count - 1].end = event.date }
-    band.spans.append(StatusSpan(status: now.status, throttled: now.throttled, start: event.date, event: event.id))
+    band.spans.append(StatusSpan(status: status, throttled: throttled, start: event.date, event: event.id))
     bands[product] = band
   }
   return bands.values.sorted { a, b in

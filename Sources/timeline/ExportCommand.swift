@@ -42,10 +42,13 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
     throw UsageError("--source-uri: a CloudEvents source is a non-empty URI reference without spaces", command: "export")
   }
-  let events = Replay.collapseDuplicates(try loadEvents(context)).filter { event in
+  // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
+  let table = try loadFacts(context)
+  let replay = Replay(table)
+  let events = try context.store.events(replay.inReplayOrder(replay.known), in: table).filter { event in
     let first = event.date.firstDay
     return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true) && (org.map { event.org == $0 } ?? true)
-  }.sorted(by: Replay.precedes)
+  }
   var out: [UInt8] = []
   switch format {
   case "csv":

@@ -152,7 +152,12 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   // Idempotence: content ids already in the log, or repeated in the file, are skipped.
   var existing: [String: [UInt8]] = [:]
   if (try? context.store.files()) != nil {
-    for event in try loadEvents(context) { existing[event.id] = EventCodec.content(event) }
+    // Only the events of the log whose ids the file also has are read whole.
+    let table = try loadFacts(context)
+    var indexByKey: [UInt64: Int32] = [:]
+    for (index, fact) in table.facts.enumerated() where indexByKey[fact.id] == nil { indexByKey[fact.id] = Int32(index) }
+    let shared = Set(events.compactMap { table.existingKey($0.id).flatMap { indexByKey[$0] } })
+    for event in try context.store.events(shared.sorted(), in: table) { existing[event.id] = EventCodec.content(event) }
   }
   var seen: [String: (content: [UInt8], label: String)] = [:]
   var fresh: [Event] = []

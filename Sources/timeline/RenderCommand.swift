@@ -34,9 +34,11 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
   if let from, let to, to < from { throw UsageError("--to \(to) is before --from \(from)", command: "render") }
   let org = args.value("org")
-  let replay = Replay(try loadEvents(context), knownAt: try knownAt(args))
+  let table = try loadFacts(context)
+  let replay = Replay(table, knownAt: try knownAt(args))
+  let standing = try context.store.events(replay.order, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
-  let view = TimelineView(title: title, standing: replay.standing, org: org, from: from, to: to)
+  let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
   let text: String
   switch format {
   case "svg": text = renderSVG(view, standalone: true)

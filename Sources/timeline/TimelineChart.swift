@@ -46,7 +46,7 @@ struct TimelineView {
     shifts = strategyShifts(folding: events)
     self.from = start
     self.to = end
-    basis = Basis(events)
+    basis = Basis(ids: events.map(\.id))
   }
 
   var orgs: [String] {
