@@ -6,6 +6,10 @@ public struct Basis: Sendable, Equatable {
   public var events: Int
   public var digest: String
 
+  public init<Events: Sequence>(_ events: Events) where Events.Element == Event {
+    self.init(ids: events.map(\.id))
+  }
+
   public init(ids: [String]) {
     self.init(sortedIDs: ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
   }
@@ -32,20 +36,41 @@ public struct Basis: Sendable, Equatable {
   init(keys: [UInt64], table: FactTable) {
     var content = keys.filter { $0 & EventKey.customBit == 0 }
     content.sort()
-    let custom = keys.filter { $0 & EventKey.customBit != 0 }.map { table.idString($0) }
-      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-    var ids: [String] = []
-    ids.reserveCapacity(keys.count)
+    let custom = keys.filter { $0 & EventKey.customBit != 0 }.map { Array(table.idString($0).utf8) }
+      .sorted { $0.lexicographicallyPrecedes($1) }
+    events = keys.count
+    var hasher = SHA256()
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 16)
+    var first = true
+    func add(_ bytes: [UInt8]) {
+      if !first { buffer.append(0x0a) }
+      first = false
+      buffer.append(contentsOf: bytes)
+      flushIfFull()
+    }
+    func flushIfFull() {
+      if buffer.count >= 1 << 16 - 80 {
+        buffer.withUnsafeBytes { hasher.update($0) }
+        buffer.removeAll(keepingCapacity: true)
+      }
+    }
+    let digits = Array("0123456789abcdef".utf8)
+    var hex = [UInt8](repeating: 0, count: 12)
     var next = 0
     for key in content {
-      let id = table.idString(key)
-      while next < custom.count && custom[next].utf8.lexicographicallyPrecedes(id.utf8) {
-        ids.append(custom[next])
+      for index in 0..<12 { hex[index] = digits[Int(key >> UInt64(44 - 4 * index) & 0xf)] }
+      while next < custom.count && custom[next].lexicographicallyPrecedes(hex) {
+        add(custom[next])
         next += 1
       }
-      ids.append(id)
+      if !first { buffer.append(0x0a) }
+      first = false
+      buffer.append(contentsOf: hex)
+      flushIfFull()
     }
-    ids.append(contentsOf: custom[next...])
-    self.init(sortedIDs: ids)
+    for id in custom[next...] { add(id) }
+    buffer.withUnsafeBytes { hasher.update($0) }
+    digest = hexString(hasher.finalize())
   }
 }

@@ -11,7 +11,7 @@ let logCommand = Command(
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
-    OptionSpec(name: "subject", value: "S", help: "only events about this subject"),
+    OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
     knownAtOption, jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
@@ -33,7 +33,7 @@ let logCommand = Command(
     let listedFacts = replay.inReplayOrder(replay.known.filter { index in
       let fact = table.facts[Int(index)]
       return (from.map { fact.firstDay >= $0.yyyymmdd } ?? true) && (to.map { fact.firstDay <= $0.yyyymmdd } ?? true)
-        && (org.map { fact.org == $0 } ?? true) && (subject.map { fact.subject == $0 } ?? true)
+        && (org.map { fact.org == $0 } ?? true) && (subject.map { effectiveSubject(fact) == $0 } ?? true)
         && (kind.map { fact.factKind == FactKind($0) && (customKind == nil || fact.a == customKind) } ?? true)
     })
     let listed = try context.store.events(listedFacts, in: table)
@@ -59,6 +59,12 @@ let logCommand = Command(
     console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
     return 0
   })
+
+/// The subject an event is about: its own, or for a metric or strategy without one, its org.
+private func effectiveSubject(_ fact: Fact) -> Int32 {
+  if fact.subject != 0 { return fact.subject }
+  return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+}
 
 // MARK: - retract
 

@@ -151,10 +151,10 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
       switch (change.field, change.before, change.after) {
       case (nil, .null, let after):
         what = "+"
-        detail = describe(after)
+        detail = after == .bool(true) ? "" : describe(after)
       case (nil, let before, .null):
         what = "-"
-        detail = describe(before)
+        detail = before == .bool(true) ? "" : describe(before)
       default:
         what = change.field ?? ""
         detail = "\(describe(change.before)) -> \(describe(change.after))"
