@@ -139,7 +139,7 @@ private func expectRoundTrip(_ log: String, in dir: String) throws {
 }
 
 @Test func importExportImportRoundTripsTheShippedLogExactly() throws {
-  let shipped = repositoryRoot + "/events"
+  let shipped = checkoutRoot + "/events"
   let files = (try? FileManager.default.contentsOfDirectory(atPath: shipped).filter { $0.hasSuffix(".jsonl") }) ?? []
   try withTemporaryDirectory { dir in
     // Before the corpus lands, the sample and the hostile fixtures stand in for it.

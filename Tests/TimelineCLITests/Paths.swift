@@ -1,14 +1,14 @@
 import Foundation
 
 /// The repository's root, found from this file's place in it.
-let repositoryRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let checkoutRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent().path
 
 /// A file of Tests/TimelineCLITests/Fixtures.
-func fixture(_ name: String) -> String { repositoryRoot + "/Tests/TimelineCLITests/Fixtures/" + name }
+func fixture(_ name: String) -> String { checkoutRoot + "/Tests/TimelineCLITests/Fixtures/" + name }
 
 /// The public data sets, beside the repository (never copied into it).
-let sharedData = URL(fileURLWithPath: repositoryRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+let sharedData = URL(fileURLWithPath: checkoutRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
 
 func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 

@@ -65,6 +65,6 @@ private let commandNames = ["add", "retract", "log", "state", "diff", "lineage",
       #expect(result.stdout.contains(option.replacingOccurrences(of: "-", with: "\\-")), "man page lacks \(option) of \(command)")
     }
   }
-  let committed = try contents(repositoryRoot + "/docs/timeline.1")
+  let committed = try contents(checkoutRoot + "/docs/timeline.1")
   #expect(committed == result.stdout, "docs/timeline.1 is stale: run `timeline man > docs/timeline.1`")
 }
