@@ -32,7 +32,7 @@ let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what
 /// Every command, in the order help lists them.
 let commands: [Command] = [
   addCommand, retractCommand, logCommand, stateCommand, diffCommand, lineageCommand, strategyCommand, checkCommand,
-  helpCommand,
+  renderCommand, exportCommand, importCommand, completionCommand, manCommand, helpCommand,
 ]
 
 let version = "timeline 0.1.0"
