@@ -17,10 +17,13 @@
 # kind: by pause paused, by retire retired, otherwise active; throttle and
 # unthrottle set `throttled`.
 #
-# Written for jq 1.6, where updating a nested path inside `reduce`
-# (`.a[$k] = v`) copies the object every time (quadratic: 40k lines take
-# 90 s). So the log is read once into a flat array, and each map is built by
-# its own `reduce` that only assigns top-level keys, which is linear.
+# Written for jq 1.6, where a `reduce` body that updates a nested path
+# (`.a[$k] = v`), binds a variable from `.` before updating it
+# (`.[$k] as $cur | .[$k] = ...`) or uses `|=` copies the whole object on
+# every step: quadratic (the obvious fold over products took 436 s at 1M
+# events). So the log is read once into a flat array, each map is built by its
+# own `reduce` that only assigns top-level keys, and the fold itself is a
+# group_by: all linear or n log n.
 
 def last_day:
   if length == 10 then .
@@ -65,13 +68,14 @@ def first_day:
     | select((.[2] | last_day) <= $limit)
     | [(.[2] | first_day), .[3], .[1], .[4], .[5]] ]
 | sort
-| reduce .[] as $e ({};
-    $e[3] as $k
-    | (.[$e[4]] // [(if $k == "pause" then "paused" elif $k == "retire" then "retired" else "active" end), false])
-        as $cur
-    | .[$e[4]] = (if $k == "launch" or $k == "resume" then ["active", $cur[1]]
-                  elif $k == "pause" then ["paused", $cur[1]]
-                  elif $k == "retire" then ["retired", $cur[1]]
-                  elif $k == "throttle" then [$cur[0], true]
-                  else [$cur[0], false] end))
+# Rule 6 and the fold: in (first day, recorded, id) order, a product's status
+# is that of its last launch/pause/resume/retire (active if none), and it is
+# throttled if its last throttle/unthrottle is a throttle. group_by keeps
+# that order within a product (jq's sort is stable).
+| group_by(.[4])
+| map([.[0][4],
+       [((map(select(.[3] != "throttle" and .[3] != "unthrottle")) | last | .[3]) as $k
+          | if $k == "pause" then "paused" elif $k == "retire" then "retired" else "active" end),
+        ((map(select(.[3] == "throttle" or .[3] == "unthrottle")) | last | .[3]) == "throttle")]])
+| reduce .[] as $p ({}; .[$p[0]] = $p[1])
 | {at: $at, products: .}
