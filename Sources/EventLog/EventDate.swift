@@ -8,6 +8,9 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     yyyymmdd = Int32(year * 10_000 + month * 100 + day)
   }
 
+  /// Days since 0000-03-01, so that days compare and subtract as integers (0 to about 3.65 million).
+  public var ordinal: Int { Int(daysFromCivil(year, month, day)) + 719_468 }
+
   public var year: Int { Int(yyyymmdd / 10_000) }
   public var month: Int { Int(yyyymmdd / 100 % 100) }
   public var day: Int { Int(yyyymmdd % 100) }

@@ -167,10 +167,11 @@ public struct FactTable: Sendable {
   /// The id a key stands for.
   public func idString(_ key: UInt64) -> String {
     if key & EventKey.customBit != 0 { return ids[Int32(truncatingIfNeeded: key & 0xffff_ffff)] }
-    let digits = Array("0123456789abcdef".utf8)
-    var bytes = [UInt8](repeating: 0, count: 12)
-    for index in 0..<12 { bytes[index] = digits[Int(key >> UInt64(44 - 4 * index) & 0xf)] }
-    return String(decoding: bytes, as: UTF8.self)
+    let digits: StaticString = "0123456789abcdef"
+    return String(unsafeUninitializedCapacity: 12) { buffer in
+      for index in 0..<12 { buffer[index] = digits.utf8Start[Int(key >> UInt64(44 - 4 * index) & 0xf)] }
+      return 12
+    }
   }
 
   /// Adds an event (already valid).

@@ -135,7 +135,8 @@ public struct SHA256: Sendable {
   }
 
   @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
-    (x >> n) | (x << (32 - n))
+    // Masking shifts, so that the compiler emits one rotate instruction.
+    (x &>> n) | (x &<< (32 &- n))
   }
 }
 

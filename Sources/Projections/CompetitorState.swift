@@ -105,8 +105,8 @@ struct StateFold {
   /// Product index by subject symbol (-1: none).
   var productSlot: [Int32]
   var products: [(subject: Int32, state: Product)] = []
-  /// Key: org << 32 | role.
-  var roles: [UInt64: Role] = [:]
+  /// org -> role -> holder.
+  var roles: [Int32: [Int32: Role]] = [:]
   var focus: [Int32: [Int32]] = [:]
   var deprioritized: [Int32: [Int32]] = [:]
   /// Key: subject << 32 | name.
@@ -127,7 +127,11 @@ struct StateFold {
 
   /// The effect of one event (DESIGN.md, "Kinds").
   mutating func apply(_ index: Int32) {
-    let fact = table.facts[Int(index)]
+    apply(table.facts[Int(index)], index)
+  }
+
+  /// The effect of `fact`, the fact at `index`.
+  mutating func apply(_ fact: Fact, _ index: Int32) {
     guard fact.org != 0 else { return }  // retractions are never folded
     orgSeen[Int(fact.org)] = true
     switch fact.factKind {
@@ -137,17 +141,15 @@ struct StateFold {
       if fact.factKind == .launch && fact.c != 0 { link(fact.c, to: fact.subject, fact, index) }
     case .hire:
       guard fact.subject != 0, fact.a != 0 else { return }
-      let key = StateFold.pair(fact.org, fact.a)
-      if roles[key]?.person != fact.subject { roles[key] = Role(person: fact.subject, since: index) }
+      if roles[fact.org]?[fact.a]?.person != fact.subject {
+        roles[fact.org, default: [:]][fact.a] = Role(person: fact.subject, since: index)
+      }
     case .depart:
       guard fact.subject != 0 else { return }
       if fact.a != 0 {
-        let key = StateFold.pair(fact.org, fact.a)
-        if roles[key]?.person == fact.subject { roles[key] = nil }
-      } else {
-        for (key, role) in roles where role.person == fact.subject && Int32(truncatingIfNeeded: key >> 32) == fact.org {
-          roles[key] = nil
-        }
+        if roles[fact.org]?[fact.a]?.person == fact.subject { roles[fact.org]![fact.a] = nil }
+      } else if let held = roles[fact.org]?.filter({ $0.value.person == fact.subject }) {
+        for role in held.keys { roles[fact.org]![role] = nil }
       }
     case .codename:
       guard fact.a != 0 else { return }
@@ -229,10 +231,11 @@ struct StateFold {
         status: product.status, throttled: product.throttled, type: product.type == 0 ? nil : names[product.type],
         since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event))
     }
-    for (key, role) in roles {
-      let org = names[Int32(truncatingIfNeeded: key >> 32)]
-      state.orgs[org]!.roles[names[Int32(truncatingIfNeeded: key)]] = RoleState(
-        person: names[role.person], since: date(role.since), event: id(role.since))
+    for (org, held) in roles {
+      for (role, holder) in held {
+        state.orgs[names[org]]!.roles[names[role]] = RoleState(
+          person: names[holder.person], since: date(holder.since), event: id(holder.since))
+      }
     }
     for (org, items) in focus { state.orgs[names[org]]!.focus = sorted(items) }
     for (org, items) in deprioritized { state.orgs[names[org]]!.deprioritized = sorted(items) }

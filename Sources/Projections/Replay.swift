@@ -29,49 +29,76 @@ public struct Replay: Sendable {
   public init(_ table: FactTable, knownAt: Timestamp? = nil) {
     self.table = table
     let facts = table.facts
+    let count = facts.count
     // Rule 2: one event per id; the earliest recorded wins.
-    var winner: [UInt64: Int32] = [:]
-    winner.reserveCapacity(facts.count)
-    for index in facts.indices {
+    var winners = KeyMap(capacity: count)
+    var isWinner = [Bool](repeating: false, count: count)
+    for index in 0..<count {
       let key = facts[index].id
-      if let other = winner[key] {
-        if Replay.prefer(Int32(index), over: other, in: table) { winner[key] = Int32(index) }
-      } else {
-        winner[key] = Int32(index)
+      if let other = winners[key] {
+        guard Replay.prefer(Int32(index), over: other, in: table) else { continue }
+        isWinner[Int(other)] = false
       }
+      winners[key] = Int32(index)
+      isWinner[index] = true
     }
     // Rule 3.
     let limit = knownAt?.milliseconds ?? .max
     var known: [Int32] = []
-    known.reserveCapacity(winner.count)
-    for index in facts.indices where winner[facts[index].id] == Int32(index) && facts[index].recorded <= limit {
-      known.append(Int32(index))
+    known.reserveCapacity(count)
+    for index in 0..<count where isWinner[index] && facts[index].recorded <= limit { known.append(Int32(index)) }
+    /// The known event with this key, if any.
+    func lookup(_ key: UInt64) -> Fact? {
+      guard let index = winners[key], facts[Int(index)].recorded <= limit else { return nil }
+      return facts[Int(index)]
     }
-    var isKnown: [UInt64: Bool] = [:]  // key -> is a retraction
-    isKnown.reserveCapacity(known.count)
-    for index in known { isKnown[facts[Int(index)].id] = facts[Int(index)].factKind == .retract }
     // Rule 4: retractions (of events that are not retractions), then supersedes of standing events.
     var retracted = Set<UInt64>()
     for index in known where facts[Int(index)].factKind == .retract {
       let target = facts[Int(index)].target
-      if isKnown[target] == false { retracted.insert(target) }
+      if let fact = lookup(target), fact.factKind != .retract { retracted.insert(target) }
     }
     var superseded = Set<UInt64>()
     for index in known {
       let fact = facts[Int(index)]
       guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id) else { continue }
-      if isKnown[fact.target] == false { superseded.insert(fact.target) }
+      if let target = lookup(fact.target), target.factKind != .retract { superseded.insert(fact.target) }
     }
-    // Rule 6's order.
-    var order = known.filter {
+    var standing = known.filter {
       let fact = facts[Int($0)]
-      return fact.factKind != .retract && !retracted.contains(fact.id) && !superseded.contains(fact.id)
+      return fact.factKind != .retract && (retracted.isEmpty || !retracted.contains(fact.id))
+        && (superseded.isEmpty || !superseded.contains(fact.id))
     }
-    order.sort { Replay.precedes(facts[Int($0)], facts[Int($1)], in: table) }
-    self.order = order
+    self.order = Replay.sortInReplayOrder(&standing, table: table)
     self.known = known
     self.retracted = retracted
     self.superseded = superseded
+  }
+
+  /// Rule 6's order, by radix sort: each fact's key is its first day (as a
+  /// day number) above its rank in (recorded, id) order. Facts usually come
+  /// in recorded order already (recorded increases within a file), which
+  /// makes the ranks free.
+  static func sortInReplayOrder(_ indices: inout [Int32], table: FactTable) -> [Int32] {
+    let facts = table.facts
+    func recordedPrecedes(_ a: Int32, _ b: Int32) -> Bool {
+      let fa = facts[Int(a)]
+      let fb = facts[Int(b)]
+      if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+      return idPrecedes(fa.id, fb.id, in: table)
+    }
+    var inRecordedOrder = true
+    for position in indices.indices.dropFirst() where !recordedPrecedes(indices[position - 1], indices[position]) {
+      inRecordedOrder = false
+      break
+    }
+    if !inRecordedOrder { indices.sort(by: recordedPrecedes) }
+    var keys = [UInt64](repeating: 0, count: indices.count)
+    for (rank, index) in indices.enumerated() {
+      keys[rank] = UInt64(Day(yyyymmdd: facts[Int(index)].firstDay).ordinal) << 40 | UInt64(rank)
+    }
+    radixSort(&keys)
+    return keys.map { indices[Int($0 & 0xff_ffff_ffff)] }
   }
 
   /// Whether fact `a` wins over `b` under one id: earlier recorded, then a
@@ -130,7 +157,9 @@ public struct Replay: Sendable {
   /// The competitor state folded from `facts` (in replay order).
   public func state(_ facts: [Int32]) -> CompetitorState {
     var fold = StateFold(table: table)
-    for index in facts { fold.apply(index) }
+    table.facts.withUnsafeBufferPointer { all in
+      for index in facts { fold.apply(all[Int(index)], index) }
+    }
     return fold.materialize()
   }
 

@@ -122,7 +122,10 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   return log.table
 }
 
-/// Prints a JSON document with the `basis` added.
-func printJSON(_ members: [(String, JSONOut)], basis: Basis, _ context: Context) {
-  context.console.write(JSONOut.object(members + [("basis", .basis(basis))]).rendered())
+/// Prints a JSON document, `basis` last.
+func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
+  context.console.write(JSONWriter.document { w in
+    body(&w)
+    w.basis(basis)
+  })
 }

@@ -39,7 +39,10 @@ let logCommand = Command(
     let listed = try context.store.events(listedFacts, in: table)
     let basis = replay.basis(listedFacts)
     if args.has("json") {
-      printJSON([("events", .array(listed.map(JSONOut.event)))], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.key("events")
+        w.array { for event in listed { $0.event(event) } }
+      }
       return 0
     }
     let console = context.console
@@ -142,13 +145,28 @@ let checkCommand = Command(
     }
     let report = try context.store.check()
     if args.has("json") {
-      func findings(_ list: [Finding]) -> JSONOut {
-        .array(list.map { .object([("file", .string($0.file)), ("line", .number(Double($0.line))), ("message", .string($0.message))]) })
+      func findings(_ list: [Finding], _ w: inout JSONWriter) {
+        w.array { a in
+          for finding in list {
+            a.object { f in
+              f.member("file", finding.file)
+              f.key("line")
+              f.number(Double(finding.line))
+              f.member("message", finding.message)
+            }
+          }
+        }
       }
-      console.write(JSONOut.object([
-        ("errors", findings(report.errors)), ("warnings", findings(report.warnings)),
-        ("events", .number(Double(report.events))), ("files", .number(Double(report.files))),
-      ]).rendered())
+      console.write(JSONWriter.document { w in
+        w.key("errors")
+        findings(report.errors, &w)
+        w.key("warnings")
+        findings(report.warnings, &w)
+        w.key("events")
+        w.number(Double(report.events))
+        w.key("files")
+        w.number(Double(report.files))
+      })
     } else {
       let all = (report.errors.map { ($0, true) } + report.warnings.map { ($0, false) })
         .sorted { ($0.0.file, $0.0.line) < ($1.0.file, $1.0.line) }

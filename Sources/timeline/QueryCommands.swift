@@ -23,10 +23,12 @@ let stateCommand = Command(
     let state = replay.state(kept)
     let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([
-        ("at", .string(day.description)), ("knownAt", knownAt.map { .string($0.description) } ?? .null),
-        ("orgs", .object(sortedKeys(state.orgs.keys).map { ($0, .org(state.orgs[$0]!)) })),
-      ], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("at", day.description)
+        w.member("knownAt", knownAt?.description)
+        w.key("orgs")
+        w.object { for org in sortedKeys(state.orgs.keys) { $0.key(org); $0.org(state.orgs[org]!) } }
+      }
     } else {
       printState(state, day: day, knownAt: knownAt, basis: basis, org: org, context.console)
     }
@@ -117,10 +119,15 @@ let diffCommand = Command(
     let newFacts = after.filter { !earlier.contains($0) }
     let basis = replay.basis(after)
     if args.has("json") {
-      var members: [(String, JSONOut)] = [("from", .string(from.description)), ("to", .string(to.description))]
-      if let knownAt { members.append(("knownAt", .string(knownAt.description))) }
-      members += [("changes", .array(found.map(JSONOut.change))), ("events", .strings(newFacts.map(replay.id)))]
-      printJSON(members, basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("from", from.description)
+        w.member("to", to.description)
+        if let knownAt { w.member("knownAt", knownAt.description) }
+        w.key("changes")
+        w.array { for change in found { $0.change(change) } }
+        w.key("events")
+        w.strings(newFacts.map(replay.id))
+      }
     } else {
       let console = context.console
       let newEvents = try context.store.events(newFacts, in: replay.table)
@@ -221,10 +228,11 @@ let lineageCommand = Command(
     }
     let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([
-        ("at", .string(day.description)),
-        ("models", .object(sortedKeys(lineage.models.keys).map { ($0, .model(lineage.models[$0]!)) })),
-      ], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("at", day.description)
+        w.key("models")
+        w.object { for id in sortedKeys(lineage.models.keys) { $0.key(id); $0.model(lineage.models[id]!) } }
+      }
       return 0
     }
     let console = context.console
@@ -278,7 +286,10 @@ let strategyCommand = Command(
     }
     let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([("shifts", .array(shifts.map(JSONOut.shift)))], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.key("shifts")
+        w.array { for shift in shifts { $0.shift(shift) } }
+      }
       return 0
     }
     let console = context.console
