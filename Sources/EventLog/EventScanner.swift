@@ -54,7 +54,11 @@ public struct EventScanner {
     // Everything else validation looks at, as symbols, in two memo keys: the
     // org, subject, source and supersedes; and the shape of the attributes.
     key.removeAll(keepingCapacity: true)
-    key.append(contentsOf: [Int32(factKind.rawValue), fact.org, fact.subject, raw.sourceState, raw.supersedes == nil ? 0 : 1])
+    key.append(Int32(factKind.rawValue))
+    key.append(fact.org)
+    key.append(fact.subject)
+    key.append(raw.sourceState)
+    key.append(raw.supersedes == nil ? 0 : 1)
     let context = memo.verdict(for: key) {
       let event = Event(
         id: "x", date: date, kind: factKind.kind(customName: "x-x"),
@@ -85,13 +89,17 @@ public struct EventScanner {
       case .string(let bytes):
         if role == .target {
           guard reference(bytes) else { return false }
-          key.append(contentsOf: [keySymbol, 1, -1])
+          key.append(keySymbol)
+          key.append(1)
+          key.append(-1)
           continue
         }
         if role == .other || bytes.isEmpty {
           // Free text (reason, limit, from, ...): validation asks only that it
           // is not empty (EventSchema.checkAttrs), so that is all the key holds.
-          key.append(contentsOf: [keySymbol, 5, bytes.isEmpty ? 0 : 1])
+          key.append(keySymbol)
+          key.append(5)
+          key.append(bytes.isEmpty ? 0 : 1)
           continue
         }
         let symbol = table.names.intern(bytes)
@@ -102,14 +110,22 @@ public struct EventScanner {
         default: break
         }
         // Of these only a launch's predecessor has a form to check.
-        key.append(contentsOf: [keySymbol, 1, role == .b && factKind == .launch ? symbol : -2])
+        key.append(keySymbol)
+        key.append(1)
+        key.append(role == .b && factKind == .launch ? symbol : -2)
       case .number(let value):
-        key.append(contentsOf: [keySymbol, 2, 0])
+        key.append(keySymbol)
+        key.append(2)
+        key.append(0)
         if role == .value { fact.value = value }
       case .bool(let flag):
-        key.append(contentsOf: [keySymbol, 3, flag ? 1 : 0])
+        key.append(keySymbol)
+        key.append(3)
+        key.append(flag ? 1 : 0)
       case .list(let start, let count):
-        key.append(contentsOf: [keySymbol, 4, Int32(count)])
+        key.append(keySymbol)
+        key.append(4)
+        key.append(Int32(count))
         for item in raw.items[start..<start + count] { key.append(item.isEmpty ? 0 : 1) }
       }
     }
@@ -548,6 +564,35 @@ private struct Scanner {
     return memcmpBytes(base, name.utf8Start, key.count)
   }
 
+  /// The names of the top-level fields, each with its quotes, in canonical order.
+  static let quotedFields: [[UInt8]] = EventCodec.fields.map { Array("\"\($0)\"".utf8) }
+
+  /// Reads a quoted field name at the cursor when it is one of the known
+  /// fields spelled plainly (the canonical case), without scanning it as a
+  /// string; nil (cursor unmoved) for anything else.
+  @inline(__always) mutating func knownField() -> Int? {
+    guard end - p > 4, p.pointee == quote else { return nil }
+    let candidates: ClosedRange<Int>
+    switch p[1] {
+    case UInt8(ascii: "i"): candidates = 0...0
+    case UInt8(ascii: "d"): candidates = 1...1
+    case UInt8(ascii: "k"): candidates = 2...2
+    case UInt8(ascii: "o"): candidates = 3...3
+    case UInt8(ascii: "s"): candidates = p[2] == UInt8(ascii: "u") ? (p[3] == UInt8(ascii: "b") ? 4...4 : 8...8) : 7...7
+    case UInt8(ascii: "a"): candidates = 5...5
+    case UInt8(ascii: "c"): candidates = 6...6
+    case UInt8(ascii: "n"): candidates = 9...9
+    case UInt8(ascii: "r"): candidates = 10...10
+    default: return nil
+    }
+    let name = Scanner.quotedFields[candidates.lowerBound]
+    guard end - p >= name.count,
+      name.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, p, $0.count) })
+    else { return nil }
+    p += name.count
+    return candidates.lowerBound
+  }
+
   /// The index of a top-level field in canonical order, or nil.
   func fieldIndex(_ key: Bytes) -> Int? {
     switch key.count {
@@ -576,7 +621,7 @@ private struct Scanner {
     var seen: UInt16 = 0
     var ok = true
     repeat {
-      guard let key = string(), let field = fieldIndex(key), seen & (1 << field) == 0,
+      guard let field = knownField() ?? string().flatMap(fieldIndex), seen & (1 << field) == 0,
         consume(UInt8(ascii: ":"))
       else { return false }
       seen |= 1 << field

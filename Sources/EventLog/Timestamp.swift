@@ -38,7 +38,31 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
   /// Reads a timestamp from UTF-8 bytes, as `parse(_:)` does, without a message.
   public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
-    try? parse(bytes, text: nil)
+    canonical(bytes) ?? (try? parse(bytes, text: nil))
+  }
+
+  /// The canonical form, `YYYY-MM-DDTHH:MM:SS.mmmZ`, read without detours.
+  @inline(__always) static func canonical(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    guard b.count == 24, b[4] == 0x2d, b[7] == 0x2d, b[10] == 0x54, b[13] == 0x3a, b[16] == 0x3a, b[19] == 0x2e,
+      b[23] == 0x5a
+    else { return nil }
+    @inline(__always) func d(_ index: Int) -> Int { Int(b[index]) &- 0x30 }
+    // Every position but the separators holds a digit.
+    for index in 0..<23 where index != 4 && index != 7 && index != 10 && index != 13 && index != 16 && index != 19 {
+      if UInt8(truncatingIfNeeded: d(index)) > 9 { return nil }
+    }
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+    let month = d(5) * 10 + d(6)
+    let day = d(8) * 10 + d(9)
+    let hour = d(11) * 10 + d(12)
+    let minute = d(14) * 10 + d(15)
+    let second = d(17) * 10 + d(18)
+    guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 23,
+      minute <= 59, second <= 59
+    else { return nil }
+    let millis = d(20) * 100 + d(21) * 10 + d(22)
+    let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
   }
 
   static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> Timestamp {
