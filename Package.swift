@@ -11,8 +11,12 @@ let package = Package(
     .target(name: "EventLog"),
     .target(name: "Projections", dependencies: ["EventLog"]),
     .executableTarget(name: "timeline", dependencies: ["Projections", "EventLog"]),
+    // The tests' random log generator and naive recompute-from-scratch model,
+    // shared by ProjectionsTests (against the library) and TimelineCLITests
+    // (against the binary).
+    .target(name: "ReferenceModel", dependencies: ["EventLog"], path: "Tests/ReferenceModel"),
     .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
-    .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog"]),
-    .testTarget(name: "TimelineCLITests", dependencies: ["timeline"]),
+    .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "ReferenceModel"]),
+    .testTarget(name: "TimelineCLITests", dependencies: ["timeline", "ReferenceModel"]),
   ]
 )

@@ -182,13 +182,12 @@ PRODUCT_KINDS = ("launch", "pause", "resume", "retire", "throttle", "unthrottle"
 # the current state (a pause reported again): they change nothing.
 PRODUCT_NEXT = {}
 for _st in (0, 1):
-    PRODUCT_NEXT[(_st, False)] = [("throttle", 40), ("pause", 33), ("retire", 7), ("resume", 10), ("unthrottle", 10)]
-    PRODUCT_NEXT[(_st, True)] = [("unthrottle", 60), ("throttle", 8), ("pause", 17), ("retire", 5), ("resume", 10)]
-PRODUCT_NEXT[(2, False)] = [("resume", 55), ("retire", 10), ("pause", 10), ("throttle", 15), ("unthrottle", 10)]
-PRODUCT_NEXT[(2, True)] = [("resume", 35), ("retire", 8), ("pause", 7), ("unthrottle", 45), ("throttle", 5)]
-PRODUCT_NEXT[(3, False)] = [("resume", 25), ("retire", 15), ("throttle", 20), ("unthrottle", 40)]
-PRODUCT_NEXT[(3, True)] = [("resume", 20), ("retire", 10), ("unthrottle", 60), ("throttle", 10)]
-
+    PRODUCT_NEXT[(_st, False)] = [("throttle", 20), ("pause", 30), ("retire", 3), ("resume", 5), ("unthrottle", 4)]
+    PRODUCT_NEXT[(_st, True)] = [("unthrottle", 70), ("throttle", 6), ("pause", 12), ("retire", 2), ("resume", 5)]
+PRODUCT_NEXT[(2, False)] = [("resume", 60), ("retire", 5), ("pause", 8), ("throttle", 10), ("unthrottle", 5)]
+PRODUCT_NEXT[(2, True)] = [("resume", 30), ("unthrottle", 50), ("retire", 4), ("pause", 6), ("throttle", 4)]
+PRODUCT_NEXT[(3, False)] = [("resume", 30), ("retire", 20), ("unthrottle", 40), ("throttle", 10)]
+PRODUCT_NEXT[(3, True)] = [("unthrottle", 70), ("resume", 20), ("retire", 5), ("throttle", 5)]
 
 def _pick_weighted(pairs, u):
     x = u * sum(w for _, w in pairs)
@@ -306,7 +305,7 @@ class Generator:
         self.all_ids = []       # every non-retract id so far
         self.user_ids = 0
 
-        launch_share = min(0.97 * n_products / max(n, 1), 0.3) * 100
+        launch_share = min(0.95 * n_products / max(n, 1), 0.3) * 100
         mix = [("launch", launch_share)] + MIX
         self.mix_names = [m for m, _ in mix]
         self.mix_cum = list(_accumulate([w for _, w in mix]))

@@ -59,7 +59,13 @@ public enum EventCodec {
       throw ValueError("unknown kind \"\(kindName)\"\(didYouMean(kindName, in: Kind.builtIn.map(\.description))): use one of \(kindList), or a custom kind x-...")
     }
     var event = Event(date: date, kind: kind)
-    event.id = try string("id") ?? ""
+    if let id = try string("id") {
+      // An id that is given must be a valid one: an empty "id" is not "no id".
+      guard EventSchema.isValidID(id) else {
+        throw ValueError("\"id\": \"\(id)\" is not a valid id: use 1 to 64 of A-Z a-z 0-9 . _ -, or leave \"id\" out to get the content id")
+      }
+      event.id = id
+    }
     event.org = try string("org")
     event.subject = try string("subject")
     event.supersedes = try string("supersedes")
@@ -89,18 +95,22 @@ public enum EventCodec {
     guard case .object(let members) = value else {
       throw ValueError("\"attrs\" must be an object, not \(value.typeDescription)")
     }
-    var entries: [(key: String, value: AttrValue?)] = []
-    entries.reserveCapacity(members.count)
+    var pairs: [Attributes.Pair] = []
+    var keys = Set<[UInt8]>()
     for member in members {
+      guard keys.insert(Array(member.key.utf8)).inserted else {
+        throw ValueError("duplicate attr \"\(member.key)\"")
+      }
+      let value: AttrValue
       switch member.value {
-      case .null: entries.append((member.key, nil))
-      case .string(let text): entries.append((member.key, .string(text)))
-      case .bool(let flag): entries.append((member.key, .bool(flag)))
+      case .null: continue
+      case .string(let text): value = .string(text)
+      case .bool(let flag): value = .bool(flag)
       case .number(let number):
         guard let exact = number.exactValue else {
           throw ValueError("attr \"\(member.key)\": the number \(number.literal) cannot be stored exactly as a double; write it with at most 17 significant digits within ±1.8e308")
         }
-        entries.append((member.key, .number(exact)))
+        value = .number(exact)
       case .array(let items):
         var strings: [String] = []
         for item in items {
@@ -109,15 +119,14 @@ public enum EventCodec {
           }
           strings.append(text)
         }
-        entries.append((member.key, .strings(strings)))
+        value = .strings(strings)
       case .object:
         throw ValueError("attr \"\(member.key)\" is an object; attrs hold strings, numbers, booleans or arrays of strings")
       }
+      pairs.append(Attributes.Pair(key: member.key, value: value))
     }
-    switch Attributes.sorting(entries) {
-    case .success(let attrs): return attrs
-    case .failure(let duplicate): throw ValueError("duplicate attr \"\(duplicate.key)\"")
-    }
+    let attrs = Attributes(pairs)
+    return attrs
   }
 
   static func decodeSource(_ value: JSONValue) throws(ValueError) -> Source? {

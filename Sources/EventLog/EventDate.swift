@@ -8,6 +8,9 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     yyyymmdd = Int32(year * 10_000 + month * 100 + day)
   }
 
+  /// Days since 0000-03-01, so that days compare and subtract as integers (0 to about 3.65 million).
+  public var ordinal: Int { Int(daysFromCivil(year, month, day)) + 719_468 }
+
   public var year: Int { Int(yyyymmdd / 10_000) }
   public var month: Int { Int(yyyymmdd / 100 % 100) }
   public var day: Int { Int(yyyymmdd % 100) }
@@ -63,8 +66,24 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
   /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real Gregorian date from year 0001 to 9999.
   /// - Throws: a message saying what is wrong and the expected form.
   public static func parse(_ text: String) throws(ValueError) -> EventDate {
+    let original = text
+    var text = text
+    let result: Result<EventDate, ValueError> = text.withUTF8 { bytes in
+      do throws(ValueError) { return .success(try parse(bytes, text: original)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Reads a date from UTF-8 bytes, as `parse(_:)` does, without a message.
+  public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> EventDate? {
+    // The message is built only on failure, from the bytes.
+    try? parse(bytes, text: nil)
+  }
+
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> EventDate {
     let form = "expected YYYY, YYYY-MM or YYYY-MM-DD"
-    let bytes = Array(text.utf8)
+    // Built only when a message is needed.
+    var shown: String { text ?? String(decoding: bytes, as: UTF8.self) }
     func number(_ range: Range<Int>) -> Int? {
       var value = 0
       for index in range {
@@ -76,20 +95,20 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
     }
     guard bytes.count == 4 || (bytes.count == 7 && bytes[4] == UInt8(ascii: "-"))
       || (bytes.count == 10 && bytes[4] == UInt8(ascii: "-") && bytes[7] == UInt8(ascii: "-"))
-    else { throw ValueError("\"\(text)\" is not a date: \(form)") }
-    guard let year = number(0..<4) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
-    guard year >= 1 else { throw ValueError("\"\(text)\" is not a date: years run from 0001 to 9999") }
+    else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
+    guard let year = number(0..<4) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
+    guard year >= 1 else { throw ValueError("\"\(shown)\" is not a date: years run from 0001 to 9999") }
     if bytes.count == 4 { return EventDate(year: year, month: 0, day: 0) }
-    guard let month = number(5..<7) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
+    guard let month = number(5..<7) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
     guard month >= 1 && month <= 12 else {
-      throw ValueError("\"\(text)\" is not a real date: there is no month \(pad(month, 2)); \(form)")
+      throw ValueError("\"\(shown)\" is not a real date: there is no month \(pad(month, 2)); \(form)")
     }
     if bytes.count == 7 { return EventDate(year: year, month: month, day: 0) }
-    guard let day = number(8..<10) else { throw ValueError("\"\(text)\" is not a date: \(form)") }
+    guard let day = number(8..<10) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
     let length = daysIn(month: month, year: year)
     guard day >= 1 && day <= length else {
       throw ValueError(
-        "\"\(text)\" is not a real date: \(monthNames[month - 1]) \(year) has \(length) days; \(form)")
+        "\"\(shown)\" is not a real date: \(monthNames[month - 1]) \(year) has \(length) days; \(form)")
     }
     return EventDate(year: year, month: month, day: day)
   }

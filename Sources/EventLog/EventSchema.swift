@@ -83,6 +83,13 @@ public enum EventSchema {
   /// - Throws: the first broken rule, naming the field and how to fix it.
   public static func validate(_ event: Event) throws(ValueError) {
     if !event.id.isEmpty { try checkID(event.id, field: "id") }
+    try checkOrgAndSubject(event)
+    try checkAttrs(event)
+    try checkSourceAndReferences(event)
+  }
+
+  /// The org (absent for a retraction, a slug otherwise) and the subject the kind calls for.
+  static func checkOrgAndSubject(_ event: Event) throws(ValueError) {
     let kindName = event.kind.description
     if event.kind == .retract {
       if event.org != nil { throw ValueError("a retract event has no \"org\"; remove it") }
@@ -93,7 +100,10 @@ public enum EventSchema {
       try checkOrg(org)
     }
     try checkSubject(event)
-    try checkAttrs(event)
+  }
+
+  /// A source with a title or url; `supersedes` and a retraction's target naming another event.
+  static func checkSourceAndReferences(_ event: Event) throws(ValueError) {
     if let source = event.source {
       guard source.title != nil || source.url != nil else {
         throw ValueError("\"source\" needs at least a title or a url")
@@ -119,6 +129,21 @@ public enum EventSchema {
           || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
           || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
       }
+  }
+
+  /// `[A-Za-z0-9._-]{1,64}`, for UTF-8 bytes.
+  @inline(__always) public static func isValidID(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard !bytes.isEmpty && bytes.count <= 64 else { return false }
+    for byte in bytes {
+      switch byte {
+      case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+        continue
+      default:
+        return false
+      }
+    }
+    return true
   }
 
   /// Exactly 12 lowercase hex digits: an id that must match the content.
@@ -147,9 +172,10 @@ public enum EventSchema {
 
   /// Splits `ORG/slug` into its parts, if it has that form.
   public static func productParts(_ text: String) -> (org: String, slug: String)? {
-    guard let slash = text.firstIndex(of: "/") else { return nil }
-    let org = String(text[..<slash])
-    let slug = String(text[text.index(after: slash)...])
+    let utf8 = text.utf8
+    guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+    let org = String(Substring(utf8[..<slash]))
+    let slug = String(Substring(utf8[utf8.index(after: slash)...]))
     guard isOrgSlug(org), isSlug(slug) else { return nil }
     return (org, slug)
   }
@@ -217,6 +243,8 @@ public enum EventSchema {
         let known = names.isEmpty ? "a \(kind) event takes no attrs" : "a \(kind) event takes " + names.joined(separator: ", ")
         throw ValueError("unknown attr \"\(pair.key)\"\(didYouMean(pair.key, in: names)): \(known)")
       }
+      // Of a free-text string (anything but the values checked below) only
+      // emptiness matters: EventScanner's validation memo relies on it.
       switch (spec.type, pair.value) {
       case (.string, .string(let text)):
         if text.isEmpty { throw ValueError("attr \"\(pair.key)\" is empty") }

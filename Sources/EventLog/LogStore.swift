@@ -211,6 +211,12 @@ public struct LogStore: Sendable {
   public func append(
     _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (String) -> Void
   ) throws(LogError) -> [Event] {
+    // Everything that can reject the events is checked before anything is
+    // changed, so that a rejected add leaves every file (and a missing log)
+    // byte for byte as it was: first the batch on its own, before the log is
+    // created; then, under the lock, against the file's last acknowledged line,
+    // before a torn tail is cut or an interrupted batch rolled back.
+    _ = try stamp(events, after: nil, now: now, label: label, file: nil)
     let target = try prepareTarget()
     let type = Sys.type(of: target)
     guard type == .file || type == .missing else {
@@ -224,32 +230,14 @@ public struct LogStore: Sendable {
     defer { Sys.close(fd) }
     if created { Sys.fsyncDirectory(parent(of: target)) }
     try acquire(fd, exclusive: true, file: target)
+    let acknowledged = try acknowledgedSize(fd, file: target)
+    let (stamped, bytes) = try stamp(
+      events, after: try lastRecorded(fd, size: acknowledged, file: target), now: now, label: label, file: target)
+    if bytes.isEmpty { return [] }
     try recover(fd, file: target, keepWholeEvent: true, notice: notice)
 
     let originalSize: Int64
     do { originalSize = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
-    var cursor = try lastRecorded(fd, size: originalSize, file: target)
-    var stamped = events
-    var bytes: [UInt8] = []
-    for index in stamped.indices {
-      if let given = stamped[index].recorded {
-        if let last = cursor, given <= last {
-          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(last), the latest recorded time in \(target); recorded times increase within a file: leave \"recorded\" out to have add stamp the event")
-        }
-        cursor = given
-      } else {
-        let next = max(now, cursor?.next ?? now)
-        guard next <= Timestamp.latest else {
-          throw LogError(.dataError, "\(label(index)): cannot stamp the event: the latest recorded time in \(target) is \(cursor.map(\.description) ?? "\(now)"), the last time a timestamp can hold (years end at 9999), so nothing can be stamped after it: an import gave that line a wrong \"recorded\"")
-        }
-        stamped[index].recorded = next
-        cursor = next
-      }
-      bytes.append(contentsOf: EventCodec.encode(stamped[index]))
-      bytes.append(0x0a)
-    }
-    if bytes.isEmpty { return [] }
-
     let record = rollbackPath(for: target)
     let batch = events.count > 1
     if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: record)) }
@@ -270,6 +258,50 @@ public struct LogStore: Sendable {
       Sys.fsyncDirectory(parent(of: record))
     }
     return stamped
+  }
+
+  /// Stamps events without `recorded` max(now, previous + 1 ms), checks that
+  /// given ones keep increasing after `last`, and encodes them as lines.
+  private func stamp(
+    _ events: [Event], after last: Timestamp?, now: Timestamp, label: (Int) -> String, file: String?
+  ) throws(LogError) -> ([Event], [UInt8]) {
+    var cursor = last
+    var stamped = events
+    var bytes: [UInt8] = []
+    for index in stamped.indices {
+      if let given = stamped[index].recorded {
+        if let previous = cursor, given <= previous {
+          let whose = previous == last && file != nil ? "the latest recorded time in \(file!)" : "the recorded time of the line before it"
+          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(previous), \(whose); recorded times increase within a file: leave \"recorded\" out to have add stamp the event")
+        }
+        cursor = given
+      } else {
+        let next = max(now, cursor?.next ?? now)
+        guard next <= Timestamp.latest else {
+          throw LogError(.dataError, "\(label(index)): cannot stamp the event after \(cursor.map(\.description) ?? "\(now)")\(file.map { " in \($0)" } ?? ""), the last time a timestamp can hold (years end at 9999): an import gave that line a wrong \"recorded\"")
+        }
+        stamped[index].recorded = next
+        cursor = next
+      }
+      bytes.append(contentsOf: EventCodec.encode(stamped[index]))
+      bytes.append(0x0a)
+    }
+    return (stamped, bytes)
+  }
+
+  /// The length the file will have once `recover` has rolled back an
+  /// interrupted batch and cut a torn final line, worked out without changing it.
+  private func acknowledgedSize(_ fd: Int32, file: String) throws(LogError) -> Int64 {
+    do {
+      var size = try Sys.size(fd)
+      if let length = readRollbackRecord(for: file), size > length { size = length }
+      guard size > 0 else { return 0 }
+      var last: UInt8 = 0
+      _ = try Sys.pread(fd, &last, 1, size - 1)
+      return last == 0x0a ? size : try startOfLastLine(fd, size: size)
+    } catch {
+      throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
+    }
   }
 
   /// Creates a missing log (a folder unless the path ends in `.jsonl`) and
@@ -398,6 +430,12 @@ public struct LogStore: Sendable {
   /// log reached through a symlink and through its target shares one record
   /// (a reader through the other path would otherwise see a dead batch).
   private func rollbackPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
+
+  /// The length before an unfinished batch, if one was interrupted.
+  func rollbackLength(for file: String) -> Int64? { readRollbackRecord(for: file) }
+
+  /// Takes the shared lock readers hold.
+  func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
 
   private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
     do throws(Errno) {

@@ -27,12 +27,13 @@ public struct SHA256: Sendable {
       }
       if buffer.count < 64 { return }
       let block = buffer
-      block.withUnsafeBytes { compress($0.baseAddress!) }
+      block.withUnsafeBytes { compress($0.baseAddress!, blocks: 1) }
       buffer.removeAll(keepingCapacity: true)
     }
-    while bytes.count - index >= 64 {
-      compress(bytes.baseAddress! + index)
-      index += 64
+    let blocks = (bytes.count - index) / 64
+    if blocks > 0 {
+      compress(bytes.baseAddress! + index, blocks: blocks)
+      index += blocks * 64
     }
     while index < bytes.count {
       buffer.append(bytes[index])
@@ -49,13 +50,7 @@ public struct SHA256: Sendable {
     for shift in stride(from: 56, through: 0, by: -8) {
       tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
-    tail.withUnsafeBytes { raw in
-      var offset = 0
-      while offset < raw.count {
-        compress(raw.baseAddress! + offset)
-        offset += 64
-      }
-    }
+    tail.withUnsafeBytes { raw in compress(raw.baseAddress!, blocks: raw.count / 64) }
     buffer.removeAll()
     let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     var digest: [UInt8] = []
@@ -92,47 +87,56 @@ public struct SHA256: Sendable {
     0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
   ]
 
-  /// Compresses the 64-byte block at `block`.
-  private mutating func compress(_ block: UnsafeRawPointer) {
+  /// Compresses `blocks` consecutive 64-byte blocks starting at `data`.
+  private mutating func compress(_ data: UnsafeRawPointer, blocks: Int) {
     withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      compress(block, schedule: w)
+      SHA256.k.withUnsafeBufferPointer { k in
+        var (h0, h1, h2, h3, h4, h5, h6, h7) = state
+        for block in 0..<blocks {
+          let base = data + block * 64
+          for t in 0..<16 {
+            w[t] = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
+          }
+          for t in 16..<64 {
+            let x = w[t - 15]
+            let y = w[t - 2]
+            let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
+            let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
+            w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
+          }
+          var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
+          for t in 0..<64 {
+            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+            let choose = (e & f) ^ (~e & g)
+            let temp1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
+            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+            let majority = (a & b) ^ (a & c) ^ (b & c)
+            h = g
+            g = f
+            f = e
+            e = d &+ temp1
+            d = c
+            c = b
+            b = a
+            a = temp1 &+ s0 &+ majority
+          }
+          h0 &+= a
+          h1 &+= b
+          h2 &+= c
+          h3 &+= d
+          h4 &+= e
+          h5 &+= f
+          h6 &+= g
+          h7 &+= h
+        }
+        state = (h0, h1, h2, h3, h4, h5, h6, h7)
+      }
     }
-  }
-
-  private mutating func compress(_ block: UnsafeRawPointer, schedule w: UnsafeMutableBufferPointer<UInt32>) {
-    for t in 0..<16 {
-      w[t] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
-    }
-    for t in 16..<64 {
-      let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-      let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-      w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-    }
-    var (a, b, c, d, e, f, g, h) = state
-    for t in 0..<64 {
-      let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-      let choose = (e & f) ^ (~e & g)
-      let temp1 = h &+ s1 &+ choose &+ SHA256.k[t] &+ w[t]
-      let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-      let majority = (a & b) ^ (a & c) ^ (b & c)
-      let temp2 = s0 &+ majority
-      h = g
-      g = f
-      f = e
-      e = d &+ temp1
-      d = c
-      c = b
-      b = a
-      a = temp1 &+ temp2
-    }
-    state = (
-      state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d,
-      state.4 &+ e, state.5 &+ f, state.6 &+ g, state.7 &+ h
-    )
   }
 
   @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {
-    (x >> n) | (x << (32 - n))
+    // Masking shifts, so that the compiler emits one rotate instruction.
+    (x &>> n) | (x &<< (32 &- n))
   }
 }
 

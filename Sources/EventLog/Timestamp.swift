@@ -33,8 +33,47 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   /// Reads an RFC 3339 timestamp (`2025-12-10T08:15:02.114Z`, `2025-12-10T09:15:02+01:00`;
   /// at most millisecond precision) as the instant it names.
   public static func parse(_ text: String) throws(ValueError) -> Timestamp {
+    let original = text
+    var text = text
+    let result: Result<Timestamp, ValueError> = text.withUTF8 { bytes in
+      do throws(ValueError) { return .success(try parse(bytes, text: original)) } catch { return .failure(error) }
+    }
+    return try result.get()
+  }
+
+  /// Reads a timestamp from UTF-8 bytes, as `parse(_:)` does, without a message.
+  public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    canonical(bytes) ?? (try? parse(bytes, text: nil))
+  }
+
+  /// The canonical form, `YYYY-MM-DDTHH:MM:SS.mmmZ`, read without detours.
+  @inline(__always) static func canonical(_ b: UnsafeBufferPointer<UInt8>) -> Timestamp? {
+    guard b.count == 24, b[4] == 0x2d, b[7] == 0x2d, b[10] == 0x54, b[13] == 0x3a, b[16] == 0x3a, b[19] == 0x2e,
+      b[23] == 0x5a
+    else { return nil }
+    @inline(__always) func d(_ index: Int) -> Int { Int(b[index]) &- 0x30 }
+    // Every position but the separators holds a digit.
+    for index in 0..<23 where index != 4 && index != 7 && index != 10 && index != 13 && index != 16 && index != 19 {
+      if UInt8(truncatingIfNeeded: d(index)) > 9 { return nil }
+    }
+    let year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3)
+    let month = d(5) * 10 + d(6)
+    let day = d(8) * 10 + d(9)
+    let hour = d(11) * 10 + d(12)
+    let minute = d(14) * 10 + d(15)
+    let second = d(17) * 10 + d(18)
+    guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year), hour <= 23,
+      minute <= 59, second <= 59
+    else { return nil }
+    let millis = d(20) * 100 + d(21) * 10 + d(22)
+    let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+    return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
+  }
+
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> Timestamp {
     let form = "expected an RFC 3339 timestamp like 2025-12-10T08:15:02.114Z"
-    let b = Array(text.utf8)
+    // Built only when a message is needed.
+    var shown: String { text ?? String(decoding: b, as: UTF8.self) }
     func digits(_ range: Range<Int>) -> Int? {
       guard range.upperBound <= b.count else { return nil }
       var value = 0
@@ -48,10 +87,10 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
       let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10),
       let hour = digits(11..<13), let minute = digits(14..<16), let second = digits(17..<19)
-    else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
     guard year >= 1, month >= 1, month <= 12, day >= 1, day <= daysIn(month: month, year: year),
       hour <= 23, minute <= 59, second <= 60
-    else { throw ValueError("\"\(text)\" is not a real time: \(form)") }
+    else { throw ValueError("\"\(shown)\" is not a real time: \(form)") }
     var index = 19
     var millis = 0
     if b[index] == UInt8(ascii: ".") {
@@ -59,35 +98,35 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       let fractionStart = index
       while index < b.count, b[index] >= 0x30, b[index] <= 0x39 { index += 1 }
       let count = index - fractionStart
-      guard count >= 1 else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+      guard count >= 1 else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
       for position in 0..<count where position >= 3 && b[fractionStart + position] != 0x30 {
-        throw ValueError("\"\(text)\" is more precise than a millisecond; round it to 3 fractional digits")
+        throw ValueError("\"\(shown)\" is more precise than a millisecond; round it to 3 fractional digits")
       }
       for position in 0..<3 {
         millis = millis * 10 + (position < count ? Int(b[fractionStart + position] - 0x30) : 0)
       }
     }
     var offsetMinutes = 0
-    guard index < b.count else { throw ValueError("\"\(text)\" has no time zone: \(form)") }
+    guard index < b.count else { throw ValueError("\"\(shown)\" has no time zone: \(form)") }
     switch b[index] {
     case UInt8(ascii: "Z"), UInt8(ascii: "z"):
       index += 1
     case UInt8(ascii: "+"), UInt8(ascii: "-"):
       guard b.count == index + 6, b[index + 3] == UInt8(ascii: ":"),
         let hours = digits(index + 1..<index + 3), let minutes = digits(index + 4..<index + 6), hours <= 23, minutes <= 59
-      else { throw ValueError("\"\(text)\" has a bad time zone offset: \(form)") }
+      else { throw ValueError("\"\(shown)\" has a bad time zone offset: \(form)") }
       offsetMinutes = (hours * 60 + minutes) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
       index += 6
     default:
-      throw ValueError("\"\(text)\" is not a timestamp: \(form)")
+      throw ValueError("\"\(shown)\" is not a timestamp: \(form)")
     }
-    guard index == b.count else { throw ValueError("\"\(text)\" is not a timestamp: \(form)") }
+    guard index == b.count else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
     let seconds = daysFromCivil(year, month, day) * 86_400 + Int64(hour * 3600 + minute * 60 + min(second, 59))
       - Int64(offsetMinutes * 60)
     let instant = Timestamp(milliseconds: seconds * 1000 + Int64(millis))
     // An offset can carry 0001-01-01 or 9999-12-31 out of the years UTC can write.
     guard instant >= earliest && instant <= latest else {
-      throw ValueError("\"\(text)\" is \(instant < earliest ? "before 0001-01-01T00:00:00Z" : "after 9999-12-31T23:59:59.999Z") in UTC, outside the years 0001 to 9999 that a timestamp can be written in")
+      throw ValueError("\"\(shown)\" is \(instant < earliest ? "before 0001-01-01T00:00:00Z" : "after 9999-12-31T23:59:59.999Z") in UTC, outside the years 0001 to 9999 that a timestamp can be written in")
     }
     return instant
   }

@@ -6,15 +6,12 @@ public struct CompetitorState: Sendable, Equatable {
 
   public init() {}
 
-  /// Folds events, already in replay order, into a state.
+  /// Folds events in the order given (no replay rules applied).
   public init<Events: Sequence>(folding events: Events) where Events.Element == Event {
-    for event in events { apply(event) }
-  }
-
-  /// The effect of one event (DESIGN.md, "Kinds").
-  public mutating func apply(_ event: Event) {
-    guard let org = event.org else { return }  // retractions are never folded
-    orgs[org, default: OrgState()].apply(event)
+    let table = FactTable(events)
+    var fold = StateFold(table: table)
+    for index in table.facts.indices { fold.apply(Int32(index)) }
+    self = fold.materialize()
   }
 }
 
@@ -31,91 +28,6 @@ public struct OrgState: Sendable, Equatable {
   public var codenames: [String: CodenameState] = [:]
 
   public init() {}
-
-  mutating func apply(_ event: Event) {
-    let date = event.date
-    switch event.kind {
-    case .launch, .pause, .resume, .retire, .throttle, .unthrottle:
-      guard let subject = event.subject else { return }
-      applyProduct(event, to: subject)
-      if event.kind == .launch, case .string(let codename)? = event.attrs["codename"] {
-        link(codename, to: subject, by: event)
-      }
-    case .hire:
-      guard let person = event.subject, case .string(let role)? = event.attrs["role"] else { return }
-      if roles[role]?.person != person {
-        roles[role] = RoleState(person: person, since: date, event: event.id)
-      }
-    case .depart:
-      guard let person = event.subject else { return }
-      if case .string(let role)? = event.attrs["role"] {
-        if roles[role]?.person == person { roles[role] = nil }
-      } else {
-        for (role, holder) in roles where holder.person == person { roles[role] = nil }
-      }
-    case .codename:
-      guard case .string(let codename)? = event.attrs["codename"] else { return }
-      link(codename, to: event.subject, by: event)
-    case .strategy:
-      for item in event.attrs["focus"]?.strings ?? [] {
-        insertSorted(item, into: &focus)
-        deprioritized.removeAll { $0 == item }
-      }
-      for item in event.attrs["deprioritize"]?.strings ?? [] {
-        focus.removeAll { $0 == item }
-        insertSorted(item, into: &deprioritized)
-      }
-    case .metric:
-      guard case .string(let name)? = event.attrs["name"], case .number(let value)? = event.attrs["value"] else { return }
-      var unit: String?
-      if case .string(let text)? = event.attrs["unit"] { unit = text }
-      let subject = event.subject ?? event.org ?? ""
-      metrics[subject, default: [:]][name] = MetricState(value: value, unit: unit, date: date, event: event.id)
-    case .report, .retract, .custom:
-      break
-    }
-  }
-
-  private mutating func applyProduct(_ event: Event, to id: String) {
-    let existing = products[id]
-    var product = existing ?? ProductState(status: .active, throttled: false, type: nil, since: event.date, launched: nil, event: event.id)
-    var status = product.status
-    switch event.kind {
-    case .launch:
-      status = .active
-      if product.launched == nil { product.launched = event.date }
-      if case .string(let type)? = event.attrs["type"] { product.type = type }
-    case .pause: status = .paused
-    case .resume: status = .active
-    case .retire: status = .retired
-    case .throttle: product.throttled = true
-    case .unthrottle: product.throttled = false
-    default: break
-    }
-    if existing == nil || status != product.status { product.since = event.date }
-    product.status = status
-    if let existing, !product.differs(from: existing) { return }
-    product.event = event.id
-    products[id] = product
-  }
-
-  /// Records that `codename` names `subject` (or is just known, when nil).
-  private mutating func link(_ codename: String, to subject: String?, by event: Event) {
-    if let entry = codenames[codename], subject == nil || subject == entry.subject {
-      // Same link (or none given): only more certainty is news.
-      if event.confidence > entry.confidence {
-        codenames[codename] = CodenameState(subject: entry.subject, confidence: event.confidence, date: event.date, event: event.id)
-      }
-    } else {
-      codenames[codename] = CodenameState(subject: subject, confidence: event.confidence, date: event.date, event: event.id)
-    }
-  }
-}
-
-func insertSorted(_ item: String, into list: inout [String]) {
-  guard !list.contains(item) else { return }
-  let index = list.firstIndex { item.utf8.lexicographicallyPrecedes($0.utf8) } ?? list.count
-  list.insert(item, at: index)
 }
 
 /// A product or model.
@@ -131,11 +43,6 @@ public struct ProductState: Sendable, Equatable {
   public var launched: EventDate?
   /// The last event that changed the entry.
   public var event: String
-
-  /// Whether the two differ in anything but `since` and `event`.
-  func differs(from other: ProductState) -> Bool {
-    status != other.status || throttled != other.throttled || type != other.type || launched != other.launched
-  }
 }
 
 /// Who holds a role.
@@ -159,4 +66,190 @@ public struct CodenameState: Sendable, Equatable {
   public var confidence: Confidence
   public var date: EventDate
   public var event: String
+}
+
+/// The fold of DESIGN.md's "Kinds" table over facts, keyed by symbols so that
+/// a million events fold in milliseconds; `materialize` turns it into a
+/// `CompetitorState`. Entries remember fact indices, for their dates and ids.
+struct StateFold {
+  struct Product {
+    var org: Int32
+    var status: ProductState.Status
+    var throttled: Bool
+    var type: Int32
+    /// Fact indices: when the status began, the first launch (-1: none), the last change.
+    var since: Int32
+    var launched: Int32
+    var event: Int32
+  }
+
+  struct Role {
+    var person: Int32
+    var since: Int32
+  }
+
+  struct Metric {
+    var org: Int32
+    var value: Double
+    var unit: Int32
+    var event: Int32
+  }
+
+  struct Codename {
+    var subject: Int32
+    var confidence: UInt8
+    var event: Int32
+  }
+
+  let table: FactTable
+  /// Product index by subject symbol (-1: none).
+  var productSlot: [Int32]
+  var products: [(subject: Int32, state: Product)] = []
+  /// org -> role -> holder.
+  var roles: [Int32: [Int32: Role]] = [:]
+  var focus: [Int32: [Int32]] = [:]
+  var deprioritized: [Int32: [Int32]] = [:]
+  /// Key: subject << 32 | name.
+  var metrics: [UInt64: Metric] = [:]
+  /// Key: org << 32 | codename.
+  var codenames: [UInt64: Codename] = [:]
+  var orgSeen: [Bool]
+
+  init(table: FactTable) {
+    self.table = table
+    productSlot = [Int32](repeating: -1, count: table.names.count)
+    orgSeen = [Bool](repeating: false, count: table.names.count)
+  }
+
+  @inline(__always) static func pair(_ a: Int32, _ b: Int32) -> UInt64 {
+    UInt64(UInt32(bitPattern: a)) << 32 | UInt64(UInt32(bitPattern: b))
+  }
+
+  /// The effect of one event (DESIGN.md, "Kinds").
+  mutating func apply(_ index: Int32) {
+    apply(table.facts[Int(index)], index)
+  }
+
+  /// The effect of `fact`, the fact at `index`.
+  mutating func apply(_ fact: Fact, _ index: Int32) {
+    guard fact.org != 0 else { return }  // retractions are never folded
+    orgSeen[Int(fact.org)] = true
+    switch fact.factKind {
+    case .launch, .pause, .resume, .retire, .throttle, .unthrottle:
+      guard fact.subject != 0 else { return }
+      applyProduct(fact, index)
+      if fact.factKind == .launch && fact.c != 0 { link(fact.c, to: fact.subject, fact, index) }
+    case .hire:
+      guard fact.subject != 0, fact.a != 0 else { return }
+      if roles[fact.org]?[fact.a]?.person != fact.subject {
+        roles[fact.org, default: [:]][fact.a] = Role(person: fact.subject, since: index)
+      }
+    case .depart:
+      guard fact.subject != 0 else { return }
+      if fact.a != 0 {
+        if roles[fact.org]?[fact.a]?.person == fact.subject { roles[fact.org]![fact.a] = nil }
+      } else if let held = roles[fact.org]?.filter({ $0.value.person == fact.subject }) {
+        for role in held.keys { roles[fact.org]![role] = nil }
+      }
+    case .codename:
+      guard fact.a != 0 else { return }
+      link(fact.a, to: fact.subject, fact, index)
+    case .strategy:
+      for item in table.focus(of: fact) {
+        if !focus[fact.org, default: []].contains(item) { focus[fact.org, default: []].append(item) }
+        deprioritized[fact.org]?.removeAll { $0 == item }
+      }
+      for item in table.deprioritize(of: fact) {
+        focus[fact.org]?.removeAll { $0 == item }
+        if !deprioritized[fact.org, default: []].contains(item) { deprioritized[fact.org, default: []].append(item) }
+      }
+    case .metric:
+      guard fact.a != 0 else { return }
+      let subject = fact.subject != 0 ? fact.subject : fact.org
+      metrics[StateFold.pair(subject, fact.a)] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index)
+    case .report, .retract, .custom:
+      break
+    }
+  }
+
+  private mutating func applyProduct(_ fact: Fact, _ index: Int32) {
+    let slot = productSlot[Int(fact.subject)]
+    let existing: Product? = slot >= 0 ? products[Int(slot)].state : nil
+    var product = existing ?? Product(org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index)
+    var status = product.status
+    switch fact.factKind {
+    case .launch:
+      status = .active
+      if product.launched < 0 { product.launched = index }
+      if fact.a != 0 { product.type = fact.a }
+    case .pause: status = .paused
+    case .resume: status = .active
+    case .retire: status = .retired
+    case .throttle: product.throttled = true
+    case .unthrottle: product.throttled = false
+    default: break
+    }
+    if existing == nil || status != product.status { product.since = index }
+    product.status = status
+    if let existing, existing.status == product.status, existing.throttled == product.throttled,
+      existing.type == product.type, existing.launched == product.launched
+    {
+      return  // nothing changed
+    }
+    product.event = index
+    if slot >= 0 {
+      products[Int(slot)].state = product
+    } else {
+      productSlot[Int(fact.subject)] = Int32(products.count)
+      products.append((fact.subject, product))
+    }
+  }
+
+  /// Records that `codename` names `subject` (or is just known, when 0).
+  private mutating func link(_ codename: Int32, to subject: Int32, _ fact: Fact, _ index: Int32) {
+    let key = StateFold.pair(fact.org, codename)
+    if let entry = codenames[key], subject == 0 || subject == entry.subject {
+      // Same link (or none given): only more certainty is news.
+      if fact.confidence > entry.confidence {
+        codenames[key] = Codename(subject: entry.subject, confidence: fact.confidence, event: index)
+      }
+    } else {
+      codenames[key] = Codename(subject: subject, confidence: fact.confidence, event: index)
+    }
+  }
+
+  /// The fold as strings, sorted where the contract sorts.
+  func materialize() -> CompetitorState {
+    var state = CompetitorState()
+    let names = table.names
+    func date(_ index: Int32) -> EventDate { table.facts[Int(index)].date }
+    func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
+    func sorted(_ symbols: [Int32]) -> [String] { sortedKeys(symbols.map { names[$0] }) }
+    for org in orgSeen.indices where orgSeen[org] { state.orgs[names[Int32(org)]] = OrgState() }
+    for (subject, product) in products {
+      state.orgs[names[product.org]]!.products[names[subject]] = ProductState(
+        status: product.status, throttled: product.throttled, type: product.type == 0 ? nil : names[product.type],
+        since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event))
+    }
+    for (org, held) in roles {
+      for (role, holder) in held {
+        state.orgs[names[org]]!.roles[names[role]] = RoleState(
+          person: names[holder.person], since: date(holder.since), event: id(holder.since))
+      }
+    }
+    for (org, items) in focus { state.orgs[names[org]]!.focus = sorted(items) }
+    for (org, items) in deprioritized { state.orgs[names[org]]!.deprioritized = sorted(items) }
+    for (key, metric) in metrics {
+      let subject = names[Int32(truncatingIfNeeded: key >> 32)]
+      state.orgs[names[metric.org]]!.metrics[subject, default: [:]][names[Int32(truncatingIfNeeded: key)]] = MetricState(
+        value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event))
+    }
+    for (key, codename) in codenames {
+      let org = names[Int32(truncatingIfNeeded: key >> 32)]
+      state.orgs[org]!.codenames[names[Int32(truncatingIfNeeded: key)]] = CodenameState(
+        subject: codename.subject == 0 ? nil : names[codename.subject], confidence: Confidence.allCases[Int(codename.confidence)],
+        date: date(codename.event), event: id(codename.event))
+    }
+    return state
+  }
 }

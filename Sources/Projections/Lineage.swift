@@ -7,42 +7,52 @@ public struct Lineage: Sendable, Equatable {
 
   public init() {}
 
-  /// Builds the lineage from events in replay order. A model is any product
+  /// The lineage of events folded in the order given (no replay rules applied).
+  public init<Events: Sequence>(folding events: Events) where Events.Element == Event {
+    let table = FactTable(events)
+    self.init(table: table, facts: Array(table.facts.indices.map(Int32.init)))
+  }
+
+  /// Builds the lineage from facts in replay order. A model is any product
   /// launched with `type` model, any product in a predecessor link, and any
   /// subject of a codename.
-  public init<Events: Sequence>(folding events: Events) where Events.Element == Event {
-    var state = CompetitorState()
-    for event in events {
-      state.apply(event)
-      guard let org = event.org else { continue }
-      switch event.kind {
-      case .launch:
-        guard let subject = event.subject else { continue }
-        if case .string(let predecessor)? = event.attrs["predecessor"] {
-          touch(subject, org: org)
-          touch(predecessor, org: EventSchema.productParts(predecessor)?.org ?? org)
+  init(table: FactTable, facts: [Int32]) {
+    var fold = StateFold(table: table)
+    let names = table.names
+    let model = names.lookup("model") ?? -1
+    for index in facts {
+      fold.apply(index)
+      let fact = table.facts[Int(index)]
+      guard fact.org != 0 else { continue }
+      switch fact.factKind {
+      case .launch where fact.subject != 0:
+        let subject = names[fact.subject]
+        if fact.b != 0 {
+          let predecessor = names[fact.b]
+          touch(subject, org: names[fact.org])
+          touch(predecessor, org: EventSchema.productParts(predecessor)?.org ?? names[fact.org])
           models[subject]!.predecessor = predecessor
-        } else if case .string("model")? = event.attrs["type"] {
-          touch(subject, org: org)
+        } else if fact.a == model {
+          touch(subject, org: names[fact.org])
         }
-      case .codename:
-        if let subject = event.subject { touch(subject, org: org) }
+      case .codename where fact.subject != 0:
+        touch(names[fact.subject], org: names[fact.org])
       default:
         break
       }
     }
+    let state = fold.materialize()
     for (id, node) in models {
       if let predecessor = node.predecessor { models[predecessor]?.successors.append(id) }
     }
     for (id, var node) in models {
-      node.successors.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      node.successors = sortedKeys(node.successors)
       let orgState = state.orgs[node.org]
       if let product = orgState?.products[id] {
         node.launched = product.launched
         node.status = product.status.rawValue
       }
-      node.codenames = (orgState?.codenames ?? [:]).filter { $0.value.subject == id }.map(\.key)
-        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      node.codenames = sortedKeys((orgState?.codenames ?? [:]).filter { $0.value.subject == id }.map(\.key))
       models[id] = node
     }
   }
@@ -66,8 +76,7 @@ public struct Lineage: Sendable, Equatable {
 
   /// Models with no known predecessor in the lineage, sorted: the roots of the trees.
   public var roots: [String] {
-    models.filter { $0.value.predecessor.map { models[$0] == nil } ?? true }.map(\.key)
-      .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    sortedKeys(models.filter { $0.value.predecessor.map { models[$0] == nil } ?? true }.map(\.key))
   }
 }
 
@@ -82,4 +91,11 @@ public struct ModelNode: Sendable, Equatable {
   public var status: String = "unlaunched"
 
   init(org: String) { self.org = org }
+}
+
+extension Replay {
+  /// The lineage on `day`.
+  public func lineage(_ facts: [Int32]) -> Lineage {
+    Lineage(table: table, facts: facts)
+  }
 }

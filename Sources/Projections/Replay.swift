@@ -1,83 +1,170 @@
 import EventLog
 
-/// The replay of DESIGN.md, rules 2 to 6: the events that stand, in the order
-/// they are folded. Build it once, then ask for the events kept at any date.
+/// The replay of DESIGN.md, rules 2 to 6, over a table of facts: which
+/// events stand, in the order they are folded. Build it once, then ask for
+/// the events kept at any date.
 public struct Replay: Sendable {
-  /// Events that survive rules 2-4 (duplicates collapsed, `--known-at`,
-  /// retractions and supersedes), sorted by (first day, recorded, id);
-  /// retractions themselves are left out: they are never folded.
-  public let standing: [Event]
-  /// Ids of events dropped by a surviving retraction.
-  public let retracted: Set<String>
-  /// Ids of events dropped because a standing event supersedes them.
-  public let superseded: Set<String>
+  public let table: FactTable
+  /// Indices (into `table.facts`) of the events that survive rules 2-4
+  /// (duplicates collapsed, `--known-at`, retractions and supersedes), in
+  /// replay order: first day of the date's period, recorded, id. Retractions
+  /// themselves are left out: they are never folded.
+  public let order: [Int32]
+  /// Indices of the events that rules 2-3 keep (one per id, known at the
+  /// time), retractions included, in file order.
+  public let known: [Int32]
+  /// Keys of events dropped by a surviving retraction.
+  public let retracted: Set<UInt64>
+  /// Keys of events dropped because a standing event supersedes them.
+  public let superseded: Set<UInt64>
+
+  /// Replays events given in any order.
+  public init<Events: Sequence>(_ events: Events, knownAt: Timestamp? = nil) where Events.Element == Event {
+    self.init(FactTable(events), knownAt: knownAt)
+  }
 
   /// - Parameters:
-  ///   - events: every event of the log, in any order, duplicates included.
+  ///   - table: every event of the log, in any order, duplicates included.
   ///   - knownAt: keep only what the log knew at this time (rule 3).
-  public init(_ events: [Event], knownAt: Timestamp? = nil) {
-    var known = Replay.collapseDuplicates(events)
-    if let knownAt {
-      known.removeAll { ($0.recorded ?? knownAt) > knownAt }
+  public init(_ table: FactTable, knownAt: Timestamp? = nil) {
+    self.table = table
+    let facts = table.facts
+    let count = facts.count
+    // Rule 2: one event per id; the earliest recorded wins.
+    var winners = KeyMap(capacity: count)
+    var isWinner = [Bool](repeating: false, count: count)
+    for index in 0..<count {
+      let key = facts[index].id
+      if let other = winners[key] {
+        guard Replay.prefer(Int32(index), over: other, in: table) else { continue }
+        isWinner[Int(other)] = false
+      }
+      winners[key] = Int32(index)
+      isWinner[index] = true
     }
-    var kinds: [String: Bool] = [:]  // id -> is a retraction
-    for event in known { kinds[event.id] = event.kind == .retract }
-    var retracted = Set<String>()
-    for event in known {
-      // A retraction of a retraction is not a valid target: `check` reports it, replay ignores it.
-      if let target = event.retractTarget, kinds[target] == false { retracted.insert(target) }
+    // Rule 3.
+    let limit = knownAt?.milliseconds ?? .max
+    var known: [Int32] = []
+    known.reserveCapacity(count)
+    for index in 0..<count where isWinner[index] && facts[index].recorded <= limit { known.append(Int32(index)) }
+    /// The known event with this key, if any.
+    func lookup(_ key: UInt64) -> Fact? {
+      guard let index = winners[key], facts[Int(index)].recorded <= limit else { return nil }
+      return facts[Int(index)]
     }
-    let surviving = known.filter { $0.kind != .retract && !retracted.contains($0.id) }
-    var superseded = Set<String>()
-    for event in surviving {
-      if let target = event.supersedes, kinds[target] == false { superseded.insert(target) }
+    // Rule 4: retractions (of events that are not retractions), then supersedes of standing events.
+    var retracted = Set<UInt64>()
+    for index in known where facts[Int(index)].factKind == .retract {
+      let target = facts[Int(index)].target
+      if let fact = lookup(target), fact.factKind != .retract { retracted.insert(target) }
     }
-    var standing = surviving.filter { !superseded.contains($0.id) }
-    standing.sort(by: Replay.precedes)
-    self.standing = standing
+    var superseded = Set<UInt64>()
+    for index in known {
+      let fact = facts[Int(index)]
+      guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id) else { continue }
+      if let target = lookup(fact.target), target.factKind != .retract { superseded.insert(fact.target) }
+    }
+    var standing = known.filter {
+      let fact = facts[Int($0)]
+      return fact.factKind != .retract && (retracted.isEmpty || !retracted.contains(fact.id))
+        && (superseded.isEmpty || !superseded.contains(fact.id))
+    }
+    self.order = Replay.sortInReplayOrder(&standing, table: table)
+    self.known = known
     self.retracted = retracted
     self.superseded = superseded
   }
 
-  /// Rule 2: one event per id; for different content under one id, the
-  /// earliest recorded (then the smallest canonical line) wins.
-  public static func collapseDuplicates(_ events: [Event]) -> [Event] {
-    var firstIndex: [String: Int] = [:]
-    firstIndex.reserveCapacity(events.count)
-    var result: [Event] = []
-    result.reserveCapacity(events.count)
-    for event in events {
-      if let index = firstIndex[event.id] {
-        if prefer(event, over: result[index]) { result[index] = event }
-      } else {
-        firstIndex[event.id] = result.count
-        result.append(event)
-      }
+  /// Rule 6's order, by radix sort: each fact's key is its first day (as a
+  /// day number) above its rank in (recorded, id) order. Facts usually come
+  /// in recorded order already (recorded increases within a file), which
+  /// makes the ranks free.
+  static func sortInReplayOrder(_ indices: inout [Int32], table: FactTable) -> [Int32] {
+    let facts = table.facts
+    func recordedPrecedes(_ a: Int32, _ b: Int32) -> Bool {
+      let fa = facts[Int(a)]
+      let fb = facts[Int(b)]
+      if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+      return idPrecedes(fa.id, fb.id, in: table)
     }
-    return result
+    var inRecordedOrder = true
+    for position in indices.indices.dropFirst() where !recordedPrecedes(indices[position - 1], indices[position]) {
+      inRecordedOrder = false
+      break
+    }
+    if !inRecordedOrder { indices.sort(by: recordedPrecedes) }
+    var keys = [UInt64](repeating: 0, count: indices.count)
+    for (rank, index) in indices.enumerated() {
+      keys[rank] = UInt64(Day(yyyymmdd: facts[Int(index)].firstDay).ordinal) << 40 | UInt64(rank)
+    }
+    radixSort(&keys)
+    return keys.map { indices[Int($0 & 0xff_ffff_ffff)] }
   }
 
-  static func prefer(_ a: Event, over b: Event) -> Bool {
-    let ra = a.recorded?.milliseconds ?? .max
-    let rb = b.recorded?.milliseconds ?? .max
-    if ra != rb { return ra < rb }
-    return EventCodec.content(a).lexicographicallyPrecedes(EventCodec.content(b))
+  /// Whether fact `a` wins over `b` under one id: earlier recorded, then a
+  /// fixed order of their contents, so that file order never decides.
+  static func prefer(_ a: Int32, over b: Int32, in table: FactTable) -> Bool {
+    let fa = table.facts[Int(a)]
+    let fb = table.facts[Int(b)]
+    if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+    func content(_ fact: Fact) -> [String] {
+      [String(fact.kind), String(fact.firstDay), String(fact.precision), String(fact.confidence), table.names[fact.org],
+       table.names[fact.subject], table.names[fact.a], table.names[fact.b], table.names[fact.c],
+       CanonicalJSON.numberText(fact.value), table.idString(fact.target), table.files[Int(fact.file)], String(fact.line)]
+    }
+    return content(fa).lexicographicallyPrecedes(content(fb)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
   }
 
   /// Rule 6's order: first day of the date's period, then recorded, then id.
-  public static func precedes(_ a: Event, _ b: Event) -> Bool {
-    let da = a.date.firstDay
-    let db = b.date.firstDay
-    if da != db { return da < db }
-    let ra = a.recorded?.milliseconds ?? .max
-    let rb = b.recorded?.milliseconds ?? .max
-    if ra != rb { return ra < rb }
-    return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+  static func precedes(_ a: Fact, _ b: Fact, in table: FactTable) -> Bool {
+    if a.firstDay != b.firstDay { return a.firstDay < b.firstDay }
+    if a.recorded != b.recorded { return a.recorded < b.recorded }
+    return idPrecedes(a.id, b.id, in: table)
+  }
+
+  /// Ids compared by code point; content ids (same length, hex) compare as numbers.
+  static func idPrecedes(_ a: UInt64, _ b: UInt64, in table: FactTable) -> Bool {
+    if (a | b) & EventKey.customBit == 0 { return a < b }
+    return table.idString(a).utf8.lexicographicallyPrecedes(table.idString(b).utf8)
   }
 
   /// Rule 5: the standing events that had certainly happened by the end of
   /// `day` (a partial date counts from the last day of its period), in order.
-  public func kept(at day: Day, org: String? = nil) -> [Event] {
-    standing.filter { $0.date.lastDay <= day && (org == nil || $0.org == org) }
+  public func kept(at day: Day, org: String? = nil) -> [Int32] {
+    let limit = day.yyyymmdd
+    let facts = table.facts
+    if let org {
+      guard let symbol = table.names.lookup(org) else { return [] }
+      return order.filter { facts[Int($0)].lastDay <= limit && facts[Int($0)].org == symbol }
+    }
+    return order.filter { facts[Int($0)].lastDay <= limit }
+  }
+
+  /// Facts sorted in replay order.
+  public func inReplayOrder(_ indices: [Int32]) -> [Int32] {
+    let facts = table.facts
+    return indices.sorted { Replay.precedes(facts[Int($0)], facts[Int($1)], in: table) }
+  }
+
+  /// The id of a fact.
+  public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
+
+  /// The basis of an answer folded from `facts`.
+  public func basis(_ facts: [Int32]) -> Basis {
+    Basis(keys: facts.map { table.facts[Int($0)].id }, table: table)
+  }
+
+  /// The competitor state folded from `facts` (in replay order).
+  public func state(_ facts: [Int32]) -> CompetitorState {
+    var fold = StateFold(table: table)
+    table.facts.withUnsafeBufferPointer { all in
+      for index in facts { fold.apply(all[Int(index)], index) }
+    }
+    return fold.materialize()
+  }
+
+  /// The competitor state on `day`.
+  public func state(at day: Day, org: String? = nil) -> CompetitorState {
+    state(kept(at: day, org: org))
   }
 }

@@ -14,21 +14,34 @@ public struct StrategyShift: Sendable, Equatable {
   public var event: String
 }
 
-/// The strategy shifts of events in replay order, each with the focus before and after.
+/// The strategy shifts of events folded in the order given, each with the focus before and after.
 public func strategyShifts<Events: Sequence>(folding events: Events) -> [StrategyShift] where Events.Element == Event {
+  let table = FactTable(events)
+  return strategyShifts(table: table, facts: table.facts.indices.map(Int32.init))
+}
+
+func strategyShifts(table: FactTable, facts: [Int32]) -> [StrategyShift] {
   // Focus changes only through strategy events, so they are all that is folded.
-  var state = CompetitorState()
+  var fold = StateFold(table: table)
   var shifts: [StrategyShift] = []
-  for event in events {
-    guard event.kind == .strategy, let org = event.org else { continue }
-    let before = state.orgs[org]?.focus ?? []
-    state.apply(event)
-    var label: String?
-    if case .string(let text)? = event.attrs["label"] { label = text }
+  let names = table.names
+  func focus(_ org: Int32) -> [String] { sortedKeys((fold.focus[org] ?? []).map { names[$0] }) }
+  for index in facts {
+    let fact = table.facts[Int(index)]
+    guard fact.factKind == .strategy, fact.org != 0 else { continue }
+    let before = focus(fact.org)
+    fold.apply(index)
     shifts.append(StrategyShift(
-      date: event.date, org: org, label: label,
-      added: event.attrs["focus"]?.strings ?? [], removed: event.attrs["deprioritize"]?.strings ?? [],
-      focusBefore: before, focusAfter: state.orgs[org]?.focus ?? [], event: event.id))
+      date: fact.date, org: names[fact.org], label: fact.a == 0 ? nil : names[fact.a],
+      added: table.focus(of: fact).map { names[$0] }, removed: table.deprioritize(of: fact).map { names[$0] },
+      focusBefore: before, focusAfter: focus(fact.org), event: table.idString(fact.id)))
   }
   return shifts
+}
+
+extension Replay {
+  /// The strategy shifts among `facts` (in replay order).
+  public func strategyShifts(_ facts: [Int32]) -> [StrategyShift] {
+    Projections.strategyShifts(table: table, facts: facts)
+  }
 }

@@ -174,34 +174,56 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
     let label = "<stdin>:\(lineNumber)"
     do {
-      var event = try EventCodec.decode(Array(line), stored: false)
-      let contentID = EventCodec.contentID(event)
-      if event.id.isEmpty {
-        event.id = contentID
-      } else if EventSchema.isContentIDForm(event.id) && event.id != contentID {
-        throw ValueError("id \(event.id) does not match the content, which hashes to \(contentID); drop \"id\" to have add compute it, or choose an id of another form")
-      }
-      events.append(event)
+      events.append(try decodeInputLine(Array(line)))
       labels.append(label)
-    } catch let error as ValueError {
+    } catch {
       problems.append("\(label): \(error.message)")
     }
   }
   if !problems.isEmpty {
-    let shown = problems.prefix(20).map { "  " + $0 }.joined(separator: "\n")
-    let more = problems.count > 20 ? "\n  ... and \(problems.count - 20) more" : ""
-    throw LogError(.dataError, "\(problems.count) of the \(problems.count + events.count) lines on standard input \(problems.count == 1 ? "is" : "are") invalid; nothing was appended:\n\(shown)\(more)")
+    throw batchError(problems, total: problems.count + events.count, what: "lines on standard input")
   }
   return (events, labels)
 }
 
+/// One JSON line given to `add --stdin` or `import --format jsonl`: decoded,
+/// validated, and given its content id (or checked against it).
+func decodeInputLine(_ line: [UInt8]) throws(ValueError) -> Event {
+  var event = try EventCodec.decode(line, stored: false)
+  try assignID(&event)
+  return event
+}
+
+/// Gives an event without an id its content id; refuses an id of the content-id
+/// form that does not match the content.
+func assignID(_ event: inout Event) throws(ValueError) {
+  let contentID = EventCodec.contentID(event)
+  if event.id.isEmpty {
+    event.id = contentID
+  } else if EventSchema.isContentIDForm(event.id) && event.id != contentID {
+    throw ValueError("id \(event.id) does not match the content, which hashes to \(contentID); drop \"id\" to have add compute it, or choose an id of another form")
+  }
+}
+
+/// The error that rejects a whole batch, listing every problem (the first 20 in full).
+func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20) -> LogError {
+  let shown = problems.prefix(limit).map { "  " + $0 }.joined(separator: "\n")
+  let more = problems.count > limit ? "\n  ... and \(problems.count - limit) more" : ""
+  return LogError(.dataError, "\(problems.count) of the \(total) \(what) \(problems.count == 1 ? "is" : "are") invalid; nothing was appended:\n\(shown)\(more)")
+}
+
 /// Retractions and `supersedes` must point at an event of the log (or of the
 /// same batch) that is not a retraction.
-private func checkReferences(_ events: [Event], labels: [String], _ context: Context) throws {
+func checkReferences(_ events: [Event], labels: [String], _ context: Context) throws {
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
   var isRetraction: [String: Bool] = [:]
   if (try? context.store.files()) != nil {  // a missing log has no targets
-    for event in try loadEvents(context) { isRetraction[event.id] = event.kind == .retract }
+    let table = try loadFacts(context)
+    let wanted = Set(events.compactMap { $0.retractTarget ?? $0.supersedes })
+    for fact in table.facts {
+      let id = table.idString(fact.id)
+      if wanted.contains(id) { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
+    }
   }
   for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
   for (index, event) in events.enumerated() {
@@ -219,8 +241,8 @@ private func checkReferences(_ events: [Event], labels: [String], _ context: Con
 
 /// `--dry-run`: the event as it would be written and the changes it would cause at its date.
 private func showDryRun(_ events: [Event], _ context: Context) throws {
-  var existing: [Event] = []
-  if (try? context.store.files()) != nil { existing = try loadEvents(context) }
+  var table = FactTable()
+  if (try? context.store.files()) != nil { table = try loadFacts(context) }
   for event in events {
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
@@ -229,8 +251,10 @@ private func showDryRun(_ events: [Event], _ context: Context) throws {
   for index in stamped.indices where stamped[index].recorded == nil {
     stamped[index].recorded = Timestamp(milliseconds: context.now.milliseconds + Int64(index))
   }
-  let before = CompetitorState(folding: Replay(existing).kept(at: day))
-  let after = CompetitorState(folding: Replay(existing + stamped).kept(at: day))
+  let before = Replay(table).state(at: day)
+  if table.files.isEmpty { table.files = ["(new)"] }
+  for event in stamped { table.append(event, file: 0, line: 0, offset: 0) }
+  let after = Replay(table).state(at: day)
   let found = changes(from: before, to: after)
   context.console.line("")
   if found.isEmpty {

@@ -10,6 +10,8 @@ struct OptionSpec: Sendable {
   var value: String?
   var help: String
   var repeatable = false
+  /// The words the value may be (for help, completion and checking), if it is one of a few.
+  var choices: [String] = []
 
   var display: String {
     let long = "--" + name + (value.map { " " + $0 } ?? "")
@@ -22,6 +24,8 @@ struct PositionalSpec: Sendable {
   var name: String
   var help: String
   var optional = false
+  /// The words it may be, for completion.
+  var choices: [String] = []
 }
 
 /// What the user gave, checked against a command's table.

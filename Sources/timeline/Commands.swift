@@ -32,7 +32,7 @@ let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what
 /// Every command, in the order help lists them.
 let commands: [Command] = [
   addCommand, retractCommand, logCommand, stateCommand, diffCommand, lineageCommand, strategyCommand, checkCommand,
-  helpCommand,
+  renderCommand, exportCommand, importCommand, completionCommand, manCommand, helpCommand,
 ]
 
 let version = "timeline 0.1.0"
@@ -65,8 +65,7 @@ func mainHelp() -> String {
     "",
     "Options for every command:",
   ]
-  lines += alignedRows([logOption, helpOption].map { [$0.display, $0.help] }, indent: 2)
-  lines += alignedRows([["--version", "print the version"]], indent: 2)
+  lines += alignedRows([logOption, helpOption].map { [$0.display, $0.help] } + [["--version", "print the version"]], indent: 2)
   lines += [
     "",
     "Dates are YYYY, YYYY-MM or YYYY-MM-DD and keep their precision.",
@@ -116,14 +115,17 @@ func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
   }
 }
 
-/// Loads the log, printing what the reader left out as warnings.
-func loadEvents(_ context: Context) throws(LogError) -> [Event] {
-  let log = try context.store.load()
+/// Loads the log as facts, printing what the reader left out as warnings.
+func loadFacts(_ context: Context) throws(LogError) -> FactTable {
+  let log = try context.store.loadFacts()
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
-  return log.events
+  return log.table
 }
 
-/// Prints a JSON document with the `basis` added.
-func printJSON(_ members: [(String, JSONOut)], basis: Basis, _ context: Context) {
-  context.console.write(JSONOut.object(members + [("basis", .basis(basis))]).rendered())
+/// Prints a JSON document, `basis` last.
+func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
+  context.console.write(JSONWriter.document { w in
+    body(&w)
+    w.basis(basis)
+  })
 }

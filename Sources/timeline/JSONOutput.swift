@@ -1,178 +1,268 @@
 import EventLog
 import Projections
 
-/// A JSON document to print, with keys in the order they are given.
-indirect enum JSONOut {
-  case null
-  case bool(Bool)
-  case number(Double)
-  case string(String)
-  case array([JSONOut])
-  case object([(String, JSONOut)])
+/// Writes one JSON document straight into bytes: two-space indentation, one
+/// member per line, keys in the order they are written. Big answers (a
+/// million-event log) print without building a tree first.
+struct JSONWriter {
+  private(set) var bytes: [UInt8] = []
+  private var depth = 0
+  /// Nothing is written yet in the innermost object or array.
+  private var empty = true
+  /// A key was just written, so the next value follows it on the same line.
+  private var afterKey = false
 
-  static func string(_ text: String?) -> JSONOut { text.map(JSONOut.string) ?? .null }
-  static func date(_ date: EventDate?) -> JSONOut { date.map { .string($0.description) } ?? .null }
-  static func strings(_ items: [String]) -> JSONOut { .array(items.map(JSONOut.string)) }
+  init() { bytes.reserveCapacity(1 << 16) }
 
-  /// Indented by two spaces, one key per line, ending in a newline.
-  func rendered() -> [UInt8] {
-    var out: [UInt8] = []
-    write(to: &out, indent: 0)
-    out.append(0x0a)
-    return out
+  /// The document, ending in a newline.
+  static func document(_ body: (inout JSONWriter) -> Void) -> [UInt8] {
+    var writer = JSONWriter()
+    writer.object(body)
+    writer.bytes.append(0x0a)
+    return writer.bytes
   }
 
-  private func write(to out: inout [UInt8], indent: Int) {
-    switch self {
-    case .null: out.append(contentsOf: "null".utf8)
-    case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-    case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
-    case .string(let text): CanonicalJSON.appendString(text, to: &out)
-    case .array(let items):
-      if items.isEmpty { return out.append(contentsOf: "[]".utf8) }
-      out.append(UInt8(ascii: "["))
-      for (index, item) in items.enumerated() {
-        if index > 0 { out.append(UInt8(ascii: ",")) }
-        newline(&out, indent + 2)
-        item.write(to: &out, indent: indent + 2)
-      }
-      newline(&out, indent)
-      out.append(UInt8(ascii: "]"))
-    case .object(let members):
-      if members.isEmpty { return out.append(contentsOf: "{}".utf8) }
-      out.append(UInt8(ascii: "{"))
-      for (index, member) in members.enumerated() {
-        if index > 0 { out.append(UInt8(ascii: ",")) }
-        newline(&out, indent + 2)
-        CanonicalJSON.appendString(member.0, to: &out)
-        out.append(contentsOf: ": ".utf8)
-        member.1.write(to: &out, indent: indent + 2)
-      }
-      newline(&out, indent)
-      out.append(UInt8(ascii: "}"))
+  private mutating func beginValue() {
+    if afterKey {
+      afterKey = false
+      return
     }
+    if depth > 0 {
+      if !empty { bytes.append(UInt8(ascii: ",")) }
+      newline()
+    }
+    empty = false
   }
 
-  private func newline(_ out: inout [UInt8], _ indent: Int) {
-    out.append(0x0a)
-    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+  private mutating func newline() {
+    bytes.append(0x0a)
+    for _ in 0..<depth { bytes.append(contentsOf: [0x20, 0x20]) }
+  }
+
+  private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
+    beginValue()
+    bytes.append(open)
+    depth += 1
+    empty = true
+    body(&self)
+    depth -= 1
+    if !empty { newline() }
+    bytes.append(close)
+    empty = false
+  }
+
+  mutating func object(_ body: (inout JSONWriter) -> Void) { container(UInt8(ascii: "{"), UInt8(ascii: "}"), body) }
+  mutating func array(_ body: (inout JSONWriter) -> Void) { container(UInt8(ascii: "["), UInt8(ascii: "]"), body) }
+
+  /// Starts a member; the value written next is its value.
+  mutating func key(_ name: String) {
+    beginValue()
+    CanonicalJSON.appendString(name, to: &bytes)
+    bytes.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+    afterKey = true
+  }
+
+  mutating func string(_ text: String?) {
+    beginValue()
+    if let text { CanonicalJSON.appendString(text, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+  }
+
+  mutating func number(_ value: Double) {
+    beginValue()
+    CanonicalJSON.appendNumber(value, to: &bytes)
+  }
+
+  mutating func bool(_ flag: Bool) {
+    beginValue()
+    bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+  }
+
+  mutating func null() {
+    beginValue()
+    bytes.append(contentsOf: "null".utf8)
+  }
+
+  mutating func date(_ date: EventDate?) { string(date?.description) }
+
+  mutating func strings(_ items: [String]) { array { for item in items { $0.string(item) } } }
+
+  /// `"name": value` for the common one-line members.
+  mutating func member(_ name: String, _ text: String?) {
+    key(name)
+    string(text)
   }
 }
 
 // MARK: - The shapes of DESIGN.md
 
-extension JSONOut {
-  static func basis(_ basis: Basis) -> JSONOut {
-    .object([("events", .number(Double(basis.events))), ("digest", .string(basis.digest))])
+extension JSONWriter {
+  mutating func basis(_ basis: Basis) {
+    key("basis")
+    object {
+      $0.key("events")
+      $0.number(Double(basis.events))
+      $0.member("digest", basis.digest)
+    }
   }
 
   /// An event with all its fields, in canonical order.
-  static func event(_ event: Event) -> JSONOut {
-    var members: [(String, JSONOut)] = [
-      ("id", .string(event.id)), ("date", .string(event.date.description)), ("kind", .string(event.kind.description)),
-    ]
-    if let org = event.org { members.append(("org", .string(org))) }
-    if let subject = event.subject { members.append(("subject", .string(subject))) }
-    if !event.attrs.isEmpty {
-      members.append(("attrs", .object(event.attrs.map { ($0.key, attr($0.value)) })))
+  mutating func event(_ event: Event) {
+    object { w in
+      w.member("id", event.id)
+      w.member("date", event.date.description)
+      w.member("kind", event.kind.description)
+      if let org = event.org { w.member("org", org) }
+      if let subject = event.subject { w.member("subject", subject) }
+      if !event.attrs.isEmpty {
+        w.key("attrs")
+        w.object { for pair in event.attrs { $0.key(pair.key); $0.attr(pair.value) } }
+      }
+      w.member("confidence", event.confidence.rawValue)
+      if let source = event.source {
+        w.key("source")
+        w.object { s in
+          if let date = source.date { s.member("date", date.description) }
+          if let publisher = source.publisher { s.member("publisher", publisher) }
+          if let title = source.title { s.member("title", title) }
+          if let url = source.url { s.member("url", url) }
+        }
+      }
+      if let supersedes = event.supersedes { w.member("supersedes", supersedes) }
+      if let note = event.note { w.member("note", note) }
+      if let recorded = event.recorded { w.member("recorded", recorded.description) }
     }
-    members.append(("confidence", .string(event.confidence.rawValue)))
-    if let source = event.source {
-      var fields: [(String, JSONOut)] = []
-      if let date = source.date { fields.append(("date", .string(date.description))) }
-      if let publisher = source.publisher { fields.append(("publisher", .string(publisher))) }
-      if let title = source.title { fields.append(("title", .string(title))) }
-      if let url = source.url { fields.append(("url", .string(url))) }
-      members.append(("source", .object(fields)))
-    }
-    if let supersedes = event.supersedes { members.append(("supersedes", .string(supersedes))) }
-    if let note = event.note { members.append(("note", .string(note))) }
-    if let recorded = event.recorded { members.append(("recorded", .string(recorded.description))) }
-    return .object(members)
   }
 
-  static func attr(_ value: AttrValue) -> JSONOut {
+  mutating func attr(_ value: AttrValue) {
     switch value {
-    case .string(let text): .string(text)
-    case .number(let number): .number(number)
-    case .bool(let flag): .bool(flag)
-    case .strings(let items): .strings(items)
+    case .string(let text): string(text)
+    case .number(let number): self.number(number)
+    case .bool(let flag): bool(flag)
+    case .strings(let items): strings(items)
     }
   }
 
-  static func product(_ product: ProductState) -> JSONOut {
-    .object([
-      ("status", .string(product.status.rawValue)), ("throttled", .bool(product.throttled)),
-      ("type", .string(product.type)), ("since", .date(product.since)), ("launched", .date(product.launched)),
-      ("event", .string(product.event)),
-    ])
+  mutating func product(_ product: ProductState) {
+    object { w in
+      w.member("status", product.status.rawValue)
+      w.key("throttled")
+      w.bool(product.throttled)
+      w.member("type", product.type)
+      w.key("since")
+      w.date(product.since)
+      w.key("launched")
+      w.date(product.launched)
+      w.member("event", product.event)
+    }
   }
 
-  static func role(_ role: RoleState) -> JSONOut {
-    .object([("person", .string(role.person)), ("since", .date(role.since)), ("event", .string(role.event))])
+  mutating func role(_ role: RoleState) {
+    object { w in
+      w.member("person", role.person)
+      w.key("since")
+      w.date(role.since)
+      w.member("event", role.event)
+    }
   }
 
-  static func metric(_ metric: MetricState) -> JSONOut {
-    .object([
-      ("value", .number(metric.value)), ("unit", .string(metric.unit)), ("date", .date(metric.date)),
-      ("event", .string(metric.event)),
-    ])
+  mutating func metric(_ metric: MetricState) {
+    object { w in
+      w.key("value")
+      w.number(metric.value)
+      w.member("unit", metric.unit)
+      w.key("date")
+      w.date(metric.date)
+      w.member("event", metric.event)
+    }
   }
 
-  static func codename(_ codename: CodenameState) -> JSONOut {
-    .object([
-      ("subject", .string(codename.subject)), ("confidence", .string(codename.confidence.rawValue)),
-      ("date", .date(codename.date)), ("event", .string(codename.event)),
-    ])
+  mutating func codename(_ codename: CodenameState) {
+    object { w in
+      w.member("subject", codename.subject)
+      w.member("confidence", codename.confidence.rawValue)
+      w.key("date")
+      w.date(codename.date)
+      w.member("event", codename.event)
+    }
   }
 
-  static func org(_ org: OrgState) -> JSONOut {
-    .object([
-      ("products", .object(sortedKeys(org.products.keys).map { ($0, product(org.products[$0]!)) })),
-      ("roles", .object(sortedKeys(org.roles.keys).map { ($0, role(org.roles[$0]!)) })),
-      ("focus", .strings(org.focus)),
-      ("deprioritized", .strings(org.deprioritized)),
-      ("metrics", .object(sortedKeys(org.metrics.keys).map { subject in
-        let names = org.metrics[subject]!
-        return (subject, .object(sortedKeys(names.keys).map { ($0, metric(names[$0]!)) }))
-      })),
-      ("codenames", .object(sortedKeys(org.codenames.keys).map { ($0, codename(org.codenames[$0]!)) })),
-    ])
+  mutating func org(_ org: OrgState) {
+    object { w in
+      w.key("products")
+      w.object { for id in sortedKeys(org.products.keys) { $0.key(id); $0.product(org.products[id]!) } }
+      w.key("roles")
+      w.object { for role in sortedKeys(org.roles.keys) { $0.key(role); $0.role(org.roles[role]!) } }
+      w.key("focus")
+      w.strings(org.focus)
+      w.key("deprioritized")
+      w.strings(org.deprioritized)
+      w.key("metrics")
+      w.object { m in
+        for subject in sortedKeys(org.metrics.keys) {
+          let names = org.metrics[subject]!
+          m.key(subject)
+          m.object { for name in sortedKeys(names.keys) { $0.key(name); $0.metric(names[name]!) } }
+        }
+      }
+      w.key("codenames")
+      w.object { for name in sortedKeys(org.codenames.keys) { $0.key(name); $0.codename(org.codenames[name]!) } }
+    }
   }
 
-  static func diffValue(_ value: DiffValue) -> JSONOut {
+  mutating func diffValue(_ value: DiffValue) {
     switch value {
-    case .null: .null
-    case .bool(let flag): .bool(flag)
-    case .number(let number): .number(number)
-    case .string(let text): .string(text)
-    case .date(let date): .string(date.description)
+    case .null: null()
+    case .bool(let flag): bool(flag)
+    case .number(let number): self.number(number)
+    case .string(let text): string(text)
+    case .date(let date): self.date(date)
     case .product(let entry): product(entry)
     case .role(let entry): role(entry)
     case .codename(let entry): codename(entry)
     }
   }
 
-  static func change(_ change: Change) -> JSONOut {
-    .object([
-      ("org", .string(change.org)), ("section", .string(change.section)), ("key", .string(change.key)),
-      ("field", .string(change.field)), ("before", diffValue(change.before)), ("after", diffValue(change.after)),
-    ])
+  mutating func change(_ change: Change) {
+    object { w in
+      w.member("org", change.org)
+      w.member("section", change.section)
+      w.member("key", change.key)
+      w.member("field", change.field)
+      w.key("before")
+      w.diffValue(change.before)
+      w.key("after")
+      w.diffValue(change.after)
+    }
   }
 
-  static func model(_ node: ModelNode) -> JSONOut {
-    .object([
-      ("org", .string(node.org)), ("predecessor", .string(node.predecessor)), ("successors", .strings(node.successors)),
-      ("codenames", .strings(node.codenames)), ("launched", .date(node.launched)), ("status", .string(node.status)),
-    ])
+  mutating func model(_ node: ModelNode) {
+    object { w in
+      w.member("org", node.org)
+      w.member("predecessor", node.predecessor)
+      w.key("successors")
+      w.strings(node.successors)
+      w.key("codenames")
+      w.strings(node.codenames)
+      w.key("launched")
+      w.date(node.launched)
+      w.member("status", node.status)
+    }
   }
 
-  static func shift(_ shift: StrategyShift) -> JSONOut {
-    .object([
-      ("date", .string(shift.date.description)), ("org", .string(shift.org)), ("label", .string(shift.label)),
-      ("added", .strings(shift.added)), ("removed", .strings(shift.removed)),
-      ("focusBefore", .strings(shift.focusBefore)), ("focusAfter", .strings(shift.focusAfter)),
-      ("event", .string(shift.event)),
-    ])
+  mutating func shift(_ shift: StrategyShift) {
+    object { w in
+      w.member("date", shift.date.description)
+      w.member("org", shift.org)
+      w.member("label", shift.label)
+      w.key("added")
+      w.strings(shift.added)
+      w.key("removed")
+      w.strings(shift.removed)
+      w.key("focusBefore")
+      w.strings(shift.focusBefore)
+      w.key("focusAfter")
+      w.strings(shift.focusAfter)
+      w.member("event", shift.event)
+    }
   }
 }

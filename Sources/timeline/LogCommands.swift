@@ -11,7 +11,7 @@ let logCommand = Command(
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
-    OptionSpec(name: "subject", value: "S", help: "only events about this subject"),
+    OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
     knownAtOption, jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
@@ -23,28 +23,34 @@ let logCommand = Command(
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
     let knownAt = try knownAt(args)
-    var events = Replay.collapseDuplicates(try loadEvents(context))
-    if let knownAt { events.removeAll { ($0.recorded ?? knownAt) > knownAt } }
-    let replay = Replay(events)
-    let org = args.value("org")
-    let kind = args.value("kind")
-    let subject = args.value("subject")
-    let listed = events.filter { event in
-      let first = event.date.firstDay
-      return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true)
-        && (org.map { event.org == $0 } ?? true) && (kind.map { event.kind.description == $0 } ?? true)
-        && (subject.map { event.subject == $0 } ?? true)
-    }.sorted(by: Replay.precedes)
-    let basis = Basis(listed)
+    let table = try loadFacts(context)
+    let replay = Replay(table, knownAt: knownAt)
+    func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
+    let org = symbol(args.value("org"))
+    let subject = symbol(args.value("subject"))
+    let kind = args.value("kind").map { Kind($0)! }
+    let customKind = kind.map { FactKind($0) == .custom ? symbol($0.description) : nil } ?? nil
+    let listedFacts = replay.inReplayOrder(replay.known.filter { index in
+      let fact = table.facts[Int(index)]
+      return (from.map { fact.firstDay >= $0.yyyymmdd } ?? true) && (to.map { fact.firstDay <= $0.yyyymmdd } ?? true)
+        && (org.map { fact.org == $0 } ?? true) && (subject.map { effectiveSubject(fact) == $0 } ?? true)
+        && (kind.map { fact.factKind == FactKind($0) && (customKind == nil || fact.a == customKind) } ?? true)
+    })
+    let listed = try context.store.events(listedFacts, in: table)
+    let basis = replay.basis(listedFacts)
     if args.has("json") {
-      printJSON([("events", .array(listed.map(JSONOut.event)))], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.key("events")
+        w.array { for event in listed { $0.event(event) } }
+      }
       return 0
     }
     let console = context.console
     var rows = listed.map(eventRow)
-    for (index, event) in listed.enumerated() {
-      if replay.retracted.contains(event.id) { rows[index][6] = "[retracted] " + rows[index][6] }
-      if replay.superseded.contains(event.id) { rows[index][6] = "[superseded] " + rows[index][6] }
+    for (index, fact) in listedFacts.enumerated() {
+      let key = table.facts[Int(fact)].id
+      if replay.retracted.contains(key) { rows[index][6] = "[retracted] " + rows[index][6] }
+      if replay.superseded.contains(key) { rows[index][6] = "[superseded] " + rows[index][6] }
     }
     for line in alignedRows(rows, style: { row, column, cell in
       switch column {
@@ -56,6 +62,12 @@ let logCommand = Command(
     console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
     return 0
   })
+
+/// The subject an event is about: its own, or for a metric or strategy without one, its org.
+private func effectiveSubject(_ fact: Fact) -> Int32 {
+  if fact.subject != 0 { return fact.subject }
+  return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+}
 
 // MARK: - retract
 
@@ -84,12 +96,13 @@ let retractCommand = Command(
     guard EventSchema.isValidID(target) else {
       throw LogError(.dataError, "cannot retract '\(target)': not a valid id (1 to 64 of A-Z a-z 0-9 . _ -); `timeline log` lists the ids")
     }
-    let events = try loadEvents(context)
-    guard let found = events.first(where: { $0.id == target }) else {
-      let hint = didYouMean(target, in: events.map(\.id))
-      throw LogError(.dataError, "cannot retract \(target): no event with that id is in the log \(context.store.path)\(hint); `timeline log` lists the ids")
+    let table = try loadFacts(context)
+    let replay = Replay(table)
+    let key = table.existingKey(target)
+    guard let found = replay.known.first(where: { table.facts[Int($0)].id == key }) else {
+      throw LogError(.dataError, "cannot retract \(target): no event with that id is in the log \(context.store.path); `timeline log` lists the ids")
     }
-    if found.kind == .retract {
+    if table.facts[Int(found)].factKind == .retract {
       throw LogError(.dataError, "cannot retract \(target): it is itself a retraction, and retractions cannot be retracted")
     }
     var event = Event(date: date, kind: .retract)
@@ -132,13 +145,28 @@ let checkCommand = Command(
     }
     let report = try context.store.check()
     if args.has("json") {
-      func findings(_ list: [Finding]) -> JSONOut {
-        .array(list.map { .object([("file", .string($0.file)), ("line", .number(Double($0.line))), ("message", .string($0.message))]) })
+      func findings(_ list: [Finding], _ w: inout JSONWriter) {
+        w.array { a in
+          for finding in list {
+            a.object { f in
+              f.member("file", finding.file)
+              f.key("line")
+              f.number(Double(finding.line))
+              f.member("message", finding.message)
+            }
+          }
+        }
       }
-      console.write(JSONOut.object([
-        ("errors", findings(report.errors)), ("warnings", findings(report.warnings)),
-        ("events", .number(Double(report.events))), ("files", .number(Double(report.files))),
-      ]).rendered())
+      console.write(JSONWriter.document { w in
+        w.key("errors")
+        findings(report.errors, &w)
+        w.key("warnings")
+        findings(report.warnings, &w)
+        w.key("events")
+        w.number(Double(report.events))
+        w.key("files")
+        w.number(Double(report.files))
+      })
     } else {
       let all = (report.errors.map { ($0, true) } + report.warnings.map { ($0, false) })
         .sorted { ($0.0.file, $0.0.line) < ($1.0.file, $1.0.line) }

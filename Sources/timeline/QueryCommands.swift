@@ -18,14 +18,17 @@ let stateCommand = Command(
     let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
     let knownAt = try knownAt(args)
     let org = args.value("org")
-    let kept = Replay(try loadEvents(context), knownAt: knownAt).kept(at: day, org: org)
-    let state = CompetitorState(folding: kept)
-    let basis = Basis(kept)
+    let replay = Replay(try loadFacts(context), knownAt: knownAt)
+    let kept = replay.kept(at: day, org: org)
+    let state = replay.state(kept)
+    let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([
-        ("at", .string(day.description)), ("knownAt", knownAt.map { .string($0.description) } ?? .null),
-        ("orgs", .object(sortedKeys(state.orgs.keys).map { ($0, .org(state.orgs[$0]!)) })),
-      ], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("at", day.description)
+        w.member("knownAt", knownAt?.description)
+        w.key("orgs")
+        w.object { for org in sortedKeys(state.orgs.keys) { $0.key(org); $0.org(state.orgs[org]!) } }
+      }
     } else {
       printState(state, day: day, knownAt: knownAt, basis: basis, org: org, context.console)
     }
@@ -108,20 +111,26 @@ let diffCommand = Command(
     let to = try queryDay(args.positionals[1], option: "TO")
     let knownAt = try knownAt(args)
     let org = args.value("org")
-    let replay = Replay(try loadEvents(context), knownAt: knownAt)
+    let replay = Replay(try loadFacts(context), knownAt: knownAt)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
-    let found = changes(from: CompetitorState(folding: before), to: CompetitorState(folding: after))
-    let earlier = Set(before.map(\.id))
-    let newEvents = after.filter { !earlier.contains($0.id) }
-    let basis = Basis(after)
+    let found = changes(from: replay.state(before), to: replay.state(after))
+    let earlier = Set(before)
+    let newFacts = after.filter { !earlier.contains($0) }
+    let basis = replay.basis(after)
     if args.has("json") {
-      var members: [(String, JSONOut)] = [("from", .string(from.description)), ("to", .string(to.description))]
-      if let knownAt { members.append(("knownAt", .string(knownAt.description))) }
-      members += [("changes", .array(found.map(JSONOut.change))), ("events", .strings(newEvents.map(\.id)))]
-      printJSON(members, basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("from", from.description)
+        w.member("to", to.description)
+        if let knownAt { w.member("knownAt", knownAt.description) }
+        w.key("changes")
+        w.array { for change in found { $0.change(change) } }
+        w.key("events")
+        w.strings(newFacts.map(replay.id))
+      }
     } else {
       let console = context.console
+      let newEvents = try context.store.events(newFacts, in: replay.table)
       console.line(console.bold("Changes from \(from) to \(to)") + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
       if found.isEmpty { console.line("No changes.") }
@@ -149,10 +158,10 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
       switch (change.field, change.before, change.after) {
       case (nil, .null, let after):
         what = "+"
-        detail = describe(after)
+        detail = after == .bool(true) ? "" : describe(after)
       case (nil, let before, .null):
         what = "-"
-        detail = describe(before)
+        detail = before == .bool(true) ? "" : describe(before)
       default:
         what = change.field ?? ""
         detail = "\(describe(change.before)) -> \(describe(change.after))"
@@ -208,20 +217,22 @@ let lineageCommand = Command(
   examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
   run: { args, context in
     let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
-    let kept = Replay(try loadEvents(context), knownAt: try knownAt(args)).kept(at: day)
-    var lineage = Lineage(folding: kept)
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let kept = replay.kept(at: day)
+    var lineage = replay.lineage(kept)
     if let model = args.positionals.first {
       guard lineage.models[model] != nil else {
         throw LogError(.dataError, "no model \(model) in the lineage at \(day)\(didYouMean(model, in: Array(lineage.models.keys))); `timeline lineage` lists them")
       }
       lineage = lineage.family(of: model)
     }
-    let basis = Basis(kept)
+    let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([
-        ("at", .string(day.description)),
-        ("models", .object(sortedKeys(lineage.models.keys).map { ($0, .model(lineage.models[$0]!)) })),
-      ], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.member("at", day.description)
+        w.key("models")
+        w.object { for id in sortedKeys(lineage.models.keys) { $0.key(id); $0.model(lineage.models[id]!) } }
+      }
       return 0
     }
     let console = context.console
@@ -267,14 +278,18 @@ let strategyCommand = Command(
     let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
     let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
     let org = args.value("org")
-    let kept = Replay(try loadEvents(context), knownAt: try knownAt(args)).kept(at: context.today, org: org)
-    let shifts = strategyShifts(folding: kept).filter { shift in
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let kept = replay.kept(at: context.today, org: org)
+    let shifts = replay.strategyShifts(kept).filter { shift in
       let first = shift.date.firstDay
       return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true)
     }
-    let basis = Basis(kept)
+    let basis = replay.basis(kept)
     if args.has("json") {
-      printJSON([("shifts", .array(shifts.map(JSONOut.shift)))], basis: basis, context)
+      printJSON(basis: basis, context) { w in
+        w.key("shifts")
+        w.array { for shift in shifts { $0.shift(shift) } }
+      }
       return 0
     }
     let console = context.console

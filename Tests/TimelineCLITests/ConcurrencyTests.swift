@@ -1,113 +1,121 @@
 import Foundation
+import ReferenceModel
 import Testing
 
-// Concurrency (issue 5): many processes appending at once lose nothing and
-// never interleave. This is the scaled-down run; stress/concurrency.py runs
-// 8 processes x 500 adds.
-
-/// A value shared between threads, behind a lock.
-final class Locked<Value>: @unchecked Sendable {
-  private var value: Value
-  private let lock = NSLock()
-  init(_ value: Value) { self.value = value }
-  func withLock<Result>(_ body: (inout Value) -> Result) -> Result {
-    lock.lock()
-    defer { lock.unlock() }
-    return body(&value)
-  }
+/// Starts `script` under /bin/sh with standard output to `output`; returns the running process.
+func startShell(_ script: String, output: String) throws -> Process {
+  FileManager.default.createFile(atPath: output, contents: nil)
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/sh")
+  process.arguments = ["-c", script]
+  process.environment = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TIMELINE_LOCK_TIMEOUT": "60"]
+  process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+  process.standardError = FileHandle.nullDevice
+  try process.run()
+  return process
 }
 
-/// `count` processes each running `adds` single adds one after the other, all at once.
-/// - Returns: the ids each add printed, and the failures.
-private func concurrentAdds(log: String, processes: Int, adds: Int) -> (ids: [String], failures: [String]) {
-  let collected = Locked((ids: [String](), failures: [String]()))
-  DispatchQueue.concurrentPerform(iterations: processes) { writer in
-    for index in 0..<adds {
-      do {
-        let result = try timeline(
-          ["--log", log, "add", "report", "--date", "2025-12-01", "--org", "org\(writer)", "--source-title", "t",
-           "--note", "writer \(writer) add \(index)"], environment: ["TIMELINE_LOCK_TIMEOUT": "60"])
-        collected.withLock {
-          if result.status == 0 { $0.ids.append(result.stdout.trimmingCharacters(in: .newlines)) } else { $0.failures.append(result.stderr) }
-        }
-      } catch {
-        collected.withLock { $0.failures.append("\(error)") }
+/// Every line of every `*.jsonl` file of the log, parsed.
+func storedEvents(_ log: String) throws -> [J] {
+  var isDirectory: ObjCBool = false
+  FileManager.default.fileExists(atPath: log, isDirectory: &isDirectory)
+  let files = isDirectory.boolValue
+    ? try FileManager.default.contentsOfDirectory(atPath: log).filter { $0.hasSuffix(".jsonl") }.map { log + "/" + $0 } : [log]
+  var events: [J] = []
+  for file in files {
+    let data = FileManager.default.contents(atPath: file) ?? Data()
+    #expect(data.last == 0x0a, "\(file) ends with a whole line")
+    for line in fileLines(file) { events.append(try J.parse(line)) }
+  }
+  return events
+}
+
+@Test(.timeLimit(.minutes(5)), arguments: ["file.jsonl", "folder"])
+func concurrentAddsLoseNothing(layout: String) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/" + layout
+    let writers = 4
+    let perWriter = 25
+    var processes: [Process] = []
+    for writer in 0..<writers {
+      let script: String
+      if writer < 2 {
+        // single adds
+        script = "i=0; while [ $i -lt \(perWriter) ]; do i=$((i+1)); '\(timelineBinary)' --log '\(log)' add report --date 2025-12 --org w\(writer) --set n=$i --source-title t || echo FAILED; done"
+      } else {
+        // batches of five through --stdin, all or nothing
+        script = "b=0; while [ $b -lt \(perWriter / 5) ]; do b=$((b+1)); "
+          + "printf '" + (1...5).map { "{\"date\":\"2025-12\",\"kind\":\"report\",\"org\":\"w\(writer)\",\"attrs\":{\"batch\":\"%s\",\"n\":\"\($0)\"},\"source\":{\"title\":\"t\"}}\\n" }.joined()
+          + "' $b $b $b $b $b | '\(timelineBinary)' --log '\(log)' add --stdin || echo FAILED; done"
+      }
+      processes.append(try startShell(script, output: dir + "/ids-\(writer)"))
+    }
+    for process in processes { process.waitUntilExit() }
+    var printed: [String] = []
+    for writer in 0..<writers { printed += fileLines(dir + "/ids-\(writer)") }
+    #expect(!printed.contains("FAILED"))
+    #expect(printed.count == writers * perWriter, "every add printed its id")
+    #expect(Set(printed).count == writers * perWriter)
+
+    let stored = try storedEvents(log)
+    #expect(stored.count == writers * perWriter, "no line lost, none doubled")
+    let storedIDs = Set(stored.compactMap { event -> String? in
+      if case .string(let id)? = event["id"] { return id }
+      return nil
+    })
+    #expect(storedIDs == Set(printed), "every acknowledged id is in the log")
+    let listed = try json(["log"], log: log)
+    #expect(listed["events"]?.arrayValue.count == writers * perWriter)
+
+    // Each batch is contiguous in the file: no reader or writer saw part of it.
+    let file = layout == "folder" ? log + "/log.jsonl" : log
+    let lines = fileLines(file)
+    for writer in 2..<writers {
+      for batch in 1...(perWriter / 5) {
+        let positions = lines.indices.filter { lines[$0].contains(#""org":"w\#(writer)""#) && lines[$0].contains(#""batch":"\#(batch)""#) }
+        #expect(positions.count == 5)
+        #expect(positions.last.map { $0 - positions[0] } == 4, "writer \(writer) batch \(batch) is contiguous: \(positions)")
       }
     }
-  }
-  return collected.withLock { $0 }
-}
-
-/// The lines of a log file, each decoded (nil when a line is not a whole JSON object).
-func logLines(_ file: String) throws -> (lines: [[String: Any]?], endsWithNewline: Bool) {
-  let data = try Data(contentsOf: URL(fileURLWithPath: file))
-  var parts = data.split(separator: 0x0a, omittingEmptySubsequences: false)
-  let endsWithNewline = parts.last?.isEmpty ?? true
-  parts.removeLast()
-  return (parts.map { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }, endsWithNewline)
-}
-
-@Test(arguments: ["log.jsonl", "folder"])
-func concurrentAddsLoseNothingAndNeverInterleave(name: String) throws {
-  try withTemporaryDirectory { dir in
-    let log = dir + "/" + name
-    let processes = 4
-    let adds = 15
-    let (ids, failures) = concurrentAdds(log: log, processes: processes, adds: adds)
-    #expect(failures.isEmpty, "\(failures.prefix(3))")
-    #expect(ids.count == processes * adds)
-    let file = name.hasSuffix(".jsonl") ? log : log + "/log.jsonl"
-    let (lines, endsWithNewline) = try logLines(file)
-    #expect(endsWithNewline)
-    #expect(lines.count == processes * adds)
-    #expect(lines.allSatisfy { $0 != nil }, "a line is not a whole event")
-    let present = Set(lines.compactMap { $0?["id"] as? String })
-    #expect(present.count == processes * adds)
-    #expect(Set(ids) == present)
-    // recorded strictly increases down the file, whoever wrote each line.
-    let recorded = lines.compactMap { $0?["recorded"] as? String }
-    #expect(zip(recorded, recorded.dropFirst()).allSatisfy { $0 < $1 })
     let check = try timeline(["--log", log, "check"])
-    #expect(check.status == 0)
-    #expect(check.stdout.contains("checked \(processes * adds) events in 1 file: no errors, no warnings"))
+    #expect(check.status == 0, "\(check.stdout)")
+    #expect(check.lines.last == "checked \(writers * perWriter) events in 1 file: no errors, no warnings", "recorded increases in the file")
   }
 }
 
-/// A reader racing a batch writer sees the whole batch or none of it: it takes
-/// a shared lock, so it never reads a batch in flight.
-@Test func readersRacingABatchSeeAllOfItOrNone() throws {
-  try withTemporaryDirectory { dir in
-    let log = dir + "/log.jsonl"
-    let first = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "a", "--source-title", "t"])
-    #expect(first.status == 0)
-    let size = 3000
-    let input = (0..<size).map { #"{"date":"2025-12-02","kind":"report","org":"b","attrs":{"i":\#($0)},"source":{"title":"t"},"note":"\#(String(repeating: "y", count: 300))"}"# }
-      .joined(separator: "\n") + "\n"
-    let seen = Locked([Int]())
-    let writerStatus = Locked(Int32(-1))
-    let group = DispatchGroup()
-    DispatchQueue.global().async(group: group) {
-      let status = (try? timeline(["--log", log, "add", "--stdin"], stdin: input))?.status ?? -1
-      writerStatus.withLock { $0 = status }
+@Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/flock")))
+func aLogLockedPastTheTimeoutExits75AndWritesNothing() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+    holder.arguments = ["--no-fork", "-x", file, "sleep", "30"]
+    try holder.run()
+    defer {
+      // SIGKILL: the child may have SIGTERM blocked (inherited signal mask).
+      kill(holder.processIdentifier, SIGKILL)
+      holder.waitUntilExit()
     }
-    for _ in 0..<8 {
-      DispatchQueue.global().async(group: group) {
-        for _ in 0..<4 {
-          guard let result = try? timeline(["--log", log, "log", "--json"]),
-            let json = try? JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
-            let events = json["events"] as? [Any]
-          else {
-            seen.withLock { $0.append(-1) }
-            continue
-          }
-          seen.withLock { $0.append(events.count) }
-        }
-      }
+    // Wait until the lock is held.
+    for _ in 0..<100 {
+      let probe = Process()
+      probe.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+      probe.arguments = ["-n", file, "true"]
+      try probe.run()
+      probe.waitUntilExit()
+      if probe.terminationStatus != 0 { break }
+      usleep(20_000)
     }
-    group.wait()
-    #expect(writerStatus.withLock { $0 } == 0)
-    let counts = seen.withLock { $0 }
-    #expect(counts.count == 32)
-    #expect(counts.allSatisfy { $0 == 1 || $0 == 1 + size }, "a reader saw part of a batch: \(counts)")
+    let before = snapshot(dir)
+    let environment = ["TIMELINE_LOCK_TIMEOUT": "0.3"]
+    let add = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "o"], environment: environment)
+    #expect(add.status == 75)
+    #expect(add.stderr.hasPrefix("timeline: error: "))
+    #expect(add.stderr.contains(file), "\(add.stderr)")
+    #expect(add.stdout.isEmpty)
+    let query = try timeline(["--log", log, "state"], environment: environment)
+    #expect(query.status == 75, "readers wait for a writer's exclusive lock")
+    #expect(snapshot(dir) == before)
   }
 }

@@ -80,7 +80,7 @@ private func listedEvent(_ log: String, id: String) throws -> [String: Any]? {
 /// independently. `log --json` and the log line must hold exactly these bytes:
 /// comparing bytes, not decoded Strings, because Swift compares strings by
 /// canonical equivalence and Foundation's JSON reader drops a U+FEFF.
-func canonicalLiteral(_ text: String) -> [UInt8] {
+private func canonicalLiteral(_ text: String) -> [UInt8] {
   var out: [UInt8] = [0x22]
   for byte in text.utf8 {
     switch byte {
@@ -96,7 +96,7 @@ func canonicalLiteral(_ text: String) -> [UInt8] {
 }
 
 /// Whether `haystack` holds `needle` byte for byte.
-func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+private func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
   guard needle.count <= haystack.count else { return false }
   let first = needle[0]
   var index = 0
@@ -109,7 +109,7 @@ func containsBytes(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 }
 
 /// Checks that `add` stored `text` under `key` exactly, in the log line and in `log --json`.
-func expectStoredExactly(_ text: String, key: String, log: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+private func expectStoredExactly(_ text: String, key: String, log: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
   let literal = canonicalLiteral(text)
   let line = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
   #expect(containsBytes(line, Array("\"\(key)\":".utf8) + literal), "the log line lacks \(key) as given", sourceLocation: sourceLocation)
@@ -128,7 +128,7 @@ private func expectWholeLines(_ file: String, count: Int) throws {
 
 /// Texts that must survive byte for byte: Swift compares strings by canonical
 /// equivalence, so the tests compare UTF-8 bytes.
-let hostileTexts: [(name: String, text: String)] = [
+private let hostileNotes: [(name: String, text: String)] = [
   ("newlines and returns", "line one\nline two\r\nline three\r"),
   ("quotes and backslashes", #"she said "no" \ and \"yes\" \\n \u0041"#),
   ("tabs and control characters", "a\tb\u{1}\u{7}\u{8}\u{b}\u{c}\u{1b}[31m\u{1f}\u{7f}z"),
@@ -141,9 +141,9 @@ let hostileTexts: [(name: String, text: String)] = [
   ("100 KB of text", String(repeating: "0123456789abcdef", count: 6400)),
 ]
 
-@Test(arguments: hostileTexts.indices)
+@Test(arguments: hostileNotes.indices)
 func hostileTextInFlagsIsStoredAndReadBackExactly(index: Int) throws {
-  let (_, text) = hostileTexts[index]
+  let (_, text) = hostileNotes[index]
   try withTemporaryDirectory { dir in
     let log = dir + "/log.jsonl"
     let added = try timeline([

@@ -8,7 +8,7 @@ import Testing
 }
 
 @Test func addThenStateShowsTheLaunchedProduct() throws {
-  try withTemporaryDirectory { dir in
+  try withTemporaryDirectory { dir throws in
     let log = dir + "/events"
     let added = try timeline(["--log", log, "add", "launch", "--date", "2025-12-11", "--subject", "openai/gpt-5.2",
                               "--set", "type=model", "--source-title", "Introducing GPT-5.2"])

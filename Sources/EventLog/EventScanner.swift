@@ -1,0 +1,821 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The fast decoder of log lines: bytes straight into a `Fact` (or an
+/// `Event`), with no JSON tree and no Foundation object. It understands exactly
+/// the event object (known fields; string, attrs and source values) and gives
+/// up (nil, false) on anything else or anything invalid, so that the caller
+/// falls back to the strict codec, whose verdict and message always win. It
+/// must never accept a line the strict codec refuses: validation is
+/// `EventSchema.validate` itself, and tests compare the two decoders line by
+/// line.
+public struct EventScanner {
+  private var raw = RawEvent()
+  private var arena = Arena()
+  private var memo = ValidationMemo()
+  private var memoTable: UInt64 = 0
+  private var key: [Int32] = []
+
+  public init() {}
+
+  /// Decodes one stored line (without its `\n`) into `table`. One scanner
+  /// serves one table (its validation memo speaks of the table's symbols).
+  /// - Returns: false when the fast path cannot decide; nothing is appended then.
+  public mutating func scanFact(
+    _ line: UnsafeRawBufferPointer, into table: inout FactTable, file: UInt16, line number: Int32, offset: Int64
+  ) -> Bool {
+    guard scan(line), let date = raw.date, let factKind = raw.kind, let id = raw.id, let recorded = raw.recorded,
+      EventSchema.isValidID(bytes: id)
+    else { return false }
+    if memoTable != table.identity {
+      memo = ValidationMemo()
+      memoTable = table.identity
+    }
+    let listStart = table.lists.count
+    let idKey = table.key(id)
+    var fact = Fact(
+      id: idKey, org: raw.org.map { table.names.intern($0) } ?? 0, subject: raw.subject.map { table.names.intern($0) } ?? 0,
+      a: 0, b: 0, c: 0, target: 0, firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd,
+      recorded: recorded.milliseconds, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
+      kind: factKind.rawValue, precision: date.precisionCode, confidence: raw.confidenceCode, file: file, line: number,
+      offset: offset)
+    // A reference to another event: a valid id, not the event itself.
+    func reference(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return false }
+      fact.target = table.key(bytes)
+      return true
+    }
+    if let supersedes = raw.supersedes, !reference(supersedes) { return false }
+    if factKind == .custom, let name = raw.customKind { fact.a = table.names.intern(name) }
+
+    // Everything else validation looks at, as symbols, in two memo keys: the
+    // org, subject, source and supersedes; and the shape of the attributes.
+    key.removeAll(keepingCapacity: true)
+    key.append(Int32(factKind.rawValue))
+    key.append(fact.org)
+    key.append(fact.subject)
+    key.append(raw.sourceState)
+    key.append(raw.supersedes == nil ? 0 : 1)
+    let context = memo.verdict(for: key) {
+      let event = Event(
+        id: "x", date: date, kind: factKind.kind(customName: "x-x"),
+        org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
+        source: raw.sourcePlaceholder, supersedes: raw.supersedes == nil ? nil : "y")
+      do {
+        try EventSchema.checkOrgAndSubject(event)
+        try EventSchema.checkSourceAndReferences(event)
+      } catch { return false }
+      return true
+    }
+    guard context else { return false }
+
+    key.removeAll(keepingCapacity: true)
+    key.append(-1 - Int32(factKind.rawValue))  // never equal to a first key above
+    let freeForm = factKind == .report || factKind == .custom
+    for attr in raw.attrs {
+      if freeForm {
+        // Free-form attributes: only their keys are checked, and nothing of them is folded.
+        if attr.key.isEmpty { return false }
+        continue
+      }
+      let keySymbol = table.names.intern(attr.key)
+      let role = AttrRole(attr.key, factKind)
+      switch attr.value {
+      case .null:
+        continue
+      case .string(let bytes):
+        if role == .target {
+          guard reference(bytes) else { return false }
+          key.append(keySymbol)
+          key.append(1)
+          key.append(-1)
+          continue
+        }
+        if role == .other || bytes.isEmpty {
+          // Free text (reason, limit, from, ...): validation asks only that it
+          // is not empty (EventSchema.checkAttrs), so that is all the key holds.
+          key.append(keySymbol)
+          key.append(5)
+          key.append(bytes.isEmpty ? 0 : 1)
+          continue
+        }
+        let symbol = table.names.intern(bytes)
+        switch role {
+        case .a: fact.a = symbol
+        case .b: fact.b = symbol
+        case .c: fact.c = symbol
+        default: break
+        }
+        // Of these only a launch's predecessor has a form to check.
+        key.append(keySymbol)
+        key.append(1)
+        key.append(role == .b && factKind == .launch ? symbol : -2)
+      case .number(let value):
+        key.append(keySymbol)
+        key.append(2)
+        key.append(0)
+        if role == .value { fact.value = value }
+      case .bool(let flag):
+        key.append(keySymbol)
+        key.append(3)
+        key.append(flag ? 1 : 0)
+      case .list(let start, let count):
+        key.append(keySymbol)
+        key.append(4)
+        key.append(Int32(count))
+        for item in raw.items[start..<start + count] { key.append(item.isEmpty ? 0 : 1) }
+      }
+    }
+    let valid = memo.verdict(for: key) {
+        var event = Event(id: "x", date: date, kind: factKind.kind(customName: "x-x"), org: "x")
+        var index = 1
+        while index < key.count {
+          let name = table.names[key[index]]
+          switch key[index + 1] {
+          case 1:
+            let value = key[index + 2]
+            event.attrs[name] = .string(value == -1 ? "y" : value == -2 ? "text" : table.names[value])
+          case 2: event.attrs[name] = .number(0)
+          case 3: event.attrs[name] = .bool(key[index + 2] == 1)
+          case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
+          default:
+            let count = Int(key[index + 2])
+            event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
+            index += count
+          }
+          index += 3
+        }
+        do { try EventSchema.checkAttrs(event) } catch { return false }
+        return true
+      }
+    guard valid else { return false }
+    if factKind == .strategy {
+      // Focus items first, then deprioritize items.
+      fact.listStart = Int32(listStart)
+      for attr in raw.attrs {
+        guard case .list(let start, let count) = attr.value else { continue }
+        let role = AttrRole(attr.key, factKind)
+        guard role == .focus else { continue }
+        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
+        fact.focusCount = UInt16(clamping: count)
+      }
+      for attr in raw.attrs {
+        guard case .list(let start, let count) = attr.value, AttrRole(attr.key, factKind) == .deprioritize else { continue }
+        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
+        fact.deprioritizeCount = UInt16(clamping: count)
+      }
+      if Int(fact.focusCount) + Int(fact.deprioritizeCount) != table.lists.count - listStart {
+        table.lists.removeSubrange(listStart...)
+        return false
+      }
+    }
+    table.facts.append(fact)
+    return true
+  }
+
+  /// Decodes one line into a whole event.
+  /// - Parameter stored: require `id` and `recorded`, as every line of the log has.
+  public mutating func scanEvent(_ line: UnsafeRawBufferPointer, stored: Bool) -> Event? {
+    guard scan(line), let date = raw.date, let factKind = raw.kind else { return nil }
+    let kind = factKind.kind(customName: raw.customKind.map { String(decoding: $0, as: UTF8.self) } ?? "")
+    if stored && (raw.id == nil || raw.recorded == nil) { return nil }
+    func string(_ bytes: UnsafeBufferPointer<UInt8>?) -> String? { bytes.map { String(decoding: $0, as: UTF8.self) } }
+    var event = Event(
+      id: string(raw.id) ?? "", date: date, kind: kind, org: string(raw.org), subject: string(raw.subject),
+      confidence: raw.confidence, supersedes: string(raw.supersedes), note: string(raw.note), recorded: raw.recorded)
+    if raw.hasSource {
+      let source = Source(title: string(raw.title), publisher: string(raw.publisher), url: string(raw.url), date: raw.sourceDate)
+      event.source = source.isEmpty ? nil : source
+    }
+    for attr in raw.attrs {
+      let key = String(decoding: attr.key, as: UTF8.self)
+      switch attr.value {
+      case .string(let bytes): event.attrs[key] = .string(String(decoding: bytes, as: UTF8.self))
+      case .number(let value): event.attrs[key] = .number(value)
+      case .bool(let flag): event.attrs[key] = .bool(flag)
+      case .null: break
+      case .list(let start, let count):
+        event.attrs[key] = .strings(raw.items[start..<start + count].map { String(decoding: $0, as: UTF8.self) })
+      }
+    }
+    do { try EventSchema.validate(event) } catch { return nil }
+    return event
+  }
+
+  /// Scans the line into `raw`; false when it is not a plain event object.
+  private mutating func scan(_ line: UnsafeRawBufferPointer) -> Bool {
+    guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
+    arena.reserve(line.count)
+    raw.reset()
+    var scanner = Scanner(p: base, end: base + line.count, arena: arena)
+    return scanner.event(into: &raw)
+  }
+}
+
+/// One attribute value, pointing into the line or the arena.
+private enum RawValue {
+  case string(UnsafeBufferPointer<UInt8>)
+  case number(Double)
+  case bool(Bool)
+  /// A null value: the attribute is absent, but its key counts as given.
+  case null
+  /// Items `start..<start + count` of `RawEvent.items`.
+  case list(Int, Int)
+}
+
+/// The fields of one line as byte ranges, reused from line to line.
+private struct RawEvent {
+  typealias Bytes = UnsafeBufferPointer<UInt8>
+  var id: Bytes?
+  var date: EventDate?
+  var kind: FactKind?
+  /// A custom kind's name.
+  var customKind: Bytes?
+  var org: Bytes?
+  var subject: Bytes?
+  var confidence = Confidence.reported
+  var supersedes: Bytes?
+  var note: Bytes?
+  var recorded: Timestamp?
+  var hasSource = false
+  var title: Bytes?
+  var publisher: Bytes?
+  var url: Bytes?
+  var sourceDate: EventDate?
+  var attrs: [(key: Bytes, value: RawValue)] = []
+  var items: [Bytes] = []
+
+  mutating func reset() {
+    id = nil
+    date = nil
+    kind = nil
+    customKind = nil
+    org = nil
+    subject = nil
+    confidence = .reported
+    supersedes = nil
+    note = nil
+    recorded = nil
+    hasSource = false
+    title = nil
+    publisher = nil
+    url = nil
+    sourceDate = nil
+    attrs.removeAll(keepingCapacity: true)
+    items.removeAll(keepingCapacity: true)
+  }
+
+  var confidenceCode: UInt8 {
+    switch confidence {
+    case .rumor: 0
+    case .reported: 1
+    case .confirmed: 2
+    }
+  }
+
+  /// 0 no source, 1 with a title or url, 2 without either.
+  var sourceState: Int32 {
+    if title != nil || url != nil { return 1 }
+    return publisher != nil || sourceDate != nil ? 2 : 0
+  }
+
+  /// Enough of the source for validation to judge it as the strict codec does.
+  var sourcePlaceholder: Source? {
+    if title != nil || url != nil { return Source(title: "") }
+    if publisher != nil || sourceDate != nil { return Source(publisher: "") }
+    return nil
+  }
+}
+
+/// Room for the decoded bytes of escaped strings: as large as the line, so
+/// it never moves while a line's ranges point into it.
+private final class Arena {
+  var storage = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+  var capacity = 4096
+  var used = 0
+
+  deinit { storage.deallocate() }
+
+  func reserve(_ lineLength: Int) {
+    used = 0
+    if lineLength > capacity {
+      storage.deallocate()
+      capacity = max(lineLength, capacity * 2)
+      storage = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+    }
+  }
+}
+
+private let quote = UInt8(ascii: "\"")
+private let backslash = UInt8(ascii: "\\")
+
+private struct Scanner {
+  typealias Bytes = UnsafeBufferPointer<UInt8>
+  var p: UnsafePointer<UInt8>
+  let end: UnsafePointer<UInt8>
+  let arena: Arena
+
+  @inline(__always) mutating func skipWhitespace() {
+    while p < end {
+      let byte = p.pointee
+      guard byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 else { return }
+      p += 1
+    }
+  }
+
+  @inline(__always) mutating func consume(_ byte: UInt8) -> Bool {
+    if p < end && p.pointee == byte {
+      p += 1
+      return true
+    }
+    skipWhitespace()
+    guard p < end, p.pointee == byte else { return false }
+    p += 1
+    return true
+  }
+
+  /// Whether the next value is `null` (consumed if so).
+  @inline(__always) mutating func null() -> Bool {
+    skipWhitespace()
+    guard end - p >= 4, p[0] == UInt8(ascii: "n"), p[1] == UInt8(ascii: "u"), p[2] == UInt8(ascii: "l"),
+      p[3] == UInt8(ascii: "l")
+    else { return false }
+    p += 4
+    return true
+  }
+
+  /// A string at the cursor: its bytes in the line, or decoded into the arena
+  /// when it has escapes. UTF-8 and control characters are checked.
+  mutating func string() -> Bytes? {
+    skipWhitespace()
+    guard p < end, p.pointee == quote else { return nil }
+    p += 1
+    let start = p
+    while true {
+      // Eight bytes at a time: step over plain ASCII up to the first quote,
+      // backslash, control character or non-ASCII byte. (The lowest flagged
+      // byte of each test is exact; only bytes above a hit may be false alarms.)
+      if end - p >= 8 {
+        let word = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+        let high = word & 0x8080_8080_8080_8080
+        let control = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+        let quotes = word ^ 0x2222_2222_2222_2222
+        let quoteHit = (quotes &- 0x0101_0101_0101_0101) & ~quotes & 0x8080_8080_8080_8080
+        let slashes = word ^ 0x5c5c_5c5c_5c5c_5c5c
+        let slashHit = (slashes &- 0x0101_0101_0101_0101) & ~slashes & 0x8080_8080_8080_8080
+        let hits = high | control | quoteHit | slashHit
+        if hits == 0 {
+          p += 8
+          continue
+        }
+        p += hits.trailingZeroBitCount >> 3
+      } else if p >= end {
+        return nil
+      }
+      let byte = p.pointee
+      if byte == quote {
+        let result = Bytes(start: start, count: p - start)
+        p += 1
+        return result
+      }
+      if byte == backslash { return escapedString(from: start) }
+      if byte < 0x20 { return nil }
+      if byte < 0x80 { p += 1 } else if !skipUTF8() { return nil }
+    }
+  }
+
+  mutating func escapedString(from start: UnsafePointer<UInt8>) -> Bytes? {
+    let out = arena.storage + arena.used
+    var count = 0
+    @inline(__always) func put(_ byte: UInt8) {
+      out[count] = byte
+      count += 1
+    }
+    let prefix = p - start
+    out.update(from: start, count: prefix)
+    count = prefix
+    while p < end {
+      let byte = p.pointee
+      if byte == quote {
+        p += 1
+        arena.used += count
+        return Bytes(start: out, count: count)
+      }
+      if byte == backslash {
+        p += 1
+        guard p < end else { return nil }
+        let escape = p.pointee
+        p += 1
+        switch escape {
+        case quote: put(quote)
+        case backslash: put(backslash)
+        case UInt8(ascii: "/"): put(UInt8(ascii: "/"))
+        case UInt8(ascii: "b"): put(0x08)
+        case UInt8(ascii: "f"): put(0x0c)
+        case UInt8(ascii: "n"): put(0x0a)
+        case UInt8(ascii: "r"): put(0x0d)
+        case UInt8(ascii: "t"): put(0x09)
+        case UInt8(ascii: "u"):
+          guard var scalar = hex4() else { return nil }
+          if scalar >= 0xdc00 && scalar <= 0xdfff { return nil }
+          if scalar >= 0xd800 && scalar <= 0xdbff {
+            guard end - p >= 6, p[0] == backslash, p[1] == UInt8(ascii: "u") else { return nil }
+            p += 2
+            guard let low = hex4(), low >= 0xdc00 && low <= 0xdfff else { return nil }
+            scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
+          }
+          // A \uXXXX escape (6 bytes, or 12 for a pair) decodes to at most 4 bytes.
+          switch scalar {
+          case 0..<0x80:
+            put(UInt8(scalar))
+          case 0x80..<0x800:
+            put(UInt8(0xc0 | scalar >> 6))
+            put(UInt8(0x80 | scalar & 0x3f))
+          case 0x800..<0x10000:
+            put(UInt8(0xe0 | scalar >> 12))
+            put(UInt8(0x80 | scalar >> 6 & 0x3f))
+            put(UInt8(0x80 | scalar & 0x3f))
+          default:
+            put(UInt8(0xf0 | scalar >> 18))
+            put(UInt8(0x80 | scalar >> 12 & 0x3f))
+            put(UInt8(0x80 | scalar >> 6 & 0x3f))
+            put(UInt8(0x80 | scalar & 0x3f))
+          }
+        default: return nil
+        }
+      } else if byte < 0x20 {
+        return nil
+      } else if byte < 0x80 {
+        put(byte)
+        p += 1
+      } else {
+        let sequenceStart = p
+        guard skipUTF8() else { return nil }
+        let length = p - sequenceStart
+        (out + count).update(from: sequenceStart, count: length)
+        count += length
+      }
+    }
+    return nil
+  }
+
+  mutating func hex4() -> UInt32? {
+    guard end - p >= 4 else { return nil }
+    var value: UInt32 = 0
+    for _ in 0..<4 {
+      let byte = p.pointee
+      let digit: UInt32
+      switch byte {
+      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+      default: return nil
+      }
+      value = value << 4 | digit
+      p += 1
+    }
+    return value
+  }
+
+  /// Steps over one multi-byte UTF-8 sequence (Unicode table 3-7).
+  @inline(__always) mutating func skipUTF8() -> Bool {
+    let lead = p.pointee
+    let length: Int
+    var low: UInt8 = 0x80
+    var high: UInt8 = 0xbf
+    switch lead {
+    case 0xc2...0xdf: length = 2
+    case 0xe0: length = 3; low = 0xa0
+    case 0xe1...0xec, 0xee...0xef: length = 3
+    case 0xed: length = 3; high = 0x9f
+    case 0xf0: length = 4; low = 0x90
+    case 0xf1...0xf3: length = 4
+    case 0xf4: length = 4; high = 0x8f
+    default: return false
+    }
+    guard end - p >= length, p[1] >= low, p[1] <= high else { return false }
+    if length > 2 && p[2] & 0xc0 != 0x80 { return false }
+    if length > 3 && p[3] & 0xc0 != 0x80 { return false }
+    p += length
+    return true
+  }
+
+  /// A string or `null`; `ok` is false when it is neither.
+  @inline(__always) mutating func optionalString(_ ok: inout Bool) -> Bytes? {
+    if null() { return nil }
+    let value = string()
+    ok = value != nil
+    return value
+  }
+
+  /// A JSON number's exact double value, or nil.
+  mutating func number() -> Double? {
+    skipWhitespace()
+    let start = p
+    var negative = false
+    if p < end && p.pointee == UInt8(ascii: "-") {
+      negative = true
+      p += 1
+    }
+    guard p < end, isDigit(p.pointee) else { return nil }
+    var integer: UInt64 = 0
+    var digits = 0
+    if p.pointee == UInt8(ascii: "0") {
+      p += 1
+      if p < end && isDigit(p.pointee) { return nil }
+      digits = 1
+    } else {
+      while p < end && isDigit(p.pointee) {
+        integer = integer &* 10 &+ UInt64(p.pointee - UInt8(ascii: "0"))
+        digits += 1
+        p += 1
+      }
+    }
+    var plain = true
+    if p < end && p.pointee == UInt8(ascii: ".") {
+      plain = false
+      p += 1
+      guard p < end, isDigit(p.pointee) else { return nil }
+      while p < end && isDigit(p.pointee) { p += 1 }
+    }
+    if p < end && (p.pointee == UInt8(ascii: "e") || p.pointee == UInt8(ascii: "E")) {
+      plain = false
+      p += 1
+      if p < end && (p.pointee == UInt8(ascii: "+") || p.pointee == UInt8(ascii: "-")) { p += 1 }
+      guard p < end, isDigit(p.pointee) else { return nil }
+      while p < end && isDigit(p.pointee) { p += 1 }
+    }
+    if plain && digits <= 15 {
+      // Every integer below 10^15 is a double exactly.
+      let value = Double(integer)
+      return negative ? -value : value
+    }
+    let literal = String(decoding: Bytes(start: start, count: p - start), as: UTF8.self)
+    return JSONNumber(literal: literal, value: Double(literal) ?? .nan).exactValue
+  }
+
+  @inline(__always) func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+  @inline(__always) func equals(_ key: Bytes, _ name: StaticString) -> Bool {
+    guard key.count == name.utf8CodeUnitCount, let base = key.baseAddress else { return false }
+    return memcmpBytes(base, name.utf8Start, key.count)
+  }
+
+  /// The names of the top-level fields, each with its quotes, in canonical order.
+  static let quotedFields: [[UInt8]] = EventCodec.fields.map { Array("\"\($0)\"".utf8) }
+
+  /// Reads a quoted field name at the cursor when it is one of the known
+  /// fields spelled plainly (the canonical case), without scanning it as a
+  /// string; nil (cursor unmoved) for anything else.
+  @inline(__always) mutating func knownField() -> Int? {
+    guard end - p > 4, p.pointee == quote else { return nil }
+    let candidates: ClosedRange<Int>
+    switch p[1] {
+    case UInt8(ascii: "i"): candidates = 0...0
+    case UInt8(ascii: "d"): candidates = 1...1
+    case UInt8(ascii: "k"): candidates = 2...2
+    case UInt8(ascii: "o"): candidates = 3...3
+    case UInt8(ascii: "s"): candidates = p[2] == UInt8(ascii: "u") ? (p[3] == UInt8(ascii: "b") ? 4...4 : 8...8) : 7...7
+    case UInt8(ascii: "a"): candidates = 5...5
+    case UInt8(ascii: "c"): candidates = 6...6
+    case UInt8(ascii: "n"): candidates = 9...9
+    case UInt8(ascii: "r"): candidates = 10...10
+    default: return nil
+    }
+    let name = Scanner.quotedFields[candidates.lowerBound]
+    guard end - p >= name.count,
+      name.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, p, $0.count) })
+    else { return nil }
+    p += name.count
+    return candidates.lowerBound
+  }
+
+  /// The index of a top-level field in canonical order, or nil.
+  func fieldIndex(_ key: Bytes) -> Int? {
+    switch key.count {
+    case 2 where equals(key, "id"): return 0
+    case 3 where equals(key, "org"): return 3
+    case 4:
+      if equals(key, "date") { return 1 }
+      if equals(key, "kind") { return 2 }
+      if equals(key, "note") { return 9 }
+      return nil
+    case 5 where equals(key, "attrs"): return 5
+    case 6 where equals(key, "source"): return 7
+    case 7 where equals(key, "subject"): return 4
+    case 8 where equals(key, "recorded"): return 10
+    case 10:
+      if equals(key, "confidence") { return 6 }
+      if equals(key, "supersedes") { return 8 }
+      return nil
+    default: return nil
+    }
+  }
+
+  mutating func event(into raw: inout RawEvent) -> Bool {
+    guard consume(UInt8(ascii: "{")) else { return false }
+    if consume(UInt8(ascii: "}")) { return false }
+    var seen: UInt16 = 0
+    var ok = true
+    repeat {
+      guard let field = knownField() ?? string().flatMap(fieldIndex), seen & (1 << field) == 0,
+        consume(UInt8(ascii: ":"))
+      else { return false }
+      seen |= 1 << field
+      switch field {
+      case 0:
+        raw.id = optionalString(&ok)
+        // "id":"" is not a valid id (validation skips an empty one as "not yet assigned"): let the codec refuse it.
+        if raw.id?.isEmpty == true { return false }
+      case 1:
+        guard let text = string(), let date = EventDate.parse(bytes: text) else { return false }
+        raw.date = date
+      case 2:
+        guard let name = string(), let kind = FactKind(name: name) else { return false }
+        raw.kind = kind
+        if kind == .custom { raw.customKind = name }
+      case 3: raw.org = optionalString(&ok)
+      case 4: raw.subject = optionalString(&ok)
+      case 5: if !null() && !attributes(into: &raw) { return false }
+      case 6:
+        if !null() {
+          guard let name = string() else { return false }
+          switch name.count {
+          case 5 where equals(name, "rumor"): raw.confidence = .rumor
+          case 8 where equals(name, "reported"): raw.confidence = .reported
+          case 9 where equals(name, "confirmed"): raw.confidence = .confirmed
+          default: return false
+          }
+        }
+      case 7: if !null() && !source(into: &raw) { return false }
+      case 8: raw.supersedes = optionalString(&ok)
+      case 9: raw.note = optionalString(&ok)
+      default:
+        if !null() {
+          guard let text = string(), let recorded = Timestamp.parse(bytes: text) else { return false }
+          raw.recorded = recorded
+        }
+      }
+      guard ok else { return false }
+    } while consume(UInt8(ascii: ","))
+    guard consume(UInt8(ascii: "}")) else { return false }
+    skipWhitespace()
+    return p == end
+  }
+
+  mutating func source(into raw: inout RawEvent) -> Bool {
+    guard consume(UInt8(ascii: "{")) else { return false }
+    raw.hasSource = true
+    if consume(UInt8(ascii: "}")) { return true }
+    var seen: UInt8 = 0
+    var ok = true
+    repeat {
+      guard let key = string() else { return false }
+      let field: UInt8
+      switch key.count {
+      case 3 where equals(key, "url"): field = 1
+      case 4 where equals(key, "date"): field = 2
+      case 5 where equals(key, "title"): field = 4
+      case 9 where equals(key, "publisher"): field = 8
+      default: return false
+      }
+      guard seen & field == 0, consume(UInt8(ascii: ":")) else { return false }
+      seen |= field
+      switch field {
+      case 1: raw.url = optionalString(&ok)
+      case 4: raw.title = optionalString(&ok)
+      case 8: raw.publisher = optionalString(&ok)
+      default:
+        if !null() {
+          guard let text = string(), let date = EventDate.parse(bytes: text) else { return false }
+          raw.sourceDate = date
+        }
+      }
+      guard ok else { return false }
+    } while consume(UInt8(ascii: ","))
+    return consume(UInt8(ascii: "}"))
+  }
+
+  mutating func attributes(into raw: inout RawEvent) -> Bool {
+    guard consume(UInt8(ascii: "{")) else { return false }
+    if consume(UInt8(ascii: "}")) { return true }
+    repeat {
+      guard let key = string(), consume(UInt8(ascii: ":")) else { return false }
+      // Many attributes are left to the strict codec, which checks duplicates in linear time.
+      guard raw.attrs.count < 32 else { return false }
+      for other in raw.attrs where other.key.elementsEqual(key) { return false }
+      skipWhitespace()
+      guard p < end else { return false }
+      switch p.pointee {
+      case quote:
+        guard let value = string() else { return false }
+        raw.attrs.append((key, .string(value)))
+      case UInt8(ascii: "["):
+        p += 1
+        let start = raw.items.count
+        if !consume(UInt8(ascii: "]")) {
+          repeat {
+            guard let item = string() else { return false }
+            raw.items.append(item)
+          } while consume(UInt8(ascii: ","))
+          guard consume(UInt8(ascii: "]")) else { return false }
+        }
+        raw.attrs.append((key, .list(start, raw.items.count - start)))
+      case UInt8(ascii: "t"):
+        guard end - p >= 4, p[1] == UInt8(ascii: "r"), p[2] == UInt8(ascii: "u"), p[3] == UInt8(ascii: "e") else {
+          return false
+        }
+        p += 4
+        raw.attrs.append((key, .bool(true)))
+      case UInt8(ascii: "f"):
+        guard end - p >= 5, p[1] == UInt8(ascii: "a"), p[2] == UInt8(ascii: "l"), p[3] == UInt8(ascii: "s"),
+          p[4] == UInt8(ascii: "e")
+        else { return false }
+        p += 5
+        raw.attrs.append((key, .bool(false)))
+      case UInt8(ascii: "n"):
+        guard null() else { return false }
+        raw.attrs.append((key, .null))
+      default:
+        guard let value = number() else { return false }
+        raw.attrs.append((key, .number(value)))
+      }
+    } while consume(UInt8(ascii: ","))
+    return consume(UInt8(ascii: "}"))
+  }
+}
+
+/// What an attribute of a built-in kind is to the fact.
+private enum AttrRole {
+  case a, b, c, value, target, focus, deprioritize, other
+
+  @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>, _ kind: FactKind) {
+    func named(_ name: StaticString) -> Bool {
+      key.count == name.utf8CodeUnitCount && memcmpBytes(key.baseAddress!, name.utf8Start, key.count)
+    }
+    switch kind {
+    case .launch: self = named("type") ? .a : named("predecessor") ? .b : named("codename") ? .c : .other
+    case .hire, .depart: self = named("role") ? .a : .other
+    case .codename: self = named("codename") ? .a : .other
+    case .strategy: self = named("label") ? .a : named("focus") ? .focus : named("deprioritize") ? .deprioritize : .other
+    case .metric: self = named("name") ? .a : named("unit") ? .b : named("value") ? .value : .other
+    case .retract: self = named("target") ? .target : .other
+    default: self = .other
+    }
+  }
+}
+
+/// Verdicts of validation by everything it depends on but the event's own id,
+/// dates and numbers (which the scanner checks itself), so that a million
+/// events are judged by `EventSchema.validate` only once per distinct shape.
+private struct ValidationMemo {
+  private var slots = [Int32](repeating: 0, count: 4096)
+  private var entries: [(start: Int, count: Int, valid: Bool)] = []
+  private var keys: [Int32] = []
+
+  /// The verdict for `key`, computed by `judge` the first time.
+  mutating func verdict(for key: [Int32], judge: () -> Bool) -> Bool {
+    let hash = ValidationMemo.hash(key[...])
+    let mask = slots.count - 1
+    var slot = Int(truncatingIfNeeded: hash) & mask
+    while slots[slot] != 0 {
+      let entry = entries[Int(slots[slot]) - 1]
+      if entry.count == key.count && keys.withUnsafeBufferPointer({ stored in
+        key.withUnsafeBufferPointer { memcmp(stored.baseAddress! + entry.start, $0.baseAddress!, $0.count * 4) == 0 }
+      }) {
+        return entry.valid
+      }
+      slot = (slot + 1) & mask
+    }
+    let valid = judge()
+    entries.append((keys.count, key.count, valid))
+    keys.append(contentsOf: key)
+    slots[slot] = Int32(entries.count)
+    if entries.count * 2 > slots.count { rehash() }
+    return valid
+  }
+
+  /// A well-mixed hash of a key (murmur3's finalizer on a running sum).
+  static func hash(_ key: ArraySlice<Int32>) -> UInt64 {
+    var h: UInt64 = 0x9e37_79b9_7f4a_7c15
+    for value in key {
+      h = (h ^ UInt64(UInt32(bitPattern: value))) &* 0xff51_afd7_ed55_8ccd
+      h ^= h >> 33
+    }
+    h = (h ^ (h >> 33)) &* 0xc4ce_b9fe_1a85_ec53
+    return h ^ (h >> 33)
+  }
+
+  private mutating func rehash() {
+    slots = [Int32](repeating: 0, count: slots.count * 2)
+    let mask = slots.count - 1
+    for (index, entry) in entries.enumerated() {
+      var slot = Int(truncatingIfNeeded: ValidationMemo.hash(keys[entry.start..<entry.start + entry.count])) & mask
+      while slots[slot] != 0 { slot = (slot + 1) & mask }
+      slots[slot] = Int32(index + 1)
+    }
+  }
+}

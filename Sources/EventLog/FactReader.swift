@@ -1,0 +1,237 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Every event of a log in compact form, with what the reader left out.
+public struct LoadedFacts: Sendable {
+  public var table: FactTable
+  public var notices: [ReadNotice]
+}
+
+extension LogStore {
+  /// Reads every line of every file into a fact table, both cores at work on
+  /// a large file (each takes half, split at a line break). Each line goes
+  /// through the fast scanner, and through the strict codec when the scanner
+  /// gives up, so the strict codec has the last word.
+  /// - Throws: `LogError` 65 naming `file:line` at the first malformed line
+  ///   (nothing is skipped), 66 when the log is missing or unreadable.
+  public func loadFacts() throws(LogError) -> LoadedFacts {
+    var table = FactTable()
+    var notices: [ReadNotice] = []
+    let paths = try files()
+    table.files = paths
+    for (index, file) in paths.enumerated() {
+      let part = try readFacts(of: file, fileIndex: UInt16(clamping: index))
+      if table.facts.isEmpty && table.lists.isEmpty && table.ids.count == 1 && table.names.count == 1 {
+        let files = table.files
+        table = part.table
+        table.files = files
+      } else {
+        table.merge(part.table)
+      }
+      notices += part.notices
+    }
+    return LoadedFacts(table: table, notices: notices)
+  }
+
+  private func readFacts(of file: String, fileIndex: UInt16) throws(LogError) -> LoadedFacts {
+    let fd: Int32
+    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    defer { Sys.close(fd) }
+    try lockShared(fd, file: file)
+    let size: Int64
+    do { size = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot read \(file): \(error)") }
+    var end = size
+    var interrupted: Int64 = 0
+    if let length = rollbackLength(for: file), length < size {
+      end = length
+      interrupted = size - length
+    }
+    // Two halves split at a line break, when the file is worth it.
+    var split: [(Int64, Int64)] = [(0, end)]
+    if end > 4 << 20, let middle = try? nextLineStart(fd, from: end / 2, limit: end), middle < end {
+      split = [(0, middle), (middle, end)]
+    }
+    let ranges = split
+    let results = PartResults(count: ranges.count)
+    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+      results.store(part, scanPart(fd: fd, range: ranges[part], file: file, fileIndex: fileIndex))
+    }
+    var table = FactTable()
+    var lines: Int32 = 0
+    var notices: [ReadNotice] = []
+    for part in 0..<ranges.count {
+      let result = results.parts[part]!
+      if let failure = result.failure {
+        switch failure {
+        case .malformed(let line, let message):
+          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
+        case .io(let message):
+          throw LogError(.ioError, "cannot read \(file): \(message)")
+        }
+      }
+      if part == 0 { table = result.table } else { table.merge(result.table, lineOffset: lines) }
+      lines += result.lines
+      if let torn = result.tornBytes {
+        notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .tornTail(bytes: torn)))
+      }
+    }
+    if interrupted > 0 {
+      notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .interruptedBatch(bytes: interrupted)))
+    }
+    return LoadedFacts(table: table, notices: notices)
+  }
+
+  /// The offset just after the first `\n` at or after `from`.
+  private func nextLineStart(_ fd: Int32, from: Int64, limit: Int64) throws(Errno) -> Int64 {
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+    defer { chunk.deallocate() }
+    var position = from
+    while position < limit {
+      let n = try Sys.pread(fd, chunk.baseAddress!, Int(min(Int64(chunk.count), limit - position)), position)
+      if n == 0 { break }
+      if let newline = chunk[..<n].firstIndex(of: 0x0a) { return position + Int64(newline) + 1 }
+      position += Int64(n)
+    }
+    return limit
+  }
+}
+
+/// What one reader thread produced.
+struct PartResult: @unchecked Sendable {
+  enum Failure {
+    case malformed(line: Int32, message: String)
+    case io(String)
+  }
+
+  var table = FactTable()
+  /// Complete lines read.
+  var lines: Int32 = 0
+  var tornBytes: Int?
+  var failure: Failure?
+}
+
+/// One slot per part, each written by its own thread only.
+final class PartResults: @unchecked Sendable {
+  var parts: [PartResult?]
+
+  init(count: Int) { parts = Array(repeating: nil, count: count) }
+
+  func store(_ index: Int, _ result: PartResult) { parts[index] = result }
+}
+
+/// Scans lines `range` of a file into a table; line numbers count from the range's start.
+func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
+  var result = PartResult()
+  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
+  var scanner = EventScanner()
+  var capacity = 8 << 20
+  var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+  defer { buffer.deallocate() }
+  var filled = 0
+  var position = range.0  // file offset of the next read
+  var bufferOffset = range.0  // file offset of buffer[0]
+  while true {
+    if filled == capacity {
+      capacity *= 2
+      let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+      bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
+      buffer.deallocate()
+      buffer = bigger
+    }
+    let wanted = Int(min(Int64(capacity - filled), range.1 - position))
+    let n: Int
+    do { n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position) } catch {
+      result.failure = .io("\(error)")
+      return result
+    }
+    position += Int64(n)
+    let end = filled + n
+    var start = 0
+    while start < end, let found = memchr(buffer.baseAddress! + start, 0x0a, end - start) {
+      let newline = UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
+      result.lines += 1
+      let line = UnsafeRawBufferPointer(rebasing: buffer[start..<newline])
+      let offset = bufferOffset + Int64(start)
+      if !scanner.scanFact(line, into: &result.table, file: fileIndex, line: result.lines, offset: offset) {
+        do throws(ValueError) {
+          let event = try EventCodec.decode(line, stored: true)
+          result.table.append(event, file: fileIndex, line: result.lines, offset: offset)
+        } catch {
+          result.failure = .malformed(line: result.lines, message: error.message)
+          return result
+        }
+      }
+      start = newline + 1
+    }
+    if n == 0 {
+      if end > 0 { result.tornBytes = end }
+      return result
+    }
+    let remaining = end - start
+    if start > 0 && remaining > 0 {
+      buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining)
+    }
+    bufferOffset += Int64(start)
+    filled = remaining
+  }
+}
+
+extension LogStore {
+  /// The whole events behind some facts of `table` (notes, sources and every
+  /// attribute), in the order asked: each line is read again at its offset.
+  public func events(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
+    if let events = table.events { return indices.map { events[Int(table.facts[Int($0)].line) - 1] } }
+    var result = [Event?](repeating: nil, count: indices.count)
+    // Read each file forwards once, through a window of its bytes.
+    let byFile = Dictionary(grouping: indices.indices) { table.facts[Int(indices[$0])].file }
+    var scanner = EventScanner()
+    for (fileIndex, positions) in byFile {
+      let file = table.files[Int(fileIndex)]
+      let fd: Int32
+      do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+      defer { Sys.close(fd) }
+      try lockShared(fd, file: file)
+      let window = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 16)
+      defer { window.deallocate() }
+      var windowStart: Int64 = 0
+      var windowCount = 0
+      let sorted = positions.sorted { table.facts[Int(indices[$0])].offset < table.facts[Int(indices[$1])].offset }
+      for position in sorted {
+        let fact = table.facts[Int(indices[position])]
+        var line: UnsafeRawBufferPointer?
+        if fact.offset >= windowStart, fact.offset < windowStart + Int64(windowCount) {
+          let start = Int(fact.offset - windowStart)
+          if let found = memchr(window.baseAddress! + start, 0x0a, windowCount - start) {
+            let end = UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!)
+            line = UnsafeRawBufferPointer(rebasing: window[start..<end])
+          }
+        }
+        if line == nil {
+          do { windowCount = try Sys.pread(fd, window.baseAddress!, window.count, fact.offset) } catch {
+            throw LogError(.ioError, "cannot read \(file): \(error)")
+          }
+          windowStart = fact.offset
+          if let found = memchr(window.baseAddress!, 0x0a, windowCount) {
+            line = UnsafeRawBufferPointer(rebasing: window[0..<(UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!))])
+          }
+        }
+        var event: Event?
+        if let line { event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true)) }
+        if event == nil {
+          // A line longer than the window, or one changed since it was read.
+          let bytes = try readLine(of: file, at: fact.offset)
+          do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
+            throw LogError(.dataError, "\(file):\(fact.line): \(error.message)")
+          }
+        }
+        result[position] = event
+      }
+    }
+    return result.map { $0! }
+  }
+}

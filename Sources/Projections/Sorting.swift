@@ -1,0 +1,92 @@
+/// Sorts 64-bit keys in place, least significant 16 bits first (a stable LSD
+/// radix sort): a million keys in a few milliseconds, where a comparison sort
+/// takes tens. Passes whose digit is the same for every key are skipped.
+func radixSort(_ keys: inout [UInt64]) {
+  let count = keys.count
+  guard count > 64 else {
+    keys.sort()
+    return
+  }
+  var scratch = [UInt64](repeating: 0, count: count)
+  var counts = [Int](repeating: 0, count: 1 << 16)
+  var inScratch = false
+  for shift in stride(from: 0, to: 64, by: 16) {
+    counts.withUnsafeMutableBufferPointer { counts in
+      for index in 0..<counts.count { counts[index] = 0 }
+    }
+    let skip: Bool = keys.withUnsafeBufferPointer { source in
+      scratch.withUnsafeBufferPointer { other in
+        let from = inScratch ? other : source
+        let first = Int(truncatingIfNeeded: from[0] >> UInt64(shift)) & 0xffff
+        var same = true
+        counts.withUnsafeMutableBufferPointer { counts in
+          for key in from {
+            let digit = Int(truncatingIfNeeded: key >> UInt64(shift)) & 0xffff
+            counts[digit] += 1
+            same = same && digit == first
+          }
+        }
+        return same
+      }
+    }
+    if skip { continue }
+    counts.withUnsafeMutableBufferPointer { counts in
+      var total = 0
+      for index in 0..<counts.count {
+        let value = counts[index]
+        counts[index] = total
+        total += value
+      }
+    }
+    keys.withUnsafeMutableBufferPointer { source in
+      scratch.withUnsafeMutableBufferPointer { other in
+        counts.withUnsafeMutableBufferPointer { counts in
+          let from = inScratch ? other : source
+          let to = inScratch ? source : other
+          for key in from {
+            let digit = Int(truncatingIfNeeded: key >> UInt64(shift)) & 0xffff
+            to[counts[digit]] = key
+            counts[digit] += 1
+          }
+        }
+      }
+    }
+    inScratch.toggle()
+  }
+  if inScratch { keys = scratch }
+}
+
+/// An open-addressing hash map from event keys (never 0) to fact indices.
+struct KeyMap {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private let mask: Int
+
+  init(capacity: Int) {
+    var size = 16
+    while size < capacity * 2 { size *= 2 }
+    keys = [UInt64](repeating: 0, count: size)
+    values = [Int32](repeating: -1, count: size)
+    mask = size - 1
+  }
+
+  @inline(__always) private func slot(of key: UInt64) -> Int {
+    var h = key &* 0x9e37_79b9_7f4a_7c15
+    h ^= h >> 29
+    var index = Int(truncatingIfNeeded: h) & mask
+    while keys[index] != 0 && keys[index] != key { index = (index + 1) & mask }
+    return index
+  }
+
+  subscript(key: UInt64) -> Int32? {
+    get {
+      let index = slot(of: key)
+      return keys[index] == key ? values[index] : nil
+    }
+    set {
+      let index = slot(of: key)
+      keys[index] = key
+      values[index] = newValue ?? -1
+    }
+  }
+}

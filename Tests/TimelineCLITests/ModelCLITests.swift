@@ -1,0 +1,94 @@
+import Foundation
+import ReferenceModel
+import Testing
+
+// The model test through the real binary: on random logs, the --json answers
+// match the naive recompute, and neither shuffling the lines nor splitting them
+// over several files of a folder changes any answer.
+
+/// The ways one generated log is laid out on disk.
+func layouts(of generated: [GenEvent], seed: UInt64, in dir: String) throws -> [String] {
+  var rng = SplitMix(seed: seed &+ 1000)
+  let lines = generated.map(\.line)
+  let ordered = dir + "/ordered.jsonl"
+  try writeLines(lines, to: ordered)
+  let shuffled = dir + "/shuffled.jsonl"
+  try writeLines(lines.shuffled(using: &rng), to: shuffled)
+  let folder = dir + "/split"
+  try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  var parts: [[String]] = [[], [], []]
+  for line in lines.shuffled(using: &rng) { parts[Int.random(in: 0..<3, using: &rng)].append(line) }
+  for (index, part) in parts.enumerated() { try writeLines(part, to: folder + "/part-\(index).jsonl") }
+  try writeLines(["not an event"], to: folder + "/notes.txt")
+  return [ordered, shuffled, folder]
+}
+
+/// The naive `log`: every event after rule 2 (and --known-at), retractions included, in replay order.
+func naiveLog(_ generated: [GenEvent], knownAt: Int64?) -> [String] {
+  var byID: [String: GenEvent] = [:]
+  for event in generated where byID[event.id].map({ event.recorded < $0.recorded }) ?? true { byID[event.id] = event }
+  return byID.values.filter { knownAt == nil || $0.recorded <= knownAt! }.sorted { a, b in
+    if a.date.first != b.date.first { return a.date.first < b.date.first }
+    if a.recorded != b.recorded { return a.recorded < b.recorded }
+    return Array(a.id.utf8).lexicographicallyPrecedes(Array(b.id.utf8))
+  }.map(\.id)
+}
+
+func sortedByText(_ items: [J]) -> [J] { items.sorted { $0.description < $1.description } }
+
+@Test(arguments: [11, 22, 33, 44] as [UInt64])
+func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
+  try withTemporaryDirectory { dir throws in
+    var generator = LogGenerator(seed: seed)
+    let generated = generator.log(count: 60)
+    let logs = try layouts(of: generated, seed: seed, in: dir)
+    let knownAt = generated[generated.count / 2].recorded
+    let knownAtText = recordedText(knownAt)
+
+    var queries: [(arguments: [String], expected: J)] = []
+    for at in ["2024-01-15", "2024-02", "2024-02-29", "2024"] {
+      let kept = Naive.kept(generated, at: naiveDay(at), knownAt: nil)
+      queries.append((["state", "--at", at], .object(["orgs": Naive.state(kept).json, "basis": Naive.basis(kept.map(\.id))])))
+    }
+    let knownKept = Naive.kept(generated, at: naiveDay("2024"), knownAt: knownAt)
+    queries.append((["state", "--at", "2024", "--known-at", knownAtText],
+                    .object(["orgs": Naive.state(knownKept).json, "basis": Naive.basis(knownKept.map(\.id))])))
+    let openai = Naive.kept(generated, at: naiveDay("2024-03"), knownAt: nil, org: "openai")
+    queries.append((["state", "--at", "2024-03", "--org", "openai"], .object(["orgs": Naive.state(openai).json, "basis": Naive.basis(openai.map(\.id))])))
+    let from = Naive.kept(generated, at: naiveDay("2024-01-31"), knownAt: nil)
+    let to = Naive.kept(generated, at: naiveDay("2024-03"), knownAt: nil)
+    let fromIDs = Set(from.map(\.id))
+    queries.append((["diff", "2024-01-31", "2024-03"], .object([
+      "changes": .array(sortedByText(Naive.changes(from: Naive.state(from), to: Naive.state(to)))),
+      "events": .strings(to.map(\.id).filter { !fromIDs.contains($0) }), "basis": Naive.basis(to.map(\.id)),
+    ])))
+    let all = Naive.kept(generated, at: naiveDay("2024"), knownAt: nil)
+    queries.append((["lineage", "--at", "2024"], .object(["models": Naive.lineage(all), "basis": Naive.basis(all.map(\.id))])))
+    queries.append((["strategy"], .object(["shifts": Naive.strategy(all), "basis": Naive.basis(all.map(\.id))])))
+    let listed = naiveLog(generated, knownAt: nil)
+    queries.append((["log"], .object(["ids": .strings(listed), "basis": Naive.basis(listed)])))
+    let listedThen = naiveLog(generated, knownAt: knownAt)
+    queries.append((["log", "--known-at", knownAtText], .object(["ids": .strings(listedThen), "basis": Naive.basis(listedThen)])))
+
+    for (arguments, expected) in queries {
+      var outputs: [String] = []
+      for log in logs {
+        let result = try timeline(["--log", log] + arguments + ["--json"])
+        #expect(result.status == 0, "seed \(seed) \(arguments) on \(log): \(result.stderr)")
+        outputs.append(result.stdout)
+      }
+      #expect(outputs[1] == outputs[0], "seed \(seed) \(arguments): shuffling the lines changed the answer")
+      #expect(outputs[2] == outputs[0], "seed \(seed) \(arguments): splitting over files changed the answer")
+      var got = try J.parse(outputs[0])
+      if case .object(var members) = got {
+        if let changes = members["changes"] { members["changes"] = .array(sortedByText(changes.arrayValue)) }
+        if let events = members["events"], arguments[0] == "log" {
+          members["ids"] = .array(events.arrayValue.map { $0["id"] ?? .null })
+        }
+        got = .object(members.filter { expected[$0.key] != nil })
+      }
+      let wrong = differences(got, expected).prefix(5)
+      #expect(wrong.isEmpty, "seed \(seed) \(arguments)")
+    }
+  }
+}

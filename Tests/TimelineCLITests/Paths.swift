@@ -1,0 +1,23 @@
+import Foundation
+
+/// The repository's root, found from this file's place in it.
+let checkoutRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent().path
+
+/// A file of Tests/TimelineCLITests/Fixtures.
+func fixture(_ name: String) -> String { checkoutRoot + "/Tests/TimelineCLITests/Fixtures/" + name }
+
+/// The public data sets, beside the repository (never copied into it).
+let sharedData = URL(fileURLWithPath: checkoutRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+
+func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+
+/// A log in `dir` holding the events of a fixture file, added with `add --stdin`.
+func logFrom(_ fixtureName: String, in dir: String) throws -> String {
+  try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  let log = dir + "/log"
+  let added = try timeline(["--log", log, "add", "--stdin"], stdin: try contents(fixture(fixtureName)))
+  struct AddFailed: Error { var message: String }
+  guard added.status == 0 else { throw AddFailed(message: "add --stdin of \(fixtureName) failed: \(added.stderr)") }
+  return log
+}

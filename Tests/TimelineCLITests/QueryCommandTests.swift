@@ -1,0 +1,309 @@
+import Foundation
+import ReferenceModel
+import Testing
+
+// state, diff, lineage, strategy and log through the real binary, text and --json.
+
+@Test func stateJSONHasExactlyTheShapeOfDesign() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["state", "--at", "2025-12-10"], log: log)
+    let expected = try J.parse(#"""
+      {"at": "2025-12-10", "knownAt": null, "orgs": {
+        "google": {"products": {"google/gemini-3": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-18", "launched": "2025-11-18", "event": "gemini3"}},
+                   "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}},
+        "lmarena": {"products": {}, "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}},
+        "openai": {"products": {
+                     "openai/gpt-5.1": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-12", "launched": "2025-11-12", "event": "gpt51"},
+                     "openai/sora": {"status": "active", "throttled": false, "type": "product", "since": "2025-02", "launched": "2025-02", "event": "sora-launch"}},
+                   "roles": {"CRO": {"person": "denise-dresser", "since": "2025-12-09", "event": "cro"}},
+                   "focus": ["openai/chatgpt", "openai/gpt-5.2"], "deprioritized": ["openai/sora"], "metrics": {}, "codenames": {}}},
+       "basis": {"events": 6, "digest": "DIGEST"}}
+      """#.replacingOccurrences(of: "DIGEST", with: digest(["gpt51", "sora-launch", "cro", "code-red", "gemini3", "blind"])))
+    #expect(differences(got, expected).isEmpty, "\(differences(got, expected))")
+  }
+}
+
+/// SHA-256 of the sorted ids joined by `\n`, computed by the naive model.
+func digest(_ ids: [String]) -> String {
+  guard case .string(let hex)? = Naive.basis(ids)["digest"] else { return "" }
+  return hex
+}
+
+@Test func statePartialAtMeansTheEndOfTheMonthAndShowsPartialFacts() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["state", "--at", "2025-12"], log: log)
+    #expect(got["at"] == .string("2025-12-31"), "the query date is the day it stands for")
+    let openai = got["orgs"]?["openai"]
+    #expect(openai?["products"]?["openai/sora"] == (try J.parse(#"{"status":"paused","throttled":false,"type":"product","since":"2025-12","launched":"2025-02","event":"sora-pause"}"#)), "dates keep their precision")
+    #expect(openai?["metrics"] == (try J.parse(#"{"openai":{"valuation":{"value":500000000000,"unit":"USD","date":"2025-12","event":"valuation"}}}"#)))
+    #expect(openai?["codenames"] == (try J.parse(#"{"olive-oil-cake":{"subject":"openai/gpt-5.2","confidence":"confirmed","date":"2025-12-11","event":"gpt52"}}"#)))
+    #expect(got["basis"]?["events"] == .number(9))
+    let midMonth = try json(["state", "--at", "2025-12-15"], log: log)
+    #expect(midMonth["orgs"]?["openai"]?["products"]?["openai/sora"]?["status"] == .string("active"), "December is not certain on the 15th")
+    #expect(midMonth["orgs"]?["openai"]?["metrics"] == .object([:]))
+  }
+}
+
+@Test func stateKnownAtShowsWhatTheLogKnewThen() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let now = try json(["state", "--at", "2025-12-31"], log: log)
+    #expect(now["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == nil, "the throttle was retracted")
+    let then = try json(["state", "--at", "2025-12-31", "--known-at", "2025-12-12"], log: log)
+    #expect(then["knownAt"] == .string("2025-12-12T23:59:59.999Z"), "a date means the end of that UTC day")
+    #expect(then["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == (try J.parse(#"{"status":"active","throttled":true,"type":null,"since":"2025-12-05","launched":null,"event":"nbp-throttle"}"#)), "before the retraction was recorded")
+    let earlier = try json(["state", "--at", "2025-12-31", "--known-at", "2025-12-12T10:00:00+01:00"], log: log)
+    #expect(earlier["knownAt"] == .string("2025-12-12T09:00:00.000Z"))
+    #expect(earlier["orgs"]?["google"]?["products"]?["google/gemini-3"] != nil, "recorded <= T is known")
+    #expect(earlier["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == nil)
+    #expect(earlier["orgs"]?["lmarena"] == nil)
+  }
+}
+
+@Test func stateOrgFiltersTheOrgsAndTheBasis() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["state", "--at", "2025-12-10", "--org", "google"], log: log)
+    guard case .object(let orgs)? = got["orgs"] else { Issue.record("no orgs"); return }
+    #expect(Array(orgs.keys) == ["google"])
+    #expect(got["basis"] == Naive.basis(["gemini3"]))
+    let nobody = try json(["state", "--org", "nobody"], log: log)
+    #expect(nobody["orgs"] == .object([:]))
+  }
+}
+
+@Test func stateTextIsGroupedByOrgAndAligned() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let result = try timeline(["--log", log, "state", "--at", "2025-12"])
+    #expect(result.status == 0)
+    #expect(result.stderr.isEmpty)
+    let text = result.stdout
+    #expect(text.hasPrefix("State at 2025-12-31  (9 events, basis \(digest(["gpt51", "sora-launch", "sora-pause", "cro", "code-red", "gpt52", "valuation", "gemini3", "blind"]).prefix(12)))"))
+    for line in [
+      "openai", "  products", "    openai/gpt-5.1  active  model    launched 2025-11-12",
+      "    openai/gpt-5.2  active  model    launched 2025-12-11",
+      "    openai/sora     paused  product  launched 2025-02     since 2025-12",
+      "  roles", "    CRO  denise-dresser  since 2025-12-09",
+      "  focus          openai/chatgpt, openai/gpt-5.2", "  deprioritized  openai/sora",
+      "    openai  valuation  500000000000 USD  as of 2025-12",
+      "    olive-oil-cake  openai/gpt-5.2  confirmed  since 2025-12-11",
+      "google", "    google/gemini-3  active  model  launched 2025-11-18",
+    ] {
+      #expect(text.contains("\n" + line + "\n"), "missing line: \(line)\n\(text)")
+    }
+    #expect(text.range(of: "\ngoogle\n")!.lowerBound < text.range(of: "\nopenai\n")!.lowerBound, "orgs in order")
+  }
+}
+
+@Test func diffJSONListsChangesAndTheEventsBehindThem() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["diff", "2025-12-10", "2025-12"], log: log)
+    #expect(got["from"] == .string("2025-12-10"))
+    #expect(got["to"] == .string("2025-12-31"))
+    let expected = try J.parse(#"""
+      [{"org":"openai","section":"products","key":"openai/gpt-5.2","field":null,"before":null,
+        "after":{"status":"active","throttled":false,"type":"model","since":"2025-12-11","launched":"2025-12-11","event":"gpt52"}},
+       {"org":"openai","section":"products","key":"openai/sora","field":"status","before":"active","after":"paused"},
+       {"org":"openai","section":"metrics","key":"openai","field":"valuation","before":null,"after":500000000000},
+       {"org":"openai","section":"codenames","key":"olive-oil-cake","field":null,"before":null,
+        "after":{"subject":"openai/gpt-5.2","confidence":"confirmed","date":"2025-12-11","event":"gpt52"}}]
+      """#)
+    let changes = got["changes"]?.arrayValue ?? []
+    #expect(Set(changes.map(\.description)) == Set(expected.arrayValue.map(\.description)))
+    #expect(changes.count == 4)
+    #expect(got["events"] == .strings(["sora-pause", "valuation", "gpt52"]), "kept at TO but not at FROM, in replay order")
+    #expect(got["basis"] == Naive.basis(["gpt51", "sora-launch", "sora-pause", "cro", "code-red", "gpt52", "valuation", "gemini3", "blind"]), "the events folded at TO")
+    for key in ["from", "to", "changes", "events", "basis"] { #expect(got[key] != nil, "\(key)") }
+  }
+}
+
+@Test func diffWithNoChangeSaysSo() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let result = try timeline(["--log", log, "diff", "2025-12-12", "2025-12-20"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("No changes."))
+    let got = try json(["diff", "2025-12-12", "2025-12-20"], log: log)
+    #expect(got["changes"] == .array([]))
+    #expect(got["events"] == .array([]))
+  }
+}
+
+@Test func diffTextGroupsChangesByOrg() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let result = try timeline(["--log", log, "diff", "2025-12-10", "2025-12"])
+    #expect(result.status == 0)
+    #expect(result.stdout.hasPrefix("Changes from 2025-12-10 to 2025-12-31  (4 changes, 3 new events; basis "))
+    #expect(result.stdout.contains("\nopenai\n"))
+    #expect(result.stdout.contains("status     active -> paused"))
+    #expect(result.stdout.contains("valuation  (none) -> 500000000000"))
+    #expect(result.stdout.contains("\nEvents\n"))
+  }
+}
+
+@Test func lineageJSONShowsTheFamilyTree() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["lineage", "--at", "2025-12-31"], log: log)
+    let expected = try J.parse(#"""
+      {"google/gemini-3": {"org":"google","predecessor":null,"successors":[],"codenames":[],"launched":"2025-11-18","status":"active"},
+       "openai/gpt-5":    {"org":"openai","predecessor":null,"successors":["openai/gpt-5.1"],"codenames":[],"launched":null,"status":"unlaunched"},
+       "openai/gpt-5.1":  {"org":"openai","predecessor":"openai/gpt-5","successors":["openai/gpt-5.2"],"codenames":[],"launched":"2025-11-12","status":"active"},
+       "openai/gpt-5.2":  {"org":"openai","predecessor":"openai/gpt-5.1","successors":[],"codenames":["olive-oil-cake"],"launched":"2025-12-11","status":"active"}}
+      """#)
+    #expect(got["at"] == .string("2025-12-31"))
+    #expect(differences(got["models"] ?? .null, expected).isEmpty, "\(differences(got["models"] ?? .null, expected))")
+    #expect(got["basis"]?["events"] == .number(9))
+    let family = try json(["lineage", "openai/gpt-5.1", "--at", "2025-12-31"], log: log)
+    guard case .object(let models)? = family["models"] else { Issue.record("no models"); return }
+    #expect(models.keys.sorted() == ["openai/gpt-5", "openai/gpt-5.1", "openai/gpt-5.2"])
+    let before = try json(["lineage", "--at", "2025-12-10"], log: log)
+    #expect(before["models"]?["openai/gpt-5.2"] == nil)
+  }
+}
+
+@Test func lineageTextDrawsTrees() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let result = try timeline(["--log", log, "lineage", "--at", "2025-12-31"])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains("""
+      openai/gpt-5  unlaunched
+      └── openai/gpt-5.1  active  launched 2025-11-12
+          └── openai/gpt-5.2  active  launched 2025-12-11  codenames: olive-oil-cake
+      """))
+    let unknown = try timeline(["--log", log, "lineage", "openai/gpt-5.3"])
+    #expect(unknown.status != 0)
+    #expect(unknown.stderr.hasPrefix("timeline: error: "))
+    #expect(unknown.stderr.contains("openai/gpt-5.3"))
+  }
+}
+
+@Test func strategyJSONCarriesFocusBeforeAndAfter() throws {
+  try withTemporaryDirectory { dir throws in
+    var lines = industryLines
+    lines.append(#"{"id":"steady","date":"2025-06","kind":"strategy","org":"openai","attrs":{"focus":["openai/sora"],"label":"video"},"confidence":"rumor","source":{"title":"x"},"recorded":"2025-12-14T08:00:00.000Z"}"#)
+    let log = try folderLog(dir, lines)
+    let got = try json(["strategy", "--org", "openai"], log: log)
+    let expected = try J.parse(#"""
+      [{"date":"2025-06","org":"openai","label":"video","added":["openai/sora"],"removed":[],"focusBefore":[],"focusAfter":["openai/sora"],"event":"steady"},
+       {"date":"2025-12-10","org":"openai","label":"code red","added":["openai/chatgpt","openai/gpt-5.2"],"removed":["openai/sora"],
+        "focusBefore":["openai/sora"],"focusAfter":["openai/chatgpt","openai/gpt-5.2"],"event":"code-red"}]
+      """#)
+    #expect(differences(got["shifts"] ?? .null, expected).isEmpty, "\(differences(got["shifts"] ?? .null, expected))")
+    #expect(got["basis"] != nil)
+    let december = try json(["strategy", "--from", "2025-12"], log: log)
+    #expect(december["shifts"]?.arrayValue.count == 1, "--from 2025-12 means its first day")
+    let june = try json(["strategy", "--to", "2025-06"], log: log)
+    #expect(june["shifts"]?.arrayValue.count == 1, "--to 2025-06 means its last day")
+    let text = try timeline(["--log", log, "strategy"])
+    #expect(text.stdout.contains("2025-12-10  openai  \"code red\"  code-red"))
+    #expect(text.stdout.contains("  focus before  openai/sora\n  focus after   openai/chatgpt, openai/gpt-5.2"))
+  }
+}
+
+@Test func logListsEveryEventInReplayOrderRetractionsIncluded() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["log"], log: log)
+    let ids = got["events"]?.arrayValue.compactMap { event -> String? in
+      if case .string(let id)? = event["id"] { return id }
+      return nil
+    }
+    #expect(ids == ["sora-launch", "gpt51", "gemini3", "sora-pause", "valuation", "nbp-throttle", "blind", "cro", "code-red", "gpt52", "r-nbp"])
+    #expect(got["basis"] == Naive.basis(ids ?? []), "log's basis counts the events listed, retractions included")
+    // --json events carry all their fields, exactly as stored.
+    let stored = Dictionary(uniqueKeysWithValues: industryLines.map { line in
+      let value = try! J.parse(line)
+      guard case .string(let id)? = value["id"] else { fatalError() }
+      return (id, value)
+    })
+    for event in got["events"]?.arrayValue ?? [] {
+      guard case .string(let id)? = event["id"] else { continue }
+      #expect(event == stored[id], "\(id)")
+    }
+    let text = try timeline(["--log", log, "log"])
+    #expect(text.status == 0)
+    #expect(text.lines.count == 12)
+    #expect(text.lines.first { $0.contains("nbp-throttle") }?.contains("[retracted]") == true)
+    #expect(text.lines.last == "11 events; basis \(digest(ids ?? []).prefix(12))")
+  }
+}
+
+@Test(arguments: [
+  (["--from", "2025-12"], ["sora-pause", "valuation", "nbp-throttle", "blind", "cro", "code-red", "gpt52", "r-nbp"]),
+  (["--from", "2025-12-02"], ["nbp-throttle", "blind", "cro", "code-red", "gpt52", "r-nbp"]),
+  (["--to", "2025-11"], ["sora-launch", "gpt51", "gemini3"]),
+  (["--to", "2025-12-01"], ["sora-launch", "gpt51", "gemini3", "sora-pause", "valuation"]),
+  (["--from", "2025-12-05", "--to", "2025-12-05"], ["nbp-throttle", "blind"]),
+  (["--org", "google"], ["gemini3", "nbp-throttle"]),
+  (["--kind", "launch"], ["sora-launch", "gpt51", "gemini3", "gpt52"]),
+  (["--kind", "retract"], ["r-nbp"]),
+  (["--kind", "x-blind-test"], ["blind"]),
+  (["--subject", "openai/sora"], ["sora-launch", "sora-pause"]),
+  (["--subject", "openai"], ["valuation", "code-red"]),
+  (["--subject", "denise-dresser"], ["cro"]),
+  (["--org", "openai", "--kind", "launch", "--from", "2025-12"], ["gpt52"]),
+  (["--known-at", "2025-12-10"], ["sora-launch", "gpt51", "sora-pause", "cro", "code-red"]),
+])
+func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let got = try json(["log"] + arguments, log: log)
+    let ids = got["events"]?.arrayValue.map { $0["id"]?.description ?? "" }
+    #expect(ids == expected.map { "\"\($0)\"" })
+  }
+}
+
+@Test func everyQueryOutputIsOneJSONDocumentWithABasis() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    for command in [["state"], ["diff", "2025-11", "2025-12"], ["lineage"], ["strategy"], ["log"]] {
+      let result = try timeline(["--log", log] + command + ["--json"])
+      #expect(result.status == 0)
+      let value = try J.parse(result.stdout)
+      #expect(value["basis"]?["events"] != nil, "\(command)")
+      #expect(value["basis"]?["digest"]?.description.count == 66, "\(command)")
+      #expect(result.stdout.hasSuffix("}\n"))
+    }
+  }
+}
+
+@Test func queriesWorkOnAFileLogAndThroughTheEnvironment() throws {
+  try withTemporaryDirectory { dir throws in
+    let file = dir + "/story.jsonl"
+    try writeLines(industryLines, to: file)
+    let direct = try timeline(["--log", file, "state", "--at", "2025-12", "--json"])
+    let viaEnvironment = try timeline(["state", "--at", "2025-12", "--json"], environment: ["TIMELINE_LOG": file])
+    let equalsForm = try timeline(["state", "--log=\(file)", "--at", "2025-12", "--json"])
+    #expect(direct.status == 0)
+    #expect(direct.stdout == viaEnvironment.stdout)
+    #expect(direct.stdout == equalsForm.stdout, "--log may come after the command, as --log=PATH")
+    try FileManager.default.createDirectory(atPath: dir + "/events", withIntermediateDirectories: true)
+    try writeLines(industryLines, to: dir + "/events/one.jsonl")
+    let defaultLog = try timeline(["state", "--at", "2025-12", "--json"], in: dir)
+    #expect(defaultLog.stdout == direct.stdout, "the default log is ./events")
+  }
+}
+
+/// A fact known only as "November 2025" or "2025" is certain from the last day of its period.
+@Test(arguments: [
+  ("2025-11", "2025-11-15", false), ("2025-11", "2025-11-29", false), ("2025-11", "2025-11-30", true), ("2025-11", "2025-12-01", true),
+  ("2025-11", "2025-11", true), ("2025-11", "2025-10", false), ("2025", "2025-12-30", false), ("2025", "2025-12-31", true),
+  ("2025", "2025-12", true), ("2025", "2025", true), ("2025", "2025-06", false), ("2025-11-15", "2025-11-14", false), ("2025-11-15", "2025-11-15", true),
+])
+func partialDatesThroughTheBinary(eventDate: String, at: String, known: Bool) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/events"
+    #expect(try timeline(["--log", log, "add", "pause", "--date", eventDate, "--subject", "openai/sora"]).status == 0)
+    let state = try json(["state", "--at", at], log: log)
+    #expect((state["orgs"]?["openai"]?["products"]?["openai/sora"] != nil) == known)
+    let diff = try json(["diff", "2024", at], log: log)
+    #expect(diff["events"]?.arrayValue.count == (known ? 1 : 0))
+  }
+}

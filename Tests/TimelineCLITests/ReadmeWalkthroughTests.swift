@@ -1,0 +1,205 @@
+import Foundation
+import Testing
+
+// The README's "Walkthrough: December 2025" shows commands run on the shipped
+// log with their outputs. These tests run exactly those commands through the
+// built binary, from the repository root with --log events/, and compare what
+// they print with what the README says, so the README cannot drift from the
+// program. After a deliberate output change, `scripts/update-walkthrough`
+// rewrites the README's outputs; review the diff and commit it.
+
+/// The repository root: this file is Tests/TimelineCLITests/ReadmeWalkthroughTests.swift.
+private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
+  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+private let walkthroughHeading = "## Walkthrough: December 2025"
+
+/// One `$ timeline ...` line of the walkthrough and the output printed under it.
+struct WalkthroughCommand: CustomTestStringConvertible, Sendable {
+  /// The command as written, without the `$ `.
+  var command: String
+  /// The arguments after `timeline`, split as sh would split them.
+  var arguments: [String]
+  /// The lines under the command, up to the next `$ ` line or the end of the block.
+  var expected: [String]
+  /// 1-based line of the command in README.md.
+  var line: Int
+
+  var testDescription: String { "README.md:\(line): $ \(command)" }
+}
+
+enum WalkthroughError: Error, CustomStringConvertible {
+  case missing(String)
+  case unbalanced(line: Int, String)
+
+  var description: String {
+    switch self {
+    case .missing(let what): "README.md: \(what)"
+    case .unbalanced(let line, let what): "README.md:\(line): \(what)"
+    }
+  }
+}
+
+/// Reads the walkthrough section of README.md: every ```sh block, every `$ timeline ...` line in it.
+func walkthroughCommands(readme text: String) throws -> [WalkthroughCommand] {
+  let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  guard let start = lines.firstIndex(of: walkthroughHeading) else {
+    throw WalkthroughError.missing("no \"\(walkthroughHeading)\" section")
+  }
+  var commands: [WalkthroughCommand] = []
+  var fenced = false
+  var current: WalkthroughCommand?
+  for index in (start + 1)..<lines.count {
+    let line = lines[index]
+    if !fenced {
+      if line.hasPrefix("## ") { break }
+      if line == "```sh" { fenced = true }
+      continue
+    }
+    if line == "```" {
+      fenced = false
+      if let done = current { commands.append(done) }
+      current = nil
+    } else if line.hasPrefix("$ ") {
+      if let done = current { commands.append(done) }
+      current = nil
+      let command = String(line.dropFirst(2))
+      let words = try shellWords(command, line: index + 1)
+      guard words.first == "timeline" else { continue }
+      current = WalkthroughCommand(command: command, arguments: Array(words.dropFirst()), expected: [], line: index + 1)
+    } else {
+      current?.expected.append(line)
+    }
+  }
+  if fenced { throw WalkthroughError.unbalanced(line: lines.count, "a ```sh block of the walkthrough is not closed") }
+  return commands
+}
+
+/// Splits a command line as sh does for the simple forms a README uses:
+/// blanks separate words, '...' is literal, "..." allows \" \\ \$ \`.
+func shellWords(_ text: String, line: Int) throws -> [String] {
+  var words: [String] = []
+  var word = ""
+  var inWord = false
+  var iterator = Array(text).makeIterator()
+  while let character = iterator.next() {
+    switch character {
+    case " ", "\t":
+      if inWord { words.append(word) }
+      word = ""
+      inWord = false
+    case "'":
+      inWord = true
+      var closed = false
+      while let next = iterator.next() {
+        if next == "'" { closed = true; break }
+        word.append(next)
+      }
+      if !closed { throw WalkthroughError.unbalanced(line: line, "unterminated ' in: \(text)") }
+    case "\"":
+      inWord = true
+      var closed = false
+      while let next = iterator.next() {
+        if next == "\"" { closed = true; break }
+        if next == "\\" {
+          guard let escaped = iterator.next() else { break }
+          if !"\"\\$`".contains(escaped) { word.append("\\") }
+          word.append(escaped)
+        } else {
+          word.append(next)
+        }
+      }
+      if !closed { throw WalkthroughError.unbalanced(line: line, "unterminated \" in: \(text)") }
+    case "\\":
+      inWord = true
+      if let escaped = iterator.next() { word.append(escaped) }
+    default:
+      inWord = true
+      word.append(character)
+    }
+  }
+  if inWord { words.append(word) }
+  return words
+}
+
+private func readme() throws -> String {
+  try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+}
+
+/// The walkthrough's commands, read once for the parameterized test (an
+/// unreadable README gives none, and `walkthroughCoversTheStory` fails).
+private let readmeCommands: [WalkthroughCommand] = (try? walkthroughCommands(readme: readme())) ?? []
+
+@Test func walkthroughCoversTheStory() throws {
+  let commands = try walkthroughCommands(readme: try readme())
+  let subcommands = Set(commands.compactMap { $0.arguments.first { !$0.hasPrefix("-") } })
+  for needed in ["check", "state", "diff", "lineage", "strategy", "log"] {
+    #expect(subcommands.contains(needed), "the walkthrough shows no `timeline \(needed)`")
+  }
+  #expect(commands.contains { $0.arguments.contains("--known-at") }, "the walkthrough shows no --known-at")
+  for command in commands {
+    #expect(!command.arguments.contains("--log"), "\(command.testDescription): the walkthrough runs on the shipped log; leave --log out")
+    if ["state", "lineage", "diff"].contains(command.arguments.first ?? "") {
+      // diff takes its dates as positionals; state and lineage need --at, or the output would depend on today.
+      #expect(command.arguments.first == "diff" || command.arguments.contains("--at"),
+              "\(command.testDescription): pass --at, so the output does not depend on today's date")
+    }
+  }
+}
+
+@Test(arguments: readmeCommands)
+func walkthroughOutputMatchesTheProgram(_ command: WalkthroughCommand) throws {
+  let result = try timeline(["--log", repositoryRoot + "/events"] + command.arguments, in: repositoryRoot)
+  let expected = command.expected.isEmpty ? "" : command.expected.joined(separator: "\n") + "\n"
+  #expect(result.status == 0, "\(command.testDescription) exited \(result.status): \(result.stderr)")
+  #expect(result.stderr == "", "\(command.testDescription) wrote to standard error: \(result.stderr)")
+  if result.stdout != expected {
+    let actual = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let wanted = expected.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let first = (0..<min(actual.count, wanted.count)).first { actual[$0] != wanted[$0] } ?? min(actual.count, wanted.count)
+    let readmeLine = command.line + 1 + first
+    Issue.record("""
+      \(command.testDescription): the README shows output the program does not print.
+      First difference at README.md:\(readmeLine):
+        README:  \(first < wanted.count ? wanted[first] : "(end of output)")
+        program: \(first < actual.count ? actual[first] : "(end of output)")
+      If the change is deliberate, run scripts/update-walkthrough and commit README.md.
+      Full output:
+      \(result.stdout)
+      """)
+  }
+}
+
+@Test func walkthroughParserReadsBlocks() throws {
+  let text = """
+    # t
+    ## Walkthrough: December 2025
+    text
+    ```sh
+    $ timeline state --at 2025-12-10
+    State
+
+    end
+    $ timeline log --subject 'a b' --note "x \\"y\\""
+    ```
+    ```json
+    $ timeline ignored
+    ```
+    ## Next
+    ```sh
+    $ timeline outside
+    ```
+    """
+  let commands = try walkthroughCommands(readme: text)
+  #expect(commands.map(\.arguments) == [["state", "--at", "2025-12-10"], ["log", "--subject", "a b", "--note", "x \"y\""]])
+  #expect(commands.map(\.expected) == [["State", "", "end"], []])
+  #expect(commands.map(\.line) == [5, 9])
+}
+
+@Test func shippedLogIsClean() throws {
+  let result = try timeline(["--log", repositoryRoot + "/events", "check", "--json"], in: repositoryRoot)
+  #expect(result.status == 0)
+  let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+  #expect((report?["errors"] as? [Any])?.isEmpty == true, "check found errors: \(result.stdout)")
+  #expect((report?["warnings"] as? [Any])?.isEmpty == true, "check found warnings: \(result.stdout)")
+}
