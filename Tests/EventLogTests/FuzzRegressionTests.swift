@@ -30,6 +30,10 @@ func dateFuzzRegressionRoundTrips(path: String) throws {
 func jsonLineFuzzRegressionRoundTrips(path: String) throws {
   let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
   _ = try? JSONParser.parse(bytes)
+  var scanner = EventScanner()
+  if let fast = bytes.withUnsafeBytes({ scanner.scanEvent($0, stored: true) }) {
+    #expect(try EventCodec.encode(EventCodec.decode(bytes, stored: true)) == EventCodec.encode(fast))
+  }
   if let event = try? EventCodec.decode(bytes, stored: true) {
     let line = EventCodec.encode(event)
     #expect(EventCodec.encode(try EventCodec.decode(line, stored: true)) == line)
