@@ -437,15 +437,21 @@ public struct LogStore: Sendable {
   /// Takes the shared lock readers hold.
   func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
 
+  /// Writes and syncs `length\n` to the record: 73 when it cannot be created,
+  /// 74 (and no record left behind) when the write fails (a full disk, a file
+  /// size limit).
   private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
+    let fd: Int32
+    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC) } catch {
+      throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+    }
+    defer { Sys.close(fd) }
     do throws(Errno) {
-      let fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC)
-      defer { Sys.close(fd) }
-      let text = Array("\(length)\n".utf8)
-      try Sys.writeAll(fd, text)
+      try Sys.writeAll(fd, Array("\(length)\n".utf8))
       try Sys.fsync(fd)
     } catch {
-      throw LogError(.cannotCreate, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+      try? Sys.unlink(record)
+      throw LogError(.ioError, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
     Sys.fsyncDirectory(dir)
   }

@@ -71,6 +71,22 @@ private func file(_ dir: String, _ name: String, _ text: String) throws -> Strin
   }
 }
 
+/// With no room for even the rollback record (ulimit -f 0), a batch fails
+/// before it starts: 74, no record left behind, the log as it was.
+@Test func noRoomForTheRollbackRecordExits74AndLeavesNoRecord() throws {
+  try withTemporaryDirectory { dir in
+    let log = try seededLog(dir)
+    let input = try file(dir, "batch.in", batch(3))
+    let before = snapshot(dir)
+    // Through a pipe: the limit would also stop the message written to a file.
+    let result = try shell("(ulimit -f 0; \(timelineBinary) --log \(log) add --stdin < \(input); echo \"exit $?\") 2>&1 | cat")
+    #expect(result.stdout.contains("exit 74"), "\(result.stdout)")
+    #expect(result.stdout.contains("cannot write the rollback record"))
+    #expect(result.stdout.contains("nothing was written"))
+    #expect(snapshot(dir) == before)
+  }
+}
+
 @Test func fileSizeLimitOnASingleAddExits74AndLeavesNoPartialLine() throws {
   try withTemporaryDirectory { dir in
     let log = try seededLog(dir)
