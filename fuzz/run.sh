@@ -29,13 +29,15 @@ case $target in
   *) echo "fuzz/run.sh: unknown target '$target' (json-line, dates, arguments)" >&2; exit 64 ;;
 esac
 
-# One module: copy the sources, drop the imports of our own modules and main.swift.
+# One module: copy the sources, drop main.swift and the imports of our own modules,
+# and name what they qualify (Projections.f) in the one module instead.
 src=$out/src/$target
 rm -f "$src"/*.swift
 for module in "${modules[@]}"; do
   for f in Sources/$module/*.swift; do
     [ "$(basename "$f")" = main.swift ] && continue
-    sed -E '/^(@testable )?import (EventLog|Projections)$/d' "$f" > "$src/${module}_$(basename "$f")"
+    sed -E -e '/^(@testable )?import (EventLog|Projections)$/d' -e 's/\b(EventLog|Projections)\.([A-Za-z])/Fuzz.\2/g' \
+      "$f" > "$src/${module}_$(basename "$f")"
   done
 done
 cp "fuzz/$file" "$src/"
@@ -44,7 +46,7 @@ stamp=$(cat "$src"/*.swift | sha256sum | cut -c1-16)
 if [ ! -x "$binary" ] || [ "$(cat "$binary.sources" 2>/dev/null)" != "$stamp" ]; then
   echo "building $binary" >&2
   rm -f "$binary"
-  swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Fuzz "$src"/*.swift -o "$binary" 2>&1 \
+  swiftc -O -g -suppress-warnings -sanitize=fuzzer,address -parse-as-library -module-name Fuzz "$src"/*.swift -o "$binary" 2>&1 \
     | { grep -v "Cannot export local symbol" || true; } >&2
   [ -x "$binary" ] || { echo "fuzz/run.sh: the build of $target failed" >&2; exit 1; }
   echo "$stamp" > "$binary.sources"
