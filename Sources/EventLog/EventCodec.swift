@@ -192,7 +192,7 @@ public enum EventCodec {
       CanonicalJSON.appendString(event.id, to: &out)
     }
     key("date")
-    CanonicalJSON.appendString(event.date.description, to: &out)
+    CanonicalJSON.appendDate(event.date, to: &out)
     key("kind")
     CanonicalJSON.appendString(event.kind.description, to: &out)
     if let org = event.org {
@@ -240,7 +240,13 @@ public enum EventCodec {
         CanonicalJSON.appendString(value, to: &out)
       }
       // Code point order of the source's keys.
-      member("date", source.date?.description)
+      if let date = source.date {
+        out.append(separator)
+        separator = UInt8(ascii: ",")
+        CanonicalJSON.appendString("date", to: &out)
+        out.append(UInt8(ascii: ":"))
+        CanonicalJSON.appendDate(date, to: &out)
+      }
       member("publisher", source.publisher)
       member("title", source.title)
       member("url", source.url)

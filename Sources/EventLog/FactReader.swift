@@ -39,6 +39,34 @@ extension LogStore {
   }
 
   private func readFacts(of file: String, fileIndex: UInt16) throws(LogError) -> LoadedFacts {
+    var results = try readInParts(file) { fd, range in scanPart(fd: fd, range: range, file: file, fileIndex: fileIndex) }
+    var table = FactTable()
+    var lines: Int32 = 0
+    for part in results.parts.indices {
+      let result = results.parts[part]
+      results.parts[part] = PartResult()  // merged below: let its memory go
+      if let failure = result.failure {
+        switch failure {
+        case .malformed(let line, let message):
+          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
+        case .io(let message):
+          throw LogError(.ioError, "cannot read \(file): \(message)")
+        }
+      }
+      if part == 0 { table = result.table } else { table.merge(result.table, lineOffset: lines) }
+      lines += result.lines
+    }
+    return LoadedFacts(table: table, notices: results.notices)
+  }
+
+  /// Reads a file in parts, one per core for a large file (split at a line
+  /// break), under a shared lock and within the length a rollback record
+  /// allows; `work` runs on each part in parallel.
+  /// - Returns: the parts' results in file order, and the torn tail or
+  ///   interrupted batch noticed at the end.
+  func readInParts<Result: LinesPart>(
+    _ file: String, _ work: @escaping @Sendable (Int32, (Int64, Int64)) -> Result
+  ) throws(LogError) -> (parts: [Result], notices: [ReadNotice]) {
     let fd: Int32
     do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
@@ -51,39 +79,25 @@ extension LogStore {
       end = length
       interrupted = size - length
     }
-    // Two halves split at a line break, when the file is worth it.
     var split: [(Int64, Int64)] = [(0, end)]
     if end > 4 << 20, let middle = try? nextLineStart(fd, from: end / 2, limit: end), middle < end {
       split = [(0, middle), (middle, end)]
     }
     let ranges = split
-    let results = PartResults(count: ranges.count)
+    let results = PartResults<Result>(count: ranges.count)
     DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
-      results.store(part, scanPart(fd: fd, range: ranges[part], file: file, fileIndex: fileIndex))
+      results.store(part, work(fd, ranges[part]))
     }
-    var table = FactTable()
-    var lines: Int32 = 0
+    let parts = results.parts.map { $0! }
     var notices: [ReadNotice] = []
-    for part in 0..<ranges.count {
-      let result = results.parts[part]!
-      if let failure = result.failure {
-        switch failure {
-        case .malformed(let line, let message):
-          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
-        case .io(let message):
-          throw LogError(.ioError, "cannot read \(file): \(message)")
-        }
-      }
-      if part == 0 { table = result.table } else { table.merge(result.table, lineOffset: lines) }
-      lines += result.lines
-      if let torn = result.tornBytes {
-        notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .tornTail(bytes: torn)))
-      }
+    let lines = parts.reduce(0) { $0 + Int($1.lines) }
+    if let torn = parts.last?.tornBytes {
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn)))
     }
     if interrupted > 0 {
-      notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .interruptedBatch(bytes: interrupted)))
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
     }
-    return LoadedFacts(table: table, notices: notices)
+    return (parts, notices)
   }
 
   /// The offset just after the first `\n` at or after `from`.
@@ -101,42 +115,39 @@ extension LogStore {
   }
 }
 
-/// What one reader thread produced.
-struct PartResult: @unchecked Sendable {
-  enum Failure {
-    case malformed(line: Int32, message: String)
-    case io(String)
-  }
-
-  var table = FactTable()
+/// What a reader thread reports about the lines of its part.
+protocol LinesPart {
   /// Complete lines read.
-  var lines: Int32 = 0
-  var tornBytes: Int?
-  var failure: Failure?
+  var lines: Int32 { get }
+  /// Bytes after the last line break, at the end of the part.
+  var tornBytes: Int? { get }
 }
 
 /// One slot per part, each written by its own thread only.
-final class PartResults: @unchecked Sendable {
-  var parts: [PartResult?]
+final class PartResults<Result>: @unchecked Sendable {
+  var parts: [Result?]
 
   init(count: Int) { parts = Array(repeating: nil, count: count) }
 
-  func store(_ index: Int, _ result: PartResult) { parts[index] = result }
+  func store(_ index: Int, _ result: Result) { parts[index] = result }
 }
 
-/// Scans lines `range` of a file into a table; line numbers count from the range's start.
-func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
-  var result = PartResult()
-  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
-  var scanner = EventScanner()
+/// Calls `body` with each complete line of `range` of a file, its number
+/// (counted from the range's start) and its offset, until `body` returns false.
+/// - Returns: the lines read and the bytes of a final line without `\n`.
+func forEachLine(
+  fd: Int32, range: (Int64, Int64), _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
+) throws(Errno) -> (lines: Int32, torn: Int?) {
   var capacity = 8 << 20
   var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
   defer { buffer.deallocate() }
   var filled = 0
+  var lines: Int32 = 0
   var position = range.0  // file offset of the next read
   var bufferOffset = range.0  // file offset of buffer[0]
   while true {
     if filled == capacity {
+      // A line longer than the buffer: grow it.
       capacity *= 2
       let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
       bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
@@ -144,34 +155,19 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
       buffer = bigger
     }
     let wanted = Int(min(Int64(capacity - filled), range.1 - position))
-    let n: Int
-    do { n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position) } catch {
-      result.failure = .io("\(error)")
-      return result
-    }
+    let n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position)
     position += Int64(n)
     let end = filled + n
     var start = 0
     while start < end, let found = memchr(buffer.baseAddress! + start, 0x0a, end - start) {
       let newline = UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
-      result.lines += 1
-      let line = UnsafeRawBufferPointer(rebasing: buffer[start..<newline])
-      let offset = bufferOffset + Int64(start)
-      if !scanner.scanFact(line, into: &result.table, file: fileIndex, line: result.lines, offset: offset) {
-        do throws(ValueError) {
-          let event = try EventCodec.decode(line, stored: true)
-          result.table.append(event, file: fileIndex, line: result.lines, offset: offset)
-        } catch {
-          result.failure = .malformed(line: result.lines, message: error.message)
-          return result
-        }
+      lines += 1
+      guard body(UnsafeRawBufferPointer(rebasing: buffer[start..<newline]), lines, bufferOffset + Int64(start)) else {
+        return (lines, nil)
       }
       start = newline + 1
     }
-    if n == 0 {
-      if end > 0 { result.tornBytes = end }
-      return result
-    }
+    if n == 0 { return (lines, end > 0 ? end : nil) }
     let remaining = end - start
     if start > 0 && remaining > 0 {
       buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining)
@@ -179,6 +175,42 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
     bufferOffset += Int64(start)
     filled = remaining
   }
+}
+
+/// What one reader thread produced.
+struct PartResult: LinesPart, @unchecked Sendable {
+  enum Failure {
+    case malformed(line: Int32, message: String)
+    case io(String)
+  }
+
+  var table = FactTable()
+  var lines: Int32 = 0
+  var tornBytes: Int?
+  var failure: Failure?
+}
+
+/// Scans lines `range` of a file into a table; line numbers count from the range's start.
+func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
+  var result = PartResult()
+  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
+  var scanner = EventScanner()
+  do {
+    (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
+      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) { return true }
+      do throws(ValueError) {
+        let event = try EventCodec.decode(line, stored: true)
+        result.table.append(event, file: fileIndex, line: number, offset: offset)
+        return true
+      } catch {
+        result.failure = .malformed(line: number, message: error.message)
+        return false
+      }
+    }
+  } catch {
+    result.failure = .io("\(error)")
+  }
+  return result
 }
 
 extension LogStore {
