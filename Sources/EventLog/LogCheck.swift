@@ -35,7 +35,7 @@ extension LogStore {
     table.files = paths
     for (fileIndex, file) in paths.enumerated() {
       let index = UInt16(clamping: fileIndex)
-      var (parts, notices) = try readInParts(file) { fd, range in checkPart(fd: fd, range: range, file: file, fileIndex: index) }
+      var (parts, notices, _, _) = try readInParts(file) { fd, range in checkPart(fd: fd, range: range, file: file, fileIndex: index) }
       var lines: Int32 = 0
       var previous: (recorded: Int64, line: Int)?
       for position in parts.indices {
