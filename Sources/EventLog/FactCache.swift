@@ -133,8 +133,11 @@ struct FactCache {
     AnswerMemo(cache: self).forgetAll()
   }
 
-  /// Removes the cache (it is rebuilt on the next query).
-  func remove() { try? Sys.unlink(path) }
+  /// Removes the cache and its answers (it is rebuilt on the next query).
+  func remove() {
+    try? Sys.unlink(path)
+    AnswerMemo(cache: self).forgetAll()
+  }
 
   private func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
     withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }

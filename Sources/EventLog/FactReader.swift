@@ -89,7 +89,7 @@ extension LogStore {
         return false
       }
       // Only an append keeps the identity and the old bytes.
-      guard stamp.device == cached.stamp.device, stamp.inode == cached.stamp.inode, stamp.size >= cached.extent,
+      guard stamp.device == cached.stamp.device, stamp.inode == cached.stamp.inode, stamp.size > cached.extent,
         FactCache.samples(fd, extent: cached.extent) == cached.samples
       else {
         rewritten = true

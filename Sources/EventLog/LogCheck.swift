@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// One problem `check` found.
 public struct Finding: Sendable, Equatable {
   public var file: String
@@ -29,13 +35,15 @@ extension LogStore {
   public func check() throws(LogError) -> CheckReport {
     var report = CheckReport()
     var table = FactTable()
+    var entries: [FactCache.Entry] = []
+    var noticed = false
     var digests: [UInt64] = []  // per fact: the first 8 bytes of its content's SHA-256
     let paths = try files()
     report.files = paths.count
     table.files = paths
     for (fileIndex, file) in paths.enumerated() {
       let index = UInt16(clamping: fileIndex)
-      var (parts, notices, _, _) = try readInParts(file) { fd, range in checkPart(fd: fd, range: range, file: file, fileIndex: index) }
+      var (parts, notices, stamp, end) = try readInParts(file) { fd, range in checkPart(fd: fd, range: range, file: file, fileIndex: index) }
       var lines: Int32 = 0
       var previous: (recorded: Int64, line: Int)?
       for position in parts.indices {
@@ -63,6 +71,13 @@ extension LogStore {
         digests += part.digests
         lines += part.lines
       }
+      noticed = noticed || !notices.isEmpty
+      if let fd = try? Sys.open(file, O_RDONLY) {
+        let extent = end - Int64(parts.last?.tornBytes ?? 0)
+        entries.append(FactCache.Entry(
+          path: file, stamp: stamp, extent: extent, lines: lines, samples: FactCache.samples(fd, extent: extent)))
+        Sys.close(fd)
+      }
       for notice in notices {
         let message: String
         switch notice.kind {
@@ -76,6 +91,13 @@ extension LogStore {
     }
     report.events = table.facts.count
     crossCheck(table, digests: digests, into: &report)
+    // Rebuild the projection cache from what was just read (or drop it).
+    let cache = FactCache(store: self)
+    if !noticed && entries.count == paths.count && table.count >= FactCache.threshold {
+      cache.write(table, entries)
+    } else {
+      cache.remove()
+    }
     report.errors.sort { ($0.file, $0.line) < ($1.file, $1.line) }
     report.warnings.sort { ($0.file, $0.line) < ($1.file, $1.line) }
     return report
