@@ -35,9 +35,9 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch kind {
     case .tornTail(let bytes):
-      "\(file):\(line): warning: torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
+      "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
     case .interruptedBatch(let bytes):
-      "\(file):\(line): warning: an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
+      "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
     }
   }
 }

@@ -78,7 +78,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     return status
   } catch let error as UsageError {
     console.error("timeline: error: \(error.message)")
-    if let name = error.command ?? commandName, commands.contains(where: { $0.name == name }) {
+    if let name = error.command ?? commandName, name != "help", commands.contains(where: { $0.name == name }) {
       console.error("  see 'timeline \(name) --help'")
     }
     return LogError.Code.usage.rawValue
