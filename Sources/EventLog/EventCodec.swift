@@ -178,6 +178,29 @@ public enum EventCodec {
     String(hexString(SHA256.hash(content(event))).prefix(12))
   }
 
+  /// Appends attrs as the canonical encoding writes them: keys by code point, no whitespace.
+  public static func appendAttrs(_ attrs: Attributes, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "{"))
+    for (index, pair) in attrs.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      CanonicalJSON.appendString(pair.key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      switch pair.value {
+      case .string(let text): CanonicalJSON.appendString(text, to: &out)
+      case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
+      case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+      case .strings(let items):
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+          if index > 0 { out.append(UInt8(ascii: ",")) }
+          CanonicalJSON.appendString(item, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+      }
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
   static func write(_ event: Event, withIdentity: Bool, to out: inout [UInt8]) {
     var first = true
     func key(_ name: StaticString) {
@@ -205,26 +228,7 @@ public enum EventCodec {
     }
     if !event.attrs.isEmpty {
       key("attrs")
-      var separator = UInt8(ascii: "{")
-      for pair in event.attrs {
-        out.append(separator)
-        separator = UInt8(ascii: ",")
-        CanonicalJSON.appendString(pair.key, to: &out)
-        out.append(UInt8(ascii: ":"))
-        switch pair.value {
-        case .string(let text): CanonicalJSON.appendString(text, to: &out)
-        case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
-        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .strings(let items):
-          out.append(UInt8(ascii: "["))
-          for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalJSON.appendString(item, to: &out)
-          }
-          out.append(UInt8(ascii: "]"))
-        }
-      }
-      out.append(UInt8(ascii: "}"))
+      appendAttrs(event.attrs, to: &out)
     }
     key("confidence")
     CanonicalJSON.appendString(event.confidence.rawValue, to: &out)
