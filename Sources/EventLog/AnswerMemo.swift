@@ -85,7 +85,7 @@ public struct AnswerMemo {
 
   /// What an answer file starts with: the query and the log version, one line each.
   static func header(_ query: String, _ version: LogVersion) -> [UInt8] {
-    var text = "timeline answer 1\n" + query.replacingNewlines + "\n"
+    var text = "timeline answer \(FactCache.version)\n" + query.replacingNewlines + "\n"
     for (file, stamp) in zip(version.files, version.stamps) {
       text += "\(file.replacingNewlines) \(stamp.device) \(stamp.inode) \(stamp.size) \(stamp.modified) \(stamp.changed)\n"
     }

@@ -14,8 +14,17 @@
 /// unreadable cache is rebuilt from the log, and `check` rewrites it.
 struct FactCache {
   static let magic = Array("TLCACHE1".utf8)
-  /// Changes whenever the layout of a fact or of this file changes.
-  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 1
+  /// Changes whenever the layout of a fact or of this file changes, and with
+  /// the program itself (another build may read lines differently).
+  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 1 ^ programStamp
+
+  /// The running program's size and modification time, mixed.
+  static let programStamp: UInt64 = {
+    var info = stat()
+    guard stat("/proc/self/exe", &info) == 0 else { return 0 }
+    let modified = UInt64(bitPattern: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
+    return (UInt64(bitPattern: Int64(info.st_size)) &* 0x9e37_79b9_7f4a_7c15 ^ modified) << 16
+  }()
 
   /// What the cache knew of one file.
   struct Entry: Equatable {
