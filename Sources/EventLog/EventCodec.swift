@@ -208,7 +208,8 @@ public enum EventCodec {
       first = false
       out.append(UInt8(ascii: "\""))
       out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-      out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+      out.append(UInt8(ascii: "\""))
+      out.append(UInt8(ascii: ":"))
     }
     if withIdentity {
       key("id")
