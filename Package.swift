@@ -15,7 +15,7 @@ let package = Package(
     // shared by ProjectionsTests (against the library) and TimelineCLITests
     // (against the binary).
     .target(name: "ReferenceModel", dependencies: ["EventLog"], path: "Tests/ReferenceModel"),
-    .testTarget(name: "EventLogTests", dependencies: ["EventLog"]),
+    .testTarget(name: "EventLogTests", dependencies: ["EventLog", "ReferenceModel"]),
     .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "ReferenceModel"]),
     .testTarget(name: "TimelineCLITests", dependencies: ["timeline", "ReferenceModel"]),
   ]

@@ -360,9 +360,14 @@ def machine():
             mem = "%.0f GiB" % (int(f.readline().split()[1]) / 1024 / 1024)
     except OSError:
         pass
-    return "%s, %d cores, %s RAM, %s %s, Python %s" % (
+    load = ""
+    try:
+        load = "; load average %.1f at the end (anything above 0 is other work competing for the cores)" % os.getloadavg()[0]
+    except OSError:
+        pass
+    return "%s, %d cores, %s RAM, %s %s, Python %s%s" % (
         cpu or platform.processor(), os.cpu_count(), mem, platform.system(), platform.release(),
-        platform.python_version())
+        platform.python_version(), load)
 
 
 def main():

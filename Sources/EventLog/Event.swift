@@ -188,10 +188,10 @@ public struct Attributes: Sendable, Hashable, Sequence {
 
   public subscript(key: String) -> AttrValue? {
     get {
-      pairs.first { $0.key.utf8.elementsEqual(key.utf8) }?.value
+      pairs.first { sameBytes($0.key, key) }?.value
     }
     set {
-      if let index = pairs.firstIndex(where: { $0.key.utf8.elementsEqual(key.utf8) }) {
+      if let index = pairs.firstIndex(where: { sameBytes($0.key, key) }) {
         if let newValue { pairs[index].value = newValue } else { pairs.remove(at: index) }
       } else if let newValue {
         let index = pairs.firstIndex { Attributes.codePointLess(key, $0.key) } ?? pairs.count
@@ -216,6 +216,15 @@ public struct Attributes: Sendable, Hashable, Sequence {
       hasher.combine(pair.value)
     }
   }
+}
+
+/// Whether two strings have the same UTF-8 bytes (`==` on String compares
+/// canonical equivalence, which is not what keys mean here).
+@inline(__always) func sameBytes(_ a: String, _ b: String) -> Bool {
+  var a = a
+  var b = b
+  guard a.utf8.count == b.utf8.count else { return false }
+  return a.withUTF8 { x in b.withUTF8 { y in x.count == 0 || memcmpBytes(x.baseAddress!, y.baseAddress!, x.count) } }
 }
 
 @inline(__always) func isSlugByte(_ byte: UInt8) -> Bool {

@@ -178,6 +178,29 @@ public enum EventCodec {
     String(hexString(SHA256.hash(content(event))).prefix(12))
   }
 
+  /// Appends attrs as the canonical encoding writes them: keys by code point, no whitespace.
+  public static func appendAttrs(_ attrs: Attributes, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "{"))
+    for (index, pair) in attrs.enumerated() {
+      if index > 0 { out.append(UInt8(ascii: ",")) }
+      CanonicalJSON.appendString(pair.key, to: &out)
+      out.append(UInt8(ascii: ":"))
+      switch pair.value {
+      case .string(let text): CanonicalJSON.appendString(text, to: &out)
+      case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
+      case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
+      case .strings(let items):
+        out.append(UInt8(ascii: "["))
+        for (index, item) in items.enumerated() {
+          if index > 0 { out.append(UInt8(ascii: ",")) }
+          CanonicalJSON.appendString(item, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+      }
+    }
+    out.append(UInt8(ascii: "}"))
+  }
+
   static func write(_ event: Event, withIdentity: Bool, to out: inout [UInt8]) {
     var first = true
     func key(_ name: StaticString) {
@@ -185,14 +208,15 @@ public enum EventCodec {
       first = false
       out.append(UInt8(ascii: "\""))
       out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-      out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+      out.append(UInt8(ascii: "\""))
+      out.append(UInt8(ascii: ":"))
     }
     if withIdentity {
       key("id")
       CanonicalJSON.appendString(event.id, to: &out)
     }
     key("date")
-    CanonicalJSON.appendString(event.date.description, to: &out)
+    CanonicalJSON.appendDate(event.date, to: &out)
     key("kind")
     CanonicalJSON.appendString(event.kind.description, to: &out)
     if let org = event.org {
@@ -205,26 +229,7 @@ public enum EventCodec {
     }
     if !event.attrs.isEmpty {
       key("attrs")
-      var separator = UInt8(ascii: "{")
-      for pair in event.attrs {
-        out.append(separator)
-        separator = UInt8(ascii: ",")
-        CanonicalJSON.appendString(pair.key, to: &out)
-        out.append(UInt8(ascii: ":"))
-        switch pair.value {
-        case .string(let text): CanonicalJSON.appendString(text, to: &out)
-        case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
-        case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .strings(let items):
-          out.append(UInt8(ascii: "["))
-          for (index, item) in items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            CanonicalJSON.appendString(item, to: &out)
-          }
-          out.append(UInt8(ascii: "]"))
-        }
-      }
-      out.append(UInt8(ascii: "}"))
+      appendAttrs(event.attrs, to: &out)
     }
     key("confidence")
     CanonicalJSON.appendString(event.confidence.rawValue, to: &out)
@@ -240,7 +245,13 @@ public enum EventCodec {
         CanonicalJSON.appendString(value, to: &out)
       }
       // Code point order of the source's keys.
-      member("date", source.date?.description)
+      if let date = source.date {
+        out.append(separator)
+        separator = UInt8(ascii: ",")
+        CanonicalJSON.appendString("date", to: &out)
+        out.append(UInt8(ascii: ":"))
+        CanonicalJSON.appendDate(date, to: &out)
+      }
       member("publisher", source.publisher)
       member("title", source.title)
       member("url", source.url)

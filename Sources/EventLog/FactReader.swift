@@ -10,6 +10,11 @@ import Dispatch
 public struct LoadedFacts: Sendable {
   public var table: FactTable
   public var notices: [ReadNotice]
+  /// The files as they were read.
+  public var version: LogVersion
+
+  /// Whether the log is large enough for its answers to be worth keeping.
+  public var isLarge: Bool { table.count >= FactCache.threshold }
 }
 
 extension LogStore {
@@ -20,53 +25,84 @@ extension LogStore {
   /// - Throws: `LogError` 65 naming `file:line` at the first malformed line
   ///   (nothing is skipped), 66 when the log is missing or unreadable.
   public func loadFacts() throws(LogError) -> LoadedFacts {
-    var table = FactTable()
-    var notices: [ReadNotice] = []
     let paths = try files()
-    table.files = paths
-    for (index, file) in paths.enumerated() {
-      let part = try readFacts(of: file, fileIndex: UInt16(clamping: index))
-      if table.facts.isEmpty && table.lists.isEmpty && table.ids.count == 1 && table.names.count == 1 {
-        let files = table.files
-        table = part.table
-        table.files = files
-      } else {
-        table.merge(part.table)
-      }
-      notices += part.notices
+    let cache = FactCache(store: self)
+    if let (cached, entries) = cache.read(), entries.map(\.path) == paths,
+      let loaded = try extend(cached, entries, cache: cache)
+    {
+      return loaded
     }
-    return LoadedFacts(table: table, notices: notices)
+    var table = FactTable()
+    table.files = paths
+    var entries: [FactCache.Entry] = []
+    var notices: [ReadNotice] = []
+    for (index, file) in paths.enumerated() {
+      guard let read = try readFacts(of: file, fileIndex: UInt16(clamping: index), into: &table, after: nil) else {
+        continue  // only a cached file can be found changed
+      }
+      entries.append(read.entry)
+      notices += read.notices
+    }
+    if notices.isEmpty && table.count >= FactCache.threshold { cache.write(table, entries) }
+    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)))
   }
 
-  private func readFacts(of file: String, fileIndex: UInt16) throws(LogError) -> LoadedFacts {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
-    defer { Sys.close(fd) }
-    try lockShared(fd, file: file)
-    let size: Int64
-    do { size = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot read \(file): \(error)") }
-    var end = size
-    var interrupted: Int64 = 0
-    if let length = rollbackLength(for: file), length < size {
-      end = length
-      interrupted = size - length
-    }
-    // Two halves split at a line break, when the file is worth it.
-    var split: [(Int64, Int64)] = [(0, end)]
-    if end > 4 << 20, let middle = try? nextLineStart(fd, from: end / 2, limit: end), middle < end {
-      split = [(0, middle), (middle, end)]
-    }
-    let ranges = split
-    let results = PartResults(count: ranges.count)
-    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
-      results.store(part, scanPart(fd: fd, range: ranges[part], file: file, fileIndex: fileIndex))
-    }
-    var table = FactTable()
-    var lines: Int32 = 0
+  /// The cached table brought up to date, if every file is unchanged or has
+  /// only grown (its new lines are read and added); nil when the cache must
+  /// be rebuilt.
+  private func extend(_ cached: FactTable, _ entries: [FactCache.Entry], cache: FactCache) throws(LogError) -> LoadedFacts? {
+    var table = cached
+    var updated: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
-    for part in 0..<ranges.count {
-      let result = results.parts[part]!
-      if let failure = result.failure {
+    var grown = false
+    for (index, entry) in entries.enumerated() {
+      guard let read = try readFacts(of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry) else {
+        return nil
+      }
+      grown = grown || read.entry != entry
+      updated.append(read.entry)
+      notices += read.notices
+    }
+    if grown && notices.isEmpty { cache.write(table, updated) }
+    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)))
+  }
+
+  /// Reads a file's lines into `table`: all of them, or with `after` (what
+  /// the cache holds) only the lines added since.
+  /// - Returns: nil when the file changed otherwise than by growing.
+  private func readFacts(
+    of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?
+  ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice])? {
+    var unchanged = false
+    var rewritten = false
+    var samples: UInt64 = 0
+    var start: Int64 = 0
+    var lines: Int32 = 0
+    if let cached {
+      start = cached.extent
+      lines = cached.lines
+    }
+    var result = try readInParts(file, from: start, firstLine: Int(lines) + 1, before: { fd, stamp in
+      guard let cached else { return true }
+      if stamp == cached.stamp {
+        unchanged = true
+        return false
+      }
+      // Only an append keeps the identity and the old bytes.
+      guard stamp.device == cached.stamp.device, stamp.inode == cached.stamp.inode, stamp.size > cached.extent,
+        FactCache.samples(fd, extent: cached.extent) == cached.samples
+      else {
+        rewritten = true
+        return false
+      }
+      return true
+    }) { fd, range in scanPart(fd: fd, range: range, file: file, fileIndex: fileIndex) }
+    if let cached, unchanged { return (cached, []) }
+    if rewritten { return nil }
+    for part in result.parts.indices {
+      let scanned = result.parts[part]
+      result.parts[part] = PartResult()  // merged below: let its memory go
+      if let failure = scanned.failure {
         switch failure {
         case .malformed(let line, let message):
           throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
@@ -74,16 +110,72 @@ extension LogStore {
           throw LogError(.ioError, "cannot read \(file): \(message)")
         }
       }
-      if part == 0 { table = result.table } else { table.merge(result.table, lineOffset: lines) }
-      lines += result.lines
-      if let torn = result.tornBytes {
-        notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .tornTail(bytes: torn)))
+      if table.facts.isEmpty && table.names.count == 1 && table.ids.count == 1 {
+        let files = table.files
+        table = scanned.table
+        table.files = files
+        for index in table.facts.indices { table.facts[index].line += lines }
+      } else {
+        table.merge(scanned.table, lineOffset: lines)
+      }
+      lines += scanned.lines
+    }
+    let extent = result.end - Int64(result.parts.last?.tornBytes ?? 0)
+    if FactCache.threshold <= table.count || cached != nil {
+      let fd = try? Sys.open(file, O_RDONLY)
+      if let fd {
+        samples = FactCache.samples(fd, extent: extent)
+        Sys.close(fd)
       }
     }
-    if interrupted > 0 {
-      notices.append(ReadNotice(file: file, line: Int(lines) + 1, kind: .interruptedBatch(bytes: interrupted)))
+    let entry = FactCache.Entry(path: file, stamp: result.stamp, extent: extent, lines: lines, samples: samples)
+    return (entry, result.notices)
+  }
+
+  /// Reads a file in parts, one per core for a large file (split at a line
+  /// break), under a shared lock and within the length a rollback record
+  /// allows; `work` runs on each part in parallel.
+  /// - Returns: the parts' results in file order, and the torn tail or
+  ///   interrupted batch noticed at the end.
+  func readInParts<Result: LinesPart>(
+    _ file: String, from start: Int64 = 0, firstLine: Int = 1, before: ((Int32, FileStamp) -> Bool)? = nil,
+    _ work: @escaping @Sendable (Int32, (Int64, Int64)) -> Result
+  ) throws(LogError) -> (parts: [Result], notices: [ReadNotice], stamp: FileStamp, end: Int64) {
+    let fd: Int32
+    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    defer { Sys.close(fd) }
+    try lockShared(fd, file: file)
+    let stamp: FileStamp
+    do { stamp = try Sys.stamp(fd) } catch { throw LogError(.ioError, "cannot read \(file): \(error)") }
+    let size = stamp.size
+    if let before, !before(fd, stamp) { return ([], [], stamp, start) }
+    var end = size
+    var interrupted: Int64 = 0
+    if let length = rollbackLength(for: file), length < size {
+      end = length
+      interrupted = size - length
     }
-    return LoadedFacts(table: table, notices: notices)
+    var split: [(Int64, Int64)] = [(start, max(start, end))]
+    if end - start > 4 << 20, let middle = try? nextLineStart(fd, from: start + (end - start) / 2, limit: end),
+      middle < end
+    {
+      split = [(start, middle), (middle, end)]
+    }
+    let ranges = split
+    let results = PartResults<Result>(count: ranges.count)
+    DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
+      results.store(part, work(fd, ranges[part]))
+    }
+    let parts = results.parts.map { $0! }
+    var notices: [ReadNotice] = []
+    let lines = firstLine - 1 + parts.reduce(0) { $0 + Int($1.lines) }
+    if let torn = parts.last?.tornBytes {
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn)))
+    }
+    if interrupted > 0 {
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
+    }
+    return (parts, notices, stamp, end)
   }
 
   /// The offset just after the first `\n` at or after `from`.
@@ -101,42 +193,39 @@ extension LogStore {
   }
 }
 
-/// What one reader thread produced.
-struct PartResult: @unchecked Sendable {
-  enum Failure {
-    case malformed(line: Int32, message: String)
-    case io(String)
-  }
-
-  var table = FactTable()
+/// What a reader thread reports about the lines of its part.
+protocol LinesPart {
   /// Complete lines read.
-  var lines: Int32 = 0
-  var tornBytes: Int?
-  var failure: Failure?
+  var lines: Int32 { get }
+  /// Bytes after the last line break, at the end of the part.
+  var tornBytes: Int? { get }
 }
 
 /// One slot per part, each written by its own thread only.
-final class PartResults: @unchecked Sendable {
-  var parts: [PartResult?]
+final class PartResults<Result>: @unchecked Sendable {
+  var parts: [Result?]
 
   init(count: Int) { parts = Array(repeating: nil, count: count) }
 
-  func store(_ index: Int, _ result: PartResult) { parts[index] = result }
+  func store(_ index: Int, _ result: Result) { parts[index] = result }
 }
 
-/// Scans lines `range` of a file into a table; line numbers count from the range's start.
-func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
-  var result = PartResult()
-  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
-  var scanner = EventScanner()
+/// Calls `body` with each complete line of `range` of a file, its number
+/// (counted from the range's start) and its offset, until `body` returns false.
+/// - Returns: the lines read and the bytes of a final line without `\n`.
+func forEachLine(
+  fd: Int32, range: (Int64, Int64), _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
+) throws(Errno) -> (lines: Int32, torn: Int?) {
   var capacity = 8 << 20
   var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
   defer { buffer.deallocate() }
   var filled = 0
+  var lines: Int32 = 0
   var position = range.0  // file offset of the next read
   var bufferOffset = range.0  // file offset of buffer[0]
   while true {
     if filled == capacity {
+      // A line longer than the buffer: grow it.
       capacity *= 2
       let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
       bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
@@ -144,34 +233,19 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
       buffer = bigger
     }
     let wanted = Int(min(Int64(capacity - filled), range.1 - position))
-    let n: Int
-    do { n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position) } catch {
-      result.failure = .io("\(error)")
-      return result
-    }
+    let n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position)
     position += Int64(n)
     let end = filled + n
     var start = 0
     while start < end, let found = memchr(buffer.baseAddress! + start, 0x0a, end - start) {
       let newline = UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
-      result.lines += 1
-      let line = UnsafeRawBufferPointer(rebasing: buffer[start..<newline])
-      let offset = bufferOffset + Int64(start)
-      if !scanner.scanFact(line, into: &result.table, file: fileIndex, line: result.lines, offset: offset) {
-        do throws(ValueError) {
-          let event = try EventCodec.decode(line, stored: true)
-          result.table.append(event, file: fileIndex, line: result.lines, offset: offset)
-        } catch {
-          result.failure = .malformed(line: result.lines, message: error.message)
-          return result
-        }
+      lines += 1
+      guard body(UnsafeRawBufferPointer(rebasing: buffer[start..<newline]), lines, bufferOffset + Int64(start)) else {
+        return (lines, nil)
       }
       start = newline + 1
     }
-    if n == 0 {
-      if end > 0 { result.tornBytes = end }
-      return result
-    }
+    if n == 0 { return (lines, end > 0 ? end : nil) }
     let remaining = end - start
     if start > 0 && remaining > 0 {
       buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining)
@@ -179,6 +253,42 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
     bufferOffset += Int64(start)
     filled = remaining
   }
+}
+
+/// What one reader thread produced.
+struct PartResult: LinesPart, @unchecked Sendable {
+  enum Failure {
+    case malformed(line: Int32, message: String)
+    case io(String)
+  }
+
+  var table = FactTable()
+  var lines: Int32 = 0
+  var tornBytes: Int?
+  var failure: Failure?
+}
+
+/// Scans lines `range` of a file into a table; line numbers count from the range's start.
+func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
+  var result = PartResult()
+  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
+  var scanner = EventScanner()
+  do {
+    (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
+      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) { return true }
+      do throws(ValueError) {
+        let event = try EventCodec.decode(line, stored: true)
+        result.table.append(event, file: fileIndex, line: number, offset: offset)
+        return true
+      } catch {
+        result.failure = .malformed(line: number, message: error.message)
+        return false
+      }
+    }
+  } catch {
+    result.failure = .io("\(error)")
+  }
+  return result
 }
 
 extension LogStore {

@@ -4,21 +4,6 @@
   import Darwin
 #endif
 
-/// One line of a log file, valid only inside the reader's callback.
-public struct LogLine {
-  /// The file it comes from, as the log names it.
-  public var file: String
-  /// 1-based line number.
-  public var number: Int
-  /// Byte offset of the line's start in the file.
-  public var offset: Int64
-  /// The line's bytes, without its `\n`.
-  public var bytes: UnsafeRawBufferPointer
-
-  /// `file:line`, as errors name a place.
-  public var place: String { "\(file):\(number)" }
-}
-
 /// Something a reader noticed and left out, without failing.
 public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
   public enum Kind: Sendable, Equatable {
@@ -35,9 +20,9 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
   public var description: String {
     switch kind {
     case .tornTail(let bytes):
-      "\(file):\(line): warning: torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
+      "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
     case .interruptedBatch(let bytes):
-      "\(file):\(line): warning: an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
+      "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
     }
   }
 }
@@ -94,85 +79,6 @@ public struct LogStore: Sendable {
   }
 
   // MARK: - Reading
-
-  /// Streams the complete lines of `file` to `body`, holding a shared lock so
-  /// that no batch in flight is seen. A torn final line and the bytes of an
-  /// interrupted batch are left out and returned as notices.
-  public func readLines(of file: String, _ body: (LogLine) throws -> Void) throws -> [ReadNotice] {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch {
-      throw LogError(.noInput, "cannot read \(file): \(error)")
-    }
-    defer { Sys.close(fd) }
-    try acquire(fd, exclusive: false, file: file)
-    var limit = Int64.max
-    var interrupted: Int64 = 0
-    if let length = readRollbackRecord(for: file) {
-      let size = (try? Sys.size(fd)) ?? 0
-      if size > length {
-        limit = length
-        interrupted = size - length
-      }
-    }
-    var notices: [ReadNotice] = []
-    var capacity = 1 << 22
-    var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-    defer { buffer.deallocate() }
-    var filled = 0
-    var fileOffset: Int64 = 0  // file offset of buffer[0]
-    var lineNumber = 0
-    var total: Int64 = 0
-    while true {
-      if filled == capacity {
-        // A line longer than the buffer: grow it.
-        capacity *= 2
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[..<filled]))
-        buffer.deallocate()
-        buffer = bigger
-      }
-      let wanted = Int(min(Int64(capacity - filled), limit - total))
-      let n: Int
-      do { n = wanted == 0 ? 0 : try Sys.read(fd, buffer.baseAddress! + filled, wanted) } catch {
-        throw LogError(.ioError, "cannot read \(file): \(error)")
-      }
-      total += Int64(n)
-      let end = filled + n
-      var start = 0
-      var scan = filled
-      while let newline = findNewline(buffer, from: scan, to: end) {
-        lineNumber += 1
-        try body(LogLine(
-          file: file, number: lineNumber, offset: fileOffset + Int64(start),
-          bytes: UnsafeRawBufferPointer(rebasing: buffer[start..<newline])))
-        start = newline + 1
-        scan = start
-      }
-      if n == 0 {
-        if end > 0 {
-          notices.append(ReadNotice(file: file, line: lineNumber + 1, kind: .tornTail(bytes: end)))
-        }
-        break
-      }
-      // Keep the unfinished line at the front of the buffer.
-      let remaining = end - start
-      if start > 0 && remaining > 0 {
-        buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: remaining)
-      }
-      fileOffset += Int64(start)
-      filled = remaining
-    }
-    if interrupted > 0 {
-      notices.append(ReadNotice(file: file, line: lineNumber + 1, kind: .interruptedBatch(bytes: interrupted)))
-    }
-    return notices
-  }
-
-  private func findNewline(_ buffer: UnsafeMutableRawBufferPointer, from: Int, to: Int) -> Int? {
-    guard from < to else { return nil }
-    guard let found = memchr(buffer.baseAddress! + from, 0x0a, to - from) else { return nil }
-    return UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
-  }
 
   /// Reads the bytes of one line at a known offset (for listing events found earlier).
   public func readLine(of file: String, at offset: Int64) throws(LogError) -> [UInt8] {

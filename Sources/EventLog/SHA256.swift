@@ -52,6 +52,38 @@ public struct SHA256: Sendable {
     }
     tail.withUnsafeBytes { raw in compress(raw.baseAddress!, blocks: raw.count / 64) }
     buffer.removeAll()
+    return digest
+  }
+
+  /// The SHA-256 of `bytes`.
+  public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
+    if let digest = bytes.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) { return digest }
+    var hasher = SHA256()
+    hasher.update(bytes)
+    return hasher.finalize()
+  }
+
+  /// The SHA-256 of a buffer, in one pass: whole blocks straight from it,
+  /// then the padded tail from a small stack buffer.
+  public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    var hasher = SHA256()
+    let whole = bytes.count / 64
+    if whole > 0 { hasher.compress(bytes.baseAddress!, blocks: whole) }
+    let rest = bytes.count - whole * 64
+    let bitLength = UInt64(bytes.count) &* 8
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+      let padded = rest < 56 ? 64 : 128
+      for index in 0..<padded { tail[index] = 0 }
+      for index in 0..<rest { tail[index] = bytes[whole * 64 + index] }
+      tail[rest] = 0x80
+      for index in 0..<8 { tail[padded - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
+      hasher.compress(UnsafeRawPointer(tail.baseAddress!), blocks: padded / 64)
+      return hasher.digest
+    }
+  }
+
+  /// The state as the 32-byte digest.
+  private var digest: [UInt8] {
     let words = [state.0, state.1, state.2, state.3, state.4, state.5, state.6, state.7]
     var digest: [UInt8] = []
     digest.reserveCapacity(32)
@@ -62,13 +94,6 @@ public struct SHA256: Sendable {
       digest.append(UInt8(truncatingIfNeeded: word))
     }
     return digest
-  }
-
-  /// The SHA-256 of `bytes`.
-  public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> [UInt8] where Bytes.Element == UInt8 {
-    var hasher = SHA256()
-    hasher.update(bytes)
-    return hasher.finalize()
   }
 
   /// The SHA-256 of `bytes` in lowercase hex.

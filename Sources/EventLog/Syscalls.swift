@@ -90,6 +90,16 @@ enum Sys {
     return Int64(info.st_size)
   }
 
+  /// What identifies a file's state: which file, its size, when it last changed.
+  static func stamp(_ fd: Int32) throws(Errno) -> FileStamp {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw Errno.current }
+    return FileStamp(
+      device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int64(info.st_size),
+      modified: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec),
+      changed: Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec))
+  }
+
   enum FileType { case missing, file, directory, other }
 
   static func type(of path: String) -> FileType {
@@ -156,6 +166,21 @@ enum Sys {
     return names.sorted()
   }
 
+  /// Reads a whole file in as few reads as its size allows.
+  static func readFile(_ path: String) throws(Errno) -> [UInt8] {
+    let fd = try open(path, O_RDONLY)
+    defer { close(fd) }
+    let size = Int(try self.size(fd))
+    var failure: Errno?
+    let result = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      count = 0
+      guard let base = buffer.baseAddress else { return }
+      do throws(Errno) { count = try pread(fd, base, size, 0) } catch { failure = error }
+    }
+    if let failure { throw failure }
+    return result
+  }
+
   /// Reads a whole small file.
   static func readSmallFile(_ path: String) throws(Errno) -> [UInt8] {
     let fd = try open(path, O_RDONLY)
@@ -184,4 +209,13 @@ public func readStandardInput() throws(LogError) -> [UInt8] {
     if n == 0 { return data }
     data.append(contentsOf: chunk[..<n])
   }
+}
+
+/// A file's identity, size and change times (nanoseconds), as `fstat` gives them.
+struct FileStamp: Equatable {
+  var device: UInt64
+  var inode: UInt64
+  var size: Int64
+  var modified: Int64
+  var changed: Int64
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import EventLog
 
 /// The replay of DESIGN.md, rules 2 to 6, over a table of facts: which
@@ -64,10 +65,11 @@ public struct Replay: Sendable {
       guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id) else { continue }
       if let target = lookup(fact.target), target.factKind != .retract { superseded.insert(fact.target) }
     }
+    var dropped = retracted
+    dropped.formUnion(superseded)
     var standing = known.filter {
       let fact = facts[Int($0)]
-      return fact.factKind != .retract && (retracted.isEmpty || !retracted.contains(fact.id))
-        && (superseded.isEmpty || !superseded.contains(fact.id))
+      return fact.factKind != .retract && (dropped.isEmpty || !dropped.contains(fact.id))
     }
     self.order = Replay.sortInReplayOrder(&standing, table: table)
     self.known = known
@@ -163,8 +165,23 @@ public struct Replay: Sendable {
     return fold.materialize()
   }
 
+  /// Several answers computed at once, one per core: each closure runs on its own thread.
+  public static func concurrently<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    let results = Results<A, B>()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      if index == 0 { results.a = a() } else { results.b = b() }
+    }
+    return (results.a!, results.b!)
+  }
+
   /// The competitor state on `day`.
   public func state(at day: Day, org: String? = nil) -> CompetitorState {
     state(kept(at: day, org: org))
   }
+}
+
+/// Two slots, each written by one thread of `Replay.concurrently`.
+private final class Results<A, B>: @unchecked Sendable {
+  var a: A?
+  var b: B?
 }

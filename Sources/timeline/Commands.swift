@@ -8,6 +8,14 @@ struct Context {
   var today: Day { Day(millisecondsSinceEpoch: now.milliseconds) }
   var console: Console
   var environment: [String: String]
+  /// What the query read, for keeping its answer.
+  var reading = Reading()
+}
+
+/// The log version a query read, and whether its answer may be kept.
+final class Reading {
+  var version: LogVersion?
+  var keepable = false
 }
 
 /// One command: the table row that parses its arguments, writes its help and runs it.
@@ -119,8 +127,13 @@ func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
 func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   let log = try context.store.loadFacts()
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
+  context.reading.version = log.version
+  context.reading.keepable = log.notices.isEmpty && log.isLarge
   return log.table
 }
+
+/// The queries whose answers are a function of the log, the arguments and the day.
+let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log"]
 
 /// Prints a JSON document, `basis` last.
 func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {

@@ -9,6 +9,8 @@
 final class Console {
   private var buffer: [UInt8] = []
   let color: Bool
+  /// Everything printed on standard output, while recording.
+  private(set) var recording: [UInt8]?
 
   init(environment: [String: String]) {
     let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
@@ -29,7 +31,12 @@ final class Console {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  /// Keeps a copy of what is printed on standard output from now on.
+  func record() { recording = [] }
+
   func flush() {
+    recording?.append(contentsOf: buffer)
+    if let recorded = recording?.count, recorded > 64 << 20 { recording = nil }  // too big to keep
     writeAll(1, buffer)
     buffer.removeAll(keepingCapacity: true)
   }

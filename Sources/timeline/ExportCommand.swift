@@ -74,7 +74,7 @@ func csvRow(_ event: Event) -> [String] {
   var attrs = ""
   if !event.attrs.isEmpty {
     var bytes: [UInt8] = []
-    appendAttrs(event.attrs, to: &bytes)
+    EventCodec.appendAttrs(event.attrs, to: &bytes)
     attrs = String(decoding: bytes, as: UTF8.self)
   }
   return [
@@ -82,29 +82,6 @@ func csvRow(_ event: Event) -> [String] {
     event.note ?? "", attrs, event.source?.title ?? "", event.source?.publisher ?? "", event.source?.url ?? "",
     event.source?.date?.description ?? "", event.supersedes ?? "", event.recorded?.description ?? "",
   ]
-}
-
-/// Appends attrs as the canonical encoding writes them: keys by code point, no whitespace.
-func appendAttrs(_ attrs: Attributes, to out: inout [UInt8]) {
-  out.append(UInt8(ascii: "{"))
-  for (index, pair) in attrs.enumerated() {
-    if index > 0 { out.append(UInt8(ascii: ",")) }
-    CanonicalJSON.appendString(pair.key, to: &out)
-    out.append(UInt8(ascii: ":"))
-    switch pair.value {
-    case .string(let text): CanonicalJSON.appendString(text, to: &out)
-    case .number(let value): CanonicalJSON.appendNumber(value, to: &out)
-    case .bool(let flag): out.append(contentsOf: (flag ? "true" : "false").utf8)
-    case .strings(let items):
-      out.append(UInt8(ascii: "["))
-      for (i, item) in items.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        CanonicalJSON.appendString(item, to: &out)
-      }
-      out.append(UInt8(ascii: "]"))
-    }
-  }
-  out.append(UInt8(ascii: "}"))
 }
 
 /// One CloudEvents 1.0 structured-mode JSON object on one line.

@@ -36,7 +36,7 @@ struct JSONWriter {
 
   private mutating func newline() {
     bytes.append(0x0a)
-    for _ in 0..<depth { bytes.append(contentsOf: [0x20, 0x20]) }
+    for _ in 0..<depth * 2 { bytes.append(0x20) }
   }
 
   private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
@@ -58,7 +58,8 @@ struct JSONWriter {
   mutating func key(_ name: String) {
     beginValue()
     CanonicalJSON.appendString(name, to: &bytes)
-    bytes.append(contentsOf: [UInt8(ascii: ":"), 0x20])
+    bytes.append(UInt8(ascii: ":"))
+    bytes.append(0x20)
     afterKey = true
   }
 

@@ -20,8 +20,7 @@ let stateCommand = Command(
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
     let kept = replay.kept(at: day, org: org)
-    let state = replay.state(kept)
-    let basis = replay.basis(kept)
+    let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)
@@ -114,10 +113,10 @@ let diffCommand = Command(
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
-    let found = changes(from: replay.state(before), to: replay.state(after))
+    let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
+    let found = changes(from: states.0, to: states.1)
     let earlier = Set(before)
     let newFacts = after.filter { !earlier.contains($0) }
-    let basis = replay.basis(after)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("from", from.description)
@@ -219,14 +218,13 @@ let lineageCommand = Command(
     let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
     let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
     let kept = replay.kept(at: day)
-    var lineage = replay.lineage(kept)
+    var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model = args.positionals.first {
       guard lineage.models[model] != nil else {
         throw LogError(.dataError, "no model \(model) in the lineage at \(day)\(didYouMean(model, in: Array(lineage.models.keys))); `timeline lineage` lists them")
       }
       lineage = lineage.family(of: model)
     }
-    let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)

@@ -63,10 +63,22 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     let timeout = try lockTimeout(environment)
     let context = Context(
       store: LogStore(path: logPath, lockTimeout: timeout), now: currentTime(), console: console, environment: environment)
-    return try command.run(parsed, context)
+    guard answerCommands.contains(name) else { return try command.run(parsed, context) }
+    // A large log's answer to the same query on the same log and day is printed again as kept.
+    let query = ([name] + rest + [context.today.description, console.color ? "color" : "plain"]).joined(separator: "\u{0}")
+    let memo = AnswerMemo(store: context.store)
+    console.flush()
+    if memo.printAnswer(for: query, store: context.store, to: 1) { return 0 }
+    console.record()
+    let status = try command.run(parsed, context)
+    console.flush()
+    if status == 0, context.reading.keepable, let version = context.reading.version, let output = console.recording {
+      memo.remember(output, for: query, version: version)
+    }
+    return status
   } catch let error as UsageError {
     console.error("timeline: error: \(error.message)")
-    if let name = error.command ?? commandName, commands.contains(where: { $0.name == name }) {
+    if let name = error.command ?? commandName, name != "help", commands.contains(where: { $0.name == name }) {
       console.error("  see 'timeline \(name) --help'")
     }
     return LogError.Code.usage.rawValue

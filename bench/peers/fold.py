@@ -60,6 +60,10 @@ ones; each is marked CHOICE below):
 * basis: the events folded after every filter (--org included), retractions
   never; the digest is SHA-256 of their ids sorted by code point, joined by
   "\\n" with no final newline.
+* CHOICE (output): `at` and `knownAt` are echoed as given (`2025-12`); the
+  Swift tool prints what they mean (`2025-12-31`, `...T23:59:59.999Z`), and
+  compare.py takes both as equal. A folder log is its top-level *.jsonl
+  files (not subfolders).
 """
 
 import argparse

@@ -9,8 +9,8 @@
     {"at": AT, "products": {PRODUCT_ID: [STATUS, THROTTLED], ...}}
 
 Loading parses each line with SQLite's own JSON functions into a table with
-one row per id: rule 2 of DESIGN.md is applied on insert (an upsert keeps the
-earliest `recorded`), and each date's first and last day are computed once.
+one row per id (rule 2 of DESIGN.md: the earliest `recorded` is kept), and
+computes each date's first and last day once.
 The query then does the rest in SQL: rule 4 (retractions that do not target a
 retraction; `supersedes` by an event not retracted, of anything but a
 retraction; neither looks at AT), rule 5 (last day of the period on or before
@@ -29,39 +29,29 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 SCHEMA = """
-CREATE TABLE events (
-  id TEXT PRIMARY KEY,
-  date TEXT NOT NULL,
-  first_day TEXT NOT NULL,
-  last_day TEXT NOT NULL,
-  recorded TEXT,
-  kind TEXT NOT NULL,
-  org TEXT,
-  subject TEXT,
-  supersedes TEXT,
-  target TEXT
-) WITHOUT ROWID;
 CREATE TABLE raw (line TEXT);
 """
 
+# Parse every line once with SQLite's JSON functions, then keep one row per
+# id, the earliest recorded (rule 2; SQLite takes the other columns from the
+# row where min() found its value). Building the table sorted by a GROUP BY
+# is 4x faster than upserting into a primary key in the log's random id order.
 LOAD = """
-INSERT INTO events
-SELECT id, date,
-       CASE length(date) WHEN 10 THEN date WHEN 7 THEN date || '-01' ELSE date || '-01-01' END,
+CREATE TABLE parsed AS
+SELECT id, date, recorded, kind, org, subject, supersedes, target,
+       CASE length(date) WHEN 10 THEN date WHEN 7 THEN date || '-01' ELSE date || '-01-01' END AS first_day,
        CASE length(date) WHEN 10 THEN date
                          WHEN 7 THEN date(date || '-01', '+1 month', '-1 day')
-                         ELSE date || '-12-31' END,
-       recorded, kind, org, subject, supersedes, target
+                         ELSE date || '-12-31' END AS last_day
 FROM (SELECT line ->> '$.id' AS id, line ->> '$.date' AS date, line ->> '$.recorded' AS recorded,
              line ->> '$.kind' AS kind, line ->> '$.org' AS org, line ->> '$.subject' AS subject,
              line ->> '$.supersedes' AS supersedes, line ->> '$.attrs.target' AS target
-      FROM raw)
-WHERE true  -- (needed by SQLite's grammar before ON CONFLICT after a SELECT)
-ON CONFLICT (id) DO UPDATE SET
-  date = excluded.date, first_day = excluded.first_day, last_day = excluded.last_day,
-  recorded = excluded.recorded, kind = excluded.kind, org = excluded.org,
-  subject = excluded.subject, supersedes = excluded.supersedes, target = excluded.target
-WHERE excluded.recorded < events.recorded;
+      FROM raw);
+CREATE TABLE events AS
+SELECT id, date, first_day, last_day, min(recorded) AS recorded, kind, org, subject, supersedes, target
+FROM parsed GROUP BY id;
+DROP TABLE parsed;
+DROP TABLE raw;
 """
 
 QUERY = """
@@ -104,10 +94,8 @@ def load(log, db):
     with open(log, "r", encoding="utf-8") as f:
         # A final line without a newline is a torn append (rule 1): skipped.
         con.executemany("INSERT INTO raw VALUES (?)", ((line,) for line in f if line.endswith("\n")))
-    con.execute(LOAD)
-    con.execute("DROP TABLE raw")
     con.commit()
-    con.execute("VACUUM")
+    con.executescript(LOAD)
     con.close()
 
 

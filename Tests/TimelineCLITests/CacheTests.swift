@@ -1,0 +1,136 @@
+import Foundation
+import ReferenceModel
+import Testing
+
+// The projection cache (.timeline-cache beside a large log) is never needed
+// for correctness: whatever happens to the log or to the cache, every answer
+// equals the one a full replay gives.
+
+private let cacheQueries: [[String]] = [
+  ["state", "--at", "2024-03", "--json"],
+  ["state", "--at", "2024-02-10", "--org", "google"],
+  ["diff", "2024-01", "2024-03-15", "--json"],
+  ["lineage", "--at", "2024-12-31", "--json"],
+  ["strategy", "--json"],
+  ["log", "--org", "openai", "--json"],
+]
+
+/// A file log large enough to be cached, and a copy of it elsewhere to replay in full.
+private struct CachedLog {
+  let log: String
+  let copy: String
+
+  init(in dir: String) throws {
+    var generator = LogGenerator(seed: 2024)
+    log = dir + "/cached/big.jsonl"
+    copy = dir + "/reference/big.jsonl"
+    for folder in [dir + "/cached", dir + "/reference"] {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+    try writeLines(generator.log(count: 12_000).map(\.line), to: log)
+  }
+
+  var cacheFolder: String { (log as NSString).deletingLastPathComponent + "/.timeline-cache" }
+
+  func answers() throws -> [String] {
+    try cacheQueries.map { query in
+      let result = try timeline(["--log", log] + query)
+      #expect(result.status == 0, "\(query): \(result.stderr)")
+      return result.stdout
+    }
+  }
+
+  /// Each answer from a full replay of the same bytes, with no cache at all.
+  func fullReplay() throws -> [String] {
+    try? FileManager.default.removeItem(atPath: copy)
+    try FileManager.default.copyItem(atPath: log, toPath: copy)
+    let folder = (copy as NSString).deletingLastPathComponent + "/.timeline-cache"
+    return try cacheQueries.map { query in
+      try? FileManager.default.removeItem(atPath: folder)
+      return try timeline(["--log", copy] + query).stdout
+    }
+  }
+}
+
+@Test func cacheIsBuiltForALargeLogAndItsAnswersMatchAFullReplay() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    let first = try cached.answers()
+    #expect(FileManager.default.fileExists(atPath: cached.cacheFolder + "/big.jsonl.facts"))
+    let again = try cached.answers()  // from the cache and the kept answers
+    let reference = try cached.fullReplay()
+    #expect(first == reference)
+    #expect(again == reference)
+  }
+}
+
+@Test func appendingExtendsTheCacheAndAnswersFollow() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    _ = try cached.answers()
+    for slug in ["x1", "x2"] {
+      let added = try timeline(["--log", cached.log, "add", "launch", "--date", "2024-02-02", "--subject", "openai/\(slug)",
+                                "--set", "type=model", "--source-title", "t"])
+      #expect(added.status == 0)
+    }
+    let pause = try timeline(["--log", cached.log, "add", "pause", "--date", "2024-02-20", "--subject", "openai/x1", "--source-title", "t"])
+    #expect(pause.status == 0)
+    let answers = try cached.answers()
+    #expect(answers[0].contains("openai/x2"))
+    #expect(answers == (try cached.fullReplay()))
+  }
+}
+
+@Test func editingTheLogInPlaceRebuildsTheCache() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    let before = try cached.answers()
+    // Move one pause from January to March inside the file: same length, same inode.
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: cached.log))
+    let needle = Data("\"date\":\"2024-01-1".utf8)
+    let found = bytes.range(of: needle, in: bytes.count / 2..<bytes.count)!
+    bytes[found.upperBound - 3] = UInt8(ascii: "3")  // 2024-01-1x -> 2024-03-1x
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cached.log))
+    try handle.seek(toOffset: 0)
+    try handle.write(contentsOf: bytes)
+    try handle.close()
+    let after = try cached.answers()
+    #expect(after == (try cached.fullReplay()))
+    #expect(after != before)
+  }
+}
+
+@Test func truncatingTheLogOrBreakingTheCacheFileChangesNoAnswer() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    _ = try cached.answers()
+    // Drop the last 500 lines.
+    let lines = try String(contentsOfFile: cached.log, encoding: .utf8).split(separator: "\n")
+    let keep = lines.dropLast(500).map { $0.utf8.count + 1 }.reduce(0, +)
+    let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cached.log))
+    try handle.truncate(atOffset: UInt64(keep))
+    try handle.close()
+    #expect(try cached.answers() == (try cached.fullReplay()))
+    // A cache file that is garbage is ignored and rebuilt.
+    try Data("not a cache".utf8).write(to: URL(fileURLWithPath: cached.cacheFolder + "/big.jsonl.facts"))
+    #expect(try cached.answers() == (try cached.fullReplay()))
+  }
+}
+
+@Test func checkRebuildsTheCache() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    _ = try timeline(["--log", cached.log, "check"])
+    #expect(FileManager.default.fileExists(atPath: cached.cacheFolder + "/big.jsonl.facts"))
+    #expect(try cached.answers() == (try cached.fullReplay()))
+  }
+}
+
+@Test func aSmallLogGetsNoCache() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/small"
+    _ = try timeline(["--log", log, "add", "launch", "--date", "2025", "--subject", "a/b", "--source-title", "t"])
+    _ = try timeline(["--log", log, "state", "--json"])
+    #expect(!FileManager.default.fileExists(atPath: log + "/.timeline-cache"))
+  }
+}
