@@ -393,7 +393,6 @@ public struct LogStore: Sendable {
 
   /// Whether `file` has a rollback record or a final line without `\n`, seen under a shared lock.
   private func needsRepair(_ file: String) throws(LogError) -> Bool {
-    if Sys.type(of: rollbackPath(for: file)) != .missing { return true }
     let fd: Int32
     do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }

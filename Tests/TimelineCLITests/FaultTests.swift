@@ -15,10 +15,11 @@ import Testing
 enum Privileges {
   /// Root ignores file permissions, so permission tests run the binary as `nobody`.
   static let isRoot = geteuid() == 0
-  /// `setpriv` can drop to uid/gid 65534 (only meaningful as root).
+  /// `setpriv` can drop to uid/gid 65534 and run the binary there (only
+  /// meaningful as root; the build folder must be reachable by nobody).
   static let canDropToNobody: Bool = {
     guard isRoot else { return false }
-    return (try? shell("setpriv --reuid=65534 --regid=65534 --clear-groups true").status) == 0
+    return (try? shell("setpriv --reuid=65534 --regid=65534 --clear-groups \(timelineBinary) --version").status) == 0
   }()
   /// Permissions are enforced for the binary under test: as a normal user, or as root dropping to nobody.
   static let permissionsEnforced = !isRoot || canDropToNobody
@@ -150,7 +151,7 @@ func readOnlyFileSystemExits73AndChangesNothing() throws {
   }
 }
 
-@Test(.enabled(if: Privileges.permissionsEnforced, "running as root without setpriv: permissions are not enforced"))
+@Test(.enabled(if: Privileges.permissionsEnforced, "running as root, and setpriv cannot run the binary as nobody: permissions would not be enforced"))
 func readOnlyFileExits73AndChangesNothing() throws {
   try withTemporaryDirectory { dir in
     let log = try seededLog(dir)
@@ -169,7 +170,7 @@ func readOnlyFileExits73AndChangesNothing() throws {
   }
 }
 
-@Test(.enabled(if: Privileges.permissionsEnforced, "running as root without setpriv: permissions are not enforced"))
+@Test(.enabled(if: Privileges.permissionsEnforced, "running as root, and setpriv cannot run the binary as nobody: permissions would not be enforced"))
 func readOnlyFolderExits73ForANewFileAndForABatchAndChangesNothing() throws {
   try withTemporaryDirectory { dir in
     // An empty read-only folder log: log.jsonl cannot be created.
@@ -197,7 +198,7 @@ func readOnlyFolderExits73ForANewFileAndForABatchAndChangesNothing() throws {
   }
 }
 
-@Test(.enabled(if: Privileges.permissionsEnforced, "running as root without setpriv: permissions are not enforced"))
+@Test(.enabled(if: Privileges.permissionsEnforced, "running as root, and setpriv cannot run the binary as nobody: permissions would not be enforced"))
 func permissionDeniedOnReadingExits66AndOnWritingExits73() throws {
   try withTemporaryDirectory { dir in
     let log = try seededLog(dir)
