@@ -152,7 +152,8 @@ private func expectRoundTrip(_ log: String, in dir: String) throws {
   }
 }
 
-@Test func killedByGoogleImportsAsLaunchesAndRetiresAndRoundTrips() throws {
+@Test(.enabled(if: sharedDataIsThere, "reads ../shared/data (or $TIMELINE_SHARED)"))
+func killedByGoogleImportsAsLaunchesAndRetiresAndRoundTrips() throws {
   let graveyard = sharedData + "/killedbygoogle/graveyard.json"
   try #require(FileManager.default.fileExists(atPath: graveyard), "the data set is read from ../shared/data")
   try withTemporaryDirectory { dir in
@@ -180,7 +181,8 @@ private func expectRoundTrip(_ log: String, in dir: String) throws {
   }
 }
 
-@Test func epochNotableModelsImportWithTheirQuirksReported() throws {
+@Test(.enabled(if: sharedDataIsThere, "reads ../shared/data (or $TIMELINE_SHARED)"))
+func epochNotableModelsImportWithTheirQuirksReported() throws {
   let csv = sharedData + "/epoch-notable-ai-models/notable_ai_models_2025-04.csv"
   try #require(FileManager.default.fileExists(atPath: csv), "the data set is read from ../shared/data")
   try withTemporaryDirectory { dir in

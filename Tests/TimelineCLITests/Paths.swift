@@ -7,8 +7,21 @@ let checkoutRoot: String = URL(fileURLWithPath: #filePath).deletingLastPathCompo
 /// A file of Tests/TimelineCLITests/Fixtures.
 func fixture(_ name: String) -> String { checkoutRoot + "/Tests/TimelineCLITests/Fixtures/" + name }
 
-/// The public data sets, beside the repository (never copied into it).
-let sharedData = URL(fileURLWithPath: checkoutRoot).deletingLastPathComponent().appendingPathComponent("shared/data").path
+/// The shared folder beside the repository (`../shared`: the data sets and
+/// test data, never copied into it), or where $TIMELINE_SHARED points.
+let sharedRoot: String? = {
+  let candidates: [String?] = [
+    ProcessInfo.processInfo.environment["TIMELINE_SHARED"],
+    URL(fileURLWithPath: checkoutRoot).deletingLastPathComponent().appendingPathComponent("shared").path,
+  ]
+  return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/data/SOURCES.md") }
+}()
+
+/// The public data sets.
+let sharedData = (sharedRoot ?? checkoutRoot + "/../shared") + "/data"
+
+/// Whether ../shared is there; the tests that read its data sets need it.
+let sharedDataIsThere = sharedRoot != nil
 
 func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
 
