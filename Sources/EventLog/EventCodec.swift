@@ -173,6 +173,13 @@ public enum EventCodec {
     return out
   }
 
+  /// Writes the content of `event` into `buffer` (emptied first), for
+  /// callers that hash many events without allocating for each.
+  public static func content(_ event: Event, into buffer: inout [UInt8]) {
+    buffer.removeAll(keepingCapacity: true)
+    write(event, withIdentity: false, to: &buffer)
+  }
+
   /// The content id: the first 12 hex digits of the SHA-256 of `content(event)`.
   public static func contentID(_ event: Event) -> String {
     String(hexString(SHA256.hash(content(event))).prefix(12))

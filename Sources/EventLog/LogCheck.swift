@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -9,6 +11,8 @@ public struct Finding: Sendable, Equatable {
   public var file: String
   public var line: Int
   public var message: String
+  /// The file's place among the log's files, which orders findings.
+  public var fileIndex = 0
 
   public init(file: String, line: Int, message: String) {
     self.file = file
@@ -90,16 +94,29 @@ extension LogStore {
       }
     }
     report.events = table.facts.count
-    crossCheck(table, digests: digests, into: &report)
-    // Rebuild the projection cache from what was just read (or drop it).
+    // Rebuild the projection cache from what was just read (or drop it), on
+    // the second core while the first checks across lines.
     let cache = FactCache(store: self)
-    if !noticed && entries.count == paths.count && table.count >= FactCache.threshold {
-      cache.write(table, entries)
-    } else {
-      cache.remove()
+    let rebuild = !noticed && entries.count == paths.count && table.count >= FactCache.threshold
+    let finished = table
+    let fileEntries = entries
+    let contentDigests = digests
+    let found = CheckResult()
+    DispatchQueue.concurrentPerform(iterations: 2) { task in
+      if task == 0 {
+        var cross = CheckReport()
+        crossCheck(finished, digests: contentDigests, into: &cross)
+        found.report = cross
+      } else if rebuild {
+        cache.write(finished, fileEntries)
+      } else {
+        cache.remove()
+      }
     }
-    report.errors.sort { ($0.file, $0.line) < ($1.file, $1.line) }
-    report.warnings.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+    report.errors += found.report.errors
+    report.warnings += found.report.warnings
+    report.errors = inPlaceOrder(report.errors, files: paths)
+    report.warnings = inPlaceOrder(report.warnings, files: paths)
     return report
   }
 
@@ -150,6 +167,24 @@ extension LogStore {
   }
 }
 
+/// Findings in the order of the log: by file (in `files` order), then line;
+/// sorted on integer keys, as there can be hundreds of thousands.
+func inPlaceOrder(_ findings: [Finding], files: [String]) -> [Finding] {
+  var rank: [String: Int] = [:]
+  for (index, file) in files.enumerated() { rank[file] = index }
+  let keys = findings.enumerated().map { (rank[$0.element.file] ?? files.count, $0.element.line, $0.offset) }
+  return keys.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map { key in
+    var finding = findings[key.2]
+    finding.fileIndex = key.0
+    return finding
+  }
+}
+
+/// The cross-line findings, written by one thread.
+private final class CheckResult: @unchecked Sendable {
+  var report = CheckReport()
+}
+
 /// What one thread found in its part of a file.
 struct CheckPart: LinesPart, @unchecked Sendable {
   var table = FactTable()
@@ -167,6 +202,8 @@ struct CheckPart: LinesPart, @unchecked Sendable {
 func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
   var part = CheckPart()
   var scanner = EventScanner()
+  var content: [UInt8] = []
+  content.reserveCapacity(1024)
   do {
     (part.lines, part.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
       let event: Event
@@ -178,11 +215,11 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
           return true
         }
       }
-      let content = EventCodec.content(event)
-      let digest = SHA256.hash(content)
-      let prefix = digest.prefix(6).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } | EventKey.contentBit
+      EventCodec.content(event, into: &content)
+      let digest = content.withUnsafeBytes { SHA256.prefix64($0) }
+      let prefix = digest >> 16 | EventKey.contentBit
       if let key = part.table.existingKey(event.id), key & EventKey.customBit == 0, key != prefix {
-        let expected = String(hexString(digest.prefix(6)))
+        let expected = String(hexString(withUnsafeBytes(of: digest.bigEndian) { Array($0) }).prefix(12))
         do {
           part.errors.append(Finding(file: file, line: Int(number), message: "id \(event.id) does not match the event's content, which hashes to \(expected): the line was edited after it was added; restore it, and record a correction as a new event with --supersedes \(event.id)"))
         }
@@ -191,7 +228,7 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
         part.warnings.append(Finding(file: file, line: Int(number), message: "no source: say where the fact comes from with --source-title or --source-url"))
       }
       part.table.append(event, file: fileIndex, line: number, offset: offset)
-      part.digests.append(digest.prefix(8).reduce(0) { $0 << 8 | UInt64($1) })
+      part.digests.append(digest)
       return true
     }
   } catch {

@@ -63,23 +63,36 @@ public struct SHA256: Sendable {
     return hasher.finalize()
   }
 
-  /// The SHA-256 of a buffer, in one pass: whole blocks straight from it,
-  /// then the padded tail from a small stack buffer.
-  public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+  /// The first 8 bytes of the SHA-256 of a buffer, as a big-endian integer,
+  /// without allocating (content ids are its first 6 bytes).
+  public static func prefix64(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
     var hasher = SHA256()
+    hasher.finishOnePass(bytes)
+    return UInt64(hasher.state.0) << 32 | UInt64(hasher.state.1)
+  }
+
+  /// Compresses a whole message and its padding, leaving the final state.
+  private mutating func finishOnePass(_ bytes: UnsafeRawBufferPointer) {
     let whole = bytes.count / 64
-    if whole > 0 { hasher.compress(bytes.baseAddress!, blocks: whole) }
+    if whole > 0 { compress(bytes.baseAddress!, blocks: whole) }
     let rest = bytes.count - whole * 64
     let bitLength = UInt64(bytes.count) &* 8
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { tail in
       let padded = rest < 56 ? 64 : 128
       for index in 0..<padded { tail[index] = 0 }
       for index in 0..<rest { tail[index] = bytes[whole * 64 + index] }
       tail[rest] = 0x80
       for index in 0..<8 { tail[padded - 1 - index] = UInt8(truncatingIfNeeded: bitLength >> UInt64(index * 8)) }
-      hasher.compress(UnsafeRawPointer(tail.baseAddress!), blocks: padded / 64)
-      return hasher.digest
+      compress(UnsafeRawPointer(tail.baseAddress!), blocks: padded / 64)
     }
+  }
+
+  /// The SHA-256 of a buffer, in one pass: whole blocks straight from it,
+  /// then the padded tail from a small stack buffer.
+  public static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    var hasher = SHA256()
+    hasher.finishOnePass(bytes)
+    return hasher.digest
   }
 
   /// The state as the 32-byte digest.
@@ -130,20 +143,19 @@ public struct SHA256: Sendable {
             w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
           }
           var (a, b, c, d, e, f, g, h) = (h0, h1, h2, h3, h4, h5, h6, h7)
-          for t in 0..<64 {
-            let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-            let choose = (e & f) ^ (~e & g)
-            let temp1 = h &+ s1 &+ choose &+ k[t] &+ w[t]
-            let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-            let majority = (a & b) ^ (a & c) ^ (b & c)
-            h = g
-            g = f
-            f = e
-            e = d &+ temp1
-            d = c
-            c = b
-            b = a
-            a = temp1 &+ s0 &+ majority
+          // Eight rounds a turn, the roles of the variables rotating instead of
+          // the values moving: each round changes only d and h.
+          var t = 0
+          while t < 64 {
+            round(a, b, c, &d, e, f, g, &h, k[t] &+ w[t])
+            round(h, a, b, &c, d, e, f, &g, k[t + 1] &+ w[t + 1])
+            round(g, h, a, &b, c, d, e, &f, k[t + 2] &+ w[t + 2])
+            round(f, g, h, &a, b, c, d, &e, k[t + 3] &+ w[t + 3])
+            round(e, f, g, &h, a, b, c, &d, k[t + 4] &+ w[t + 4])
+            round(d, e, f, &g, h, a, b, &c, k[t + 5] &+ w[t + 5])
+            round(c, d, e, &f, g, h, a, &b, k[t + 6] &+ w[t + 6])
+            round(b, c, d, &e, f, g, h, &a, k[t + 7] &+ w[t + 7])
+            t += 8
           }
           h0 &+= a
           h1 &+= b
@@ -157,6 +169,17 @@ public struct SHA256: Sendable {
         state = (h0, h1, h2, h3, h4, h5, h6, h7)
       }
     }
+  }
+
+  /// One round of the compression: `d` and `h` take their new values.
+  @inline(__always) private func round(
+    _ a: UInt32, _ b: UInt32, _ c: UInt32, _ d: inout UInt32, _ e: UInt32, _ f: UInt32, _ g: UInt32, _ h: inout UInt32,
+    _ kw: UInt32
+  ) {
+    let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ kw
+    let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
+    d = d &+ t1
+    h = t1 &+ t2
   }
 
   @inline(__always) private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 {

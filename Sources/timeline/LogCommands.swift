@@ -168,8 +168,30 @@ let checkCommand = Command(
         w.number(Double(report.files))
       })
     } else {
-      let all = (report.errors.map { ($0, true) } + report.warnings.map { ($0, false) })
-        .sorted { ($0.0.file, $0.0.line) < ($1.0.file, $1.0.line) }
+      // Errors and warnings each come in the log's order; merge them (an error first on a tie).
+      var all: [(Finding, Bool)] = []
+      all.reserveCapacity(report.errors.count + report.warnings.count)
+      var e = 0
+      var w = 0
+      while e < report.errors.count || w < report.warnings.count {
+        let takeError: Bool
+        if e == report.errors.count {
+          takeError = false
+        } else if w == report.warnings.count {
+          takeError = true
+        } else {
+          let error = report.errors[e]
+          let warning = report.warnings[w]
+          takeError = (error.fileIndex, error.line) <= (warning.fileIndex, warning.line)
+        }
+        if takeError {
+          all.append((report.errors[e], true))
+          e += 1
+        } else {
+          all.append((report.warnings[w], false))
+          w += 1
+        }
+      }
       for (finding, isError) in all {
         let label = isError ? console.red("error") : console.yellow("warning")
         console.line("\(finding.file):\(finding.line): \(label): \(finding.message)")
