@@ -14,12 +14,12 @@ public struct LogVersion: Sendable, Equatable {
 
 /// Answers already printed for a large log, kept with the version of the log
 /// they were computed from: the same query on the same log prints them again
-/// without replaying. Part of the projection cache (`.timeline-cache/answers`),
+/// without replaying. An answer is kept once its query has been asked twice. Part of the projection cache (`.timeline-cache/answers`),
 /// dropped whenever the fact cache is rewritten, and never trusted unless
 /// every file of the log is exactly as it was.
 public struct AnswerMemo {
   let dir: String
-  /// At most this many answers are kept.
+  /// At most this many answers (and as many notes of queries asked) are kept.
   static let capacity = 16
 
   init(cache: FactCache) {
@@ -56,11 +56,24 @@ public struct AnswerMemo {
     }
   }
 
+  /// Whether `query` was asked before (so its answer is worth keeping).
+  public func wasAsked(_ query: String) -> Bool {
+    Sys.type(of: file(for: query) + ".asked") == .file
+  }
+
+  /// Notes that `query` was asked: an answer is kept only when it is asked a
+  /// second time, so that one-off queries leave no large files behind.
+  public func noteAsked(_ query: String) {
+    try? Sys.mkdir(parent(of: dir))
+    try? Sys.mkdir(dir)
+    if let fd = try? Sys.open(file(for: query) + ".asked", O_WRONLY | O_CREAT | O_TRUNC) { Sys.close(fd) }
+  }
+
   /// Keeps the answer to `query`, computed from the log at `version`.
   public func remember(_ output: [UInt8], for query: String, version: LogVersion) {
     try? Sys.mkdir(parent(of: dir))
     try? Sys.mkdir(dir)
-    if let names = try? Sys.list(dir), names.count >= AnswerMemo.capacity {
+    if let names = try? Sys.list(dir), names.count >= AnswerMemo.capacity * 2 {
       for name in names { try? Sys.unlink(dir + "/" + name) }
     }
     let path = file(for: query)

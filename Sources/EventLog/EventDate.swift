@@ -57,10 +57,26 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String {
-    var text = pad(year, 4)
-    if month > 0 { text += "-" + pad(month, 2) }
-    if day > 0 { text += "-" + pad(day, 2) }
-    return text
+    let count = month == 0 ? 4 : day == 0 ? 7 : 10
+    return String(unsafeUninitializedCapacity: count) { out in
+      func digits(_ value: Int, _ width: Int, at start: Int) {
+        var rest = value
+        for index in (start..<start + width).reversed() {
+          out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+          rest /= 10
+        }
+      }
+      digits(year, 4, at: 0)
+      if month > 0 {
+        out[4] = UInt8(ascii: "-")
+        digits(month, 2, at: 5)
+      }
+      if day > 0 {
+        out[7] = UInt8(ascii: "-")
+        digits(day, 2, at: 8)
+      }
+      return count
+    }
   }
 
   /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, a real Gregorian date from year 0001 to 9999.

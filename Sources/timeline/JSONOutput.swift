@@ -34,9 +34,16 @@ struct JSONWriter {
     empty = false
   }
 
+  private static let indentation = [UInt8](repeating: 0x20, count: 64)
+
   private mutating func newline() {
     bytes.append(0x0a)
-    for _ in 0..<depth * 2 { bytes.append(0x20) }
+    let width = depth * 2
+    if width <= JSONWriter.indentation.count {
+      bytes.append(contentsOf: JSONWriter.indentation[..<width])
+    } else {
+      for _ in 0..<width { bytes.append(0x20) }
+    }
   }
 
   private mutating func container(_ open: UInt8, _ close: UInt8, _ body: (inout JSONWriter) -> Void) {
@@ -83,7 +90,10 @@ struct JSONWriter {
     bytes.append(contentsOf: "null".utf8)
   }
 
-  mutating func date(_ date: EventDate?) { string(date?.description) }
+  mutating func date(_ date: EventDate?) {
+    beginValue()
+    if let date { CanonicalJSON.appendDate(date, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+  }
 
   mutating func strings(_ items: [String]) { array { for item in items { $0.string(item) } } }
 

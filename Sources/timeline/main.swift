@@ -69,11 +69,16 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     let memo = AnswerMemo(store: context.store)
     console.flush()
     if memo.printAnswer(for: query, store: context.store, to: 1) { return 0 }
-    console.record()
+    let askedBefore = memo.wasAsked(query)
+    if askedBefore { console.record() }
     let status = try command.run(parsed, context)
     console.flush()
-    if status == 0, context.reading.keepable, let version = context.reading.version, let output = console.recording {
-      memo.remember(output, for: query, version: version)
+    if status == 0, context.reading.keepable {
+      if askedBefore, let version = context.reading.version, let output = console.recording {
+        memo.remember(output, for: query, version: version)
+      } else {
+        memo.noteAsked(query)
+      }
     }
     return status
   } catch let error as UsageError {

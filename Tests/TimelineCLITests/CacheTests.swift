@@ -134,3 +134,22 @@ private struct CachedLog {
     #expect(!FileManager.default.fileExists(atPath: log + "/.timeline-cache"))
   }
 }
+
+@Test func aKeptAnswerIsNeverPrintedForAChangedLog() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    let first = try cached.answers()
+    let second = try cached.answers()  // asked twice: the answers are kept now
+    let answersFolder = cached.cacheFolder + "/answers"
+    let kept = try FileManager.default.contentsOfDirectory(atPath: answersFolder).filter { !$0.hasSuffix(".asked") }
+    #expect(kept.count == cacheQueries.count)
+    #expect(try cached.answers() == first)  // printed as kept
+    #expect(second == first)
+    let added = try timeline(["--log", cached.log, "add", "launch", "--date", "2024-01-05", "--subject", "google/zz",
+                              "--set", "type=model", "--source-title", "t"])
+    #expect(added.status == 0)
+    let after = try cached.answers()
+    #expect(after[0].contains("google/zz"))
+    #expect(after == (try cached.fullReplay()))
+  }
+}
