@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -141,6 +143,16 @@ struct FactCache {
     if rename(temporary, path) != 0 { try? Sys.unlink(temporary) }
     AnswerMemo(cache: self).forgetAll()
   }
+
+  /// Writes the cache on another thread, while the query goes on with the
+  /// table; `LogStore.finishWriting()` waits for it before the process ends.
+  func writeInBackground(_ table: FactTable, _ entries: [Entry]) {
+    let cache = self
+    DispatchQueue.global().async(group: FactCache.writes) { cache.write(table, entries) }
+  }
+
+  /// Cache writes under way.
+  static let writes = DispatchGroup()
 
   /// Removes the cache and its answers (it is rebuilt on the next query).
   func remove() {

@@ -43,7 +43,7 @@ extension LogStore {
       entries.append(read.entry)
       notices += read.notices
     }
-    if notices.isEmpty && table.count >= FactCache.threshold { cache.write(table, entries) }
+    if notices.isEmpty && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
     return LoadedFacts(table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)))
   }
 
@@ -63,7 +63,7 @@ extension LogStore {
       updated.append(read.entry)
       notices += read.notices
     }
-    if grown && notices.isEmpty { cache.write(table, updated) }
+    if grown && notices.isEmpty { cache.writeInBackground(table, updated) }
     return LoadedFacts(table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)))
   }
 

@@ -44,6 +44,11 @@ public struct LogStore: Sendable {
     self.lockTimeout = lockTimeout
   }
 
+  /// Waits for cache files being written in the background; call it before the process ends.
+  public static func finishWriting() {
+    FactCache.writes.wait()
+  }
+
   /// Whether the log is (or, when missing, would be created as) a single file.
   public var isSingleFile: Bool {
     switch Sys.type(of: path) {

@@ -164,7 +164,9 @@ reserveStandardDescriptors()
 // A write past the file size limit must fail with EFBIG (and be undone), not kill the process.
 signal(SIGXFSZ, SIG_IGN)
 do throws(LogError) {
-  exit(runTimeline(try utf8Arguments(), environment: try environmentVariables()))
+  let status = runTimeline(try utf8Arguments(), environment: try environmentVariables())
+  LogStore.finishWriting()
+  exit(status)
 } catch {
   Console(environment: [:]).error("timeline: error: \(error.message)")
   exit(error.code.rawValue)
