@@ -192,10 +192,24 @@ let checkCommand = Command(
           w += 1
         }
       }
+      // Written as bytes: a large log can have hundreds of thousands of findings.
+      let labels = [Array(console.yellow("warning").utf8), Array(console.red("error").utf8)]
+      var text: [UInt8] = []
       for (finding, isError) in all {
-        let label = isError ? console.red("error") : console.yellow("warning")
-        console.line("\(finding.file):\(finding.line): \(label): \(finding.message)")
+        text.append(contentsOf: finding.file.utf8)
+        text.append(UInt8(ascii: ":"))
+        text.append(contentsOf: String(finding.line).utf8)
+        text.append(contentsOf: ": ".utf8)
+        text.append(contentsOf: labels[isError ? 1 : 0])
+        text.append(contentsOf: ": ".utf8)
+        text.append(contentsOf: finding.message.utf8)
+        text.append(0x0a)
+        if text.count >= 1 << 16 {
+          console.write(text)
+          text.removeAll(keepingCapacity: true)
+        }
       }
+      console.write(text)
       let summary = "checked \(plural(report.events, "event")) in \(plural(report.files, "file")): "
         + (report.errors.isEmpty ? "no errors" : plural(report.errors.count, "error")) + ", "
         + (report.warnings.isEmpty ? "no warnings" : plural(report.warnings.count, "warning"))
