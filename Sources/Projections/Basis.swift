@@ -11,7 +11,7 @@ public struct Basis: Sendable, Equatable {
   }
 
   public init(ids: [String]) {
-    self.init(sortedIDs: ids.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    self.init(sortedIDs: ids.sorted(by: codePointPrecedes))
   }
 
   init(sortedIDs: [String]) {

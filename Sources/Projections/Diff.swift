@@ -92,7 +92,11 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
   return result
 }
 
-/// Keys sorted by code point.
+/// Keys sorted by code point. Inlinable, so that the sort is specialized
+/// where it is called: unspecialized, it boxes every element it moves.
+@inlinable
 public func sortedKeys<Keys: Sequence>(_ keys: Keys) -> [String] where Keys.Element == String {
-  keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+  var keys = Array(keys)
+  keys.sort(by: codePointPrecedes)
+  return keys
 }

@@ -66,10 +66,10 @@ public func productBands<Events: Sequence>(folding events: Events) -> [ProductBa
     bands[product] = band
   }
   return bands.values.sorted { a, b in
-    if a.org != b.org { return a.org.utf8.lexicographicallyPrecedes(b.org.utf8) }
+    if a.org != b.org { return codePointPrecedes(a.org, b.org) }
     let da = a.spans.first?.start.firstDay ?? Day(yyyymmdd: 0)
     let db = b.spans.first?.start.firstDay ?? Day(yyyymmdd: 0)
     if da != db { return da < db }
-    return a.product.utf8.lexicographicallyPrecedes(b.product.utf8)
+    return codePointPrecedes(a.product, b.product)
   }
 }

@@ -114,7 +114,7 @@ public struct Replay: Sendable {
        table.names[fact.subject], table.names[fact.a], table.names[fact.b], table.names[fact.c],
        CanonicalJSON.numberText(fact.value), table.idString(fact.target), table.files[Int(fact.file)], String(fact.line)]
     }
-    return content(fa).lexicographicallyPrecedes(content(fb)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)
   }
 
   /// Rule 6's order: first day of the date's period, then recorded, then id.
@@ -127,7 +127,7 @@ public struct Replay: Sendable {
   /// Ids compared by code point; content ids (same length, hex) compare as numbers.
   static func idPrecedes(_ a: UInt64, _ b: UInt64, in table: FactTable) -> Bool {
     if (a | b) & EventKey.customBit == 0 { return a < b }
-    return table.idString(a).utf8.lexicographicallyPrecedes(table.idString(b).utf8)
+    return codePointPrecedes(table.idString(a), table.idString(b))
   }
 
   /// Rule 5: the standing events that had certainly happened by the end of
