@@ -482,20 +482,7 @@ private struct Scanner {
 
   /// Steps over one multi-byte UTF-8 sequence (Unicode table 3-7).
   @inline(__always) mutating func skipUTF8() -> Bool {
-    let lead = p.pointee
-    let length: Int
-    var low: UInt8 = 0x80
-    var high: UInt8 = 0xbf
-    switch lead {
-    case 0xc2...0xdf: length = 2
-    case 0xe0: length = 3; low = 0xa0
-    case 0xe1...0xec, 0xee...0xef: length = 3
-    case 0xed: length = 3; high = 0x9f
-    case 0xf0: length = 4; low = 0x90
-    case 0xf1...0xf3: length = 4
-    case 0xf4: length = 4; high = 0x8f
-    default: return false
-    }
+    guard let (length, low, high) = utf8Sequence(startingWith: p.pointee) else { return false }
     guard end - p >= length, p[1] >= low, p[1] <= high else { return false }
     if length > 2 && p[2] & 0xc0 != 0x80 { return false }
     if length > 3 && p[3] & 0xc0 != 0x80 { return false }

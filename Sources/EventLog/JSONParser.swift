@@ -244,18 +244,8 @@ public struct JSONParser {
   /// Checks one multi-byte UTF-8 sequence at `index` (Unicode table 3-7) and steps over it.
   private mutating func skipUTF8Sequence() throws(JSONSyntaxError) {
     let lead = bytes[index]
-    let length: Int
-    var low: UInt8 = 0x80
-    var high: UInt8 = 0xbf
-    switch lead {
-    case 0xc2...0xdf: length = 2
-    case 0xe0: length = 3; low = 0xa0
-    case 0xe1...0xec, 0xee...0xef: length = 3
-    case 0xed: length = 3; high = 0x9f
-    case 0xf0: length = 4; low = 0x90
-    case 0xf1...0xf3: length = 4
-    case 0xf4: length = 4; high = 0x8f
-    default: throw error("invalid UTF-8 byte 0x\(hexString([lead]))")
+    guard let (length, low, high) = utf8Sequence(startingWith: lead) else {
+      throw error("invalid UTF-8 byte 0x\(hexString([lead]))")
     }
     guard bytes.count - index >= length else { throw error("truncated UTF-8 sequence") }
     let second = bytes[index + 1]
@@ -320,5 +310,23 @@ public struct JSONParser {
       index += 1
     }
     return value
+  }
+}
+
+/// The length of the UTF-8 sequence that `lead` starts and the range its
+/// second byte must lie in (Unicode table 3-7: no overlong forms, no
+/// surrogates, nothing past U+10FFFF); nil for a byte no sequence starts with.
+/// The later bytes of the sequence are all 0x80-0xBF.
+@inline(__always)
+func utf8Sequence(startingWith lead: UInt8) -> (length: Int, low: UInt8, high: UInt8)? {
+  switch lead {
+  case 0xc2...0xdf: return (2, 0x80, 0xbf)
+  case 0xe0: return (3, 0xa0, 0xbf)
+  case 0xe1...0xec, 0xee...0xef: return (3, 0x80, 0xbf)
+  case 0xed: return (3, 0x80, 0x9f)
+  case 0xf0: return (4, 0x90, 0xbf)
+  case 0xf1...0xf3: return (4, 0x80, 0xbf)
+  case 0xf4: return (4, 0x80, 0x8f)
+  default: return nil
   }
 }
