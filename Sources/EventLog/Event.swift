@@ -206,7 +206,6 @@ public struct Attributes: Sendable, Hashable, Sequence {
     }
   }
 
-
   public static func == (lhs: Attributes, rhs: Attributes) -> Bool {
     lhs.pairs.count == rhs.pairs.count
       && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.key.utf8.elementsEqual($1.key.utf8) && $0.value == $1.value }

@@ -100,8 +100,8 @@ extension LogStore {
     if let cached, unchanged { return (cached, []) }
     if rewritten { return nil }
     for part in result.parts.indices {
-      let scanned = result.parts[part]
-      result.parts[part] = PartResult()  // merged below: let its memory go
+      var scanned = PartResult()
+      swap(&scanned, &result.parts[part])  // the only reference, so that taking its table copies nothing
       if let failure = scanned.failure {
         switch failure {
         case .malformed(let line, let message):
@@ -113,8 +113,11 @@ extension LogStore {
       if table.facts.isEmpty && table.names.count == 1 && table.ids.count == 1 {
         let files = table.files
         table = scanned.table
+        scanned.table = FactTable()
         table.files = files
-        for index in table.facts.indices { table.facts[index].line += lines }
+        if lines != 0 {
+          for index in table.facts.indices { table.facts[index].line += lines }
+        }
       } else {
         table.merge(scanned.table, lineOffset: lines)
       }

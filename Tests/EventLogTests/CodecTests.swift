@@ -242,3 +242,14 @@ struct SplitMix: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+@Test(arguments: [
+  ("a", "ab", true), ("ab", "a", false), ("", "a", true), ("a", "", false), ("a", "a", false),
+  ("z", "é", true),  // U+007A before U+00E9
+  ("\u{FF5E}", "\u{1F600}", true),  // by code point, not by UTF-16 unit (0xFF5E > 0xD83D)
+  ("e\u{301}", "é", true), ("é", "e\u{301}", false),  // canonically equal to Swift, distinct code points
+])
+func keysSortByCodePoint(a: String, b: String, precedes: Bool) {
+  #expect(codePointPrecedes(a, b) == precedes)
+  #expect(codePointPrecedes(a, b) == a.utf8.lexicographicallyPrecedes(b.utf8))
+}
