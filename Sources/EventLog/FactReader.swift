@@ -274,7 +274,11 @@ struct PartResult: LinesPart, @unchecked Sendable {
 /// Scans lines `range` of a file into a table; line numbers count from the range's start.
 func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
   var result = PartResult()
-  result.table.facts.reserveCapacity(Int((range.1 - range.0) / 200))
+  // Room for every line from here to the end of the file (lines are rarely
+  // under 200 bytes), so that the parts after this one merge into it in
+  // place; room that is never filled is never touched, so it costs nothing.
+  let end = (try? Sys.stamp(fd).size) ?? range.1
+  result.table.facts.reserveCapacity(Int((max(end, range.1) - range.0) / 200))
   var scanner = EventScanner()
   do {
     (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in

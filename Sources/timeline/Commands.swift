@@ -137,8 +137,8 @@ let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log"
 
 /// Prints a JSON document, `basis` last.
 func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
-  context.console.write(JSONWriter.document { w in
+  JSONWriter.write(to: context.console.write) { w in
     body(&w)
     w.basis(basis)
-  })
+  }
 }

@@ -3,23 +3,32 @@ import Projections
 
 /// Writes one JSON document straight into bytes: two-space indentation, one
 /// member per line, keys in the order they are written. Big answers (a
-/// million-event log) print without building a tree first.
+/// million-event log) print without building a tree first, and go out in
+/// 64 KB pieces as they are written, never whole in memory.
 struct JSONWriter {
-  private(set) var bytes: [UInt8] = []
+  private var bytes: [UInt8] = []
   private var depth = 0
   /// Nothing is written yet in the innermost object or array.
   private var empty = true
   /// A key was just written, so the next value follows it on the same line.
   private var afterKey = false
+  /// Where full pieces go.
+  private let sink: ([UInt8]) -> Void
+  private static let piece = 1 << 16
 
-  init() { bytes.reserveCapacity(1 << 16) }
+  private init(sink: @escaping ([UInt8]) -> Void) {
+    self.sink = sink
+    bytes.reserveCapacity(JSONWriter.piece + 4096)
+  }
 
-  /// The document, ending in a newline.
-  static func document(_ body: (inout JSONWriter) -> Void) -> [UInt8] {
-    var writer = JSONWriter()
-    writer.object(body)
-    writer.bytes.append(0x0a)
-    return writer.bytes
+  /// Writes the document, ending in a newline, to `sink` piece by piece.
+  static func write(to sink: ([UInt8]) -> Void, _ body: (inout JSONWriter) -> Void) {
+    withoutActuallyEscaping(sink) { sink in
+      var writer = JSONWriter(sink: sink)
+      writer.object(body)
+      writer.bytes.append(0x0a)
+      sink(writer.bytes)
+    }
   }
 
   private mutating func beginValue() {
@@ -37,6 +46,10 @@ struct JSONWriter {
   private static let indentation = [UInt8](repeating: 0x20, count: 64)
 
   private mutating func newline() {
+    if bytes.count >= JSONWriter.piece {
+      sink(bytes)
+      bytes.removeAll(keepingCapacity: true)
+    }
     bytes.append(0x0a)
     let width = depth * 2
     if width <= JSONWriter.indentation.count {

@@ -157,7 +157,7 @@ let checkCommand = Command(
           }
         }
       }
-      console.write(JSONWriter.document { w in
+      JSONWriter.write(to: console.write) { w in
         w.key("errors")
         findings(report.errors, &w)
         w.key("warnings")
@@ -166,7 +166,7 @@ let checkCommand = Command(
         w.number(Double(report.events))
         w.key("files")
         w.number(Double(report.files))
-      })
+      }
     } else {
       // Errors and warnings each come in the log's order; merge them (an error first on a tie).
       var all: [(Finding, Bool)] = []

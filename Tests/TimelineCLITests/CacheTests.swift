@@ -153,3 +153,21 @@ private struct CachedLog {
     #expect(after == (try cached.fullReplay()))
   }
 }
+
+@Test func answersLongerThanOnePieceArriveAsOneWholeDocument() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    let answers = try cached.answers()
+    // The writer sends 64 KB pieces: the big answers span many of them.
+    #expect(answers.filter { $0.utf8.count > 4 << 16 }.count >= 2)
+    for (query, answer) in zip(cacheQueries, answers) where query.contains("--json") {
+      let document = try JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any]
+      let basis = document?["basis"] as? [String: Any]
+      #expect(basis?["events"] is NSNumber, "\(query): the document is cut or has no basis")
+      #expect(answer.hasSuffix("}\n"), "\(query)")
+    }
+    let log = try JSONSerialization.jsonObject(with: Data(answers[cacheQueries.firstIndex { $0[0] == "log" }!].utf8)) as? [String: Any]
+    let events = log?["events"] as? [Any]
+    #expect(events?.count == (log?["basis"] as? [String: Any])?["events"] as? Int)
+  }
+}
