@@ -61,7 +61,9 @@ private func event(_ date: String, _ kind: Kind, _ subject: String, id: String, 
       let day = String(format: "2025-%02d-%02d", 1 + step / 28, 1 + step % 28)
       events.append(try event(day, kind, product, id: "e\(step)", recorded: Int64(step)))
       let state = CompetitorState(folding: events)
-      for band in productBands(folding: events) {
+      let bands = productBands(folding: events)
+      #expect(Set(bands.map(\.product)) == Set(state.orgs["openai"].map { Array($0.products.keys) } ?? []), "a band per product")
+      for band in bands {
         let product = try #require(state.orgs["openai"]?.products[band.product])
         #expect(band.spans.last?.status == product.status)
         #expect(band.spans.last?.throttled == product.throttled)

@@ -51,7 +51,9 @@ func addPrintsTheContentIDAloneAndAppendsTheCanonicalLine(arguments: [String], i
     let lines = fileLines(log + "/log.jsonl")
     #expect(lines[0].contains(#""kind":"launch","org":"openai","subject":"openai/gpt-5.2""#))
     #expect(lines[1].contains(#""org":"openai","subject":"openai/chatgpt","attrs":{"name":"users","value":800000000}"#))
+    let before = snapshot(log)
     let person = try timeline(["--log", log, "add", "hire", "--date", "2025-12-09", "--subject", "denise-dresser", "--set", "role=CRO"])
+    #expect(snapshot(log) == before)
     #expect(person.status == 65, "a person subject names no org")
     #expect(person.stderr.contains("missing \"org\""))
   }
@@ -83,6 +85,7 @@ func setValuesAreTypedByTheKind(arguments: [String], attrs: String) throws {
   try withTemporaryDirectory { dir throws in
     let log = dir + "/events"
     let custom = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "o", "--id", "my.event_1"])
+    #expect(custom.status == 0, "\(custom.stderr)")
     #expect(custom.stdout == "my.event_1\n")
     #expect(fileLines(log + "/log.jsonl").last?.hasPrefix(#"{"id":"my.event_1","date":"2025""#) == true)
     let plain = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "p"])
@@ -90,6 +93,11 @@ func setValuesAreTypedByTheKind(arguments: [String], attrs: String) throws {
     let matching = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "p", "--id", contentID])
     #expect(matching.status == 0, "a content id that matches the content is accepted")
     #expect(matching.stdout == contentID + "\n")
+    let before = snapshot(log)
+    let mismatched = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "p", "--id", "0123456789ab"])
+    #expect(mismatched.status == 65)
+    #expect(mismatched.stderr.contains("has the form of a content id") && mismatched.stderr.contains(contentID), "\(mismatched.stderr)")
+    #expect(snapshot(log) == before)
   }
 }
 
@@ -205,6 +213,7 @@ func millis(_ text: String) -> Int {
     #expect(fileLines(dir + "/single.jsonl").count == 1)
     let nowhere = try timeline(["--log", dir + "/missing/parent/log", "add", "report", "--date", "2025", "--org", "o"])
     #expect(nowhere.status == 73)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/missing"), "nothing is created")
     #expect(nowhere.stderr.hasPrefix("timeline: error: "))
     #expect(nowhere.stderr.contains(dir + "/missing/parent"))
   }

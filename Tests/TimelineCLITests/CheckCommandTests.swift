@@ -70,7 +70,9 @@ func checkReportsEachErrorWithFileAndLineAndExits65(line: String, message: Strin
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     try writeLines([#"{"id":"x","date":"2025-13","kind":"report","org":"o","recorded":"2025-12-20T00:00:00.000Z"}"#], to: log + "/other.jsonl")
+    let before = snapshot(log)
     let result = try timeline(["--log", log, "check"])
+    #expect(snapshot(log) == before)
     #expect(result.status == 65)
     #expect(result.stdout.contains("\(log)/other.jsonl:1: error: "))
     #expect(result.lines.last?.contains("in 2 files") == true)

@@ -71,7 +71,9 @@ import Testing
     #expect(dates == dates.sorted())
     let filtered = try timeline(["--log", log, "export", "--format", "jsonl", "--org", "google", "--from", "2025-11-20"]).stdout
     #expect(filtered.split(separator: "\n").count == 2)
+    let before = snapshot(log)
     #expect(try timeline(["--log", log, "export"]).status == 64)
+    #expect(snapshot(log) == before)
   }
 }
 
@@ -226,8 +228,10 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
       let result = try timeline(["--log", dir + "/log", "import", dir + "/t.csv", "--format", "csv"] + arguments)
       #expect(result.status == 64, "\(arguments)")
       #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+      #expect(!FileManager.default.fileExists(atPath: dir + "/log"), "\(arguments): a refused import created the log")
     }
     #expect(try timeline(["--log", dir + "/log", "import", dir + "/missing.csv", "--format", "csv"]).status == 66)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/log"))
   }
 }
 

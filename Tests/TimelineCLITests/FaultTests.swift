@@ -270,7 +270,9 @@ func lockHeldPastTheTimeoutExits75AndChangesNothing(folder: Bool) throws {
 func lockTimeoutThatIsNotANumberOfSecondsIsAUsageError(value: String) throws {
   try withTemporaryDirectory { dir in
     let log = try seededLog(dir)
+    let before = snapshot(log)
     let result = try timeline(["--log", log, "state"], environment: ["TIMELINE_LOCK_TIMEOUT": value])
+    #expect(snapshot(log) == before)
     #expect(result.status == 64)
     #expect(result.stderr.contains("TIMELINE_LOCK_TIMEOUT"))
   }

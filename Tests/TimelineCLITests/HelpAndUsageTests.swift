@@ -67,7 +67,10 @@ func helpListsEveryOptionOfDesign(command: String, options: [String]) throws {
 ])
 func mistypedCommandOrOptionGetsADidYouMean(arguments: [String], message: String, hint: String) throws {
   try withTemporaryDirectory { dir throws in
-    let result = try timeline(["--log", try folderLog(dir)] + arguments)
+    let log = try folderLog(dir)
+    let before = snapshot(log)
+    let result = try timeline(["--log", log] + arguments)
+    #expect(snapshot(log) == before)
     #expect(result.status == 64)
     #expect(result.stdout.isEmpty)
     #expect(result.stderr.hasPrefix("timeline: error: "))

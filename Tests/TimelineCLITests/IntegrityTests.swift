@@ -28,7 +28,10 @@ private func setLines(_ file: String, _ lines: [String]) throws {
 }
 
 /// check's findings as (file, line, message), from --json.
+/// check (without --repair) never changes the log, whatever it finds.
 private func findings(_ log: String) throws -> (status: Int32, errors: [(String, Int, String)], text: String) {
+  let before = snapshot(log)
+  defer { #expect(snapshot(log) == before, "check changed the log") }
   let json = try timeline(["--log", log, "check", "--json"])
   let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
   let errors = ((object?["errors"] as? [[String: Any]]) ?? []).map {
@@ -122,7 +125,9 @@ private func findings(_ log: String) throws -> (status: Int32, errors: [(String,
     var content = try lines(b)
     content[0] = content[0].replacingOccurrences(of: "\"kind\":\"launch\"", with: "\"kind\":\"lanch\"")
     try setLines(b, content)
+    let before = snapshot(log)
     let query = try timeline(["--log", log, "state"])
+    #expect(snapshot(log) == before)
     #expect(query.status == 65)
     #expect(query.stderr.contains("\(b):1: unknown kind \"lanch\""))
     #expect(query.stderr.contains("did you mean"))

@@ -177,8 +177,10 @@ func digest(_ ids: [String]) -> String {
       └── openai/gpt-5.1  active  launched 2025-11-12
           └── openai/gpt-5.2  active  launched 2025-12-11  codenames: olive-oil-cake
       """))
+    let before = snapshot(log)
     let unknown = try timeline(["--log", log, "lineage", "openai/gpt-5.3"])
-    #expect(unknown.status != 0)
+    #expect(unknown.status == 65)
+    #expect(snapshot(log) == before)
     #expect(unknown.stderr.hasPrefix("timeline: error: "))
     #expect(unknown.stderr.contains("openai/gpt-5.3"))
   }

@@ -164,10 +164,12 @@ private let hostileTexts = [
     #expect(svg.components(separatedBy: "<g class=\"event ").count - 1 == 3)
     let empty = try timeline(["--log", log, "render", "--format", "svg", "--org", "nobody"])
     #expect(empty.status == 0 && empty.stdout.contains("No events in this window."))
+    let before = snapshot(dir)
     let backwards = try timeline(["--log", log, "render", "--from", "2025-12", "--to", "2025-11"])
     #expect(backwards.status == 64)
     let badFormat = try timeline(["--log", log, "render", "--format", "png"])
     #expect(badFormat.status == 64 && badFormat.stderr.contains("html, svg, mermaid"))
+    #expect(snapshot(dir) == before)
   }
 }
 
@@ -181,8 +183,10 @@ private let hostileTexts = [
     #expect(try timeline(["--log", log, "render"]).stdout == first)
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
     #expect(leftovers.isEmpty)
+    let before = snapshot(dir)
     let missingFolder = try timeline(["--log", log, "render", "-o", dir + "/no/such/page.html"])
     #expect(missingFolder.status == 73)
+    #expect(snapshot(dir) == before, "nothing is created or changed")
   }
 }
 
@@ -190,5 +194,6 @@ private let hostileTexts = [
   try withTemporaryDirectory { dir in
     let result = try timeline(["--log", dir + "/none", "render"])
     #expect(result.status == 66)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/none"))
   }
 }

@@ -98,8 +98,10 @@ let refusedStoredLines: [String] = [
 func aLogLineTheCodecRefusesFailsEveryQuery(line: String) throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir, [good, line, good.replacingOccurrences(of: "\"ok\"", with: "\"ok2\"").replacingOccurrences(of: "00:00:00.000Z", with: "00:00:01.000Z")])
+    let before = snapshot(log)
     for command in [["state"], ["log", "--json"]] {
       let result = try timeline(["--log", log] + command)
+      #expect(snapshot(log) == before)
       #expect(result.status == 65, "\(command): \(result.stderr)")
       #expect(result.stderr.hasPrefix("timeline: error: \(log)/log.jsonl:2: "), "\(result.stderr)")
       #expect(result.stdout.isEmpty)
@@ -114,7 +116,9 @@ func aLogLineWithInvalidBytesFailsEveryQuery(bytes: [UInt8]) throws {
     let log = try folderLog(dir, [])
     let line = Array(#"{"id":"b","date":"2025","kind":"report","org":"o","note":"x"#.utf8) + bytes + Array(("\"" + stamp).utf8)
     try writeBytes(Array((good + "\n").utf8) + line + [0x0a], to: log + "/log.jsonl")
+    let before = snapshot(log)
     let result = try timeline(["--log", log, "lineage"])
+    #expect(snapshot(log) == before)
     #expect(result.status == 65, "\(result.stderr)")
     #expect(result.stderr.hasPrefix("timeline: error: \(log)/log.jsonl:2: "), "\(result.stderr)")
   }
