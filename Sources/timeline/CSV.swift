@@ -87,15 +87,16 @@ enum CSV {
 
   /// The characters that make a spreadsheet read a cell as a formula (OWASP's
   /// list), and the apostrophe that marks a cell made inert.
-  static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "'"]
+  /// Scalars, not Characters: "\r\n" is one Character, equal to neither.
+  static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "'"]
 
   /// One cell: prefixed with `'` when it begins like a formula (or with `'`
   /// itself, so that reading it back can drop exactly one), then quoted if it
   /// holds a comma, a quote, a newline or a leading or trailing space.
   static func cell(_ text: String) -> String {
     var value = text
-    if let first = value.first, formulaStarts.contains(first) { value = "'" + value }
-    let needsQuotes = value.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }
+    if let first = value.unicodeScalars.first, formulaStarts.contains(first) { value = "'" + value }
+    let needsQuotes = value.utf8.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0a || $0 == 0x0d }
       || value.first == " " || value.last == " "
     return needsQuotes ? "\"" + value.replacing("\"", with: "\"\"") + "\"" : value
   }

@@ -249,3 +249,24 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(out.contains(",'=1+2,") && out.contains(",'@SUM(A1),"))
   }
 }
+
+@Test func csvQuotesCRLFInsideACellSoTheRowRoundTrips() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log"
+    // "\r\n" is a single Swift Character: a cell holding it must still be quoted.
+    let lines = [
+      #"{"date":"2025-01-01","kind":"report","org":"acme","note":"first\r\nsecond","confidence":"confirmed"}"#,
+      #"{"date":"2025-01-02","kind":"report","org":"acme","note":"\r\nstarts with a line break"}"#,
+    ]
+    let added = try timeline(["--log", log, "add", "--stdin"], stdin: lines.joined(separator: "\n") + "\n")
+    #expect(added.status == 0, "\(added.stderr)")
+    let csv = try timeline(["--log", log, "export", "--format", "csv"]).stdout
+    #expect(csv.contains("\"first\r\nsecond\""))
+    #expect(csv.contains("\"'\r\nstarts with a line break\""), "a leading CR is made inert and quoted")
+    try csv.write(toFile: dir + "/out.csv", atomically: true, encoding: .utf8)
+    let copy = dir + "/copy"
+    let imported = try timeline(["--log", copy, "import", dir + "/out.csv", "--format", "csv"])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    #expect(try timeline(["--log", copy, "export", "--format", "jsonl"]).stdout == (try timeline(["--log", log, "export", "--format", "jsonl"]).stdout))
+  }
+}
