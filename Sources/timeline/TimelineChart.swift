@@ -31,7 +31,11 @@ struct TimelineView {
     let last = inOrg.map(\.date.lastDay).max()
     var start = from ?? first ?? Day(yyyymmdd: 20000101)
     var end = to ?? last ?? start
-    if end < start { swap(&start, &end) }
+    // One end given beyond all the events: the window shrinks to that end,
+    // and shows nothing outside it.
+    if end < start {
+      if from == nil { start = end } else { end = start }
+    }
     // Events whose period overlaps the window.
     events = inOrg.filter { $0.date.lastDay >= start && $0.date.firstDay <= end }
     // Bands and lineage come from everything up to the window's end, so a
@@ -43,7 +47,9 @@ struct TimelineView {
       return began <= end && (ended.map { $0 >= start } ?? true)
     }
     lineage = Lineage(folding: upToEnd)
-    shifts = strategyShifts(folding: events)
+    // Shifts folded from everything before, too, so that the focus before and
+    // after a shift in the window counts what was set earlier.
+    shifts = strategyShifts(folding: upToEnd).filter { $0.date.lastDay >= start }
     self.from = start
     self.to = end
     basis = Basis(ids: events.map(\.id))

@@ -197,3 +197,25 @@ private let hostileTexts = [
     #expect(!FileManager.default.fileExists(atPath: dir + "/none"))
   }
 }
+
+@Test func aWindowKeepsTheFocusSetBeforeItAndNeverShowsEventsOutsideIt() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log"
+    for arguments in [
+      ["add", "strategy", "--date", "2025-11-01", "--org", "acme", "--set", "focus=acme/a", "--source-title", "t"],
+      ["add", "strategy", "--date", "2025-12-05", "--org", "acme", "--set", "focus=acme/b", "--source-title", "t"],
+    ] {
+      #expect(try timeline(["--log", log] + arguments).status == 0)
+    }
+    let page = try timeline(["--log", log, "render", "--from", "2025-12"]).stdout
+    #expect(page.contains("focus before: acme/a"), "a shift in the window knows the focus set before it")
+    #expect(page.contains("focus after: acme/a, acme/b"))
+    // One end given beyond every event: nothing from the other side of it.
+    let late = try timeline(["--log", log, "render", "--format", "svg", "--from", "2026-03"])
+    #expect(late.status == 0)
+    #expect(!late.stdout.contains("class=\"event "), "no event before --from is drawn")
+    let early = try timeline(["--log", log, "render", "--format", "svg", "--to", "2020"])
+    #expect(!early.stdout.contains("class=\"event "), "no event after --to is drawn")
+    #expect(early.stdout.contains("2020-12-31 to 2020-12-31"))
+  }
+}
