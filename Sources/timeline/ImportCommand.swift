@@ -20,7 +20,7 @@ let importCommand = Command(
   ],
   details: [
     "All or nothing: every row is checked first, and if any is rejected, each is listed as FILE:LINE: reason and nothing is appended (exit 65). Events get their content ids, so importing the same file twice appends nothing the second time: an event whose id is already in the log is skipped.",
-    "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields; an apostrophe that export put before a formula-like cell is removed.",
+    "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them; with --set, --kind or --skip-empty they are records of columns), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields, but for the fields --set or --kind give; an apostrophe that export put before a formula-like cell is removed.",
     "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on semicolons.",
   ] + importPresets.map { "Preset \($0.name): \($0.about)\n  " + $0.arguments.map(shellQuote).joined(separator: " ") },
   examples: [
@@ -118,10 +118,14 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     rowCount = rows.count
     var effective = mapping
     var undoInert = false
-    if !usesMapping {
-      // The columns named like fields; the CSV timeline writes.
-      let known = columns.filter { ImportMapping.fields.contains($0) || ($0.hasPrefix("attrs.") && $0.count > 6) }
-      guard !known.isEmpty else {
+    if !args.has("map") {
+      // The columns named like fields fill them (the CSV timeline writes),
+      // but for the fields --set and --kind give.
+      let given = Set(mapping.constants.map(\.target.field) + (mapping.kinds.isEmpty ? [] : ["kind"]))
+      let known = columns.filter {
+        (ImportMapping.fields.contains($0) || ($0.hasPrefix("attrs.") && $0.count > 6)) && !given.contains($0)
+      }
+      guard !known.isEmpty || usesMapping else {
         throw UsageError("\(label): no column is named like an event field (\(ImportMapping.fields.joined(separator: ", "))); say which column fills which field with --map COLUMN=FIELD, or use --preset", command: "import")
       }
       effective.maps = known.map { ImportMapping.ColumnMap(column: $0, target: ImportMapping.Target(field: $0, kind: nil, transforms: [])) }

@@ -270,3 +270,16 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(try timeline(["--log", copy, "export", "--format", "jsonl"]).stdout == (try timeline(["--log", log, "export", "--format", "jsonl"]).stdout))
   }
 }
+
+@Test func columnsNamedLikeFieldsStillFillThemBesideSetAndKind() throws {
+  try withTemporaryDirectory { dir in
+    try "subject,date,note,org\r\nacme/widget,2025-01-01,hello,ignored\r\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let log = dir + "/log"
+    let result = try timeline(["--log", log, "import", dir + "/in.csv", "--format", "csv", "--kind", "launch", "--set", "org=acme"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let events = try timeline(["--log", log, "export", "--format", "jsonl"]).stdout
+    #expect(events.contains(#""date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/widget""#), "\(events)")
+    #expect(events.contains(#""note":"hello""#))
+    #expect(!events.contains("ignored"), "--set org wins over the org column")
+  }
+}
