@@ -65,6 +65,9 @@ public struct LogStore: Sendable {
 
   /// The files of the log, in name order.
   /// - Throws: exit 66 when the log does not exist or cannot be listed.
+  /// Whether anything is at the log's path (add creates a missing log).
+  public var exists: Bool { Sys.type(of: path) != .missing }
+
   public func files() throws(LogError) -> [String] {
     switch Sys.type(of: path) {
     case .missing:

@@ -63,10 +63,12 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     events = [try eventFromOptions(kindName, args)]
     labels = ["the event"]
   }
-  try checkReferences(events, labels: labels, context)
+  let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
+  let table = refers || args.has("dry-run") ? try loadFactsIfAny(context) : FactTable()
+  try checkReferences(events, labels: labels, in: table, context)
 
   if args.has("dry-run") {
-    try showDryRun(events, context)
+    try showDryRun(events, table, context)
     return 0
   }
   let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
@@ -212,17 +214,18 @@ func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20)
   return LogError(.dataError, "\(problems.count) of the \(total) \(what) \(problems.count == 1 ? "is" : "are") invalid; nothing was appended:\n\(shown)\(more)")
 }
 
-/// Retractions and `supersedes` must point at an event of the log (or of the
-/// same batch) that is not a retraction.
-func checkReferences(_ events: [Event], labels: [String], _ context: Context) throws {
+/// Retractions and `supersedes` must point at an event of the log (`table`)
+/// or of the same batch that is not a retraction.
+func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _ context: Context) throws {
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
+  var wanted: [UInt64: String] = [:]
+  for event in events {
+    if let target = event.retractTarget ?? event.supersedes, let key = table.existingKey(target) { wanted[key] = target }
+  }
   var isRetraction: [String: Bool] = [:]
-  if (try? context.store.files()) != nil {  // a missing log has no targets
-    let table = try loadFacts(context)
-    let wanted = Set(events.compactMap { $0.retractTarget ?? $0.supersedes })
+  if !wanted.isEmpty {
     for fact in table.facts {
-      let id = table.idString(fact.id)
-      if wanted.contains(id) { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
+      if let id = wanted[fact.id] { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
     }
   }
   for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
@@ -240,9 +243,8 @@ func checkReferences(_ events: [Event], labels: [String], _ context: Context) th
 }
 
 /// `--dry-run`: the event as it would be written and the changes it would cause at its date.
-private func showDryRun(_ events: [Event], _ context: Context) throws {
-  var table = FactTable()
-  if (try? context.store.files()) != nil { table = try loadFacts(context) }
+private func showDryRun(_ events: [Event], _ table: FactTable, _ context: Context) throws {
+  var table = table
   for event in events {
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }

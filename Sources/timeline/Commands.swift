@@ -132,6 +132,12 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   return log.table
 }
 
+/// The log's facts, or none when there is no log yet (add and import create
+/// it); any other failure to read the log is an error, with its own code.
+func loadFactsIfAny(_ context: Context) throws(LogError) -> FactTable {
+  context.store.exists ? try loadFacts(context) : FactTable()
+}
+
 /// The queries whose answers are a function of the log, the arguments and the day.
 let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log"]
 

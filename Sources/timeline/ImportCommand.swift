@@ -154,15 +154,17 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
 
 
   // Idempotence: content ids already in the log, or repeated in the file, are skipped.
-  var existing: [String: [UInt8]] = [:]
-  if (try? context.store.files()) != nil {
-    // Only the events of the log whose ids the file also has are read whole.
-    let table = try loadFacts(context)
-    var indexByKey: [UInt64: Int32] = [:]
-    for (index, fact) in table.facts.enumerated() where indexByKey[fact.id] == nil { indexByKey[fact.id] = Int32(index) }
-    let shared = Set(events.compactMap { table.existingKey($0.id).flatMap { indexByKey[$0] } })
-    for event in try context.store.events(shared.sorted(), in: table) { existing[event.id] = EventCodec.content(event) }
+  // Only the events of the log whose ids the file also has are read whole
+  // (the first line of each such id).
+  let table = try loadFactsIfAny(context)
+  let keys = Set(events.compactMap { table.existingKey($0.id) })
+  var found = Set<UInt64>()
+  var shared: [Int32] = []
+  for (index, fact) in table.facts.enumerated() where keys.contains(fact.id) && found.insert(fact.id).inserted {
+    shared.append(Int32(index))
   }
+  var existing: [String: [UInt8]] = [:]
+  for event in try context.store.events(shared, in: table) { existing[event.id] = EventCodec.content(event) }
   var seen: [String: (content: [UInt8], label: String)] = [:]
   var fresh: [Event] = []
   var freshLabels: [String] = []
@@ -195,7 +197,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     for note in skipped { context.console.error("timeline: \(note)") }
     throw batchError(problems, total: rowCount, what: "rows of \(label)", limit: Int.max)
   }
-  try checkReferences(fresh, labels: freshLabels, context)
+  try checkReferences(fresh, labels: freshLabels, in: table, context)
 
   // Events that carry their recorded time go first, in that order, so the file's times keep increasing.
   let order = fresh.indices.sorted { a, b in

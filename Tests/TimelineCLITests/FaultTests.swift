@@ -289,6 +289,13 @@ func lockTimeoutThatIsNotANumberOfSecondsIsAUsageError(value: String) throws {
       #expect(query.stderr.contains("not a regular file or a folder"))
       let add = try shell("timeout 20 \(timelineBinary) --log \(log) add report --date 2025 --org a")
       #expect(add.status == 73, "\(log): \(add.stderr)")
+      // Reading the log to find a target, or to show a dry run, is reading: 66,
+      // not "no such event" (65) as if the log were empty.
+      for extra in ["--supersedes abc", "--dry-run"] {
+        let reading = try shell("timeout 20 \(timelineBinary) --log \(log) add report --date 2025 --org a \(extra)")
+        #expect(reading.status == 66, "\(log) \(extra): \(reading.stderr)")
+        #expect(reading.stderr.contains("not a regular file or a folder"))
+      }
     }
     // In a folder, a FIFO named like a log file is not a log file.
     let folder = dir + "/folder"
