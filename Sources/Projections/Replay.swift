@@ -117,13 +117,6 @@ public struct Replay: Sendable {
     return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)
   }
 
-  /// Rule 6's order: first day of the date's period, then recorded, then id.
-  static func precedes(_ a: Fact, _ b: Fact, in table: FactTable) -> Bool {
-    if a.firstDay != b.firstDay { return a.firstDay < b.firstDay }
-    if a.recorded != b.recorded { return a.recorded < b.recorded }
-    return idPrecedes(a.id, b.id, in: table)
-  }
-
   /// Ids compared by code point; content ids (same length, hex) compare as numbers.
   static func idPrecedes(_ a: UInt64, _ b: UInt64, in table: FactTable) -> Bool {
     if (a | b) & EventKey.customBit == 0 { return a < b }
@@ -142,10 +135,10 @@ public struct Replay: Sendable {
     return order.filter { facts[Int($0)].lastDay <= limit }
   }
 
-  /// Facts sorted in replay order.
+  /// Facts (one per id) sorted in replay order, by the radix sort of `order`.
   public func inReplayOrder(_ indices: [Int32]) -> [Int32] {
-    let facts = table.facts
-    return indices.sorted { Replay.precedes(facts[Int($0)], facts[Int($1)], in: table) }
+    var indices = indices
+    return Replay.sortInReplayOrder(&indices, table: table)
   }
 
   /// The id of a fact.

@@ -115,8 +115,9 @@ let diffCommand = Command(
     let after = replay.kept(at: to, org: org)
     let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
     let found = changes(from: states.0, to: states.1)
-    let earlier = Set(before)
-    let newFacts = after.filter { !earlier.contains($0) }
+    // Both come from one replay order with the same org filter, so the events
+    // kept at TO but not at FROM are those whose period ends after FROM.
+    let newFacts = after.filter { replay.table.facts[Int($0)].lastDay > from.yyyymmdd }
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("from", from.description)
