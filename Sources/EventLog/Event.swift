@@ -68,17 +68,6 @@ public enum Kind: Sendable, Hashable, CustomStringConvertible {
     }
   }
 
-  /// The kind named by UTF-8 bytes.
-  public init?(bytes: UnsafeBufferPointer<UInt8>) {
-    if let kind = Kind.byteNames.first(where: { $0.name.elementsEqual(bytes) }) {
-      self = kind.kind
-    } else {
-      self.init(String(decoding: bytes, as: UTF8.self))
-    }
-  }
-
-  private static let byteNames: [(name: [UInt8], kind: Kind)] = builtIn.map { (Array($0.description.utf8), $0) }
-
   /// `x-` followed by lowercase letters, digits, dots and hyphens.
   public static func isCustomName(_ name: String) -> Bool {
     name.hasPrefix("x-") && name.utf8.count > 2 && name.utf8.dropFirst(2).allSatisfy(isSlugByte)

@@ -36,7 +36,6 @@ public struct Fact: Sendable {
   public var offset: Int64
 
   public var factKind: FactKind { FactKind(rawValue: kind) ?? .custom }
-  public var confidenceLevel: Confidence { Confidence.allCases[Int(confidence)] }
 
   /// The event's date with its precision.
   public var date: EventDate {

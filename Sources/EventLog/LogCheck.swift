@@ -141,8 +141,8 @@ extension LogStore {
     var launched = Set<Int32>()
     for fact in facts where fact.factKind == .launch { launched.insert(fact.subject) }
     for fact in facts {
-      let (file, line) = place(fact)
       if fact.target != 0 {
+        let (file, line) = place(fact)
         let target = table.idString(fact.target)
         let what = fact.factKind == .retract ? "retracts" : "supersedes"
         if let other = first[fact.target] {
@@ -158,9 +158,10 @@ extension LogStore {
         }
       }
       let kind = fact.factKind
-      if kind != .launch && (kind == .pause || kind == .resume || kind == .retire || kind == .throttle || kind == .unthrottle),
+      if kind == .pause || kind == .resume || kind == .retire || kind == .throttle || kind == .unthrottle,
         fact.subject != 0, !launched.contains(fact.subject)
       {
+        let (file, line) = place(fact)
         report.warnings.append(Finding(file: file, line: line, message: "\(kind.kind(customName: "")) of \(table.names[fact.subject]), which was never launched in this log; the event creates it (add its launch if it is known)"))
       }
     }
@@ -218,11 +219,10 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
       EventCodec.content(event, into: &content)
       let digest = content.withUnsafeBytes { SHA256.prefix64($0) }
       let prefix = digest >> 16 | EventKey.contentBit
-      if let key = part.table.existingKey(event.id), key & EventKey.customBit == 0, key != prefix {
-        let expected = String(hexString(withUnsafeBytes(of: digest.bigEndian) { Array($0) }).prefix(12))
-        do {
-          part.errors.append(Finding(file: file, line: Int(number), message: "id \(event.id) does not match the event's content, which hashes to \(expected): the line was edited after it was added; restore it, and record a correction as a new event with --supersedes \(event.id)"))
-        }
+      var id = event.id
+      if let key = id.withUTF8({ EventKey.content($0) }), key != prefix {
+        let expected = part.table.idString(prefix)
+        part.errors.append(Finding(file: file, line: Int(number), message: "id \(event.id) does not match the event's content, which hashes to \(expected): the line was edited after it was added; restore it, and record a correction as a new event with --supersedes \(event.id)"))
       }
       if event.source == nil && event.kind != .retract {
         part.warnings.append(Finding(file: file, line: Int(number), message: "no source: say where the fact comes from with --source-title or --source-url"))

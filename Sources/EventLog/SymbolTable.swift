@@ -61,15 +61,6 @@ public struct SymbolTable: Sendable {
     }
   }
 
-  /// The UTF-8 bytes of a symbol, compared by code point.
-  public func precedes(_ a: Int32, _ b: Int32) -> Bool {
-    let (sa, ea) = (starts[Int(a)], starts[Int(a) + 1])
-    let (sb, eb) = (starts[Int(b)], starts[Int(b) + 1])
-    return arena.withUnsafeBufferPointer { buffer in
-      UnsafeBufferPointer(rebasing: buffer[sa..<ea]).lexicographicallyPrecedes(UnsafeBufferPointer(rebasing: buffer[sb..<eb]))
-    }
-  }
-
   @inline(__always) private func equals(_ symbol: Int32, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     let start = starts[Int(symbol)]
     let length = starts[Int(symbol) + 1] - start

@@ -7,7 +7,6 @@ struct Context {
   var now: Timestamp
   var today: Day { Day(millisecondsSinceEpoch: now.milliseconds) }
   var console: Console
-  var environment: [String: String]
   /// What the query read, for keeping its answer.
   var reading = Reading()
 }

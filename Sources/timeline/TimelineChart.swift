@@ -97,7 +97,6 @@ struct ChartLayout {
   static let lanePadding = 10.0
 
   struct Row {
-    var org: String
     /// nil for the org's own row (hires, metrics, strategy, reports).
     var product: String?
     var y: Double
@@ -130,10 +129,10 @@ struct ChartLayout {
         if view.lineage.models.values.contains(where: { $0.predecessor == model }) { products.append(model) }
       }
       let strip = view.shifts.contains { $0.org == org } ? ChartLayout.shiftStrip : 0
-      var lane = Lane(org: org, top: y, bottom: 0, rows: [Row(org: org, product: nil, y: y + strip + ChartLayout.laneHeader / 2 + 1)])
+      var lane = Lane(org: org, top: y, bottom: 0, rows: [Row(product: nil, y: y + strip + ChartLayout.laneHeader / 2 + 1)])
       y += strip + ChartLayout.laneHeader
       for product in products {
-        lane.rows.append(Row(org: org, product: product, y: y + ChartLayout.rowHeight / 2))
+        lane.rows.append(Row(product: product, y: y + ChartLayout.rowHeight / 2))
         y += ChartLayout.rowHeight
       }
       y += ChartLayout.lanePadding

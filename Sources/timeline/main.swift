@@ -62,7 +62,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     let parsed = try parse(rest, options: command.options, positionals: command.positionals, command: name)
     let timeout = try lockTimeout(environment)
     let context = Context(
-      store: LogStore(path: logPath, lockTimeout: timeout), now: currentTime(), console: console, environment: environment)
+      store: LogStore(path: logPath, lockTimeout: timeout), now: currentTime(), console: console)
     guard answerCommands.contains(name) else { return try command.run(parsed, context) }
     // A large log's answer to the same query on the same log and day is printed again as kept.
     let query = ([name] + rest + [context.today.description, console.color ? "color" : "plain"]).joined(separator: "\u{0}")
