@@ -124,12 +124,12 @@ extension LogStore {
       lines += scanned.lines
     }
     let extent = result.end - Int64(result.parts.last?.tornBytes ?? 0)
-    if FactCache.threshold <= table.count || cached != nil {
-      let fd = try? Sys.open(file, O_RDONLY)
-      if let fd {
-        samples = FactCache.samples(fd, extent: extent)
-        Sys.close(fd)
-      }
+    // Always, even for a small file: the log as a whole may still be cached
+    // (a small first file of a large folder log), and a cache entry without
+    // its samples could never be extended, only rebuilt.
+    if let fd = try? Sys.open(file, O_RDONLY) {
+      samples = FactCache.samples(fd, extent: extent)
+      Sys.close(fd)
     }
     let entry = FactCache.Entry(path: file, stamp: result.stamp, extent: extent, lines: lines, samples: samples)
     return (entry, result.notices)
