@@ -68,6 +68,22 @@ public struct LogStore: Sendable {
   /// Whether anything is at the log's path (add creates a missing log).
   public var exists: Bool { Sys.type(of: path) != .missing }
 
+  /// Whether writing a file at `output` would replace a file of this log:
+  /// the log file itself, or a `.jsonl` file in the log folder (links and
+  /// relative paths resolved).
+  public func isLogFile(_ output: String) -> Bool {
+    func resolved(_ path: String) -> String {
+      if let real = realpath(path, nil) {
+        defer { free(real) }
+        return String(cString: real)
+      }
+      return resolved(parent(of: path)) + "/" + baseName(path)
+    }
+    let target = resolved(output)
+    let log = resolved(path)
+    return target == log || (output.hasSuffix(".jsonl") && parent(of: target) == log)
+  }
+
   public func files() throws(LogError) -> [String] {
     switch Sys.type(of: path) {
     case .missing:
@@ -432,6 +448,12 @@ func formatSeconds(_ seconds: Double) -> String {
 
 func join(_ dir: String, _ name: String) -> String {
   dir.hasSuffix("/") ? dir + name : dir + "/" + name
+}
+
+func baseName(_ path: String) -> String {
+  var trimmed = path
+  while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
+  return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
 }
 
 func parent(of path: String) -> String {

@@ -56,10 +56,4 @@ public enum PlainFile {
     }
     Sys.fsyncDirectory(dir)
   }
-
-  private static func baseName(_ path: String) -> String {
-    var trimmed = path
-    while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }
-    return trimmed.split(separator: "/").last.map(String.init) ?? trimmed
-  }
 }

@@ -283,3 +283,26 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(!events.contains("ignored"), "--set org wins over the org column")
   }
 }
+
+@Test func outputIsNeverWrittenOverALogFile() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    let fileLog = dir + "/single.jsonl"
+    try FileManager.default.copyItem(atPath: log + "/log.jsonl", toPath: fileLog)
+    let before = snapshot(dir)
+    for (logPath, output) in [
+      (log, log + "/log.jsonl"),  // the log's own file
+      (log, log + "/new.jsonl"),  // a new file in the folder would join the log
+      (log, log + "/../" + (log as NSString).lastPathComponent + "/log.jsonl"),  // the same, by another path
+      (fileLog, fileLog),
+    ] {
+      for command in [["export", "--format", "jsonl"], ["render", "--format", "svg"]] {
+        let result = try timeline(["--log", logPath] + command + ["-o", output])
+        #expect(result.status == 64, "\(command) -o \(output): \(result.stderr)")
+        #expect(result.stderr.contains("is a file of the log"), "\(result.stderr)")
+      }
+    }
+    #expect(snapshot(dir) == before)
+    #expect(try timeline(["--log", log, "export", "--format", "csv", "-o", log + "/export.csv"]).status == 0, "other files in the folder are fine")
+  }
+}
