@@ -118,7 +118,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     rowCount = rows.count
     var effective = mapping
     var undoInert = false
-    if !args.has("map") {
+    // An empty file (not even a header) has nothing to map: 0 rows, as an empty jsonl file.
+    let empty = columns.isEmpty && rows.isEmpty
+    if !args.has("map") && !empty {
       // The columns named like fields fill them (the CSV timeline writes),
       // but for the fields --set and --kind give.
       let given = Set(mapping.constants.map(\.target.field) + (mapping.kinds.isEmpty ? [] : ["kind"]))
@@ -131,7 +133,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       effective.maps = known.map { ImportMapping.ColumnMap(column: $0, target: ImportMapping.Target(field: $0, kind: nil, transforms: [])) }
       undoInert = format == "csv" && columns == csvColumns
     }
-    for column in Set(effective.columns) where !columns.contains(column) {
+    for column in Set(effective.columns) where !columns.contains(column) && !empty {
       throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
     }
     var converter = RowConverter(mapping: effective, undoInert: undoInert, label: label)
@@ -292,7 +294,12 @@ private func readRows(_ bytes: [UInt8], format: String, label: String) throws(Lo
       items = list
     }
     for item in items {
-      guard case .object(let members)? = try? JSONParser.parse(Array(item.bytes)) else {
+      let value: JSONValue
+      do { value = try JSONParser.parse(Array(item.bytes)) } catch {
+        problems.append("\(label):\(item.line): \(error.description)")
+        continue
+      }
+      guard case .object(let members) = value else {
         problems.append("\(label):\(item.line): not a JSON object")
         continue
       }

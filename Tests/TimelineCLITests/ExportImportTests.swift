@@ -306,3 +306,21 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(try timeline(["--log", log, "export", "--format", "csv", "-o", log + "/export.csv"]).status == 0, "other files in the folder are fine")
   }
 }
+
+@Test func anEmptyFileImportsNothingAndABrokenJSONLineSaysWhy() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log"
+    for (name, text, format) in [("e.jsonl", "", "jsonl"), ("e.csv", "", "csv"), ("e.json", "[]", "json")] {
+      try text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+      let result = try timeline(["--log", log, "import", dir + "/" + name, "--format", format])
+      #expect(result.status == 0, "\(name): \(result.stderr)")
+      #expect(result.stdout.hasPrefix("0 rows read"), "\(name): \(result.stdout)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: log), "nothing to append creates no log")
+    try #"{"a":1,}"#.write(toFile: dir + "/bad.jsonl", atomically: true, encoding: .utf8)
+    let bad = try timeline(["--log", log, "import", dir + "/bad.jsonl", "--format", "jsonl", "--kind", "report"])
+    #expect(bad.status == 65)
+    #expect(bad.stderr.contains("bad.jsonl:1: expected a quoted key"), "\(bad.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: log))
+  }
+}
