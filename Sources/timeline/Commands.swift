@@ -102,6 +102,19 @@ func help(for command: Command) -> String {
 
 /// Reads a query date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a partial date is the
 /// end of its period, or its start when `start` is set (`--from`).
+/// A date option, if given: `--from` means the start of its period, any
+/// other (`--at`, `--to`) its end.
+func dayOption(_ args: ParsedArguments, _ name: String) throws(UsageError) -> Day? {
+  guard let text = args.value(name) else { return nil }
+  return try queryDay(text, option: "--" + name, start: name == "from")
+}
+
+/// How log, strategy and export select by `--from` and `--to`: the first
+/// day of the event's period lies between them (either may be absent).
+func inWindow(_ firstDay: Day, from: Day?, to: Day?) -> Bool {
+  (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
+}
+
 func queryDay(_ text: String, option: String, start: Bool = false) throws(UsageError) -> Day {
   do {
     let date = try EventDate.parse(text)

@@ -28,15 +28,12 @@ let exportCommand = Command(
 let exportFormats = ["jsonl", "csv", "cloudevents"]
 
 /// The CSV header: field names, which `import` maps back without `--map`.
-let csvColumns = [
-  "id", "date", "kind", "org", "subject", "confidence", "note", "attrs", "source.title", "source.publisher", "source.url",
-  "source.date", "supersedes", "recorded",
-]
+let csvColumns = ImportMapping.fields
 
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
-  let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
-  let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+  let from = try dayOption(args, "from")
+  let to = try dayOption(args, "to")
   let org = args.value("org")
   let sourceURI = args.value("source-uri") ?? "urn:timeline"
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
@@ -45,10 +42,13 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
   let replay = Replay(table)
-  let events = try context.store.events(replay.inReplayOrder(replay.known), in: table).filter { event in
-    let first = event.date.firstDay
-    return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true) && (org.map { event.org == $0 } ?? true)
+  // Selected on the facts, so that only the lines exported are read again whole.
+  let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
+  let selected = replay.known.filter { index in
+    let fact = table.facts[Int(index)]
+    return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && (orgSymbol.map { fact.org == $0 } ?? true)
   }
+  let events = try context.store.events(replay.inReplayOrder(selected), in: table)
   var out: [UInt8] = []
   switch format {
   case "csv":
@@ -99,7 +99,7 @@ func cloudEvent(_ event: Event, source: String) -> [UInt8] {
   member("id", event.id)
   member("source", source)
   member("type", "timeline.\(event.kind)")
-  member("time", Timestamp.endOf(event.date.firstDay).startOfDay.description)
+  member("time", Timestamp(milliseconds: event.date.firstDay.daysSince1970 * 86_400_000).description)
   if let subject = event.subject ?? event.org ?? event.retractTarget { member("subject", subject) }
   member("datacontenttype", "application/json")
   member("dateprecision", precisionName(event.date.precision))
@@ -117,14 +117,5 @@ func precisionName(_ precision: EventDate.Precision) -> String {
   case .day: "day"
   case .month: "month"
   case .year: "year"
-  }
-}
-
-extension Timestamp {
-  /// Midnight UTC of the same day.
-  var startOfDay: Timestamp {
-    let ms = milliseconds
-    let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
-    return Timestamp(milliseconds: days * 86_400_000)
   }
 }

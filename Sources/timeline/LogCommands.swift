@@ -17,8 +17,8 @@ let logCommand = Command(
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
   examples: ["timeline log --org openai --from 2025-12", "timeline log --kind launch --json"],
   run: { args, context in
-    let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
-    let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+    let from = try dayOption(args, "from")
+    let to = try dayOption(args, "to")
     if let kind = args.value("kind"), Kind(kind) == nil {
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
@@ -32,7 +32,7 @@ let logCommand = Command(
     let customKind = kind.map { FactKind($0) == .custom ? symbol($0.description) : nil } ?? nil
     let listedFacts = replay.inReplayOrder(replay.known.filter { index in
       let fact = table.facts[Int(index)]
-      return (from.map { fact.firstDay >= $0.yyyymmdd } ?? true) && (to.map { fact.firstDay <= $0.yyyymmdd } ?? true)
+      return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to)
         && (org.map { fact.org == $0 } ?? true) && (subject.map { effectiveSubject(fact) == $0 } ?? true)
         && (kind.map { fact.factKind == FactKind($0) && (customKind == nil || fact.a == customKind) } ?? true)
     })

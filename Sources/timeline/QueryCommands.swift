@@ -15,7 +15,7 @@ let stateCommand = Command(
   ],
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
-    let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
+    let day = try dayOption(args, "at") ?? context.today
     let knownAt = try knownAt(args)
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
@@ -216,7 +216,7 @@ let lineageCommand = Command(
   details: ["A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename."],
   examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
   run: { args, context in
-    let day = try args.value("at").map { (text) throws(UsageError) in try queryDay(text, option: "--at") } ?? context.today
+    let day = try dayOption(args, "at") ?? context.today
     let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
@@ -274,15 +274,12 @@ let strategyCommand = Command(
   details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
-    let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+    let from = try dayOption(args, "from")
+    let to = try dayOption(args, "to")
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
     let kept = replay.kept(at: context.today, org: org)
-    let shifts = replay.strategyShifts(kept).filter { shift in
-      let first = shift.date.firstDay
-      return (from.map { first >= $0 } ?? true) && (to.map { first <= $0 } ?? true)
-    }
+    let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
     let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in

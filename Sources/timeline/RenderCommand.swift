@@ -8,7 +8,7 @@ let renderCommand = Command(
   usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [--org ORG] [--title T] [-o FILE]",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
   options: [
-    OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: ["html", "svg", "mermaid"]),
+    OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: renderFormats),
     OptionSpec(name: "from", value: "DATE", help: "start of the window (default: the first event; a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "end of the window (default: the last event; a partial date means its end)"),
     orgOption,
@@ -28,10 +28,12 @@ let renderCommand = Command(
   ],
   run: runRender)
 
+let renderFormats = ["html", "svg", "mermaid"]
+
 private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
-  let format = try choice(args, "format", in: ["html", "svg", "mermaid"], default: "html", command: "render")
-  let from = try args.value("from").map { (text) throws(UsageError) in try queryDay(text, option: "--from", start: true) }
-  let to = try args.value("to").map { (text) throws(UsageError) in try queryDay(text, option: "--to") }
+  let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
+  let from = try dayOption(args, "from")
+  let to = try dayOption(args, "to")
   if let from, let to, to < from { throw UsageError("--to \(to) is before --from \(from)", command: "render") }
   let org = args.value("org")
   let table = try loadFacts(context)
