@@ -176,18 +176,11 @@ struct StateFold {
     let slot = productSlot[Int(fact.subject)]
     let existing: Product? = slot >= 0 ? products[Int(slot)].state : nil
     var product = existing ?? Product(org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index)
-    var status = product.status
-    switch fact.factKind {
-    case .launch:
-      status = .active
+    let status: ProductState.Status
+    (status, product.throttled) = productStatus(after: fact.factKind, product.status, throttled: product.throttled)
+    if fact.factKind == .launch {
       if product.launched < 0 { product.launched = index }
       if fact.a != 0 { product.type = fact.a }
-    case .pause: status = .paused
-    case .resume: status = .active
-    case .retire: status = .retired
-    case .throttle: product.throttled = true
-    case .unthrottle: product.throttled = false
-    default: break
     }
     if existing == nil || status != product.status { product.since = index }
     product.status = status
@@ -251,5 +244,22 @@ struct StateFold {
         date: date(codename.event), event: id(codename.event))
     }
     return state
+  }
+}
+
+/// A product's status and throttling after an event of `kind` (DESIGN.md,
+/// "Kinds"): launch and resume make it active, pause paused, retire retired;
+/// throttle and unthrottle set throttling. The state and the bands of a
+/// timeline both fold by it.
+func productStatus(
+  after kind: FactKind, _ status: ProductState.Status, throttled: Bool
+) -> (ProductState.Status, Bool) {
+  switch kind {
+  case .launch, .resume: (.active, throttled)
+  case .pause: (.paused, throttled)
+  case .retire: (.retired, throttled)
+  case .throttle: (status, true)
+  case .unthrottle: (status, false)
+  default: (status, throttled)
   }
 }

@@ -33,9 +33,7 @@ public struct ProductBand: Sendable, Equatable {
 
 /// The status history of every product, from events in replay order: a new
 /// span begins whenever an event changes the product's status or throttling,
-/// by the rules of DESIGN.md's "Kinds" (launch and resume: active; pause:
-/// paused; retire: retired; throttle and unthrottle set throttling), the
-/// same rules `CompetitorState` folds.
+/// by `productStatus`, the rules `CompetitorState` folds.
 /// - Returns: bands ordered by org, then by the first day of their first span, then product id.
 public func productBands<Events: Sequence>(folding events: Events) -> [ProductBand] where Events.Element == Event {
   var bands: [String: ProductBand] = [:]
@@ -43,19 +41,10 @@ public func productBands<Events: Sequence>(folding events: Events) -> [ProductBa
     guard event.kind.isProductKind, let org = event.org, let product = event.subject else { continue }
     var band = bands[product] ?? ProductBand(org: org, product: product, type: nil, launched: nil, spans: [])
     let last = band.spans.last
-    var status = last?.status ?? .active
-    var throttled = last?.throttled ?? false
-    switch event.kind {
-    case .launch:
-      status = .active
+    let (status, throttled) = productStatus(after: FactKind(event.kind), last?.status ?? .active, throttled: last?.throttled ?? false)
+    if event.kind == .launch {
       if band.launched == nil { band.launched = event.date }
       if case .string(let type)? = event.attrs["type"] { band.type = type }
-    case .resume: status = .active
-    case .pause: status = .paused
-    case .retire: status = .retired
-    case .throttle: throttled = true
-    case .unthrottle: throttled = false
-    default: break
     }
     if let last, last.status == status, last.throttled == throttled {
       bands[product] = band
