@@ -122,13 +122,8 @@ public enum EventSchema {
 
   /// `[A-Za-z0-9._-]{1,64}`.
   public static func isValidID(_ id: String) -> Bool {
-    let bytes = id.utf8
-    return !bytes.isEmpty && bytes.count <= 64
-      && bytes.allSatisfy { byte in
-        (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
-          || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-          || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-      }
+    var id = id
+    return id.withUTF8 { isValidID(bytes: $0) }
   }
 
   /// `[A-Za-z0-9._-]{1,64}`, for UTF-8 bytes.
@@ -148,8 +143,8 @@ public enum EventSchema {
 
   /// Exactly 12 lowercase hex digits: an id that must match the content.
   public static func isContentIDForm(_ id: String) -> Bool {
-    id.utf8.count == 12
-      && id.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "f")) }
+    var id = id
+    return id.withUTF8 { EventKey.content($0) } != nil
   }
 
   static func checkID(_ id: String, field: String) throws(ValueError) {

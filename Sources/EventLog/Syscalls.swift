@@ -185,8 +185,13 @@ enum Sys {
   static func readSmallFile(_ path: String) throws(Errno) -> [UInt8] {
     let fd = try open(path, O_RDONLY)
     defer { close(fd) }
+    return try readAll(fd)
+  }
+
+  /// Reads a descriptor to its end, whatever its size is known to be (a pipe).
+  static func readAll(_ fd: Int32) throws(Errno) -> [UInt8] {
     var result: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
     defer { chunk.deallocate() }
     while true {
       let n = try read(fd, chunk.baseAddress!, chunk.count)
@@ -198,17 +203,7 @@ enum Sys {
 
 /// Reads all of standard input (for `add --stdin`).
 public func readStandardInput() throws(LogError) -> [UInt8] {
-  var data: [UInt8] = []
-  let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-  defer { chunk.deallocate() }
-  while true {
-    let n: Int
-    do { n = try Sys.read(0, chunk.baseAddress!, chunk.count) } catch {
-      throw LogError(.ioError, "cannot read standard input: \(error)")
-    }
-    if n == 0 { return data }
-    data.append(contentsOf: chunk[..<n])
-  }
+  do { return try Sys.readAll(0) } catch { throw LogError(.ioError, "cannot read standard input: \(error)") }
 }
 
 /// A file's identity, size and change times (nanoseconds), as `fstat` gives them.
