@@ -45,14 +45,20 @@ public struct Lineage: Sendable, Equatable {
     for (id, node) in models {
       if let predecessor = node.predecessor { models[predecessor]?.successors.append(id) }
     }
+    // org -> model -> its codenames, gathered once rather than per model.
+    var codenames: [String: [String: [String]]] = [:]
+    for (org, orgState) in state.orgs {
+      for (name, codename) in orgState.codenames {
+        if let subject = codename.subject { codenames[org, default: [:]][subject, default: []].append(name) }
+      }
+    }
     for (id, var node) in models {
       node.successors = sortedKeys(node.successors)
-      let orgState = state.orgs[node.org]
-      if let product = orgState?.products[id] {
+      if let product = state.orgs[node.org]?.products[id] {
         node.launched = product.launched
         node.status = product.status.rawValue
       }
-      node.codenames = sortedKeys((orgState?.codenames ?? [:]).filter { $0.value.subject == id }.map(\.key))
+      node.codenames = sortedKeys(codenames[node.org]?[id] ?? [])
       models[id] = node
     }
   }

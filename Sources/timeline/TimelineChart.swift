@@ -122,12 +122,14 @@ struct ChartLayout {
     firstDay = view.from.daysSince1970 - pad
     dayCount = Double(span + 2 * pad)
     var y = top
+    // Models known only through lineage (a predecessor never launched in the
+    // log) get a row too; found once, not per org.
+    let predecessors = Set(view.lineage.models.values.compactMap(\.predecessor))
+    let lineageModels = sortedKeys(view.lineage.models.keys).filter { predecessors.contains($0) }
     for org in view.orgs {
       var products = view.bands.filter { $0.org == org }.map(\.product)
-      // Models known only through lineage (a predecessor never launched in the log).
-      for model in sortedKeys(view.lineage.models.keys) where view.lineage.models[model]!.org == org && !products.contains(model) {
-        if view.lineage.models.values.contains(where: { $0.predecessor == model }) { products.append(model) }
-      }
+      let banded = Set(products)
+      products += lineageModels.filter { view.lineage.models[$0]!.org == org && !banded.contains($0) }
       let strip = view.shifts.contains { $0.org == org } ? ChartLayout.shiftStrip : 0
       var lane = Lane(org: org, top: y, bottom: 0, rows: [Row(product: nil, y: y + strip + ChartLayout.laneHeader / 2 + 1)])
       y += strip + ChartLayout.laneHeader
