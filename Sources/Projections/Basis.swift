@@ -11,24 +11,10 @@ public struct Basis: Sendable, Equatable {
   }
 
   public init(ids: [String]) {
-    self.init(sortedIDs: ids.sorted(by: codePointPrecedes))
-  }
-
-  init(sortedIDs: [String]) {
-    events = sortedIDs.count
-    var hasher = SHA256()
-    var buffer: [UInt8] = []
-    buffer.reserveCapacity(1 << 16)
-    for (index, id) in sortedIDs.enumerated() {
-      if index > 0 { buffer.append(0x0a) }
-      buffer.append(contentsOf: id.utf8)
-      if buffer.count >= 1 << 16 - 80 {
-        buffer.withUnsafeBytes { hasher.update($0) }
-        buffer.removeAll(keepingCapacity: true)
-      }
+    let sorted = ids.map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+    self.init(count: sorted.count) { add in
+      for id in sorted { id.withUnsafeBufferPointer(add) }
     }
-    buffer.withUnsafeBytes { hasher.update($0) }
-    digest = hexString(hasher.finalize())
   }
 
   /// The basis of events named by keys: content ids sort as numbers, which is
@@ -38,40 +24,53 @@ public struct Basis: Sendable, Equatable {
     radixSort(&content)
     let custom = keys.filter { $0 & EventKey.customBit != 0 }.map { Array(table.idString($0).utf8) }
       .sorted { $0.lexicographicallyPrecedes($1) }
-    events = keys.count
+    self.init(count: keys.count) { add in
+      // A content id's 12 hex digits, written without a String per id.
+      let digits: StaticString = "0123456789abcdef"
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 12) { hex in
+        var next = 0
+        for key in content {
+          for index in 0..<12 { hex[index] = digits.utf8Start[Int(key >> UInt64(44 - 4 * index) & 0xf)] }
+          let id = UnsafeBufferPointer(hex)
+          while next < custom.count && custom[next].lexicographicallyPrecedes(id) {
+            custom[next].withUnsafeBufferPointer(add)
+            next += 1
+          }
+          add(id)
+        }
+        for id in custom[next...] { id.withUnsafeBufferPointer(add) }
+      }
+    }
+  }
+
+  /// Hashes the ids `feed` gives, in order, joined by `\n`, through one buffer.
+  private init(count: Int, _ feed: ((UnsafeBufferPointer<UInt8>) -> Void) -> Void) {
+    events = count
     var hasher = SHA256()
     let capacity = 1 << 16
     let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity + 80)
     defer { buffer.deallocate() }
     var used = 0
     var written = 0
-    func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+    feed { bytes in
       if written > 0 {
         buffer[used] = 0x0a
         used += 1
       }
       written += 1
-      (buffer + used).update(from: bytes.baseAddress!, count: bytes.count)
+      if bytes.count > capacity - used {
+        hasher.update(UnsafeRawBufferPointer(start: buffer, count: used))
+        used = 0
+        hasher.update(UnsafeRawBufferPointer(bytes))
+        return
+      }
+      if let base = bytes.baseAddress { (buffer + used).update(from: base, count: bytes.count) }
       used += bytes.count
       if used >= capacity {
         hasher.update(UnsafeRawBufferPointer(start: buffer, count: used))
         used = 0
       }
     }
-    let hex = UnsafeMutablePointer<UInt8>.allocate(capacity: 12)
-    defer { hex.deallocate() }
-    let digits: StaticString = "0123456789abcdef"
-    var next = 0
-    for key in content {
-      for index in 0..<12 { hex[index] = digits.utf8Start[Int(key >> UInt64(44 - 4 * index) & 0xf)] }
-      let id = UnsafeBufferPointer(start: hex, count: 12)
-      while next < custom.count && custom[next].lexicographicallyPrecedes(id) {
-        custom[next].withUnsafeBufferPointer { add($0) }
-        next += 1
-      }
-      add(id)
-    }
-    for id in custom[next...] { id.withUnsafeBufferPointer { add($0) } }
     hasher.update(UnsafeRawBufferPointer(start: buffer, count: used))
     digest = hexString(hasher.finalize())
   }

@@ -254,4 +254,8 @@ func partialEventDateCountsFromTheLastDayOfItsPeriod(eventDate: String, at: Stri
   #expect(Basis(ids: ["d16757df582e"]).digest == "3d22cf4b85e791abba2ba318cfefa42b1512fdcd9d9ef8ac7d6013343068ad2c")
   let events = ["b", "B", "a"].enumerated().map { ev($1, "report", "2025", recorded: Int64($0)) }
   #expect(Basis(events) == Basis(ids: ["a", "b", "B"]))
+  // Ids longer than the hashing buffer, and an empty one, are hashed whole:
+  // python3 -c 'import hashlib; ids=["x"*70000,"y","","a"*65536]; print(hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest())'
+  let long = Basis(ids: [String(repeating: "x", count: 70_000), "y", "", String(repeating: "a", count: 65_536)])
+  #expect(long.digest == "b8bef278e4dea887d0410bf4ddffaae6412f0ab405f7ba41f097c826022b248e")
 }
