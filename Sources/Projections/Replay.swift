@@ -40,7 +40,7 @@ public struct Replay: Sendable {
         guard Replay.prefer(Int32(index), over: other, in: table) else { continue }
         isWinner[Int(other)] = false
       }
-      winners[key] = Int32(index)
+      winners.set(key, Int32(index))
       isWinner[index] = true
     }
     // Rule 3.

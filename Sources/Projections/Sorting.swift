@@ -78,15 +78,15 @@ struct KeyMap {
     return index
   }
 
+  /// The value under `key`, if one was set (a value is never removed).
   subscript(key: UInt64) -> Int32? {
-    get {
-      let index = slot(of: key)
-      return keys[index] == key ? values[index] : nil
-    }
-    set {
-      let index = slot(of: key)
-      keys[index] = key
-      values[index] = newValue ?? -1
-    }
+    let index = slot(of: key)
+    return keys[index] == key ? values[index] : nil
+  }
+
+  mutating func set(_ key: UInt64, _ value: Int32) {
+    let index = slot(of: key)
+    keys[index] = key
+    values[index] = value
   }
 }
