@@ -105,9 +105,19 @@ public enum Kind: Sendable, Hashable, CustomStringConvertible {
 public enum Confidence: String, Sendable, Hashable, CaseIterable, Comparable {
   case rumor, reported, confirmed
 
-  public static func < (lhs: Confidence, rhs: Confidence) -> Bool {
-    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  /// 0, 1, 2 from rumor to confirmed: how facts store it, and its order.
+  public var code: UInt8 {
+    switch self {
+    case .rumor: 0
+    case .reported: 1
+    case .confirmed: 2
+    }
   }
+
+  /// The confidence stored as `code`.
+  public init(code: UInt8) { self = Confidence.allCases[Int(code)] }
+
+  public static func < (lhs: Confidence, rhs: Confidence) -> Bool { lhs.code < rhs.code }
 }
 
 /// Where a fact comes from.

@@ -40,7 +40,7 @@ public struct EventScanner {
       id: idKey, org: raw.org.map { table.names.intern($0) } ?? 0, subject: raw.subject.map { table.names.intern($0) } ?? 0,
       a: 0, b: 0, c: 0, target: 0, firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd,
       recorded: recorded.milliseconds, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
-      kind: factKind.rawValue, precision: date.precisionCode, confidence: raw.confidenceCode, file: file, line: number,
+      kind: factKind.rawValue, precision: date.precisionCode, confidence: raw.confidence.code, file: file, line: number,
       offset: offset)
     // A reference to another event: a valid id, not the event itself.
     func reference(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -266,14 +266,6 @@ private struct RawEvent {
     sourceDate = nil
     attrs.removeAll(keepingCapacity: true)
     items.removeAll(keepingCapacity: true)
-  }
-
-  var confidenceCode: UInt8 {
-    switch confidence {
-    case .rumor: 0
-    case .reported: 1
-    case .confirmed: 2
-    }
   }
 
   /// 0 no source, 1 with a title or url, 2 without either.

@@ -187,7 +187,7 @@ public struct FactTable: Sendable {
       firstDay: event.date.firstDay.yyyymmdd, lastDay: event.date.lastDay.yyyymmdd,
       recorded: event.recorded?.milliseconds ?? .max, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
       kind: kind.rawValue, precision: event.date.precisionCode,
-      confidence: UInt8(Confidence.allCases.firstIndex(of: event.confidence)!), file: file, line: line, offset: offset)
+      confidence: event.confidence.code, file: file, line: line, offset: offset)
     switch kind {
     case .launch:
       fact.a = attr("type")

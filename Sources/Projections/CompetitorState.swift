@@ -240,7 +240,7 @@ struct StateFold {
     for (key, codename) in codenames {
       let org = names[Int32(truncatingIfNeeded: key >> 32)]
       state.orgs[org]!.codenames[names[Int32(truncatingIfNeeded: key)]] = CodenameState(
-        subject: codename.subject == 0 ? nil : names[codename.subject], confidence: Confidence.allCases[Int(codename.confidence)],
+        subject: codename.subject == 0 ? nil : names[codename.subject], confidence: Confidence(code: codename.confidence),
         date: date(codename.event), event: id(codename.event))
     }
     return state
