@@ -35,11 +35,8 @@ let addCommand = Command(
   ],
   run: runAdd)
 
-/// The field options, which `--stdin` does not take.
-private let fieldOptions = [
-  "date", "org", "subject", "set", "confidence", "source-title", "source-url", "source-publisher", "source-date", "note",
-  "supersedes", "id",
-]
+/// The field options (every option that takes a value), which `--stdin` does not take.
+private let fieldOptions = addCommand.options.filter { $0.value != nil }.map(\.name)
 
 private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   var events: [Event]
