@@ -106,6 +106,10 @@ public enum QueryDate {
     return (start.isEmpty ? nil : try parse(start, today: today), end.isEmpty ? nil : try parse(end, today: today))
   }
 
+  /// Whether `text` is written as `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (digits
+  /// and hyphens where they go), whether or not the date is real.
+  public static func isCalendarShape(_ text: String) -> Bool { isCalendarShape(Array(text.utf8)) }
+
   // MARK: - Pieces of the forms
 
   /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` in shape (digits and hyphens where they

@@ -119,7 +119,7 @@ func eventDate(_ text: String, today: Day) throws(ValueError) -> EventDate {
     return EventDate(try QueryDate.parse(text, today: today).first)
   default:
     do { return try EventDate.parse(text) } catch {
-      if let first = text.utf8.first, first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9") { throw error }
+      if QueryDate.isCalendarShape(text) { throw error }
       throw ValueError("\"\(text)\" is not a date of an event: use YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)")
     }
   }
