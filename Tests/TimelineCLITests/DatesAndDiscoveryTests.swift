@@ -63,6 +63,11 @@ func relativeDatesAcrossYearsAndLeapDays(today: String, at: String, expected: St
     #expect(try json(["state", "--at", "last month"], log: log, environment: ["TIMELINE_TODAY": "2025-11-20"])["at"] == .string("2025-10-31"))
     let overridden = try timeline(["--today", "2025-12-01", "--log", log, "state", "--json"], environment: ["TIMELINE_TODAY": "2025-11-20"])
     #expect(try J.parse(overridden.stdout)["at"] == .string("2025-12-01"), "--today wins over TIMELINE_TODAY")
+    // --known-at takes the words too: the end of that day or period.
+    let known = try json(["state", "--at", "2025-12-31", "--known-at", "yesterday"], log: log, environment: ["TIMELINE_TODAY": "2025-12-13"])
+    #expect(known["knownAt"] == .string("2025-12-12T23:59:59.999Z"))
+    let knownMonth = try json(["state", "--known-at", "last month"], log: log, environment: ["TIMELINE_TODAY": "2026-01-05"])
+    #expect(knownMonth["knownAt"] == .string("2025-12-31T23:59:59.999Z"))
     // strategy replays as of today: on 2025-12-09 the code-red shift of 2025-12-10 has not happened.
     let before = try json(["strategy"], log: log, environment: ["TIMELINE_TODAY": "2025-12-09"])
     #expect(before["shifts"]?.arrayValue.count == 0)
