@@ -62,6 +62,10 @@ extension LogStore {
       try Sys.writeAll(fd, Array("*\n".utf8))
       try Sys.fsync(fd)
     } catch {
+      // Leave nothing half made: no log was there, and none is.
+      try? Sys.unlink(ignore)
+      Sys.removeDirectory(cache)
+      Sys.removeDirectory(path)
       throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)")
     }
     Sys.fsyncDirectory(cache)
@@ -72,6 +76,9 @@ extension LogStore {
 }
 
 extension Sys {
+  /// Removes an empty directory, if it is there and empty.
+  static func removeDirectory(_ path: String) { _ = rmdir(path) }
+
   /// The absolute path of the current folder, or nil (removed, or not UTF-8).
   static func currentDirectory() -> String? {
     guard let path = getcwd(nil, 0) else { return nil }
