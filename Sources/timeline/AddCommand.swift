@@ -7,7 +7,7 @@ let addCommand = Command(
   summary: "validate and append one event, or a batch of JSON lines from standard input",
   positionals: [PositionalSpec(name: "KIND", help: "launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract, or x-...", optional: true)],
   options: [
-    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
+    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)"),
     OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)"),
     OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
     OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; repeat a key to make a list (focus, deprioritize)", repeatable: true),
@@ -57,7 +57,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     guard let kindName = args.positionals.first else {
       throw UsageError("missing KIND: one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...; or --stdin", command: "add")
     }
-    events = [try eventFromOptions(kindName, args)]
+    events = [try eventFromOptions(kindName, args, today: context.today)]
     labels = ["the event"]
   }
   let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
@@ -76,16 +76,16 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
 }
 
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.
-private func eventFromOptions(_ kindName: String, _ args: ParsedArguments) throws -> Event {
+private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today: Day) throws -> Event {
   guard let kind = Kind(kindName) else {
     throw LogError(.dataError, "unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description))): use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or a custom kind x-... (lowercase letters, digits, dots, hyphens)")
   }
   func invalid(_ message: String) -> LogError { LogError(.dataError, "invalid \(kind) event: \(message)") }
   guard let dateText = args.value("date") else {
-    throw invalid("missing --date: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD")
+    throw invalid("missing --date: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD, today or yesterday")
   }
   let date: EventDate
-  do throws(ValueError) { date = try EventDate.parse(dateText) } catch { throw invalid("--date: \(error.message)") }
+  do throws(ValueError) { date = try eventDate(dateText, today: today) } catch { throw invalid("--date: \(error.message)") }
   var event = Event(date: date, kind: kind)
   event.subject = args.value("subject")
   event.org = args.value("org")

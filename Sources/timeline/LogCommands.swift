@@ -4,25 +4,25 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    orgOption,
+    periodOption, orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
     OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
     knownAtOption, jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
-  examples: ["timeline log --org openai --from 2025-12", "timeline log --kind launch --json"],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let from = try dayOption(args, "from")
-    let to = try dayOption(args, "to")
+    let from = try dayOption(args, "from", context)
+    let to = try dayOption(args, "to", context)
     if let kind = args.value("kind"), Kind(kind) == nil {
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
-    let knownAt = try knownAt(args)
+    let knownAt = try knownAt(args, context)
     let table = try loadFacts(context)
     let replay = Replay(table, knownAt: knownAt)
     func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
@@ -77,7 +77,7 @@ let retractCommand = Command(
   positionals: [PositionalSpec(name: "ID", help: "the id of the event to retract (see timeline log)")],
   options: [
     OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
-    OptionSpec(name: "date", value: "DATE", help: "when it was retracted (default: today, UTC)"),
+    OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
   ],
   details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
   examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
@@ -89,7 +89,7 @@ let retractCommand = Command(
     if reason.isEmpty { throw LogError(.dataError, "invalid retraction: --reason is empty") }
     var date = EventDate.parse(day: context.today)
     if let text = args.value("date") {
-      do throws(ValueError) { date = try EventDate.parse(text) } catch {
+      do throws(ValueError) { date = try eventDate(text, today: context.today) } catch {
         throw LogError(.dataError, "invalid retraction: --date: \(error.message)")
       }
     }
@@ -109,6 +109,21 @@ let retractCommand = Command(
     for event in written { context.console.line(event.id) }
     return 0
   })
+
+/// The date of an event to write (`add --date`, `retract --date`): `YYYY`,
+/// `YYYY-MM`, `YYYY-MM-DD`, or `today` or `yesterday` resolved to the day
+/// they mean, so that the log never holds a relative date.
+func eventDate(_ text: String, today: Day) throws(ValueError) -> EventDate {
+  switch text.lowercased() {
+  case "today", "yesterday":
+    return EventDate(try QueryDate.parse(text, today: today).first)
+  default:
+    do { return try EventDate.parse(text) } catch {
+      if QueryDate.isCalendarShape(text) { throw error }
+      throw ValueError("\"\(text)\" is not a date of an event: use YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)")
+    }
+  }
+}
 
 extension EventDate {
   /// The day-precision date of a day.

@@ -7,7 +7,7 @@ let stateCommand = Command(
   name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--json]",
   summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC); a partial date means the end of its period"),
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date, like 2025-11 or 'this month', means the end of its period"),
     knownAtOption, orgOption, jsonOption,
   ],
   details: [
@@ -15,8 +15,8 @@ let stateCommand = Command(
   ],
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
-    let day = try dayOption(args, "at") ?? context.today
-    let knownAt = try knownAt(args)
+    let day = try dayOption(args, "at", context) ?? context.today
+    let knownAt = try knownAt(args, context)
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
     let kept = replay.kept(at: day, org: org)
@@ -97,18 +97,17 @@ func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count =
 // MARK: - diff
 
 let diffCommand = Command(
-  name: "diff", usage: "timeline diff FROM TO [--org ORG] [--known-at TIME] [--json]",
+  name: "diff", usage: "timeline diff FROM TO | FROM..TO [--org ORG] [--known-at TIME] [--json]",
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
-    PositionalSpec(name: "FROM", help: "the earlier date (YYYY, YYYY-MM or YYYY-MM-DD; a partial date means the end of its period)"),
-    PositionalSpec(name: "TO", help: "the later date"),
+    PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),
+    PositionalSpec(name: "TO", help: "the later date", optional: true),
   ],
   options: [orgOption, knownAtOption, jsonOption],
-  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --org openai --json"],
+  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
-    let from = try queryDay(args.positionals[0], option: "FROM")
-    let to = try queryDay(args.positionals[1], option: "TO")
-    let knownAt = try knownAt(args)
+    let (from, to) = try diffDates(args.positionals, today: context.today)
+    let knownAt = try knownAt(args, context)
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
     let before = replay.kept(at: from, org: org)
@@ -143,6 +142,23 @@ let diffCommand = Command(
     }
     return 0
   })
+
+/// diff's two dates, as two arguments or one `FROM..TO`; both mean the end of their period.
+private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -> (Day, Day) {
+  if positionals.count == 2 {
+    return (try queryDay(positionals[0], option: "FROM", today: today), try queryDay(positionals[1], option: "TO", today: today))
+  }
+  let text = positionals[0]
+  guard let dots = text.firstRange(of: "..") else {
+    throw UsageError("missing TO: the later date, as a second argument or in one argument FROM..TO (diff 2025-11..2025-12)", command: "diff")
+  }
+  let from = String(text[..<dots.lowerBound])
+  let to = String(text[dots.upperBound...])
+  guard !from.isEmpty, !to.isEmpty, !to.contains("..") else {
+    throw UsageError("'\(text)': diff compares two dates; give both, as in diff 2025-11..2025-12", command: "diff")
+  }
+  return (try queryDay(from, option: "FROM", today: today), try queryDay(to, option: "TO", today: today))
+}
 
 /// Changes as text, grouped by org.
 func changeLines(_ changes: [Change], _ console: Console) -> [String] {
@@ -211,13 +227,13 @@ let lineageCommand = Command(
   summary: "show model family trees (who succeeded whom) with codenames",
   positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug)", optional: true)],
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC)"), knownAtOption, jsonOption,
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date means the end of its period"), knownAtOption, jsonOption,
   ],
   details: ["A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename."],
   examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
   run: { args, context in
-    let day = try dayOption(args, "at") ?? context.today
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let day = try dayOption(args, "at", context) ?? context.today
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context))
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model = args.positionals.first {
@@ -263,21 +279,21 @@ let lineageCommand = Command(
 // MARK: - strategy
 
 let strategyCommand = Command(
-  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [--known-at TIME] [--json]",
+  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [-p A..B] [--known-at TIME] [--json]",
   summary: "list strategy shifts, each with the focus before and after",
   options: [
     orgOption,
     OptionSpec(name: "from", value: "DATE", help: "shifts whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "shifts whose period starts on or before this date (a partial date means its end)"),
-    knownAtOption, jsonOption,
+    periodOption, knownAtOption, jsonOption,
   ],
-  details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
+  details: ["Shifts are replayed as of today, so a shift dated only to a month or year counts once its period has ended."],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let from = try dayOption(args, "from")
-    let to = try dayOption(args, "to")
+    let from = try dayOption(args, "from", context)
+    let to = try dayOption(args, "to", context)
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context))
     let kept = replay.kept(at: context.today, org: org)
     let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
     let basis = replay.basis(kept)

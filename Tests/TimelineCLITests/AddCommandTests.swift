@@ -35,7 +35,7 @@ func addPrintsTheContentIDAloneAndAppendsTheCanonicalLine(arguments: [String], i
     let result = try timeline(["--log", log, "add"] + arguments)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == id + "\n", "the id alone on standard output")
-    #expect(result.stderr.isEmpty)
+    #expect(result.stderr == "timeline: created a new log at \(log)\n", "nothing but the note that the log was created")
     let lines = fileLines(log + "/log.jsonl")
     #expect(lines.count == 1, "one event is one line")
     #expect(lines.first?.hasPrefix(prefix) == true, "\(lines.first ?? "")")
