@@ -138,6 +138,7 @@ extension LogStore {
         first[fact.id] = index
       }
     }
+    report.warnings += nameFindings(table)
     var launched = Set<Int32>()
     for fact in facts where fact.factKind == .launch { launched.insert(fact.subject) }
     for fact in facts {

@@ -60,6 +60,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     events = [try eventFromOptions(kindName, args)]
     labels = ["the event"]
   }
+  warnAboutNames(events, labels: args.has("stdin") ? labels : nil, context)
   let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
   let table = refers || args.has("dry-run") ? try loadFactsIfAny(context) : FactTable()
   try checkReferences(events, labels: labels, in: table, context)
@@ -73,6 +74,21 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   }
   for event in written { context.console.line(event.id) }
   return 0
+}
+
+/// Input bytes without a UTF-8 byte order mark (EF BB BF) at the start, which
+/// editors and spreadsheets write and which is no part of the text.
+func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+  bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
+}
+
+/// Says on standard error what is odd but allowed in new events' names (a
+/// launch type that is a known one but for its case).
+func warnAboutNames(_ events: [Event], labels: [String]?, _ context: Context) {
+  for (index, event) in events.enumerated() {
+    let place = labels.map { $0[index] + ": " } ?? ""
+    for warning in Names.warnings(event) { context.console.error("timeline: warning: \(place)\(warning)") }
+  }
 }
 
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.
@@ -128,7 +144,10 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments) throw
       event.attrs[key] = repeated ? .strings((event.attrs[key]?.strings ?? []) + [value]) : .string(value)
     }
   }
-  do throws(ValueError) { try EventSchema.validate(event) } catch { throw invalid(error.message) }
+  do throws(ValueError) {
+    try EventSchema.validate(event)
+    try Names.check(event)
+  } catch { throw invalid(error.message) }
   let contentID = EventCodec.contentID(event)
   if let id = args.value("id") {
     guard EventSchema.isValidID(id) else {
@@ -159,7 +178,7 @@ private func number(_ text: String, key: String, kind: Kind) throws -> Double {
 
 /// Reads `add --stdin`: every line an event; all lines are checked and every bad one reported.
 private func readBatch(_ context: Context) throws -> ([Event], [String]) {
-  let input = try readStandardInput()
+  let input = withoutByteOrderMark(try readStandardInput())
   var events: [Event] = []
   var labels: [String] = []
   var problems: [String] = []

@@ -86,7 +86,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
   let mapping = try ImportMapping(maps: args.all("map"), sets: args.all("set"), kinds: args.all("kind"), skipEmpty: args.all("skip-empty"))
   let label = path == "-" ? "<stdin>" : path
-  let bytes = path == "-" ? try readStandardInput() : try PlainFile.read(path)
+  // A byte order mark (spreadsheets save CSV with one) is not part of the
+  // first column's name or the first line's JSON: it is dropped.
+  let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
 
   var events: [Event] = []
   var labels: [String] = []
@@ -214,6 +216,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let batchLabels = order.map { freshLabels[$0] }
 
   for note in skipped + notes { context.console.error("timeline: \(note)") }
+  warnAboutNames(batch, labels: batchLabels, context)
   var summary = "\(plural(rowCount, "row")) read from \(label)"
   if !skipped.isEmpty { summary += ", \(skipped.count) skipped" }
   summary += "; \(plural(events.count, "event"))"
