@@ -115,6 +115,31 @@ func inWindow(_ firstDay: Day, from: Day?, to: Day?) -> Bool {
   (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
 }
 
+/// `--from` and `--to`, refused (64) when the window ends before it starts.
+func dateWindow(_ args: ParsedArguments, command: String) throws(UsageError) -> (from: Day?, to: Day?) {
+  let from = try dayOption(args, "from")
+  let to = try dayOption(args, "to")
+  if let from, let to {
+    try checkWindow(start: ("--from", args.value("from")!, from), end: ("--to", args.value("to")!, to), command: command)
+  }
+  return (from, to)
+}
+
+/// The one check of every window, in one wording: its end may not be before
+/// its start. Each bound is the option (or argument) that gave it, the text
+/// typed and the day it resolved to.
+func checkWindow(
+  start: (name: String, text: String, day: Day), end: (name: String, text: String, day: Day), command: String
+) throws(UsageError) {
+  guard end.day < start.day else { return }
+  func shown(_ bound: (name: String, text: String, day: Day)) -> String {
+    bound.text == bound.day.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.day))"
+  }
+  let partial = start.name != "--from" && start.text != start.day.description
+    ? " (a partial \(start.name) means the end of its period)" : ""
+  throw UsageError("the window ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
+}
+
 func queryDay(_ text: String, option: String, start: Bool = false) throws(UsageError) -> Day {
   do {
     let date = try EventDate.parse(text)
@@ -138,10 +163,18 @@ func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
 /// Loads the log as facts, printing what the reader left out as warnings.
 func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   let log = try context.store.loadFacts()
+  if log.table.files.isEmpty { noteEmptyFolder(context) }
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   return log.table
+}
+
+/// Says that the log folder has no `.jsonl` file, so that a mistyped `--log`
+/// (or `TIMELINE_LOG=/`) is not taken for an empty log.
+func noteEmptyFolder(_ context: Context) {
+  let path = context.store.path
+  context.console.error("timeline: note: the log folder \(path) holds no .jsonl file, so it reads as an empty log; is --log (or TIMELINE_LOG) the folder you meant?")
 }
 
 /// The log's facts, or none when there is no log yet (add and import create

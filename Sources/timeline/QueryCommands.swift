@@ -108,6 +108,8 @@ let diffCommand = Command(
   run: { args, context in
     let from = try queryDay(args.positionals[0], option: "FROM")
     let to = try queryDay(args.positionals[1], option: "TO")
+    // As the replay reads them: a partial FROM is the end of its period.
+    try checkWindow(start: ("FROM", args.positionals[0], from), end: ("TO", args.positionals[1], to), command: "diff")
     let knownAt = try knownAt(args)
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: knownAt)
@@ -274,8 +276,7 @@ let strategyCommand = Command(
   details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let from = try dayOption(args, "from")
-    let to = try dayOption(args, "to")
+    let (from, to) = try dateWindow(args, command: "strategy")
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
     let kept = replay.kept(at: context.today, org: org)
