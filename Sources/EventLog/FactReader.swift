@@ -256,7 +256,10 @@ struct BlankRun {
 
 /// Why a byte order mark at the start of `file` is refused, and how to remove it.
 func byteOrderMarkMessage(_ file: String) -> String {
-  let quoted = file.utf8.allSatisfy { isSlugByte($0) || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "_") }
+  let plain = file.utf8.allSatisfy { byte in
+    isSlugByte(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "_")
+  }
+  let quoted = plain
     ? file : "'" + file.replacing("'", with: "'\\''") + "'"
   return "a byte order mark (BOM, the bytes EF BB BF) at the start of \(file): a log is UTF-8 without one; remove it, for example with sed -i '1s/^\\xEF\\xBB\\xBF//' \(quoted)"
 }

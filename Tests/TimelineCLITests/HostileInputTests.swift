@@ -284,7 +284,8 @@ func deeplyNestedJSONIsRefusedWithoutCrashing(depth: Int) throws {
   ("invalid UTF-8", Array(#"{"id":"a1","date":"2025","kind":"report","org":"a","confidence":"reported","note":""#.utf8) + [0xff] + Array(#"","recorded":"2025-12-01T00:00:00.000Z"}"#.utf8)),
   ("deep nesting", Array((#"{"id":"a1","date":"2025","kind":"report","org":"a","attrs":{"d":"# + String(repeating: "[", count: 100_000)).utf8)),
   ("raw NUL", Array(#"{"id":"a1","date":"2025","kind":"report","org":"a","confidence":"reported","note":"#.utf8) + [0x22, 0, 0x22] + Array(#","recorded":"2025-12-01T00:00:00.000Z"}"#.utf8)),
-  ("a blank line", []),
+  // A blank line at the end is a warning now (DESIGN.md, "Caches and recovery
+  // records"); one inside the log stays an error: NamesAndOddFilesTests.
 ] as [(String, [UInt8])])
 func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8]) throws {
   try withTemporaryDirectory { dir in
