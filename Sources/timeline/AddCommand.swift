@@ -24,6 +24,7 @@ let addCommand = Command(
   ],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
+    "Names (a role, codename, metric name or unit, strategy label, focus or deprioritize item, launch type) are compared exactly, so one with white space at either end, a no-break space or an invisible format character (such as a zero-width space) is refused. Known launch types: \(Names.knownLaunchTypes.joined(separator: ", ")); others are allowed, and one that differs from these only in case gets a warning.",
     "The id is printed alone on standard output once the event is safely on disk (appended under an exclusive lock and fsynced).",
   ],
   examples: [

@@ -19,6 +19,7 @@ let importCommand = Command(
     OptionSpec(name: "dry-run", value: nil, help: "check everything and say what would be appended; write nothing"),
   ],
   details: [
+    "A byte order mark at the start of the file (spreadsheets save CSV with one) is ignored.",
     "All or nothing: every row is checked first, and if any is rejected, each is listed as FILE:LINE: reason and nothing is appended (exit 65). Events get their content ids, so importing the same file twice appends nothing the second time: an event whose id is already in the log is skipped.",
     "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them; with --set, --kind or --skip-empty they are records of columns), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields, but for the fields --set or --kind give; an apostrophe that export put before a formula-like cell is removed.",
     "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on semicolons.",
