@@ -179,7 +179,7 @@ private func number(_ text: String, key: String, kind: Kind) throws -> Double {
 
 /// Reads `add --stdin`: every line an event; all lines are checked and every bad one reported.
 private func readBatch(_ context: Context) throws -> ([Event], [String]) {
-  let input = withoutByteOrderMark(try readStandardInput())
+  let input = try readStandardInput()
   var events: [Event] = []
   var labels: [String] = []
   var problems: [String] = []
@@ -190,6 +190,12 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
     lineNumber += 1
     let line = input[start..<end]
     start = end < input.endIndex ? end + 1 : end
+    if lineNumber == 1 && line.starts(with: [0xef, 0xbb, 0xbf]) {
+      // Unlike import, which reads what other tools wrote, add --stdin reads
+      // timeline's own JSON lines, as strictly as a log file.
+      problems.append(#"<stdin>:1: a byte order mark (BOM, the bytes EF BB BF) at the start of standard input: add --stdin reads JSON lines without one; remove it, for example with sed '1s/^\xEF\xBB\xBF//'"#)
+      continue
+    }
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
     let label = "<stdin>:\(lineNumber)"
     do {

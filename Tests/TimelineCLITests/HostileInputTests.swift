@@ -268,6 +268,10 @@ func malformedLinesOnStandardInputAreRefused(name: String, input: [UInt8]) throw
   try expectRefused(input)
 }
 
+@Test func aByteOrderMarkOnStandardInputIsNamed() throws {
+  try expectRefused([0xef, 0xbb, 0xbf] + Array(#"{"date":"2025","kind":"report","org":"a"}"#.utf8) + [0x0a], mentioning: "byte order mark")
+}
+
 /// Nesting past 64 levels is refused, and 100,000 levels neither crash the
 /// parser's stack nor hang.
 @Test(arguments: [65, 1000, 100_000])
