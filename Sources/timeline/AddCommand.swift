@@ -77,12 +77,6 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   return 0
 }
 
-/// Input bytes without a UTF-8 byte order mark (EF BB BF) at the start, which
-/// editors and spreadsheets write and which is no part of the text.
-func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
-  bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
-}
-
 /// Says on standard error what is odd but allowed in new events' names (a
 /// launch type that is a known one but for its case).
 func warnAboutNames(_ events: [Event], labels: [String]?, _ context: Context) {

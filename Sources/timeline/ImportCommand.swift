@@ -236,6 +236,12 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   return 0
 }
 
+/// Input bytes without a UTF-8 byte order mark (EF BB BF) at the start, which
+/// editors and spreadsheets write and which is no part of the text.
+private func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+  bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
+}
+
 private func restamped(_ event: Event) -> Event {
   var copy = event
   copy.recorded = nil
