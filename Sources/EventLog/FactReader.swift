@@ -169,8 +169,11 @@ extension LogStore {
     DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
       results.store(part, work(fd, ranges[part]))
     }
-    let parts = results.parts.map { $0! }
+    var parts = results.parts.map { $0! }
     var notices: [ReadNotice] = []
+    if let blank = blankTail(&parts, firstLine: firstLine) {
+      notices.append(ReadNotice(file: file, line: blank.line, kind: .blankTail(lines: blank.count)))
+    }
     let lines = firstLine - 1 + parts.reduce(0) { $0 + Int($1.lines) }
     if let torn = parts.last?.tornBytes {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn)))
@@ -179,6 +182,26 @@ extension LogStore {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
     }
     return (parts, notices, stamp, end)
+  }
+
+  /// The blank lines that end the parts read, as the first one's number and
+  /// their count; a part's blank tail that a later part's events follow is
+  /// marked as the error it is.
+  private func blankTail<Result: LinesPart>(_ parts: inout [Result], firstLine: Int) -> (line: Int, count: Int)? {
+    var run: (part: Int, line: Int, count: Int)?
+    var before = firstLine - 1
+    for index in parts.indices {
+      let part = parts[index]
+      let allBlank = part.blankTail.map { $0.first == 1 && $0.count == part.lines } ?? false
+      if part.lines > 0 && !allBlank {
+        if let previous = run { parts[previous.part].blankLinesAreFollowedByEvents() }
+        run = part.blankTail.map { (index, before + Int($0.first), Int($0.count)) }
+      } else if allBlank {
+        run = run.map { ($0.part, $0.line, $0.count + Int(part.lines)) } ?? (index, before + 1, Int(part.lines))
+      }
+      before += Int(part.lines)
+    }
+    return run.map { ($0.line, $0.count) }
   }
 
   /// The offset just after the first `\n` at or after `from`.
@@ -202,7 +225,47 @@ protocol LinesPart {
   var lines: Int32 { get }
   /// Bytes after the last line break, at the end of the part.
   var tornBytes: Int? { get }
+  /// The blank lines (nothing but spaces, tabs and CRs) that end the part.
+  var blankTail: BlankRun? { get }
+  /// Called when events in a later part follow the blank tail: blank lines
+  /// inside the log are an error, at the first of them.
+  mutating func blankLinesAreFollowedByEvents()
 }
+
+/// Consecutive blank lines: the first one's number (from the part's start) and how many.
+struct BlankRun {
+  var first: Int32
+  var count: Int32
+
+  /// A run that starts at line `number`, or this one grown by it.
+  static func adding(_ number: Int32, to run: BlankRun?) -> BlankRun {
+    run.map { BlankRun(first: $0.first, count: $0.count + 1) } ?? BlankRun(first: number, count: 1)
+  }
+}
+
+/// Whether a line holds nothing but spaces, tabs and carriage returns.
+@inline(__always) func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+  for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0d { return false }
+  return true
+}
+
+/// Whether the first line of a file starts with a UTF-8 byte order mark.
+@inline(__always) func startsWithByteOrderMark(_ line: UnsafeRawBufferPointer, offset: Int64) -> Bool {
+  offset == 0 && line.count >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf
+}
+
+/// Why a byte order mark at the start of `file` is refused, and how to remove it.
+func byteOrderMarkMessage(_ file: String) -> String {
+  let plain = file.utf8.allSatisfy { byte in
+    isSlugByte(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "_")
+  }
+  let quoted = plain
+    ? file : "'" + file.replacing("'", with: "'\\''") + "'"
+  return "a byte order mark (BOM, the bytes EF BB BF) at the start of \(file): a log is UTF-8 without one; remove it, for example with sed -i '1s/^\\xEF\\xBB\\xBF//' \(quoted)"
+}
+
+/// The message of blank lines that more events follow.
+let blankLineMessage = "a blank line inside the log: every line is one event, and only the end of a file may be blank; delete the line"
 
 /// One slot per part, each written by its own thread only.
 final class PartResults<Result>: @unchecked Sendable {
@@ -268,7 +331,12 @@ struct PartResult: LinesPart, @unchecked Sendable {
   var table = FactTable()
   var lines: Int32 = 0
   var tornBytes: Int?
+  var blankTail: BlankRun?
   var failure: Failure?
+
+  mutating func blankLinesAreFollowedByEvents() {
+    if failure == nil, let blankTail { failure = .malformed(line: blankTail.first, message: blankLineMessage) }
+  }
 }
 
 /// Scans lines `range` of a file into a table; line numbers count from the range's start.
@@ -282,7 +350,23 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
   var scanner = EventScanner()
   do {
     (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
-      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) { return true }
+      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) {
+        guard let blank = result.blankTail else { return true }
+        result.failure = .malformed(line: blank.first, message: blankLineMessage)
+        return false
+      }
+      if isBlank(line) {
+        result.blankTail = BlankRun.adding(number, to: result.blankTail)
+        return true
+      }
+      if let blank = result.blankTail {
+        result.failure = .malformed(line: blank.first, message: blankLineMessage)
+        return false
+      }
+      if startsWithByteOrderMark(line, offset: offset) {
+        result.failure = .malformed(line: number, message: byteOrderMarkMessage(file))
+        return false
+      }
       do throws(ValueError) {
         let event = try EventCodec.decode(line, stored: true)
         result.table.append(event, file: fileIndex, line: number, offset: offset)

@@ -89,6 +89,8 @@ extension LogStore {
           message = "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
         case .interruptedBatch(let bytes):
           message = "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
+        case .blankTail(let count):
+          message = "\(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file (nothing but spaces, tabs or CRs) \(count == 1 ? "is" : "are") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
         }
         report.warnings.append(Finding(file: notice.file, line: notice.line, message: message))
       }
@@ -138,6 +140,7 @@ extension LogStore {
         first[fact.id] = index
       }
     }
+    report.warnings += nameFindings(table)
     var launched = Set<Int32>()
     for fact in facts where fact.factKind == .launch { launched.insert(fact.subject) }
     for fact in facts {
@@ -194,7 +197,13 @@ struct CheckPart: LinesPart, @unchecked Sendable {
   var warnings: [Finding] = []
   var lines: Int32 = 0
   var tornBytes: Int?
+  var blankTail: BlankRun?
   var failure: Errno?
+  var file = ""
+
+  mutating func blankLinesAreFollowedByEvents() {
+    if let blankTail { errors.append(Finding(file: file, line: Int(blankTail.first), message: blankLineMessage)) }
+  }
 }
 
 /// Checks each line of a part on its own: decoded by the fast scanner (or
@@ -202,14 +211,26 @@ struct CheckPart: LinesPart, @unchecked Sendable {
 /// against the SHA-256 of its canonical content.
 func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
   var part = CheckPart()
+  part.file = file
   var scanner = EventScanner()
   var content: [UInt8] = []
   content.reserveCapacity(1024)
   do {
     (part.lines, part.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
       let event: Event
+      if isBlank(line) {
+        part.blankTail = BlankRun.adding(number, to: part.blankTail)
+        return true
+      }
+      if part.blankTail != nil {
+        part.blankLinesAreFollowedByEvents()
+        part.blankTail = nil
+      }
       if let scanned = scanner.scanEvent(line, stored: true) {
         event = scanned
+      } else if startsWithByteOrderMark(line, offset: offset) {
+        part.errors.append(Finding(file: file, line: Int(number), message: byteOrderMarkMessage(file)))
+        return true
       } else {
         do throws(ValueError) { event = try EventCodec.decode(line, stored: true) } catch {
           part.errors.append(Finding(file: file, line: Int(number), message: error.message))

@@ -11,6 +11,8 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
     case tornTail(bytes: Int)
     /// Bytes of a batch whose writer died before finishing it (a rollback record is present).
     case interruptedBatch(bytes: Int64)
+    /// Lines holding nothing but spaces, tabs or CRs at the end of the file.
+    case blankTail(lines: Int)
   }
 
   public var file: String
@@ -23,6 +25,8 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
       "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
     case .interruptedBatch(let bytes):
       "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
+    case .blankTail(let count):
+      "\(file):\(line): \(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file \(count == 1 ? "was" : "were") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
     }
   }
 }
@@ -344,6 +348,9 @@ public struct LogStore: Sendable {
       line = Array(raw[..<count])
     } catch {
       throw LogError(.ioError, "cannot read the end of \(file): \(error)")
+    }
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) {
+      throw LogError(.dataError, "\(file) ends with a blank line, and an event appended after it would leave the blank line inside the log: run `timeline check --repair` to remove it, then add again; nothing was appended")
     }
     if case .object(let members)? = try? JSONParser.parse(line),
       case .string(let text)? = members.first(where: { $0.key == "recorded" })?.value,

@@ -140,6 +140,35 @@ func inWindow(_ firstDay: Day, from: Day?, to: Day?) -> Bool {
   (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
 }
 
+/// `--from` and `--to` (or `-p/--period`), refused (64) when the window ends before it starts.
+func dateWindow(_ args: ParsedArguments, _ context: Context, command: String) throws(UsageError) -> (from: Day?, to: Day?) {
+  let from = try dayOption(args, "from", context)
+  let to = try dayOption(args, "to", context)
+  if let from, let to {
+    if let period = args.value("period") {
+      try checkWindow(start: ("-p", period, from), end: ("-p", period, to), command: command)
+    } else {
+      try checkWindow(start: ("--from", args.value("from")!, from), end: ("--to", args.value("to")!, to), command: command)
+    }
+  }
+  return (from, to)
+}
+
+/// The one check of every window, in one wording: its end may not be before
+/// its start. Each bound is the option (or argument) that gave it, the text
+/// typed and the day it resolved to.
+func checkWindow(
+  start: (name: String, text: String, day: Day), end: (name: String, text: String, day: Day), command: String
+) throws(UsageError) {
+  guard end.day < start.day else { return }
+  func shown(_ bound: (name: String, text: String, day: Day)) -> String {
+    bound.text == bound.day.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.day))"
+  }
+  let partial = start.name != "--from" && start.text != start.day.description
+    ? " (a partial \(start.name) means the end of its period)" : ""
+  throw UsageError("the window ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
+}
+
 /// Reads a query date (every form of `QueryDate`); a partial date is the end
 /// of its period, or its start when `start` is set (`--from`).
 func queryDay(_ text: String, option: String, start: Bool = false, today: Day) throws(UsageError) -> Day {
@@ -171,10 +200,18 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
     throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, add an event to create ./events, or point --log or TIMELINE_LOG at a log")
   }
   let log = try context.store.loadFacts()
+  if log.table.files.isEmpty { noteEmptyFolder(context) }
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   return log.table
+}
+
+/// Says that the log folder has no `.jsonl` file, so that a mistyped `--log`
+/// (or `TIMELINE_LOG=/`) is not taken for an empty log.
+func noteEmptyFolder(_ context: Context) {
+  let path = context.store.path
+  context.console.error("timeline: note: the log folder \(path) holds no .jsonl file, so it reads as an empty log; is --log (or TIMELINE_LOG) the folder you meant?")
 }
 
 /// The log's facts, or none when there is no log yet (add and import create

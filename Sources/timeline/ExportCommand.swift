@@ -32,8 +32,7 @@ let csvColumns = ImportMapping.fields
 
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
-  let from = try dayOption(args, "from", context)
-  let to = try dayOption(args, "to", context)
+  let (from, to) = try dateWindow(args, context, command: "export")
   let org = args.value("org")
   let sourceURI = args.value("source-uri") ?? "urn:timeline"
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {

@@ -17,8 +17,7 @@ let logCommand = Command(
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let from = try dayOption(args, "from", context)
-    let to = try dayOption(args, "to", context)
+    let (from, to) = try dateWindow(args, context, command: "log")
     if let kind = args.value("kind"), Kind(kind) == nil {
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
@@ -152,6 +151,7 @@ let checkCommand = Command(
       for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
     }
     let report = try context.store.check()
+    if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
     if args.has("json") {
       func findings(_ list: [Finding], _ w: inout JSONWriter) {
         w.array { a in

@@ -145,19 +145,22 @@ let diffCommand = Command(
 
 /// diff's two dates, as two arguments or one `FROM..TO`; both mean the end of their period.
 private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -> (Day, Day) {
-  if positionals.count == 2 {
-    return (try queryDay(positionals[0], option: "FROM", today: today), try queryDay(positionals[1], option: "TO", today: today))
+  var texts = positionals
+  if positionals.count == 1 {
+    let text = positionals[0]
+    guard let dots = text.firstRange(of: "..") else {
+      throw UsageError("missing TO: the later date, as a second argument or in one argument FROM..TO (diff 2025-11..2025-12)", command: "diff")
+    }
+    texts = [String(text[..<dots.lowerBound]), String(text[dots.upperBound...])]
+    guard !texts[0].isEmpty, !texts[1].isEmpty, !texts[1].contains("..") else {
+      throw UsageError("'\(text)': diff compares two dates; give both, as in diff 2025-11..2025-12", command: "diff")
+    }
   }
-  let text = positionals[0]
-  guard let dots = text.firstRange(of: "..") else {
-    throw UsageError("missing TO: the later date, as a second argument or in one argument FROM..TO (diff 2025-11..2025-12)", command: "diff")
-  }
-  let from = String(text[..<dots.lowerBound])
-  let to = String(text[dots.upperBound...])
-  guard !from.isEmpty, !to.isEmpty, !to.contains("..") else {
-    throw UsageError("'\(text)': diff compares two dates; give both, as in diff 2025-11..2025-12", command: "diff")
-  }
-  return (try queryDay(from, option: "FROM", today: today), try queryDay(to, option: "TO", today: today))
+  let from = try queryDay(texts[0], option: "FROM", today: today)
+  let to = try queryDay(texts[1], option: "TO", today: today)
+  // As the replay reads them: a partial FROM is the end of its period.
+  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), command: "diff")
+  return (from, to)
 }
 
 /// Changes as text, grouped by org.
@@ -290,8 +293,7 @@ let strategyCommand = Command(
   details: ["Shifts are replayed as of today, so a shift dated only to a month or year counts once its period has ended."],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let from = try dayOption(args, "from", context)
-    let to = try dayOption(args, "to", context)
+    let (from, to) = try dateWindow(args, context, command: "strategy")
     let org = args.value("org")
     let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context))
     let kept = replay.kept(at: context.today, org: org)

@@ -32,9 +32,7 @@ let renderFormats = ["html", "svg", "mermaid"]
 
 private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
-  let from = try dayOption(args, "from", context)
-  let to = try dayOption(args, "to", context)
-  if let from, let to, to < from { throw UsageError("--to \(to) is before --from \(from)", command: "render") }
+  let (from, to) = try dateWindow(args, context, command: "render")
   let org = args.value("org")
   let table = try loadFacts(context)
   let replay = Replay(table, knownAt: try knownAt(args, context))
