@@ -4,13 +4,14 @@ import Projections
 // MARK: - state
 
 let stateCommand = Command(
-  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--json]",
+  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--min-confidence C] [--json]",
   summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
   options: [
     OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC); a partial date means the end of its period"),
-    knownAtOption, orgOption, jsonOption,
+    knownAtOption, orgOption, minConfidenceOption, jsonOption,
   ],
   details: [
+    "Every entry carries the confidence of the events it rests on, the lowest among its fields; text output marks an entry that rests on a rumor or a report with (rumor) or (reported).",
     "An event dated only to a month or a year counts from the last day of its period: as of 2025-11-15, a fact known only as \"2025-11\" is not yet certain."
   ],
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
@@ -18,7 +19,8 @@ let stateCommand = Command(
     let day = try dayOption(args, "at") ?? context.today
     let knownAt = try knownAt(args)
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt)
+    let least = try minConfidence(args, command: "state")
+    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
@@ -53,7 +55,8 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
         let status = product.status.rawValue + (product.throttled ? ", throttled" : "")
         let launched = product.launched.map { "launched \($0)" } ?? "never launched"
         let since = product.status == .active && product.since == product.launched ? "" : "since \(product.since)"
-        return [id, status, product.type ?? "-", launched, since]
+        let mark = confidenceMark(product.confidence, console)
+        return [id, status, product.type ?? "-", launched, [since, mark].filter { !$0.isEmpty }.joined(separator: "  ")]
       }
       for line in alignedRows(rows, indent: 4, style: { _, column, cell in
         guard column == 1 else { return cell }
@@ -64,7 +67,10 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
     }
     if !org.roles.isEmpty {
       console.line("  roles")
-      let rows = sortedKeys(org.roles.keys).map { role in [role, org.roles[role]!.person, "since \(org.roles[role]!.since)"] }
+      let rows = sortedKeys(org.roles.keys).map { role in
+        let holder = org.roles[role]!
+        return [role, holder.person, "since \(holder.since)", confidenceMark(holder.confidence, console)]
+      }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
     var lists: [[String]] = []
@@ -76,7 +82,10 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
       var rows: [[String]] = []
       for subject in sortedKeys(org.metrics.keys) {
         for (name, metric) in org.metrics[subject]!.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-          rows.append([subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)"])
+          rows.append([
+            subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)",
+            confidenceMark(metric.confidence, console),
+          ])
         }
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
@@ -85,7 +94,7 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
       console.line("  codenames")
       let rows = sortedKeys(org.codenames.keys).map { name -> [String] in
         let codename = org.codenames[name]!
-        return [name, codename.subject ?? "(unknown model)", codename.confidence.rawValue, "since \(codename.date)"]
+        return [name, codename.subject ?? "(unknown model)", "since \(codename.date)", confidenceMark(codename.confidence, console)]
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
@@ -94,23 +103,34 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
 
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
+/// The mark of an entry or a change that rests on a rumor or a report, so
+/// that it is never taken for a confirmed one: the word in parentheses (dim
+/// when there is colour, and readable without it); nothing when confirmed.
+/// Written as the last cell of a row, whose width pads nothing.
+func confidenceMark(_ confidence: Confidence?, _ console: Console) -> String {
+  guard let confidence, confidence != .confirmed else { return "" }
+  return console.dim("(\(confidence.rawValue))")
+}
+
 // MARK: - diff
 
 let diffCommand = Command(
-  name: "diff", usage: "timeline diff FROM TO [--org ORG] [--known-at TIME] [--json]",
+  name: "diff", usage: "timeline diff FROM TO [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
     PositionalSpec(name: "FROM", help: "the earlier date (YYYY, YYYY-MM or YYYY-MM-DD; a partial date means the end of its period)"),
     PositionalSpec(name: "TO", help: "the later date"),
   ],
-  options: [orgOption, knownAtOption, jsonOption],
-  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --org openai --json"],
+  options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
+  details: ["A change of an entry's confidence is a change too (field confidence). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
+  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json"],
   run: { args, context in
     let from = try queryDay(args.positionals[0], option: "FROM")
     let to = try queryDay(args.positionals[1], option: "TO")
     let knownAt = try knownAt(args)
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt)
+    let least = try minConfidence(args, command: "diff")
+    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
     let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
@@ -163,10 +183,10 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
         what = "-"
         detail = before == .bool(true) ? "" : describe(before)
       default:
-        what = change.field ?? ""
+        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
         detail = "\(describe(change.before)) -> \(describe(change.after))"
       }
-      rows.append([change.section, change.key, what, detail])
+      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
       index += 1
     }
     if !lines.isEmpty { lines.append("") }
@@ -191,7 +211,7 @@ private func describe(_ value: DiffValue) -> String {
     [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
      product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
   case .role(let role): "\(role.person) since \(role.since)"
-  case .codename(let codename): "\(codename.subject ?? "(unknown model)"), \(codename.confidence.rawValue)"
+  case .codename(let codename): codename.subject ?? "(unknown model)"
   }
 }
 
@@ -207,17 +227,21 @@ func eventRow(_ event: Event) -> [String] {
 // MARK: - lineage
 
 let lineageCommand = Command(
-  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--json]",
+  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "show model family trees (who succeeded whom) with codenames",
   positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug)", optional: true)],
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC)"), knownAtOption, jsonOption,
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC)"), knownAtOption, minConfidenceOption, jsonOption,
   ],
-  details: ["A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename."],
+  details: [
+    "A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename.",
+    "A model carries the confidence of its product's state entry (null when it has none); text output marks a model or codename that rests on a rumor or a report with (rumor) or (reported).",
+  ],
   examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
   run: { args, context in
     let day = try dayOption(args, "at") ?? context.today
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let least = try minConfidence(args, command: "lineage")
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args), minConfidence: least)
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model = args.positionals.first {
@@ -243,9 +267,12 @@ let lineageCommand = Command(
     var visited = Set<String>()
     func show(_ id: String, prefix: String, branch: String) {
       guard let node = lineage.models[id], visited.insert(id).inserted else { return }
-      var facts = [node.status]
+      var facts = [node.status + (node.confidence.map { $0 == .confirmed ? "" : " (\($0))" } ?? "")]
       if let launched = node.launched { facts.append("launched \(launched)") }
-      if !node.codenames.isEmpty { facts.append("codenames: " + node.codenames.joined(separator: ", ")) }
+      if !node.codenames.isEmpty {
+        let marked = zip(node.codenames, node.codenameConfidences).map { $1 == .confirmed ? $0 : "\($0) (\($1))" }
+        facts.append("codenames: " + marked.joined(separator: ", "))
+      }
       console.line(prefix + branch + console.bold(id) + "  " + console.dim(facts.joined(separator: "  ")))
       let childPrefix = prefix + (branch == "└── " ? "    " : branch == "├── " ? "│   " : "")
       for (index, successor) in node.successors.enumerated() {
@@ -263,21 +290,25 @@ let lineageCommand = Command(
 // MARK: - strategy
 
 let strategyCommand = Command(
-  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [--known-at TIME] [--json]",
+  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list strategy shifts, each with the focus before and after",
   options: [
     orgOption,
     OptionSpec(name: "from", value: "DATE", help: "shifts whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "shifts whose period starts on or before this date (a partial date means its end)"),
-    knownAtOption, jsonOption,
+    knownAtOption, minConfidenceOption, jsonOption,
   ],
-  details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
+  details: [
+    "Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended.",
+    "Each shift carries its event's confidence; text output marks a shift reported or rumored with (reported) or (rumor).",
+  ],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
     let from = try dayOption(args, "from")
     let to = try dayOption(args, "to")
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let least = try minConfidence(args, command: "strategy")
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args), minConfidence: least)
     let kept = replay.kept(at: context.today, org: org)
     let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
     let basis = replay.basis(kept)
@@ -296,7 +327,8 @@ let strategyCommand = Command(
     }
     for shift in shifts {
       console.line("")
-      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)"))
+      let mark = confidenceMark(shift.confidence, console)
+      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)") + (mark.isEmpty ? "" : "  " + mark))
       var rows: [[String]] = []
       if !shift.added.isEmpty { rows.append(["focus on", shift.added.joined(separator: ", ")]) }
       if !shift.removed.isEmpty { rows.append(["deprioritize", shift.removed.joined(separator: ", ")]) }
