@@ -80,11 +80,13 @@ public struct CodenameState: Sendable, Equatable {
 ///
 /// Confidence (DESIGN.md, "Confidence in every answer"): each field rests on
 /// the event that set its current value, kept as that event's confidence
-/// code + 1 ("sure"; 0 for a default no event has stated, such as the
-/// `active` of a product first heard of through a throttle, which does not
-/// count). An event that states a field's current value again with a higher
-/// confidence takes the field over. The entry's confidence is the lowest of
-/// its stated fields.
+/// code + 1 ("sure"). 0 marks a default no event has stated, such as the
+/// `active` of a product first heard of through a throttle, or the
+/// `throttled: false` of one first heard of through its launch: it does not
+/// count, and an event that states the same value adds nothing to it. An
+/// event that states a field's current value again with a higher confidence
+/// takes the field over. The entry's confidence is the lowest of its stated
+/// fields.
 struct StateFold {
   struct Product {
     var org: Int32
@@ -122,8 +124,9 @@ struct StateFold {
     var value: Double
     var unit: Int32
     var event: Int32
-    var valueConfidence: UInt8
-    var unitConfidence: UInt8
+    /// Confidence + 1 of the events the value and the unit rest on.
+    var valueSure: UInt8
+    var unitSure: UInt8
   }
 
   struct Codename {
@@ -203,15 +206,14 @@ struct StateFold {
       guard fact.a != 0 else { return }
       let subject = fact.subject != 0 ? fact.subject : fact.org
       let key = StateFold.pair(subject, fact.a)
+      let sure = fact.confidence &+ 1
       guard var metric = metrics[key] else {
-        metrics[key] = Metric(
-          org: fact.org, value: fact.value, unit: fact.b, event: index, valueConfidence: fact.confidence,
-          unitConfidence: fact.confidence)
+        metrics[key] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure)
         return
       }
       // A metric event states both its value and its unit (none is a unit too).
-      var touched = StateFold.settle(&metric.value, &metric.valueConfidence, to: fact.value, fact.confidence)
-      if StateFold.settle(&metric.unit, &metric.unitConfidence, to: fact.b, fact.confidence) { touched = true }
+      var touched = StateFold.settle(&metric.value, &metric.valueSure, to: fact.value, sure)
+      if StateFold.settle(&metric.unit, &metric.unitSure, to: fact.b, sure) { touched = true }
       if touched {
         metric.org = fact.org
         metric.event = index
@@ -223,7 +225,8 @@ struct StateFold {
   }
 
   /// Sets a field to the value an event states: a new value rests on the
-  /// event; the same value moves to the event only when it is surer.
+  /// event; the same value moves to the event only when it is surer (and
+  /// not a default no event has stated).
   /// - Returns: whether the field changed or was taken over.
   @inline(__always) static func settle<Value: Equatable>(
     _ field: inout Value, _ sure: inout UInt8, to value: Value, _ stated: UInt8
@@ -233,17 +236,21 @@ struct StateFold {
       sure = stated
       return true
     }
-    guard stated > sure else { return false }
+    guard stated > sure, sure != 0 else { return false }
     sure = stated
     return true
   }
 
   private mutating func applyProduct(_ fact: Fact, _ index: Int32) {
     let slot = productSlot[Int(fact.subject)]
+    let sure = fact.confidence &+ 1
+    let throttling = fact.factKind == .throttle || fact.factKind == .unthrottle
+    // A product first heard of: the event states its status or its throttling.
     var product = slot >= 0
       ? products[Int(slot)].state
-      : Product(org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index)
-    let sure = fact.confidence &+ 1
+      : Product(
+        org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index,
+        statusSure: throttling ? 0 : sure, throttledSure: throttling ? sure : 0)
     var touched = slot < 0
     switch fact.factKind {
     case .throttle, .unthrottle:
@@ -317,7 +324,7 @@ struct StateFold {
       let subject = names[Int32(truncatingIfNeeded: key >> 32)]
       state.orgs[names[metric.org]]!.metrics[subject, default: [:]][names[Int32(truncatingIfNeeded: key)]] = MetricState(
         value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event),
-        confidence: Confidence(code: min(metric.valueConfidence, metric.unitConfidence)))
+        confidence: Confidence(code: min(metric.valueSure, metric.unitSure) - 1))
     }
     for (key, codename) in codenames {
       let org = names[Int32(truncatingIfNeeded: key >> 32)]
