@@ -127,6 +127,18 @@ struct StateFold {
     /// Confidence + 1 of the events the value and the unit rest on.
     var valueSure: UInt8
     var unitSure: UInt8
+
+    /// Takes what a later metric event states: both its value and its unit
+    /// (none is a unit too). Its event becomes the entry's when it changed or
+    /// took over either.
+    mutating func take(_ fact: Fact, _ index: Int32, _ sure: UInt8) {
+      var touched = StateFold.settle(&value, &valueSure, to: fact.value, sure)
+      if StateFold.settle(&unit, &unitSure, to: fact.b, sure) { touched = true }
+      if touched {
+        org = fact.org
+        event = index
+      }
+    }
   }
 
   struct Codename {
@@ -207,18 +219,12 @@ struct StateFold {
       let subject = fact.subject != 0 ? fact.subject : fact.org
       let key = StateFold.pair(subject, fact.a)
       let sure = fact.confidence &+ 1
-      guard var metric = metrics[key] else {
+      // One hash lookup, then the entry is changed in place.
+      guard let slot = metrics.index(forKey: key) else {
         metrics[key] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure)
         return
       }
-      // A metric event states both its value and its unit (none is a unit too).
-      var touched = StateFold.settle(&metric.value, &metric.valueSure, to: fact.value, sure)
-      if StateFold.settle(&metric.unit, &metric.unitSure, to: fact.b, sure) { touched = true }
-      if touched {
-        metric.org = fact.org
-        metric.event = index
-        metrics[key] = metric
-      }
+      metrics.values[slot].take(fact, index, sure)
     case .report, .retract, .custom:
       break
     }
