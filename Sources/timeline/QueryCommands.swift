@@ -31,14 +31,17 @@ let stateCommand = Command(
         w.object { for org in sortedKeys(state.orgs.keys) { $0.key(org); $0.org(state.orgs[org]!) } }
       }
     } else {
-      printState(state, day: day, knownAt: knownAt, basis: basis, org: org, context.console)
+      printState(state, day: day, knownAt: knownAt, least: least, basis: basis, org: org, context.console)
     }
     return 0
   })
 
-private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?, basis: Basis, org: String?, _ console: Console) {
+private func printState(
+  _ state: CompetitorState, day: Day, knownAt: Timestamp?, least: Confidence, basis: Basis, org: String?, _ console: Console
+) {
   var header = "State at \(day)"
   if let knownAt { header += ", as known at \(knownAt)" }
+  header += onlySurer(least)
   console.line(console.bold(header) + console.dim("  (\(plural(basis.events, "event")), basis \(basis.digest.prefix(12)))"))
   if state.orgs.isEmpty {
     console.line("")
@@ -103,6 +106,15 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
 
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
+/// What a header adds under `--min-confidence`, so that a narrower answer says so.
+func onlySurer(_ least: Confidence) -> String {
+  switch least {
+  case .rumor: ""
+  case .reported: ", reported and confirmed facts only"
+  case .confirmed: ", confirmed facts only"
+  }
+}
+
 /// The mark of an entry or a change that rests on a rumor or a report, so
 /// that it is never taken for a confirmed one: the word in parentheses (dim
 /// when there is colour, and readable without it); nothing when confirmed.
@@ -151,7 +163,7 @@ let diffCommand = Command(
     } else {
       let console = context.console
       let newEvents = try context.store.events(newFacts, in: replay.table)
-      console.line(console.bold("Changes from \(from) to \(to)") + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
+      console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
       if found.isEmpty { console.line("No changes.") }
       for line in changeLines(found, console) { console.line(line) }
@@ -259,7 +271,7 @@ let lineageCommand = Command(
       return 0
     }
     let console = context.console
-    console.line(console.bold("Lineage at \(day)") + console.dim("  (\(plural(lineage.models.count, "model")); basis \(basis.digest.prefix(12)))"))
+    console.line(console.bold("Lineage at \(day)" + onlySurer(least)) + console.dim("  (\(plural(lineage.models.count, "model")); basis \(basis.digest.prefix(12)))"))
     if lineage.models.isEmpty {
       console.line("")
       console.line("No models are known by then.")
@@ -320,7 +332,7 @@ let strategyCommand = Command(
       return 0
     }
     let console = context.console
-    console.line(console.bold("Strategy shifts") + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
+    console.line(console.bold("Strategy shifts" + onlySurer(least)) + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
     if shifts.isEmpty {
       console.line("")
       console.line("No strategy shifts.")
