@@ -46,6 +46,10 @@ let periodOption = OptionSpec(name: "period", short: "p", value: "PERIOD", help:
 let helpOption = OptionSpec(name: "help", short: "h", value: nil, help: "show this help")
 let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (the shapes in DESIGN.md)")
 let orgOption = OptionSpec(name: "org", value: "ORG", help: "only this organisation")
+let minConfidenceOption = OptionSpec(
+  name: "min-confidence", value: "C",
+  help: "replay as if the log held only events of confidence C or higher (rumor, reported, confirmed); a retraction or correction below C is left out too, so its target stands",
+  choices: Confidence.allCases.map(\.rawValue))
 let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what the log knew then: an RFC 3339 time, or a date meaning the end of that UTC day (or period)")
 
 /// Every command, in the order help lists them.
@@ -192,6 +196,12 @@ func knownAt(_ args: ParsedArguments, _ context: Context) throws(UsageError) -> 
   do { return try Timestamp.parse(text) } catch {
     throw UsageError("--known-at: \(error.message), or a date YYYY-MM-DD")
   }
+}
+
+/// Reads `--min-confidence` (default: rumor, every event); a word it does not know is a usage error (64).
+func minConfidence(_ args: ParsedArguments, command: String) throws(UsageError) -> Confidence {
+  let word = try choice(args, "min-confidence", in: Confidence.allCases.map(\.rawValue), default: "rumor", command: command)
+  return Confidence(rawValue: word)!
 }
 
 /// Loads the log as facts, printing what the reader left out as warnings.

@@ -4,7 +4,7 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
@@ -12,7 +12,12 @@ let logCommand = Command(
     periodOption, orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
     OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
-    knownAtOption, jsonOption,
+    knownAtOption,
+    OptionSpec(
+      name: "min-confidence", value: "C",
+      help: "only events of confidence C or higher (rumor, reported, confirmed), and retractions marked as the replay with that option sees them",
+      choices: Confidence.allCases.map(\.rawValue)),
+    jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
@@ -22,8 +27,9 @@ let logCommand = Command(
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
     let knownAt = try knownAt(args, context)
+    let least = try minConfidence(args, command: "log")
     let table = try loadFacts(context)
-    let replay = Replay(table, knownAt: knownAt)
+    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
     func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
     let org = symbol(args.value("org"))
     let subject = symbol(args.value("subject"))
@@ -71,12 +77,13 @@ private func effectiveSubject(_ fact: Fact) -> Int32 {
 // MARK: - retract
 
 let retractCommand = Command(
-  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE]",
+  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE] [--confidence C]",
   summary: "append a retraction: the event never happened, for every replay that knows of it",
   positionals: [PositionalSpec(name: "ID", help: "the id of the event to retract (see timeline log)")],
   options: [
     OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
     OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
+    OptionSpec(name: "confidence", value: "C", help: "how sure the retraction is: rumor, reported (default) or confirmed; a replay with --min-confidence above it ignores it", choices: Confidence.allCases.map(\.rawValue)),
   ],
   details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
   examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
@@ -92,11 +99,18 @@ let retractCommand = Command(
         throw LogError(.dataError, "invalid retraction: --date: \(error.message)")
       }
     }
+    var confidence = Confidence.reported
+    if let word = args.value("confidence") {
+      guard let level = Confidence(rawValue: word) else {
+        throw LogError(.dataError, "invalid retraction: --confidence: '\(word)' is not rumor, reported or confirmed\(didYouMean(word, in: Confidence.allCases.map(\.rawValue)))")
+      }
+      confidence = level
+    }
     guard EventSchema.isValidID(target) else {
       throw LogError(.dataError, "cannot retract '\(target)': not a valid id (1 to 64 of A-Z a-z 0-9 . _ -); `timeline log` lists the ids")
     }
     let table = try loadFacts(context)  // unlike add, a missing log is 66 here
-    var event = Event(date: date, kind: .retract)
+    var event = Event(date: date, kind: .retract, confidence: confidence)
     event.attrs["target"] = .string(target)
     event.attrs["reason"] = .string(reason)
     do throws(ValueError) { try EventSchema.validate(event) } catch { throw LogError(.dataError, "invalid retraction: \(error.message)") }

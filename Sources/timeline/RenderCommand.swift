@@ -5,7 +5,7 @@ let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "
 
 let renderCommand = Command(
   name: "render",
-  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--title T] [-o FILE]",
+  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--title T] [-o FILE]",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: renderFormats),
@@ -15,6 +15,7 @@ let renderCommand = Command(
     OptionSpec(name: "title", value: "T", help: "the heading (default: Timeline, or the org)"),
     OptionSpec(name: "bare", value: nil, help: "mermaid: leave out the ```mermaid fence"),
     knownAtOption,
+    minConfidenceOption,
     outputOption,
   ],
   details: [
@@ -34,8 +35,9 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
   let (from, to) = try dateWindow(args, context, command: "render")
   let org = args.value("org")
+  let least = try minConfidence(args, command: "render")
   let table = try loadFacts(context)
-  let replay = Replay(table, knownAt: try knownAt(args, context))
+  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
   let standing = try context.store.events(replay.order, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)

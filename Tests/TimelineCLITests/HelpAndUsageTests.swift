@@ -34,14 +34,14 @@ func commandHelpShowsUsageAndOptions(command: String) throws {
 }
 
 @Test(arguments: [
-  ("state", ["--at", "--known-at", "--org", "--json"]),
+  ("state", ["--at", "--known-at", "--org", "--min-confidence", "--json"]),
   ("add", ["--date", "--org", "--subject", "--set", "--confidence", "--source-title", "--source-url", "--source-publisher", "--source-date", "--note", "--supersedes", "--id", "--stdin", "--dry-run"]),
-  ("log", ["--from", "--to", "--org", "--kind", "--subject", "--json"]),
-  ("diff", ["--org", "--json"]),
-  ("lineage", ["--at", "--json"]),
-  ("strategy", ["--org", "--from", "--to", "--json"]),
+  ("log", ["--from", "--to", "--org", "--kind", "--subject", "--min-confidence", "--json"]),
+  ("diff", ["--org", "--min-confidence", "--json"]),
+  ("lineage", ["--at", "--min-confidence", "--json"]),
+  ("strategy", ["--org", "--from", "--to", "--min-confidence", "--json"]),
   ("check", ["--repair", "--json"]),
-  ("retract", ["--reason", "--date"]),
+  ("retract", ["--reason", "--date", "--confidence"]),
 ])
 func helpListsEveryOptionOfDesign(command: String, options: [String]) throws {
   let help = try timeline([command, "--help"]).stdout
