@@ -139,6 +139,7 @@ func knownAt(_ args: ParsedArguments) throws(UsageError) -> Timestamp? {
 func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   let log = try context.store.loadFacts()
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
+  if let note = log.cacheNote { context.console.error("timeline: note: \(note)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   return log.table

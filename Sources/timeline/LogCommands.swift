@@ -137,6 +137,7 @@ let checkCommand = Command(
       for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
     }
     let report = try context.store.check()
+    if let note = report.cacheNote { console.error("timeline: note: \(note)") }
     if args.has("json") {
       func findings(_ list: [Finding], _ w: inout JSONWriter) {
         w.array { a in
