@@ -131,11 +131,12 @@ final class CacheFolder: @unchecked Sendable {
   }
 
   /// Writes `name` whole or not at all: a temporary file of this folder
-  /// (`NAME.PID.tmp`), filled by `fill`, fsynced, renamed over `name`, and
-  /// the folder fsynced.
+  /// (`NAME.PID.tmp`), filled by `fill`, fsynced (unless `sync` is false: a
+  /// file whose reader checks its own hash), renamed over `name`, and the
+  /// folder fsynced.
   /// - Returns: whether the file was replaced.
   @discardableResult
-  func replace(_ name: String, _ fill: (Int32) throws(Errno) -> Void) -> Bool {
+  func replace(_ name: String, sync: Bool = true, _ fill: (Int32) throws(Errno) -> Void) -> Bool {
     guard CacheFolder.isOwnName(name) else { return false }
     let temporary = "\(name).\(getpid()).tmp"
     var file: Int32
@@ -149,7 +150,7 @@ final class CacheFolder: @unchecked Sendable {
     do throws(Errno) {
       defer { Sys.close(file) }
       try fill(file)
-      try Sys.fsync(file)
+      if sync { try Sys.fsync(file) }
     } catch {
       try? Sys.unlink(at: fd, temporary)
       return false
@@ -158,18 +159,21 @@ final class CacheFolder: @unchecked Sendable {
       try? Sys.unlink(at: fd, temporary)
       return false
     }
-    _ = Glibc.fsync(fd)
+    if sync { _ = Glibc.fsync(fd) }
     return true
   }
 
   /// Appends `bytes` to the regular file `name` (created if missing), unless
-  /// it already holds `limit` bytes or more. No fsync: what is appended here
+  /// it already holds `limit` bytes or more, or has another link. No fsync: what is appended here
   /// is a hint.
   func append(_ name: String, _ bytes: [UInt8], limit: Int64) {
     guard CacheFolder.isOwnName(name) else { return }
     guard let file = try? Sys.open(at: fd, name, O_WRONLY | O_APPEND | O_CREAT) else { return }
     defer { Sys.close(file) }
-    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG, Int64(info.st_size) < limit else { return }
+    // A second link could be any file of the user's (the log itself): never append to one.
+    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1,
+      Int64(info.st_size) < limit
+    else { return }
     try? Sys.writeAll(file, bytes)
   }
 

@@ -158,7 +158,8 @@ struct FactCache {
   private func readArray<T>(_ fd: Int32, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
     let bytes = count * MemoryLayout<T>.stride
     var failed = false
-    let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    // Room for the lines a grown file adds, so that they go in without a copy.
+    let values = [T](unsafeUninitializedCapacity: count + count / 32 + 256) { buffer, initialized in
       initialized = 0
       let raw = UnsafeMutableRawBufferPointer(buffer)
       guard bytes > 0, let base = raw.baseAddress else { return }

@@ -71,8 +71,8 @@ extension LogStore {
     var use = CacheUse.none
     switch cache.folder(create: false) {
     case .folder(let folder):
-      if let (cached, entries) = cache.read(in: folder) {
-        if entries.map(\.path) == paths, let loaded = try extend(cached, entries, cache: cache, folder: folder) {
+      if case (var cached, let entries)? = cache.read(in: folder) {
+        if entries.map(\.path) == paths, let loaded = try extend(&cached, entries, cache: cache, folder: folder) {
           return loaded
         }
         use = .rebuilt
@@ -103,10 +103,13 @@ extension LogStore {
   /// The cached table brought up to date, if every file is unchanged or
   /// grew with proof that its cached bytes are still there (its new lines
   /// are read and added); nil when the cache must be rebuilt.
+  /// - Parameter cached: taken (left empty), so that new lines are added to
+  ///   its arrays in place rather than to a copy.
   private func extend(
-    _ cached: FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder
+    _ cached: inout FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder
   ) throws(LogError) -> LoadedFacts? {
-    var table = cached
+    var table = FactTable()
+    swap(&table, &cached)
     var updated: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
     var proofs: [CacheUse.Proof] = []

@@ -356,3 +356,21 @@ func aSymlinkInTheCacheFolderIsNeverFollowed(_ planted: PlantedLink) throws {
     #expect(FileManager.default.contents(atPath: log.cacheFolder) == Data("mine\n".utf8))
   }
 }
+
+@Test func aCustodyFileHardLinkedToTheLogIsNeverAppendedTo() throws {
+  try withTemporaryDirectory { dir in
+    let log = try TrustLog(in: dir)
+    _ = try log.answers()
+    let custody = log.cacheFolder + "/big.jsonl.custody"
+    try? FileManager.default.removeItem(atPath: custody)
+    try FileManager.default.linkItem(atPath: log.file, toPath: custody)
+    let before = try Data(contentsOf: URL(fileURLWithPath: log.file))
+    try log.add("openai/after-link")
+    let after = try Data(contentsOf: URL(fileURLWithPath: log.file))
+    #expect(after.prefix(before.count) == before)
+    let added = after.dropFirst(before.count)
+    #expect(added.last == 0x0a && added.filter { $0 == 0x0a }.count == 1, "one line, and nothing else")
+    #expect(!added.contains(where: { $0 < 0x20 && $0 != 0x0a }))
+    #expect(try log.answers() == (try log.coldReplay()))
+  }
+}
