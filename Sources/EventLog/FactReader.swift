@@ -12,9 +12,49 @@ public struct LoadedFacts: Sendable {
   public var notices: [ReadNotice]
   /// The files as they were read.
   public var version: LogVersion
+  /// Why the cache folder was not used (a symlink, another user's), for the
+  /// command to print once; the answer is read from the log all the same.
+  public var cacheNote: String?
+  /// How the projection cache served this read.
+  var cacheUse: CacheUse = .none
 
   /// Whether the log is large enough for its answers to be worth keeping.
   public var isLarge: Bool { table.count >= FactCache.threshold }
+}
+
+/// How a read used the projection cache.
+enum CacheUse: Equatable {
+  /// No cache was there (or none could be used).
+  case none
+  /// A cache was there but could not be trusted: the log was read whole.
+  case rebuilt
+  /// Every file was exactly as the cache knew it.
+  case unchanged
+  /// A file changed, and the cache was kept with proof that its bytes are
+  /// still there (only new lines were read).
+  case extended(Proof)
+
+  enum Proof: Equatable {
+    /// An unbroken chain of custody (every change an append by `add`).
+    case custody
+    /// The cached region's hash, recomputed.
+    case hash
+  }
+}
+
+/// The chain of custody's records, read at most once, and only when needed.
+private final class CustodyLinks {
+  private let load: () -> [FileStamp: FileStamp]
+  private var loaded: [FileStamp: FileStamp]?
+
+  init(_ load: @escaping () -> [FileStamp: FileStamp]) { self.load = load }
+
+  var links: [FileStamp: FileStamp] {
+    if let loaded { return loaded }
+    let links = load()
+    loaded = links
+    return links
+  }
 }
 
 extension LogStore {
@@ -27,55 +67,91 @@ extension LogStore {
   public func loadFacts() throws(LogError) -> LoadedFacts {
     let paths = try files()
     let cache = FactCache(store: self)
-    if let (cached, entries) = cache.read(), entries.map(\.path) == paths,
-      let loaded = try extend(cached, entries, cache: cache)
-    {
-      return loaded
+    var note: String?
+    var use = CacheUse.none
+    switch cache.folder(create: false) {
+    case .folder(let folder):
+      if case (var cached, let entries)? = cache.read(in: folder) {
+        if entries.map(\.path) == paths, let loaded = try extend(&cached, entries, cache: cache, folder: folder) {
+          return loaded
+        }
+        use = .rebuilt
+      }
+    case .missing:
+      break
+    case .refused(let reason):
+      note = reason
     }
     var table = FactTable()
     table.files = paths
     var entries: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
     for (index, file) in paths.enumerated() {
-      guard let read = try readFacts(of: file, fileIndex: UInt16(clamping: index), into: &table, after: nil) else {
+      guard let read = try readFacts(of: file, fileIndex: UInt16(clamping: index), into: &table, after: nil, custody: nil)
+      else {
         continue  // only a cached file can be found changed
       }
       entries.append(read.entry)
       notices += read.notices
     }
-    if notices.isEmpty && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
-    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)))
+    if notices.isEmpty && note == nil && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
+    return LoadedFacts(
+      table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)), cacheNote: note,
+      cacheUse: use)
   }
 
-  /// The cached table brought up to date, if every file is unchanged or has
-  /// only grown (its new lines are read and added); nil when the cache must
-  /// be rebuilt.
-  private func extend(_ cached: FactTable, _ entries: [FactCache.Entry], cache: FactCache) throws(LogError) -> LoadedFacts? {
-    var table = cached
+  /// The cached table brought up to date, if every file is unchanged or
+  /// grew with proof that its cached bytes are still there (its new lines
+  /// are read and added); nil when the cache must be rebuilt.
+  /// - Parameter cached: taken (left empty), so that new lines are added to
+  ///   its arrays in place rather than to a copy.
+  private func extend(
+    _ cached: inout FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder
+  ) throws(LogError) -> LoadedFacts? {
+    var table = FactTable()
+    swap(&table, &cached)
     var updated: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
-    var grown = false
+    var proofs: [CacheUse.Proof] = []
+    var added: Int64 = 0
+    let custody = CustodyLinks { cache.custody(in: folder) }
     for (index, entry) in entries.enumerated() {
-      guard let read = try readFacts(of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry) else {
+      guard
+        let read = try readFacts(
+          of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry, custody: custody)
+      else {
         return nil
       }
-      grown = grown || read.entry != entry
+      if let proof = read.proof { proofs.append(proof) }
+      added += read.entry.extent - entry.extent
       updated.append(read.entry)
       notices += read.notices
     }
-    if grown && notices.isEmpty { cache.writeInBackground(table, updated) }
-    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)))
+    // A cache extended through the chain of custody by a little is not
+    // written again (the next query follows the same chain and reads the
+    // same few lines); one extended by a hash, or by much, is.
+    let cachedBytes = entries.reduce(Int64(0)) { $0 + $1.extent }
+    if notices.isEmpty && !proofs.isEmpty
+      && (proofs.contains(.hash) || added > min(Int64(8 << 20), cachedBytes / 16))
+    {
+      cache.writeInBackground(table, updated)
+    }
+    return LoadedFacts(
+      table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)),
+      cacheUse: proofs.isEmpty ? .unchanged : .extended(proofs.contains(.hash) ? .hash : .custody))
   }
 
   /// Reads a file's lines into `table`: all of them, or with `after` (what
-  /// the cache holds) only the lines added since.
-  /// - Returns: nil when the file changed otherwise than by growing.
+  /// the cache holds) only the lines added since, once it is proven that
+  /// the cached bytes are still the file's first bytes.
+  /// - Returns: nil when that cannot be proven; the proof used, if any.
   private func readFacts(
-    of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?
-  ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice])? {
+    of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?,
+    custody: CustodyLinks?
+  ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice], proof: CacheUse.Proof?)? {
     var unchanged = false
     var rewritten = false
-    var samples: UInt64 = 0
+    var proof: CacheUse.Proof?
     var start: Int64 = 0
     var lines: Int32 = 0
     if let cached {
@@ -88,16 +164,21 @@ extension LogStore {
         unchanged = true
         return false
       }
-      // Only an append keeps the identity and the old bytes.
-      guard stamp.device == cached.stamp.device, stamp.inode == cached.stamp.inode, stamp.size > cached.extent,
-        FactCache.samples(fd, extent: cached.extent) == cached.samples
-      else {
-        rewritten = true
-        return false
+      // Samples are not proof: only a chain of custody or the whole hash.
+      if stamp.size >= cached.extent {
+        if let custody, Custody.chain(custody.links, from: cached.stamp, to: stamp) {
+          proof = .custody
+          return true
+        }
+        if cached.hash.length == cached.extent, cached.hash.matches(fd) {
+          proof = .hash
+          return true
+        }
       }
-      return true
+      rewritten = true
+      return false
     }) { fd, range in scanPart(fd: fd, range: range, file: file, fileIndex: fileIndex) }
-    if let cached, unchanged { return (cached, []) }
+    if let cached, unchanged { return (cached, [], nil) }
     if rewritten { return nil }
     for part in result.parts.indices {
       var scanned = PartResult()
@@ -124,15 +205,10 @@ extension LogStore {
       lines += scanned.lines
     }
     let extent = result.end - Int64(result.parts.last?.tornBytes ?? 0)
-    // Always, even for a small file: the log as a whole may still be cached
-    // (a small first file of a large folder log), and a cache entry without
-    // its samples could never be extended, only rebuilt.
-    if let fd = try? Sys.open(file, O_RDONLY) {
-      samples = FactCache.samples(fd, extent: extent)
-      Sys.close(fd)
-    }
-    let entry = FactCache.Entry(path: file, stamp: result.stamp, extent: extent, lines: lines, samples: samples)
-    return (entry, result.notices)
+    // The hash of the proven bytes; the cache's writer hashes the rest.
+    let entry = FactCache.Entry(
+      path: file, stamp: result.stamp, extent: extent, lines: lines, hash: cached?.hash ?? RegionHash())
+    return (entry, result.notices, proof)
   }
 
   /// Reads a file in parts, one per core for a large file (split at a line

@@ -27,6 +27,8 @@ public struct CheckReport: Sendable {
   public var warnings: [Finding] = []
   public var events = 0
   public var files = 0
+  /// Why the cache folder was not rebuilt (a symlink, another user's), for the command to print.
+  public var cacheNote: String?
 }
 
 extension LogStore {
@@ -76,12 +78,9 @@ extension LogStore {
         lines += part.lines
       }
       noticed = noticed || !notices.isEmpty
-      if let fd = try? Sys.open(file, O_RDONLY) {
-        let extent = end - Int64(parts.last?.tornBytes ?? 0)
-        entries.append(FactCache.Entry(
-          path: file, stamp: stamp, extent: extent, lines: lines, samples: FactCache.samples(fd, extent: extent)))
-        Sys.close(fd)
-      }
+      // Hashed by the cache's writer, from the file while it keeps this stamp.
+      entries.append(FactCache.Entry(
+        path: file, stamp: stamp, extent: end - Int64(parts.last?.tornBytes ?? 0), lines: lines, hash: RegionHash()))
       for notice in notices {
         let message: String
         switch notice.kind {
@@ -99,7 +98,8 @@ extension LogStore {
     // Rebuild the projection cache from what was just read (or drop it), on
     // the second core while the first checks across lines.
     let cache = FactCache(store: self)
-    let rebuild = !noticed && entries.count == paths.count && table.count >= FactCache.threshold
+    if case .refused(let note) = cache.folder(create: false) { report.cacheNote = note }
+    let rebuild = !noticed && report.cacheNote == nil && entries.count == paths.count && table.count >= FactCache.threshold
     let finished = table
     let fileEntries = entries
     let contentDigests = digests

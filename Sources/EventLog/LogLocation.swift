@@ -52,23 +52,18 @@ extension LogStore {
     guard Sys.type(of: dir) == .directory else {
       throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
     }
-    let cache = join(path, cacheFolderName)
-    let ignore = join(cache, ".gitignore")
-    do throws(Errno) {
-      try Sys.mkdir(path)
-      try Sys.mkdir(cache)
-      let fd = try Sys.open(ignore, O_WRONLY | O_CREAT | O_TRUNC)
-      defer { Sys.close(fd) }
-      try Sys.writeAll(fd, Array("*\n".utf8))
-      try Sys.fsync(fd)
-    } catch {
-      // Leave nothing half made: no log was there, and none is.
-      try? Sys.unlink(ignore)
-      Sys.removeDirectory(cache)
-      Sys.removeDirectory(path)
+    do throws(Errno) { try Sys.mkdir(path) } catch {
       throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)")
     }
-    Sys.fsyncDirectory(cache)
+    // The cache folder with its .gitignore, made the one way every cache folder is.
+    guard case .folder = CacheFolder.open(join(path, cacheFolderName), create: true) else {
+      // Leave nothing half made: no log was there, and none is.
+      let cache = join(path, cacheFolderName)
+      try? Sys.unlink(join(cache, ".gitignore"))
+      Sys.removeDirectory(cache)
+      Sys.removeDirectory(path)
+      throw LogError(.cannotCreate, "cannot create the cache folder of the log \(path)")
+    }
     Sys.fsyncDirectory(path)
     Sys.fsyncDirectory(dir)
     return true

@@ -175,6 +175,7 @@ public struct LogStore: Sendable {
     let record = rollbackPath(for: target)
     let batch = events.count > 1
     if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: record)) }
+    let found = try? Sys.stamp(fd)  // the file as this add found it, for the chain of custody
     do throws(Errno) {
       try Sys.writeAll(fd, bytes)
       try Sys.fsync(fd)
@@ -191,6 +192,7 @@ public struct LogStore: Sendable {
       }
       Sys.fsyncDirectory(parent(of: record))
     }
+    if let found, let left = try? Sys.stamp(fd) { recordCustody(of: target, before: found, after: left) }
     return stamped
   }
 
