@@ -89,6 +89,8 @@ extension LogStore {
           message = "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
         case .interruptedBatch(let bytes):
           message = "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
+        case .unverifiedRollback(let record, let found):
+          message = "\(ReadNotice.unverifiedMessage(record: record, file: notice.file, found: found)): it is not used, nothing is cut; `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside)"
         }
         report.warnings.append(Finding(file: notice.file, line: notice.line, message: message))
       }
