@@ -348,7 +348,7 @@ public struct LogStore: Sendable {
           try Sys.fsync(fd)
           size = keep
           notice(RepairNote(
-            message: "cut an incomplete final line of \(tail.count) bytes from \(file) (an append that never finished; it was never acknowledged); its bytes follow verbatim on the next line",
+            message: "cut a torn final line of \(tail.count) bytes from \(file) (an incomplete line: an append that never finished, never acknowledged); its bytes follow verbatim on the next line",
             cutBytes: tail))
         }
       }
