@@ -99,6 +99,9 @@ public struct RollbackRecord: Sendable, Equatable {
     {
       return .oldFormat(length: length)
     }
+    if bytes.count < magic.count && magic.starts(with: bytes) {
+      return .garbled("it is cut short, \(bytes.count) bytes: its writer died writing it, before the batch began")
+    }
     guard bytes.starts(with: magic) else {
       return .garbled("it does not start with \"timeline rollback record 2\", so timeline did not write it")
     }
