@@ -245,7 +245,8 @@ public struct LogStore: Sendable {
   }
 
   /// The length the file will have once `recover` has rolled back an
-  /// interrupted batch and cut a torn final line, worked out without changing it.
+  /// interrupted batch, cut a torn final line and removed blank lines at the
+  /// end, worked out without changing it.
   private func acknowledgedSize(_ fd: Int32, file: String) throws(LogError) -> Int64 {
     do {
       var size = try Sys.size(fd)
@@ -253,7 +254,7 @@ public struct LogStore: Sendable {
       guard size > 0 else { return 0 }
       var last: UInt8 = 0
       _ = try Sys.pread(fd, &last, 1, size - 1)
-      return last == 0x0a ? size : try startOfLastLine(fd, size: size)
+      return try endOfContent(fd, size: last == 0x0a ? size : try startOfLastLine(fd, size: size))
     } catch {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
@@ -300,9 +301,10 @@ public struct LogStore: Sendable {
   ///   touch a final line that lacks only its `\n` but is a whole event
   ///   (timeline writes a line and its `\n` in one write, so such a line was
   ///   most likely typed or pasted in by hand); true for `check --repair`,
-  ///   which keeps it by adding the newline, and also removes a run of blank
-  ///   lines at the end of the file. Either cuts an incomplete final line and
-  ///   hands its bytes back in the note.
+  ///   which keeps it by adding the newline. Either cuts an incomplete final
+  ///   line and hands its bytes back in the note, and removes a run of blank
+  ///   lines at the end of the file (an append after them would leave a blank
+  ///   line inside the file).
   private func recover(_ fd: Int32, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?
     do throws(Errno) {
@@ -334,7 +336,7 @@ public struct LogStore: Sendable {
         _ = try Sys.pread(fd, &tail, tail.count, keep)
         let blank = tail.allSatisfy(isBlank)
         let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
-        if repairing && blank {
+        if blank {
           // Removed below with the blank lines before it.
         } else if let event, repairing {
           try Sys.writeAll(fd, [0x0a])
@@ -352,7 +354,8 @@ public struct LogStore: Sendable {
             cutBytes: tail))
         }
       }
-      if repairing {
+      do {
+        // Blank lines hold no event: removed, so that an append never leaves one inside the file.
         let end = try endOfContent(fd, size: size)
         if end < size {
           var removed = [UInt8](repeating: 0, count: Int(size - end))

@@ -160,3 +160,21 @@ func repairRemovesBlankLinesAtTheEnd(blank: String) throws {
     #expect(again.stderr.isEmpty, "\(again.stderr)")
   }
 }
+
+/// add after blank lines at the end of a file removes them first (saying
+/// so), rather than refuse or leave a blank line inside the file.
+@Test func addRemovesBlankLinesAtTheEndBeforeAppending() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    try writeBytes(Array(industryLines.map { $0 + "\n" }.joined().utf8) + Array("\n \t\n".utf8), to: file)
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025-12-20", "--org", "openai", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stderr.contains("timeline: note: removed 2 blank lines (4 bytes of white space) at the end of \(file)"), "\(added.stderr)")
+    let lines = fileLines(file)
+    #expect(Array(lines.prefix(industryLines.count)) == industryLines)
+    #expect(lines.count == industryLines.count + 1)
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0, "\(check.stdout)")
+  }
+}
