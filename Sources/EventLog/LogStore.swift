@@ -476,12 +476,40 @@ public struct LogStore: Sendable {
   /// Whether a rollback record is present beside `file` (verified or not), with
   /// the length it claims (0 when it claims none): a kept answer is not used then.
   func rollbackLength(for file: String) -> Int64? {
-    guard let bytes = try? Sys.readSmallFile(rollbackPath(for: file)) else { return nil }
-    switch RollbackRecord.parse(bytes) {
-    case .record(let record): return record.length
-    case .oldFormat(let length): return length
-    case .garbled: return 0
+    switch recordBytes(for: file) {
+    case .none: return nil
+    case .failure: return 0
+    case .success(let bytes):
+      switch RollbackRecord.parse(bytes) {
+      case .record(let record): return record.length
+      case .oldFormat(let length): return length
+      case .garbled: return 0
+      }
     }
+  }
+
+  /// The bytes of the rollback record beside `file`: nil when there is none,
+  /// a failure (what was found) when it cannot be read as one.
+  private func recordBytes(for file: String) -> Result<[UInt8], RecordUnreadable>? {
+    do throws(Errno) {
+      // Not through a symlink, not a FIFO that would block, not a huge file.
+      let record = try Sys.open(rollbackPath(for: file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      defer { Sys.close(record) }
+      let stamp = try Sys.stamp(record)
+      guard Sys.isRegularFile(record) else { return .failure(RecordUnreadable(found: "it is not a regular file")) }
+      guard stamp.size <= 1 << 30 else {
+        return .failure(RecordUnreadable(found: "it is \(stamp.size) bytes, larger than any record timeline writes"))
+      }
+      return .success(try Sys.readAll(record))
+    } catch {
+      if error.code == ENOENT { return nil }
+      if error.code == ELOOP { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
+      return .failure(RecordUnreadable(found: "it cannot be read: \(error)"))
+    }
+  }
+
+  private struct RecordUnreadable: Error {
+    var found: String
   }
 
   /// What a rollback record beside a file says about it.
@@ -497,18 +525,10 @@ public struct LogStore: Sendable {
   /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
   func rollbackState(_ fd: Int32, file: String) throws(Errno) -> RollbackState {
     let bytes: [UInt8]
-    do throws(Errno) {
-      // Not through a symlink, not a FIFO that would block, not a huge file.
-      let record = try Sys.open(rollbackPath(for: file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
-      defer { Sys.close(record) }
-      let stamp = try Sys.stamp(record)
-      guard Sys.isRegularFile(record) else { return .unverified(claimed: nil, found: "it is not a regular file") }
-      guard stamp.size <= 1 << 30 else { return .unverified(claimed: nil, found: "it is \(stamp.size) bytes, larger than any record timeline writes") }
-      bytes = try Sys.readAll(record)
-    } catch {
-      if error.code == ENOENT { return .none }
-      if error.code == ELOOP { return .unverified(claimed: nil, found: "it is a symbolic link, which timeline never writes") }
-      return .unverified(claimed: nil, found: "it cannot be read: \(error)")
+    switch recordBytes(for: file) {
+    case .none: return .none
+    case .failure(let unreadable): return .unverified(claimed: nil, found: unreadable.found)
+    case .success(let read): bytes = read
     }
     switch RollbackRecord.parse(bytes) {
     case .oldFormat(let length):
@@ -529,7 +549,8 @@ public struct LogStore: Sendable {
   /// record left behind) when the write fails (a full disk, a file size limit).
   private func writeRollbackRecord(_ record: String, _ content: [UInt8], dir: String) throws(LogError) {
     let fd: Int32
-    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC) } catch {
+    // recover has set aside any record found: a name taken now is not followed or overwritten.
+    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW) } catch {
       throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
     defer { Sys.close(fd) }
@@ -551,25 +572,18 @@ public struct LogStore: Sendable {
     var number = 1
     while true {
       let name = record + ".set-aside" + (number == 1 ? "" : "-\(number)")
-      do {
-        try Sys.link(record, name)
+      number += 1
+      if Sys.nameExists(name) { continue }  // taken
+      do throws(Errno) {
+        try Sys.link(record, name)  // refuses a taken name, unlike rename
         try Sys.unlink(record)
-        Sys.fsyncDirectory(parent(of: record))
-        return name
       } catch {
-        if error.code == EEXIST {
-          number += 1
-          continue
-        }
-        // A file system without hard links: rename, which does not refuse a taken name.
-        guard Sys.type(of: name) == .missing else {
-          number += 1
-          continue
-        }
+        if error.code == EEXIST { continue }
+        // A file system without hard links: rename, the name checked free just now.
         try Sys.rename(record, name)
-        Sys.fsyncDirectory(parent(of: record))
-        return name
       }
+      Sys.fsyncDirectory(parent(of: record))
+      return name
     }
   }
 
@@ -604,7 +618,7 @@ public struct LogStore: Sendable {
       let size = try Sys.size(fd)
       var last: UInt8 = 0x0a
       if size > 0 { _ = try Sys.pread(fd, &last, 1, size - 1) }
-      if last != 0x0a || Sys.type(of: rollbackPath(for: file)) != .missing { return true }
+      if last != 0x0a || Sys.nameExists(rollbackPath(for: file)) { return true }
       return try endOfContent(fd, size: size) < size
     } catch {
       throw LogError(.ioError, "cannot read \(file): \(error)")

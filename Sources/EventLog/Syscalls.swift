@@ -102,6 +102,12 @@ enum Sys {
 
   enum FileType { case missing, file, directory, other }
 
+  /// Whether anything, a dangling symlink included, has that name.
+  static func nameExists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
   /// Whether an open descriptor is a regular file.
   static func isRegularFile(_ fd: Int32) -> Bool {
     var info = stat()
