@@ -182,6 +182,11 @@ def record_length(path, data):
     return length
 
 
+def proves(length):
+    """Whether record_length found a record that proves its batch (0 is a length)."""
+    return length is not None and length is not False
+
+
 def committed_region(path):
     """The raw model: (whole lines of the committed region, torn tail bytes,
     interrupted batch bytes, whether a record proves nothing)."""
@@ -189,7 +194,7 @@ def committed_region(path):
         data = f.read()
     interrupted = 0
     length = record_length(path, data)
-    if length is not None and length is not False and len(data) > length:
+    if proves(length) and len(data) > length:
         interrupted = len(data) - length
         data = data[:length]
     lines = data.split(b"\n")
@@ -331,7 +336,7 @@ def replace_file(binary, log, work, how, tag, acked, sizes):
     with open(target, "rb") as f:
         data = f.read()
     length = record_length(target, data)
-    committed = data[:length] if length is not None and length is not False else data
+    committed = data[:length] if proves(length) else data
     committed = committed[:committed.rfind(b"\n") + 1]  # whole lines only
     dropped = 0
     if how == "rewritten in place":
@@ -462,9 +467,14 @@ def main():
                 reader.stop.set()
                 reader.join()
                 stats["reader_runs"] += reader.runs
-            if os.path.exists(target_of(log) + ".rollback"):
+            target = target_of(log)
+            if os.path.exists(target + ".rollback"):
                 stats["records_left"] += 1
-                if rng.random() < options.replace_rate:
+                with open(target, "rb") as f:
+                    # Only a record that proves its batch (not one left over from a round whose
+                    # writers were all killed before they could set it aside, nor a torn one).
+                    fresh = proves(record_length(target, f.read()))
+                if fresh and rng.random() < options.replace_rate:
                     how = rng.choice(REPLACEMENTS)
                     stats["events_acknowledged"] -= replace_file(binary, log, work, how, "r%dx" % round_no, acked, sizes)
                     stats["replaced"] += 1
