@@ -230,9 +230,18 @@ extension LogStore {
     if let before, !before(fd, stamp) { return ([], [], stamp, start) }
     var end = size
     var interrupted: Int64 = 0
-    if let length = rollbackLength(for: file), length < size {
-      end = length
-      interrupted = size - length
+    var unverified: ReadNotice?
+    switch (try? rollbackState(fd, file: file)) ?? .none {
+    case .none:
+      break
+    case .verified(let length):
+      if length < size {
+        end = length
+        interrupted = size - length
+      }
+    case .unverified(let claimed, let found):
+      // Read whole and reported; only a writer under its lock sets it aside.
+      unverified = ReadNotice(file: file, line: (try? lineNumber(fd, at: claimed)) ?? 1, kind: .unverifiedRollback(record: rollbackPath(for: file), found: found))
     }
     var split: [(Int64, Int64)] = [(start, max(start, end))]
     if end - start > 4 << 20, let middle = try? nextLineStart(fd, from: start + (end - start) / 2, limit: end),
@@ -257,6 +266,7 @@ extension LogStore {
     if interrupted > 0 {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
     }
+    if let unverified { notices.append(unverified) }
     return (parts, notices, stamp, end)
   }
 

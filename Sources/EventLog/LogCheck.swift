@@ -90,6 +90,8 @@ extension LogStore {
           message = "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
         case .blankTail(let count):
           message = "\(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file (nothing but spaces, tabs or CRs) \(count == 1 ? "is" : "are") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
+        case .unverifiedRollback(let record, let found):
+          message = "\(ReadNotice.unverifiedMessage(record: record, file: notice.file, found: found)): it is not used, nothing is cut; `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside)"
         }
         report.warnings.append(Finding(file: notice.file, line: notice.line, message: message))
       }

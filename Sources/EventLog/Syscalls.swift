@@ -102,6 +102,18 @@ enum Sys {
 
   enum FileType { case missing, file, directory, other }
 
+  /// Whether anything, a dangling symlink included, has that name.
+  static func nameExists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
+  /// Whether an open descriptor is a regular file.
+  static func isRegularFile(_ fd: Int32) -> Bool {
+    var info = stat()
+    return fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+  }
+
   static func type(of path: String) -> FileType {
     var info = stat()
     guard stat(path, &info) == 0 else { return .missing }
@@ -143,6 +155,16 @@ enum Sys {
 
   static func unlink(_ path: String) throws(Errno) {
     guard Glibc.unlink(path) == 0 || errno == ENOENT else { throw Errno.current }
+  }
+
+  /// Gives the file at `old` the name `new` too; EEXIST when `new` is taken.
+  static func link(_ old: String, _ new: String) throws(Errno) {
+    guard Glibc.link(old, new) == 0 else { throw Errno.current }
+  }
+
+  /// Renames `old` to `new`, replacing it.
+  static func rename(_ old: String, _ new: String) throws(Errno) {
+    guard Glibc.rename(old, new) == 0 else { throw Errno.current }
   }
 
   /// Makes a directory entry change (a created or removed file) durable.

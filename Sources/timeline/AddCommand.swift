@@ -71,7 +71,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     return 0
   }
   let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
-    context.console.error("timeline: note: \(notice)")
+    context.console.repaired(notice, prefix: "note")
   }
   for event in written { context.console.line(event.id) }
   return 0

@@ -229,7 +229,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
-      context.console.error("timeline: note: \(notice)")
+      context.console.repaired(notice, prefix: "note")
     }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")

@@ -117,7 +117,7 @@ let retractCommand = Command(
     event.id = EventCodec.contentID(event)
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
-      context.console.error("timeline: note: \(notice)")
+      context.console.repaired(notice, prefix: "note")
     }
     for event in written { context.console.line(event.id) }
     return 0
@@ -150,9 +150,9 @@ extension EventDate {
 
 let checkCommand = Command(
   name: "check", usage: "timeline check [--repair] [--json]",
-  summary: "validate the whole log; --repair removes a torn final line and rolls back an interrupted batch",
+  summary: "validate the whole log; --repair first rolls back an interrupted batch and repairs the end of each file",
   options: [
-    OptionSpec(name: "repair", value: nil, help: "first cut torn final lines and roll back interrupted batches"),
+    OptionSpec(name: "repair", value: nil, help: "first roll back interrupted batches (setting aside a rollback record that does not match its file), add the missing newline after a whole final event, cut an incomplete final line (its bytes are printed on standard error) and remove blank lines at the end"),
     jsonOption,
   ],
   details: [
@@ -162,7 +162,7 @@ let checkCommand = Command(
   run: { args, context in
     let console = context.console
     if args.has("repair") {
-      for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
+      for done in try context.store.repair() { console.repaired(done, prefix: "repaired") }
     }
     let report = try context.store.check()
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
