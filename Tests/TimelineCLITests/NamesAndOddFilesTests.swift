@@ -211,11 +211,16 @@ func blankLinesAtTheEndAreAWarning(tail: String) throws {
     #expect(check.status == 0, "\(check.stdout)")
     #expect(check.stdout.contains("\(file):\(industryLines.count + 1): warning: "), "\(check.stdout)")
     #expect(check.stdout.contains("blank line"))
-    // add would put the blank line inside the log: it refuses and says what to do.
+    #expect(snapshot(dir) == before, "queries and check change nothing")
+    // add would put the blank lines inside the log: it removes them first, says so, and appends.
     let add = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "openai"])
-    #expect(add.status == 65)
-    #expect(add.stderr.contains("check --repair"), "\(add.stderr)")
-    #expect(snapshot(dir) == before)
+    #expect(add.status == 0, "\(add.stderr)")
+    #expect(add.stderr.contains("blank line"), "\(add.stderr)")
+    let bytes = String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)
+    #expect(bytes.hasPrefix(industryLines.map { $0 + "\n" }.joined()))
+    #expect(!bytes.contains("\n\n") && bytes.split(separator: "\n").count == industryLines.count + 1, "the event follows the last one, no blank line between")
+    let after = try timeline(["--log", log, "check"])
+    #expect(after.status == 0 && !after.stdout.contains("blank line"), "\(after.stdout)")
   }
 }
 
