@@ -19,7 +19,7 @@ let logCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     jsonOption,
   ],
-  details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
+  details: ["The order is the replay's: first day of the date's period, then recorded time, then id.", "On a terminal each line is cut to its width, ending in …; piped or with --json, lines are whole."],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
   run: { args, context in
     let (from, to) = try dateWindow(args, context, command: "log")
@@ -57,7 +57,8 @@ let logCommand = Command(
       if replay.retracted.contains(key) { rows[index][6] = "[retracted] " + rows[index][6] }
       if replay.superseded.contains(key) { rows[index][6] = "[superseded] " + rows[index][6] }
     }
-    for line in alignedRows(rows, style: { row, column, cell in
+    // On a terminal each line is cut to its width (the note first); piped, lines are whole.
+    for line in alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
       switch column {
       case 1: return console.dim(cell)
       case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
@@ -117,7 +118,7 @@ let retractCommand = Command(
     event.id = EventCodec.contentID(event)
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
-      context.console.error("timeline: note: \(notice)")
+      context.console.note("timeline: note: \(notice)")
     }
     for event in written { context.console.line(event.id) }
     return 0
@@ -162,7 +163,7 @@ let checkCommand = Command(
   run: { args, context in
     let console = context.console
     if args.has("repair") {
-      for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
+      for done in try context.store.repair() { console.note("timeline: repaired: \(done)") }
     }
     let report = try context.store.check()
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
