@@ -141,21 +141,29 @@ func wrapCommand(_ text: String, width: Int, indent: Int) -> [String] {
   return wrapWords(pieces, width: width, indent: indent + 4, firstIndent: indent, suffix: " \\")
 }
 
-/// Cells laid out by `alignedRows`, cut to `width` columns: the cell that
-/// crosses the edge ends in `…` and the cells after it are left out.
+/// Cells laid out by `alignedRows`, cut to `width` columns: the line ends in
+/// `…` at the edge, inside the first cell that does not fit (or after the
+/// last that does, when the cut falls in the padding), and the cells after it
+/// are left out.
 func fitCells(_ row: [String], widths: [Int], indent: Int, width: Int) -> [String] {
-  var used = indent
-  var result: [String] = []
+  var start = indent
   for (column, cell) in row.enumerated() {
     let cellWidth = displayWidth(cell)
-    if used + cellWidth <= width {
-      result.append(cell)
-      used += widths[column] + 2
+    if start + cellWidth <= width {
+      start += widths[column] + 2
       continue
     }
-    let room = width - used - 1
-    if room >= 0 { result.append(room > 0 ? splitAtWidth(cell, room).0 + "…" : "…") }
-    return result
+    if start <= width - 1 || column == 0 {
+      return Array(row[..<column]) + [splitAtWidth(cell, max(0, width - 1 - start)).0 + "…"]
+    }
+    // The cut falls in the padding after the previous cell: the ellipsis goes at the edge.
+    let previous = row[column - 1]
+    let previousStart = start - widths[column - 1] - 2
+    let end = previousStart + displayWidth(previous)
+    let kept = end <= width - 1
+      ? previous + String(repeating: " ", count: width - 1 - end) + "…"
+      : splitAtWidth(previous, max(0, width - 1 - previousStart)).0 + "…"
+    return Array(row[..<(column - 1)]) + [kept]
   }
-  return result
+  return row
 }
