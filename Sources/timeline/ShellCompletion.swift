@@ -68,7 +68,7 @@ func bashCompletion() -> String {
     "    if [[ \"$prev\" == --log ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi",
     "    if [[ \"$prev\" == --today ]]; then return; fi",
     "    if [[ \"$prev\" == --color ]]; then COMPREPLY=($(compgen -W \"\(colorOption.choices.joined(separator: " "))\" -- \"$cur\")); return; fi",
-    "    COMPREPLY=($(compgen -W \"\(commands.map(\.name).joined(separator: " ")) --log --today --color --quiet -q --no-pager --help --version\" -- \"$cur\"))",
+    "    COMPREPLY=($(compgen -W \"\(commands.map(\.name).joined(separator: " ")) --log --today --help --version --color --quiet -q --no-pager\" -- \"$cur\"))",
     "    return",
     "  fi",
     "  case \"$cmd\" in",
