@@ -162,9 +162,12 @@ public struct LogStore: Sendable {
   ///   - label: names event `i` in an error ("<stdin>:3").
   ///   - notice: receives what was repaired on the way (an interrupted batch
   ///     rolled back, a torn tail cut, with its bytes, a rollback record set aside).
-  /// - Returns: the events as written, stamped.
+  ///   - dryRun: make every check of the real run, the lock and the file's
+  ///     last `recorded` included, then stop before anything is created,
+  ///     repaired or written.
+  /// - Returns: the events as written (or as they would be), stamped.
   public func append(
-    _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (RepairNote) -> Void
+    _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void
   ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
@@ -172,14 +175,15 @@ public struct LogStore: Sendable {
     // created; then, under the lock, against the file's last acknowledged line,
     // before a torn tail is cut or an interrupted batch rolled back.
     _ = try stamp(events, after: nil, now: now, label: label, file: nil)
-    let target = try prepareTarget()
+    let target = try prepareTarget(create: !dryRun)
     let type = Sys.type(of: target)
     guard type == .file || type == .missing else {
       throw LogError(.cannotCreate, "cannot append to \(target): it is not a regular file; a log is a .jsonl file or a folder of them")
     }
     let created = type == .missing
+    if dryRun && created { return try stamp(events, after: nil, now: now, label: label, file: target).0 }
     let fd: Int32
-    do { fd = try Sys.open(target, O_RDWR | O_APPEND | O_CREAT) } catch {
+    do { fd = try Sys.open(target, O_RDWR | O_APPEND | (dryRun ? 0 : O_CREAT)) } catch {
       throw LogError(.cannotCreate, "cannot open \(target) for appending: \(error)\(hint(for: error))")
     }
     defer { Sys.close(fd) }
@@ -188,6 +192,7 @@ public struct LogStore: Sendable {
     let acknowledged = try acknowledgedSize(fd, file: target)
     let (stamped, bytes) = try stamp(
       events, after: try lastRecorded(fd, size: acknowledged, file: target), now: now, label: label, file: target)
+    if dryRun { return stamped }
     if bytes.isEmpty { return [] }
     try recover(fd, file: target, repairing: false, notice: notice)
 
@@ -268,7 +273,8 @@ public struct LogStore: Sendable {
 
   /// Creates a missing log (a folder unless the path ends in `.jsonl`) and
   /// returns the file to append to.
-  private func prepareTarget() throws(LogError) -> String {
+  /// With `create` false, only says which file that would be.
+  private func prepareTarget(create: Bool = true) throws(LogError) -> String {
     switch Sys.type(of: path) {
     case .directory:
       return join(path, LogStore.folderLogName)
@@ -282,6 +288,7 @@ public struct LogStore: Sendable {
         throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
       }
       if path.hasSuffix(".jsonl") { return path }
+      if !create { return join(path, LogStore.folderLogName) }
       do { try Sys.mkdir(path) } catch {
         throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)\(hint(for: error))")
       }

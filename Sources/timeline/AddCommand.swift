@@ -20,7 +20,7 @@ let addCommand = Command(
     OptionSpec(name: "supersedes", value: "ID", help: "the id of an earlier event this one corrects"),
     OptionSpec(name: "id", value: "ID", help: "choose the id (default: the content id, so the same fact gets the same id)"),
     OptionSpec(name: "stdin", value: nil, help: "append JSON lines from standard input, all or nothing"),
-    OptionSpec(name: "dry-run", value: nil, help: "validate and show the event and the state changes it would cause; write nothing"),
+    OptionSpec(name: "dry-run", value: nil, help: "make every check of the real run (the lock and the file's last recorded time included), show the events as they would be written and the state changes they would cause; write nothing"),
   ],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
@@ -51,7 +51,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     }
     (events, labels) = try readBatch(context)
     if events.isEmpty {
-      context.console.error("timeline: no events on standard input; nothing appended")
+      context.console.note("timeline: no events on standard input; nothing appended")
       return 0
     }
   } else {
@@ -63,15 +63,18 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   }
   warnAboutNames(events, labels: args.has("stdin") ? labels : nil, context)
   let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
-  let table = refers || args.has("dry-run") ? try loadFactsIfAny(context) : FactTable()
+  let table = refers ? try loadFactsIfAny(context) : FactTable()
   try checkReferences(events, labels: labels, in: table, context)
 
-  if args.has("dry-run") {
-    try showDryRun(events, table, context)
-    return 0
-  }
-  let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
+  // A dry run is the real run, lock and the file's last recorded time
+  // included, stopped before anything is written.
+  let dryRun = args.has("dry-run")
+  let written = try context.store.append(events, now: context.now, dryRun: dryRun, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
+  }
+  if dryRun {
+    try showDryRun(written, refers ? table : nil, context)
+    return 0
   }
   for event in written { context.console.line(event.id) }
   return 0
@@ -173,6 +176,9 @@ private func number(_ text: String, key: String, kind: Kind) throws -> Double {
 
 /// Reads `add --stdin`: every line an event; all lines are checked and every bad one reported.
 private func readBatch(_ context: Context) throws -> ([Event], [String]) {
+  if context.console.inputIsTerminal {
+    context.console.note("timeline: reading events from standard input; end with Ctrl-D")
+  }
   let input = try readStandardInput()
   var events: [Event] = []
   var labels: [String] = []
@@ -259,16 +265,25 @@ func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _
   }
 }
 
-/// `--dry-run`: the event as it would be written and the changes it would cause at its date.
-private func showDryRun(_ events: [Event], _ table: FactTable, _ context: Context) throws {
-  var table = table
-  for event in events {
+/// `--dry-run`: the events as they would be written (stamped) and the changes
+/// they would cause at their date. The log is read for the changes only if the
+/// real run did not read it already; a log that cannot be read then only leaves
+/// the changes out, as the real run would not have read it.
+private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Context) throws {
+  for event in stamped {
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
-  let day = events.map(\.date.lastDay).max() ?? context.today
-  var stamped = events
-  for index in stamped.indices where stamped[index].recorded == nil {
-    stamped[index].recorded = Timestamp(milliseconds: context.now.milliseconds + Int64(index))
+  let day = stamped.map(\.date.lastDay).max() ?? context.today
+  var table: FactTable
+  if let loaded {
+    table = loaded
+  } else {
+    do { table = try loadFactsIfAny(context) } catch {
+      context.console.line("")
+      context.console.line("Cannot show the changes: \(error.message)")
+      context.console.line("(dry run: nothing was written)")
+      return
+    }
   }
   let before = Replay(table).state(at: day)
   if table.files.isEmpty { table.files = ["(new)"] }

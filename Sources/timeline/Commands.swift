@@ -40,11 +40,17 @@ struct Command: Sendable {
 
 let logOption = OptionSpec(name: "log", value: "PATH", help: "the log: a .jsonl file or a folder of them (default: $TIMELINE_LOG, else ./events, else the nearest events folder of a parent folder up to the one holding .git)")
 let todayOption = OptionSpec(name: "today", value: "DATE", help: "the day YYYY-MM-DD that today, yesterday, this month ... and the default --at count from (default: $TIMELINE_TODAY, else the UTC date); record times use the real clock")
+let colorOption = OptionSpec(
+  name: "color", value: "WHEN",
+  help: "colour in text output: auto (default: on a terminal, unless NO_COLOR is set or TERM is dumb), always (even when NO_COLOR is set) or never",
+  choices: Console.ColorMode.allCases.map(\.rawValue))
+let quietOption = OptionSpec(name: "quiet", short: "q", value: nil, help: "no notes or summaries on standard error (warnings and errors are still printed)")
+let noPagerOption = OptionSpec(name: "no-pager", value: nil, help: "print straight to the terminal, never through $TIMELINE_PAGER, $PAGER or less")
 /// The options every command takes, before or after its name.
-let globalOptions = [logOption, todayOption, helpOption]
+let globalOptions = [logOption, todayOption, colorOption, quietOption, noPagerOption, helpOption]
 let periodOption = OptionSpec(name: "period", short: "p", value: "PERIOD", help: "A..B: the same as --from A --to B; either end may be left open (2025-11.., ..2025-12); one date D means its own period (-p 2025-Q4)")
 let helpOption = OptionSpec(name: "help", short: "h", value: nil, help: "show this help")
-let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (the shapes in DESIGN.md)")
+let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (its shape: the README, \"Commands\")")
 let orgOption = OptionSpec(name: "org", value: "ORG", help: "only this organisation")
 let minConfidenceOption = OptionSpec(
   name: "min-confidence", value: "C",
@@ -68,49 +74,51 @@ let helpCommand = Command(
       guard let command = commands.first(where: { $0.name == name }) else {
         throw UsageError("unknown command '\(name)'\(didYouMean(name, in: commands.map(\.name)))")
       }
-      context.console.line(help(for: command))
+      context.console.line(help(for: command, width: context.console.width))
     } else {
-      context.console.line(mainHelp())
+      context.console.line(mainHelp(width: context.console.width))
     }
     return 0
   })
 
-func mainHelp() -> String {
-  var lines = [
-    "timeline: an event-sourced competitive-intelligence timeline",
-    "",
-    "Usage: timeline [--log PATH] [--today DATE] <command> [options]",
-    "",
-    "Commands:",
-  ]
-  lines += alignedRows(commands.map { [$0.name, $0.summary] }, indent: 2)
+func mainHelp(width: Int = 80) -> String {
+  var lines = wrap("timeline: an event-sourced competitive-intelligence timeline", width: width) + [""]
+  lines += wrapUsage("Usage: timeline [--log PATH] [--today DATE] <command> [options]", width: width)
+  lines += ["", "Commands:"]
+  lines += helpTable(commands.map { [$0.name, $0.summary] }, width: width)
   lines += [
     "",
     "Options for every command:",
   ]
-  lines += alignedRows(globalOptions.map { [$0.display, $0.help] } + [["--version", "print the version"]], indent: 2)
-  lines += [
-    "",
+  lines += helpTable(globalOptions.map { [$0.display, $0.help] } + [["--version", "print the version"]], width: width)
+  for paragraph in [
     "Dates of events are YYYY, YYYY-MM or YYYY-MM-DD and keep their precision.",
     datesHelp,
     "Run 'timeline <command> --help' for a command's options and examples.",
     "Exit codes: 0 ok, 64 usage, 65 bad data, 66 no log, 73 cannot create, 74 I/O error, 75 lock busy.",
-  ]
+    readmeHelp,
+  ] {
+    lines += [""] + wrap(paragraph, width: width)
+  }
   return lines.joined(separator: "\n")
 }
 
-func help(for command: Command) -> String {
-  var lines = ["Usage: \(command.usage)", "", command.summary.prefix(1).uppercased() + command.summary.dropFirst() + "."]
+/// Where to read more: what a user of the tool has, the README and docs/.
+let readmeHelp = "More in the README: \"Walkthrough: December 2025\", \"Commands\", \"The event format, in brief\", \"How answers are computed (the replay)\", \"See it and share it: render, export, import, completion\" and \"Exit codes\"; and in docs/decisions.md, docs/guarantees.md and docs/performance.md."
+
+func help(for command: Command, width: Int = 80) -> String {
+  var lines = wrapUsage("Usage: \(command.usage)", width: width)
+  lines += [""] + wrap(command.summary.prefix(1).uppercased() + command.summary.dropFirst() + ".", width: width)
   if !command.positionals.isEmpty {
     lines += ["", "Arguments:"]
-    lines += alignedRows(command.positionals.map { [$0.name, $0.help] }, indent: 2)
+    lines += helpTable(command.positionals.map { [$0.name, $0.help] }, width: width)
   }
   lines += ["", "Options:"]
-  lines += alignedRows((command.options + globalOptions).map { [$0.display, $0.help + ($0.repeatable ? " (repeatable)" : "")] }, indent: 2)
-  for paragraph in command.details { lines += ["", paragraph] }
+  lines += helpTable((command.options + globalOptions).map { [$0.display, $0.help + ($0.repeatable ? " (repeatable)" : "")] }, width: width)
+  for paragraph in command.details { lines += [""] + wrap(paragraph, width: width) }
   if !command.examples.isEmpty {
     lines += ["", "Examples:"]
-    lines += command.examples.map { "  " + $0 }
+    lines += command.examples.flatMap { wrapCommand($0, width: width, indent: 2) }
   }
   return lines.joined(separator: "\n")
 }
@@ -222,7 +230,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
 /// (or `TIMELINE_LOG=/`) is not taken for an empty log.
 func noteEmptyFolder(_ context: Context) {
   let path = context.store.path
-  context.console.error("timeline: note: the log folder \(path) holds no .jsonl file, so it reads as an empty log; is --log (or TIMELINE_LOG) the folder you meant?")
+  context.console.note("timeline: note: the log folder \(path) holds no .jsonl file, so it reads as an empty log; is --log (or TIMELINE_LOG) the folder you meant?")
 }
 
 /// The log's facts, or none when there is no log yet (add and import create

@@ -6,19 +6,71 @@ import EventLog
   import Darwin
 #endif
 
-/// Standard output (buffered) and standard error, with colour only on a
-/// terminal and never when NO_COLOR is set.
+/// The CLI's edge to the terminal: standard output (buffered, and through a
+/// pager when it is a terminal and the output does not fit), standard error,
+/// colour, the terminal's size. The CLI's libc calls are here (and in main.swift's start-up).
 final class Console {
+  /// `--color`: auto (a terminal, NO_COLOR unset or empty, TERM not dumb), always or never.
+  enum ColorMode: String, CaseIterable { case auto, always, never }
+
   private var buffer: [UInt8] = []
-  let color: Bool
+  private(set) var color: Bool
+  /// `-q/--quiet`: notes and summaries on standard error are dropped (warnings and errors are not).
+  var quiet = false
   /// Everything printed on standard output, while recording.
   private(set) var recording: [UInt8]?
+  private let environment: [String: String]
+  /// Whether standard output is a terminal.
+  let isTerminal: Bool
+  /// Whether standard input is a terminal.
+  let inputIsTerminal: Bool
+  private let terminalSize: (rows: Int, columns: Int)?
+
+  /// The command line of the pager, while output may still go through it.
+  private var pagerCommand: String?
+  private var pagerPID: pid_t?
+  private var output: Int32 = 1
+  /// The reader of standard output went away (the user quit the pager): print nothing more.
+  private var outputClosed = false
 
   init(environment: [String: String]) {
-    let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
-    color = isatty(1) == 1 && !noColor && environment["TERM"] != "dumb"
+    self.environment = environment
+    isTerminal = isatty(1) == 1
+    inputIsTerminal = isatty(0) == 1
+    var size = winsize()
+    if isTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      terminalSize = (Int(size.ws_row), Int(size.ws_col))
+    } else {
+      terminalSize = nil
+    }
+    color = false
     buffer.reserveCapacity(1 << 16)
+    setColor(.auto)
   }
+
+  /// `--color`: an explicit `always` wins over NO_COLOR (an option typed beats the environment).
+  func setColor(_ mode: ColorMode) {
+    switch mode {
+    case .always: color = true
+    case .never: color = false
+    case .auto:
+      let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
+      color = isTerminal && !noColor && environment["TERM"] != "dumb"
+    }
+  }
+
+  /// `COLUMNS`, when it is a number of at least 20.
+  private var columnsVariable: Int? {
+    environment["COLUMNS"].flatMap { Int($0) }.flatMap { $0 >= 20 ? $0 : nil }
+  }
+
+  /// The width help is wrapped to: COLUMNS, else the terminal's, else 80.
+  var width: Int { columnsVariable ?? terminalSize?.columns ?? 80 }
+
+  /// The width text lines are cut to, on a terminal only (nil when piped).
+  var fitWidth: Int? { isTerminal ? width : nil }
+
+  // MARK: - Output
 
   /// Prints a line on standard output.
   func line(_ text: String = "") {
@@ -37,38 +89,143 @@ final class Console {
   func record() { recording = [] }
 
   func flush() {
+    if pagerCommand != nil && pagerPID == nil {
+      // Output is held until it is known not to fit the terminal.
+      guard !fitsTerminal(buffer) else { return }
+      startPager()
+    }
     recording?.append(contentsOf: buffer)
     if let recorded = recording?.count, recorded > 64 << 20 { recording = nil }  // too big to keep
-    writeAll(1, buffer)
+    writeAll(output, buffer)
     buffer.removeAll(keepingCapacity: true)
   }
 
   /// Prints a line on standard error at once.
   func error(_ text: String) {
-    flush()
+    if pagerCommand == nil || pagerPID != nil { flush() }
     writeAll(2, Array((text + "\n").utf8))
   }
 
   /// Prints what a writer or `check --repair` repaired on standard error,
   /// `prefix` first: its message, then any bytes it cut, verbatim, on a line of
-  /// their own, so that nothing cut is lost.
+  /// their own, so that nothing cut is lost. `-q` drops the message only when
+  /// no bytes were cut.
   func repaired(_ note: RepairNote, prefix: String) {
+    if quiet && note.cutBytes == nil { return }
     error("timeline: \(prefix): \(note.message)")
     if let cut = note.cutBytes { writeAll(2, cut + [0x0a]) }
   }
 
+  /// A note or summary on standard error, which `-q` drops.
+  func note(_ text: String) {
+    if !quiet { error(text) }
+  }
+
+  /// Prints what is left and waits for the pager, if one was started.
+  func finish() {
+    if pagerCommand != nil && pagerPID == nil && fitsTerminal(buffer) { pagerCommand = nil }  // it fits: print directly
+    flush()
+    guard let pid = pagerPID else { return }
+    close(output)
+    output = 1
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    pagerPID = nil
+  }
+
   private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+    if fd == output && outputClosed { return }
     bytes.withUnsafeBytes { raw in
       var done = 0
       while done < raw.count {
         let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
         if n < 0 {
           if errno == EINTR { continue }
+          if errno == EPIPE && fd == output { outputClosed = true }
           return
         }
         done += n
       }
     }
+  }
+
+  // MARK: - The pager
+
+  /// Sends standard output through the pager from now on, if it is a terminal
+  /// and the output turns out longer than it: $TIMELINE_PAGER, else $PAGER,
+  /// else `less -FRX`; an empty variable means no pager.
+  func page() {
+    guard isTerminal, let size = terminalSize, size.rows > 0 else { return }
+    let command: String
+    if let chosen = environment["TIMELINE_PAGER"] ?? environment["PAGER"] {
+      command = chosen
+    } else {
+      command = "less -FRX"
+    }
+    guard !command.allSatisfy({ $0 == " " || $0 == "\t" }), canRun(command) else { return }
+    pagerCommand = command
+  }
+
+  /// Whether `bytes` fit on the terminal, leaving a line for the prompt.
+  private func fitsTerminal(_ bytes: [UInt8]) -> Bool {
+    guard let size = terminalSize else { return true }
+    var rows = 0
+    var lineLength = 0
+    for byte in bytes {
+      if byte == 0x0a {
+        rows += 1 + max(0, lineLength - 1) / size.columns
+        lineLength = 0
+        if rows >= size.rows { return false }
+      } else if byte & 0xc0 != 0x80 {
+        lineLength += 1
+      }
+    }
+    rows += lineLength > 0 ? 1 + (lineLength - 1) / size.columns : 0
+    return rows < size.rows
+  }
+
+  /// Whether the pager's program (its first word) is a file that can be run, on PATH or as a path.
+  private func canRun(_ command: String) -> Bool {
+    guard let word = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else { return false }
+    if word.contains("/") { return access(word, X_OK) == 0 }
+    if word.contains(where: { "=;&|<>$`'\"(){}".contains($0) }) { return true }  // shell syntax: let sh decide
+    let path = environment["PATH"] ?? "/usr/bin:/bin"
+    return path.split(separator: ":").contains { access("\($0)/\(word)", X_OK) == 0 }
+  }
+
+  /// Starts the pager with a pipe on its standard input; when it cannot be
+  /// started, output goes to standard output directly.
+  private func startPager() {
+    guard let command = pagerCommand else { return }
+    pagerCommand = nil
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else { return }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 0)
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+    var childEnvironment = environment
+    if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
+    if childEnvironment["LV"] == nil { childEnvironment["LV"] = "-c" }
+    let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
+    let variables: [UnsafeMutablePointer<CChar>?] = childEnvironment.map { (entry) in strdup("\(entry.key)=\(entry.value)") } + [nil]
+    defer {
+      for pointer in arguments { free(pointer) }
+      for pointer in variables { free(pointer) }
+    }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, arguments, variables)
+    close(pipeEnds[0])
+    guard spawned == 0 else {
+      close(pipeEnds[1])
+      return
+    }
+    // Quitting the pager early closes the pipe: a write then fails with EPIPE, which ends the output quietly.
+    signal(SIGPIPE, SIG_IGN)
+    pagerPID = pid
+    output = pipeEnds[1]
   }
 
   // MARK: - Styles
@@ -86,7 +243,8 @@ final class Console {
 }
 
 /// Rows of cells padded into aligned columns; `style` colours a cell after padding.
-func alignedRows(_ rows: [[String]], indent: Int = 0, style: (Int, Int, String) -> String = { $2 }) -> [String] {
+/// With `fit`, each line is cut to that many columns, the cut cell ending in `…`.
+func alignedRows(_ rows: [[String]], indent: Int = 0, fit: Int? = nil, style: (Int, Int, String) -> String = { $2 }) -> [String] {
   var widths: [Int] = []
   for row in rows {
     for (column, cell) in row.enumerated() {
@@ -95,6 +253,7 @@ func alignedRows(_ rows: [[String]], indent: Int = 0, style: (Int, Int, String) 
     }
   }
   return rows.enumerated().map { rowIndex, row in
+    let row = fit.map { fitCells(row, widths: widths, indent: indent, width: $0) } ?? row
     var text = String(repeating: " ", count: indent)
     for (column, cell) in row.enumerated() {
       let last = column == row.count - 1

@@ -26,8 +26,8 @@ let importCommand = Command(
   ] + importPresets.map { "Preset \($0.name): \($0.about)\n  " + $0.arguments.map(shellQuote).joined(separator: " ") },
   examples: [
     "timeline import events.csv --format csv",
-    "timeline import ../shared/data/killedbygoogle/graveyard.json --preset killedbygoogle",
-    "timeline import ../shared/data/epoch-notable-ai-models/notable_ai_models_2025-04.csv --preset epoch --dry-run",
+    "timeline import graveyard.json --preset killedbygoogle",
+    "timeline import notable_ai_models.csv --preset epoch --dry-run",
     "timeline import launches.csv --format csv --kind launch --set org=acme --map Name=subject:slug --map Day=date --map URL=source.url",
   ],
   run: runImport)
@@ -199,7 +199,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
 
   if !problems.isEmpty {
-    for note in skipped { context.console.error("timeline: \(note)") }
+    for note in skipped { context.console.note("timeline: \(note)") }
     throw batchError(problems, total: rowCount, what: "rows of \(label)", limit: Int.max)
   }
   try checkReferences(fresh, labels: freshLabels, in: table, context)
@@ -216,7 +216,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let batch = order.map { fresh[$0] }
   let batchLabels = order.map { freshLabels[$0] }
 
-  for note in skipped + notes { context.console.error("timeline: \(note)") }
+  for note in skipped + notes { context.console.note("timeline: \(note)") }
   warnAboutNames(batch, labels: batchLabels, context)
   var summary = "\(plural(rowCount, "row")) read from \(label)"
   if !skipped.isEmpty { summary += ", \(skipped.count) skipped" }

@@ -15,10 +15,10 @@ let initCommand = Command(
       throw UsageError("init creates a folder log, and \(path) names a file: give a folder, or create a .jsonl log with its first add (timeline --log \(path) add ...)", command: "init")
     }
     guard try LogStore.createFolderLog(at: path) else {
-      context.console.error("timeline: \(path) already exists; nothing was changed")
+      context.console.note("timeline: \(path) already exists; nothing was changed")
       return 0
     }
-    context.console.error("timeline: created a new log at \(path)")
+    context.console.note("timeline: created a new log at \(path)")
     // Without --log, commands run here find ./events; any other folder must be named.
     let log = path == LogLocation.folderName || path == "./" + LogLocation.folderName ? "" : "--log \(shellWord(path)) "
     let console = context.console

@@ -19,7 +19,7 @@ let logCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     jsonOption,
   ],
-  details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
+  details: ["The order is the replay's: first day of the date's period, then recorded time, then id.", "On a terminal each line is cut to its width, ending in …; piped or with --json, lines are whole."],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
   run: { args, context in
     let (from, to) = try dateWindow(args, context, command: "log")
@@ -57,7 +57,8 @@ let logCommand = Command(
       if replay.retracted.contains(key) { rows[index][6] = "[retracted] " + rows[index][6] }
       if replay.superseded.contains(key) { rows[index][6] = "[superseded] " + rows[index][6] }
     }
-    for line in alignedRows(rows, style: { row, column, cell in
+    // On a terminal each line is cut to its width (the note first); piped, lines are whole.
+    for line in alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
       switch column {
       case 1: return console.dim(cell)
       case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)

@@ -58,7 +58,7 @@ func emit(_ bytes: [UInt8], _ args: ParsedArguments, _ context: Context) throws(
       throw LogError(.usage, "-o \(path) is a file of the log \(context.store.path), which is only ever appended to; write the output elsewhere")
     }
     try PlainFile.writeAtomically(bytes, to: path)
-    context.console.error("timeline: wrote \(path) (\(bytes.count) bytes)")
+    context.console.note("timeline: wrote \(path) (\(bytes.count) bytes)")
   } else {
     context.console.write(bytes)
   }

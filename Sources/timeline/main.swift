@@ -9,7 +9,7 @@ import EventLog
 /// message on standard error and its sysexits code.
 func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 {
   let console = Console(environment: environment)
-  defer { console.flush() }
+  defer { console.finish() }
   var commandName: String?
   do {
     // Global options may come before or after the command.
@@ -19,6 +19,8 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     var rest: [String] = []
     var index = 0
     var wantsHelp = false
+    var colorText: String?
+    var noPager = false
     while index < arguments.count {
       let token = arguments[index]
       index += 1
@@ -40,6 +42,16 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
       } else if token.hasPrefix("--today=") {
         todayText = String(token.dropFirst(8))
         todaySource = "--today"
+      } else if token == "--color" {
+        guard index < arguments.count else { throw UsageError("option --color needs a value (auto, always or never)") }
+        colorText = arguments[index]
+        index += 1
+      } else if token.hasPrefix("--color=") {
+        colorText = String(token.dropFirst(8))
+      } else if token == "-q" || token == "--quiet" {
+        console.quiet = true
+      } else if token == "--no-pager" {
+        noPager = true
       } else if commandName == nil && (token == "--version" || token == "-V") {
         console.line(version)
         return 0
@@ -48,25 +60,33 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
       } else if commandName == nil && !token.hasPrefix("-") {
         commandName = token
       } else if commandName == nil {
-        throw UsageError("unknown option \(token)\(didYouMean(token, in: ["--log", "--today", "--help", "--version"])); options of a command go after its name")
+        throw UsageError("unknown option \(token)\(didYouMean(token, in: ["--log", "--today", "--color", "--quiet", "--no-pager", "--help", "--version"])); options of a command go after its name")
       } else {
         rest.append(token)
       }
     }
+    if let colorText {
+      guard let mode = Console.ColorMode(rawValue: colorText) else {
+        throw UsageError("--color \(colorText): use auto, always or never\(didYouMean(colorText, in: Console.ColorMode.allCases.map(\.rawValue)))")
+      }
+      console.setColor(mode)
+    }
     if logPath?.isEmpty == true { throw UsageError("--log needs a path") }
+    if !noPager && (commandName.map(pagedCommands.contains) ?? true) { console.page() }
     guard let name = commandName else {
       if wantsHelp {
-        console.line(mainHelp())
+        console.line(mainHelp(width: console.width))
         return 0
       }
-      console.error(mainHelp())
+      console.error(mainHelp(width: console.width))
       return LogError.Code.usage.rawValue
     }
     guard let command = commands.first(where: { $0.name == name }) else {
       throw UsageError("unknown command '\(name)'\(didYouMean(name, in: commands.map(\.name))); see 'timeline help'")
     }
     if wantsHelp || rest.contains("--help") || rest.contains("-h") {
-      console.line(help(for: command))
+      if !noPager { console.page() }
+      console.line(help(for: command, width: console.width))
       return 0
     }
     let parsed = try parse(rest, options: command.options, positionals: command.positionals, command: name)
@@ -90,9 +110,10 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     // Every command that creates the log says so (add, import; init says it itself).
     let existed = context.store.exists || name == "init"
     defer {
-      if !existed && context.store.exists { console.error("timeline: created a new log at \(context.store.path)") }
+      if !existed && context.store.exists { console.note("timeline: created a new log at \(context.store.path)") }
     }
-    guard answerCommands.contains(name) else { return try command.run(parsed, context) }
+    // On a terminal the answer depends on its width and goes through the pager: it is not kept.
+    guard answerCommands.contains(name), !console.isTerminal else { return try command.run(parsed, context) }
     // A large log's answer to the same query on the same log and day is printed again as kept.
     let query = ([name] + rest + [context.today.description, console.color ? "color" : "plain"]).joined(separator: "\u{0}")
     let memo = AnswerMemo(store: context.store)
@@ -125,6 +146,10 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     return LogError.Code.ioError.rawValue
   }
 }
+
+/// The commands whose standard output goes through the pager on a terminal
+/// when it is longer than the screen (besides help): their output is for reading.
+let pagedCommands: Set<String> = ["help", "state", "diff", "lineage", "strategy", "log", "check", "export", "man", "completion"]
 
 /// `--today` or `TIMELINE_TODAY`: the day calendar dates count from, YYYY-MM-DD.
 func fixedToday(_ text: String, from source: String) throws(UsageError) -> Day {
