@@ -22,6 +22,8 @@ func amountText(_ value: Double, unit: String? = nil, significantDigits: Int = 3
   let size = abs(value)
   if size == 0 {
     text = "0"
+  } else if size < 1000 {
+    text += CanonicalJSON.numberText(size)
   } else if size < 1_000_000 {
     text += groupedDigits(CanonicalJSON.numberText(size))
   } else if size >= 1e21 {
