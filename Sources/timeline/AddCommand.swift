@@ -25,6 +25,8 @@ let addCommand = Command(
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
     "Names (a role, codename, metric name or unit, strategy label, focus or deprioritize item, launch type) are compared exactly, so one with white space at either end, a no-break space or an invisible format character (such as a zero-width space) is refused. Known launch types: \(Names.knownLaunchTypes.joined(separator: ", ")); others are allowed, and one that differs from these only in case gets a warning.",
+    "A list attr (focus, deprioritize) takes its items split by commas or semicolons (--set focus=a,b), or its key repeated (--set focus=a --set focus=b): both make the same event.",
+    "A --source-url starts with its scheme (https://..., or any scheme: such as doi:); one without is refused, with the URL to write. An event dated after today is added with a note: a planned or expected event, which state shows from that day.",
     "The id is printed alone on standard output once the event is safely on disk (appended under an exclusive lock and fsynced).",
   ],
   examples: [
@@ -180,15 +182,18 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today
 }
 
 /// The items of a list attr (focus, deprioritize) written in one value, by
-/// `add --set` or an `import` cell: split on commas and semicolons, spaces and
-/// tabs around each item dropped. `a,b`, `a; b` and `a` given twice all make
-/// the same list; an empty item (`a,,b`) is kept, so that validation refuses it.
-/// No item can hold a comma or a semicolon this way (a JSON line can).
+/// `add --set` or an `import` cell: split on commas and semicolons, with the
+/// spaces and tabs beside each separator dropped. `a,b`, `a; b` and `a` then
+/// `b` given twice all make the same list. The value's own ends are kept, so
+/// that a stray space there is refused as in any name, and an empty item
+/// (`a,,b`) is kept for validation to refuse. No item can hold a comma or a
+/// semicolon this way (a JSON line can).
 func listItems(_ value: String) -> [String] {
-  value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == ";" }.map { item in
-    var item = Substring(item)
-    while let first = item.first, first == " " || first == "\t" { item.removeFirst() }
-    while let last = item.last, last == " " || last == "\t" { item.removeLast() }
+  let parts = value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == ";" }
+  return parts.indices.map { index in
+    var item = parts[index]
+    if index > parts.startIndex { while let first = item.first, first == " " || first == "\t" { item.removeFirst() } }
+    if index < parts.endIndex - 1 { while let last = item.last, last == " " || last == "\t" { item.removeLast() } }
     return String(item)
   }
 }
