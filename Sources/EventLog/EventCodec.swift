@@ -29,7 +29,10 @@ public enum EventCodec {
   }
 
   /// Decodes a parsed JSON value as an event and validates it.
-  public static func decode(_ value: JSONValue, stored: Bool) throws(ValueError) -> Event {
+  /// - Parameter validating: false leaves the rules of `EventSchema.validate`
+  ///   (and a new event's names and URL) to the caller, who may want every
+  ///   fault (`EventSchema.faults`); the fields are still decoded strictly.
+  public static func decode(_ value: JSONValue, stored: Bool, validating: Bool = true) throws(ValueError) -> Event {
     guard case .object(let members) = value else {
       throw ValueError("expected one JSON object per line, found \(value.typeDescription)")
     }
@@ -85,10 +88,14 @@ public enum EventCodec {
       if event.id.isEmpty { throw ValueError("missing \"id\": every line of the log has one (add writes it)") }
       if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one (add writes it)") }
     }
+    guard validating else { return event }
     try EventSchema.validate(event)
     // A line of the log is read as it is (check warns about its names); a
     // new event must not bring in a name that only looks like another.
-    if !stored { try Names.check(event) }
+    if !stored {
+      try Names.check(event)
+      try EventSchema.checkSourceURL(event)
+    }
     return event
   }
 

@@ -88,8 +88,32 @@ public enum EventSchema {
     try checkSourceAndReferences(event)
   }
 
+  /// Every rule one new event breaks, each said as `validate` says it: the
+  /// id, the org, the subject, the attrs, the source and references (the
+  /// first fault of each), then its names and its source URL. Empty: valid.
+  public static func faults(_ event: Event) -> [String] {
+    var found: [String] = []
+    func run(_ check: (Event) throws(ValueError) -> Void) {
+      do throws(ValueError) { try check(event) } catch { found.append(error.message) }
+    }
+    if !event.id.isEmpty { run { event throws(ValueError) in try checkID(event.id, field: "id") } }
+    run(checkOrg)
+    run(checkSubject)
+    run(checkAttrs)
+    run(checkSourceAndReferences)
+    run(Names.check)
+    run(checkSourceURL)
+    return found
+  }
+
   /// The org (absent for a retraction, a slug otherwise) and the subject the kind calls for.
   static func checkOrgAndSubject(_ event: Event) throws(ValueError) {
+    try checkOrg(event)
+    try checkSubject(event)
+  }
+
+  /// The org: absent for a retraction, a slug otherwise.
+  static func checkOrg(_ event: Event) throws(ValueError) {
     let kindName = event.kind.description
     if event.kind == .retract {
       if event.org != nil { throw ValueError("a retract event has no \"org\"; remove it") }
@@ -99,7 +123,6 @@ public enum EventSchema {
       }
       try checkOrg(org)
     }
-    try checkSubject(event)
   }
 
   /// A source with a title or url; `supersedes` and a retraction's target naming another event.
@@ -177,7 +200,7 @@ public enum EventSchema {
 
   static func checkOrg(_ org: String) throws(ValueError) {
     guard isOrgSlug(org) else {
-      throw ValueError("\"org\": \"\(org)\" is not an org slug: use lowercase letters, digits and hyphens, like openai or deepmind")
+      throw ValueError("\"org\": \"\(org)\" is not an org slug: \(slugAdvice(slugProblem(org, org: true), otherwise: "use lowercase letters, digits and hyphens, like openai or deepmind"))")
     }
   }
 
@@ -196,7 +219,11 @@ public enum EventSchema {
     }
     func mustBeOwnProduct() throws(ValueError) {
       guard let parts = productParts(subject) else {
-        throw ValueError("\"subject\": \"\(subject)\" is not a product id: write ORG/slug with a lowercase slug, like \(org)/gpt-5.2")
+        let problem = productIDProblem(subject)
+        let advice = subject.contains("/")
+          ? slugAdvice(problem, otherwise: "write ORG/slug with a lowercase slug, like \(org)/gpt-5.2")
+          : "write ORG/slug, like \(org)/\(slugProblem(subject, org: false)?.fix ?? subject)"
+        throw ValueError("\"subject\": \"\(subject)\" is not a product id: \(advice)")
       }
       guard parts.org == org else {
         throw ValueError("\"subject\": \"\(subject)\" belongs to \(parts.org), but the event's org is \(org); a \(kind) event is about the org's own product (\(org)/\(parts.slug)?)")
@@ -207,7 +234,7 @@ public enum EventSchema {
       try mustBeOwnProduct()
     case .person:
       guard isSlug(subject) else {
-        throw ValueError("\"subject\": \"\(subject)\" is not a person slug: use lowercase letters, digits, dots and hyphens, like denise-dresser")
+        throw ValueError("\"subject\": \"\(subject)\" is not a person slug: \(slugAdvice(slugProblem(subject, org: false), otherwise: "use lowercase letters, digits, dots and hyphens, like denise-dresser"))")
       }
     case .orgOnly:
       guard subject == org else {
@@ -217,7 +244,8 @@ public enum EventSchema {
       if subject != org { try mustBeOwnProduct() }
     case .any:
       guard isSlug(subject) || productParts(subject) != nil else {
-        throw ValueError("\"subject\": \"\(subject)\" is not a slug or an ORG/slug product id")
+        let advice = slugAdvice(subject.contains("/") ? productIDProblem(subject) : slugProblem(subject, org: false), otherwise: "")
+        throw ValueError("\"subject\": \"\(subject)\" is not a slug or an ORG/slug product id\(advice.isEmpty ? "" : ": " + advice)")
       }
     case .none:
       throw ValueError("a \(kind) event has no \"subject\"; remove it")
@@ -253,7 +281,8 @@ public enum EventSchema {
       throw ValueError("missing attr \"\(spec.name)\": a \(kind) event needs it (\(example(for: spec.name)))")
     }
     if case .string(let predecessor) = event.attrs["predecessor"], productParts(predecessor) == nil {
-      throw ValueError("attr \"predecessor\": \"\(predecessor)\" is not a product id: write ORG/slug, like openai/gpt-5.1")
+      let advice = predecessor.contains("/") ? slugAdvice(productIDProblem(predecessor), otherwise: "") : ""
+      throw ValueError("attr \"predecessor\": \"\(predecessor)\" is not a product id: \(advice.isEmpty ? "write ORG/slug, like openai/gpt-5.1" : advice)")
     }
     for name in ["focus", "deprioritize"] {
       for item in event.attrs[name]?.strings ?? [] where item.isEmpty {

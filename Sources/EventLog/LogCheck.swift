@@ -250,6 +250,9 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
       if event.source == nil && event.kind != .retract {
         part.warnings.append(Finding(file: file, line: Int(number), message: "no source: say where the fact comes from with --source-title or --source-url"))
       }
+      if let url = event.source?.url, !EventSchema.hasScheme(url) {
+        part.warnings.append(Finding(file: file, line: Int(number), message: "source url \"\(url)\" has no scheme, so no one can tell how to open it; record the event again with --source-url \(EventSchema.suggestedURL(url)) and --supersedes \(event.id)"))
+      }
       part.table.append(event, file: fileIndex, line: number, offset: offset)
       part.digests.append(digest)
       return true

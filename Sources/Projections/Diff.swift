@@ -32,6 +32,9 @@ public struct Change: Sendable, Equatable {
   /// confidence itself, for focus and deprioritized items, and for an entry
   /// that disappeared.
   public var confidence: Confidence? = nil
+  /// For a change of a metric's value, its unit on either side (nil: none).
+  public var unitBefore: String? = nil
+  public var unitAfter: String? = nil
 }
 
 /// The changes from one state to another, ordered by org, section, key and field.
@@ -95,6 +98,8 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
         if was[name]?.value != now[name]?.value {
           add("metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null,
               now[name]?.confidence)
+          result[result.count - 1].unitBefore = was[name]?.unit
+          result[result.count - 1].unitAfter = now[name]?.unit
         }
         if let old = was[name], let new = now[name] { addConfidence("metrics", subject, old.confidence, new.confidence, name: name) }
       }

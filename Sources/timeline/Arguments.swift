@@ -89,8 +89,7 @@ func parse(_ arguments: [String], options: [OptionSpec], positionals: [Positiona
       spec = letter.count == 1 ? options.first { $0.short == letter.first } : nil
     }
     guard let spec else {
-      let names = options.map { "--" + $0.name }
-      let hint = didYouMean("--" + name.trimmingLeadingDashes, in: names)
+      let hint = optionHint(name.trimmingLeadingDashes, options)
       throw UsageError("unknown option \(token) for '\(command)'\(hint)", command: command)
     }
     name = spec.name
@@ -124,6 +123,17 @@ func parse(_ arguments: [String], options: [OptionSpec], positionals: [Positiona
     throw UsageError("unexpected argument '\(extra)'", command: command)
   }
   return parsed
+}
+
+/// ` (did you mean "--date"?)` for a mistyped option: the option whose name
+/// the typed word begins (`-d`, `--dat`), the first in the table when several
+/// do (the others named too);
+/// else the nearest by edit distance; else nothing.
+func optionHint(_ typed: String, _ options: [OptionSpec]) -> String {
+  let begun = typed.isEmpty ? [] : options.filter { $0.name.hasPrefix(typed) }.map { "--" + $0.name }
+  if begun.count == 1 { return " (did you mean \"\(begun[0])\"?)" }
+  if begun.count > 1 { return " (did you mean \"\(begun[0])\"? also \(begun.dropFirst().joined(separator: ", ")))" }
+  return didYouMean("--" + typed, in: options.map { "--" + $0.name })
 }
 
 extension String {

@@ -220,7 +220,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   let log = try context.store.loadFacts()
   if log.table.files.isEmpty { noteEmptyFolder(context) }
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
-  if let note = log.cacheNote { context.console.error("timeline: note: \(note)") }
+  if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   return log.table

@@ -22,7 +22,7 @@ let importCommand = Command(
     "A byte order mark at the start of the file (spreadsheets save CSV with one) is ignored.",
     "All or nothing: every row is checked first, and if any is rejected, each is listed as FILE:LINE: reason and nothing is appended (exit 65). Events get their content ids, so importing the same file twice appends nothing the second time: an event whose id is already in the log is skipped.",
     "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them; with --set, --kind or --skip-empty they are records of columns), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields, but for the fields --set or --kind give; an apostrophe that export put before a formula-like cell is removed.",
-    "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on semicolons.",
+    "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on commas and semicolons, as add --set splits it.",
   ] + importPresets.map { "Preset \($0.name): \($0.about)\n  " + $0.arguments.map(shellQuote).joined(separator: " ") },
   examples: [
     "timeline import events.csv --format csv",
@@ -190,10 +190,8 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       continue
     }
     seen[event.id] = (content, labels[index])
-    if event.date.firstDay > context.today {
-      // Kept, but said: a planned event is not yet a fact.
-      notes.append("\(labels[index]): \(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(context.today)): a planned event, which state shows only from that day")
-    }
+    // Kept, but said: a planned event is not yet a fact.
+    if let note = plannedNote(event, today: context.today) { notes.append("\(labels[index]): \(note)") }
     fresh.append(args.has("restamp") ? restamped(event) : event)
     freshLabels.append(labels[index])
   }
@@ -500,16 +498,23 @@ private struct RowConverter {
     }
     if let kind { fields["kind"] = kind }
 
-    func missing(_ field: String) -> ValueError {
-      if let column = sourceColumn[field] { return ValueError("empty '\(column)': an event needs a \(field)") }
-      return ValueError("no \(field): map a column to it (--map COLUMN=\(field)) or give it (--set \(field)=...)")
+    func missing(_ field: String) -> String {
+      if let column = sourceColumn[field] { return "empty '\(column)': an event needs a \(field)" }
+      return "no \(field): map a column to it (--map COLUMN=\(field)) or give it (--set \(field)=...)"
     }
-    guard let kindName = fields["kind"], !kindName.isEmpty else { throw missing("kind") }
-    guard let eventKind = Kind(kindName) else {
-      throw ValueError("unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description)))")
+    // Every fault of the row is said at once, so that one round of fixes is enough.
+    var faults: [String] = []
+    let kindName = fields["kind"] ?? ""
+    let eventKind = Kind(kindName)
+    if kindName.isEmpty {
+      faults.append(missing("kind"))
+    } else if eventKind == nil {
+      faults.append("unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description)))")
     }
-    guard fields["date"] != nil else { throw missing("date") }
-    if eventKind != .retract && fields["org"] == nil { throw missing("org") }
+    if fields["date"] == nil { faults.append(missing("date")) }
+    let orgMissing = eventKind != .retract && fields["org"] == nil
+    if orgMissing { faults.append(missing("org")) }
+    guard let eventKind else { throw ValueError(faults.joined(separator: "; ")) }
 
     // Product kinds name ORG/slug: a bare slug is put under the event's org.
     if var subject = fields["subject"], !subject.contains("/"), let org = fields["org"] {
@@ -521,16 +526,49 @@ private struct RowConverter {
       fields["subject"] = subject
     }
 
+    // Fields the decoder would stop at are checked here, and left out (a
+    // stand-in date) so that it reads the rest.
+    func drop(_ field: String, if fault: String?) {
+      guard let fault else { return }
+      faults.append(fault)
+      fields[field] = field == "date" ? "2000" : nil
+    }
+    if let date = fields["date"] {
+      var fault: String?
+      do throws(ValueError) { _ = try EventDate.parse(date) } catch { fault = "\"date\": " + error.message }
+      drop("date", if: fault)
+    }
+    if fields["date"] == nil { fields["date"] = "2000" }
+    if let id = fields["id"], !EventSchema.isValidID(id) {
+      drop("id", if: "\"id\": \"\(id)\" is not a valid id: use 1 to 64 of A-Z a-z 0-9 . _ -, or leave \"id\" out to get the content id")
+    }
+    if let confidence = fields["confidence"], Confidence(rawValue: confidence) == nil {
+      drop("confidence", if: "\"confidence\": \"\(confidence)\" is not rumor, reported or confirmed\(didYouMean(confidence, in: Confidence.allCases.map(\.rawValue)))")
+    }
+    if let recorded = fields["recorded"] {
+      var fault: String?
+      do throws(ValueError) { _ = try Timestamp.parse(recorded) } catch { fault = "\"recorded\": " + error.message }
+      drop("recorded", if: fault)
+    }
+    if let date = fields["source.date"] {
+      var fault: String?
+      do throws(ValueError) { _ = try EventDate.parse(date) } catch { fault = "\"source.date\": " + error.message }
+      drop("source.date", if: fault)
+    }
+
     var members: [JSONMember] = []
     for name in ["id", "date", "kind", "org", "subject", "confidence", "supersedes", "note", "recorded"] {
       if let value = fields[name] { members.append(JSONMember(name, .string(value))) }
     }
     var attrs: [JSONMember] = []
+    // Attrs whose cell could not be read, so that they are not also called missing.
+    var unreadable: [String] = []
     if let text = fields["attrs"] {
-      guard case .object(let given)? = try? JSONParser.parse(Array(text.utf8)) else {
-        throw ValueError("'\(sourceColumn["attrs"] ?? "attrs")' (attrs) is not a JSON object: \(Markup.truncate(text, 60))")
+      if case .object(let given)? = try? JSONParser.parse(Array(text.utf8)) {
+        attrs = given
+      } else {
+        faults.append("'\(sourceColumn["attrs"] ?? "attrs")' (attrs) is not a JSON object: \(Markup.truncate(text, 60))")
       }
-      attrs = given
     }
     for (field, value) in fields.sorted(by: { $0.key < $1.key }) where field.hasPrefix("attrs.") {
       let name = String(field.dropFirst(6))
@@ -538,11 +576,13 @@ private struct RowConverter {
       switch EventSchema.attrType(name, of: eventKind) {
       case .number?:
         guard case .number(let number)? = try? JSONParser.parse(Array(value.trimmed.utf8)) else {
-          throw ValueError("'\(sourceColumn[field] ?? field)' (\(field)): '\(value)' is not a number")
+          faults.append("'\(sourceColumn[field] ?? field)' (\(field)): '\(value)' is not a number")
+          unreadable.append("missing attr \"\(name)\"")
+          continue
         }
         attrs.append(JSONMember(name, .number(number)))
       case .strings?:
-        attrs.append(JSONMember(name, .array(value.split(separator: ";").map { .string(String($0).trimmed) })))
+        attrs.append(JSONMember(name, .array(listItems(value).map { .string($0) })))
       default:
         attrs.append(JSONMember(name, .string(value)))
       }
@@ -561,8 +601,23 @@ private struct RowConverter {
       }
     }
 
-    var event = try EventCodec.decode(JSONValue.object(members), stored: false)
-    try assignID(&event)
+    var event: Event
+    do throws(ValueError) {
+      event = try EventCodec.decode(JSONValue.object(members), stored: false, validating: false)
+    } catch {
+      faults.append(error.message)
+      throw ValueError(faults.joined(separator: "; "))
+    }
+    // A missing org is said once, naming its column.
+    var probe = event
+    if orgMissing, let subject = event.subject, let parts = EventSchema.productParts(subject) { probe.org = parts.org }
+    faults += EventSchema.faults(probe).filter { fault in
+      !(orgMissing && fault.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.hasPrefix($0) }
+    }
+    if faults.isEmpty {
+      try assignID(&event)
+    }
+    if !faults.isEmpty { throw ValueError(faults.joined(separator: "; ")) }
     if eventKind.isProductKind, let subject = event.subject, let raw = rawSubject {
       if let earlier = subjects[subject], earlier.raw != raw {
         throw ValueError("'\(raw)' and '\(earlier.raw)' (\(label):\(earlier.line)) both become \(subject); map another column to subject or rename one")

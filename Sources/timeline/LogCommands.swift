@@ -167,7 +167,7 @@ let checkCommand = Command(
     }
     let report = try context.store.check()
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
-    if let note = report.cacheNote { console.error("timeline: note: \(note)") }
+    if let note = report.cacheNote { console.note("timeline: note: \(note)") }
     if args.has("json") {
       func findings(_ list: [Finding], _ w: inout JSONWriter) {
         w.array { a in

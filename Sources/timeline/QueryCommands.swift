@@ -86,7 +86,7 @@ private func printState(
       for subject in sortedKeys(org.metrics.keys) {
         for (name, metric) in org.metrics[subject]!.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
           rows.append([
-            subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)",
+            subject, name, amountText(metric.value, unit: metric.unit), "as of \(metric.date)",
             confidenceMark(metric.confidence, console),
           ])
         }
@@ -213,6 +213,11 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
       case (nil, let before, .null):
         what = "-"
         detail = before == .bool(true) ? "" : describe(before)
+      case (let field?, _, _) where change.section == "metrics" && change.name == nil:
+        // A metric's value: shortened, with its unit.
+        what = field
+        func amount(_ value: DiffValue) -> Double? { if case .number(let number) = value { number } else { nil } }
+        detail = amountChangeText(amount(change.before), amount(change.after), unitBefore: change.unitBefore, unitAfter: change.unitAfter)
       default:
         what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
         detail = "\(describe(change.before)) -> \(describe(change.after))"

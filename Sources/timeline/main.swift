@@ -119,7 +119,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     let memo = AnswerMemo(store: context.store)
     console.flush()
     if memo.printAnswer(for: query, store: context.store, to: 1) { return 0 }
-    if let note = memo.note { console.error("timeline: note: \(note)") }
+    if let note = memo.note { console.note("timeline: note: \(note)") }
     let askedBefore = memo.wasAsked(query)
     if askedBefore { console.record() }
     let status = try command.run(parsed, context)

@@ -39,7 +39,7 @@ func decodeLine(_ line: String, stored: Bool = false) throws(ValueError) -> Even
   #"{"date":"2025-12-12","kind":"retract","attrs":{"target":"my-own_id.1"}}"#,
   #"{"date":"2025","kind":"report","org":"openai","confidence":"rumor"}"#,
   #"{"date":"2025","kind":"report","org":"openai","confidence":"confirmed","source":{"url":"https://example.com"}}"#,
-  #"{"date":"2025","kind":"report","org":"openai","source":{"title":"T","publisher":"P","url":"u","date":"2025-12"}}"#,
+  #"{"date":"2025","kind":"report","org":"openai","source":{"title":"T","publisher":"P","url":"https://u.example","date":"2025-12"}}"#,
   #"{"date":"2025","kind":"report","org":"openai","supersedes":"d16757df582e","note":"fixed"}"#,
   #"{"id":"A-z_0.9","date":"2025","kind":"report","org":"openai"}"#,
   #"{"date":"2025","kind":"report","org":"0penai-2"}"#,

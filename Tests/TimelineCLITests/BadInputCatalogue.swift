@@ -134,6 +134,21 @@ let catalogue: [BadInput] = [
            65, names: ["<stdin>:1", "org"]),
   BadInput("stdinContentIDThatDoesNotMatch", ["add", "--stdin"], stdin: #"{"id":"0123456789ab","date":"2025","kind":"report","org":"openai"}"# + "\n",
            65, names: ["<stdin>:1", "0123456789ab"]),
+  // readable refusals (issue 12, "Readable answers")
+  BadInput("subjectWithCapitals", ["add", "launch", "--date", "2025", "--subject", "xai/Grok-4"], 65, names: ["xai/Grok-4", "capitals are not allowed in a slug: write xai/grok-4"]),
+  BadInput("personWithASpace", ["add", "hire", "--date", "2025", "--org", "xai", "--subject", "elon musk", "--set", "role=CEO"], 65, names: ["elon musk", "spaces are not allowed in a slug: write elon-musk"]),
+  BadInput("orgWithAnUnderscore", ["add", "report", "--date", "2025", "--org", "x_ai"], 65, names: ["x_ai", "underscores are not allowed in an org slug: write x-ai"]),
+  BadInput("shortOptionThatIsNotOne", ["add", "launch", "-d", "2025", "--subject", "openai/x"], 64, names: ["-d", "did you mean \"--date\"?"]),
+  BadInput("sourceURLWithoutAScheme", launch + ["--date", "2025", "--source-url", "example.com/x"], 65, names: ["example.com/x", "add the scheme: https://example.com/x"]),
+  BadInput("stdinSourceURLWithoutAScheme", ["add", "--stdin"], stdin: good1 + "\n" + #"{"date":"2025","kind":"report","org":"openai","source":{"url":"example.com/x"}}"# + "\n",
+           65, names: ["<stdin>:2", "add the scheme: https://example.com/x"]),
+  BadInput("importSourceURLWithoutAScheme", ["import", "--format", "csv", "-"], stdin: "date,kind,org,source.url\n2025,report,openai,example.com/x\n",
+           65, names: ["<stdin>:2", "add the scheme: https://example.com/x"]),
+  BadInput("emptyItemInAList", ["add", "strategy", "--date", "2025", "--org", "openai", "--set", "focus=openai/a,,openai/b"], 65, names: ["focus", "empty item"]),
+  BadInput("importRowWithThreeFaults", ["import", "--format", "csv", "-"], stdin: "date,kind,org,subject,confidence\n2025-02-30,launch,openai,openai/Sora 2,sure\n",
+           65, names: ["<stdin>:2", "2025-02-30", "\"sure\"", "write openai/sora-2"]),
+  BadInput("stdinLineWithTwoFaults", ["add", "--stdin"], stdin: #"{"date":"2025","kind":"launch","org":"OpenAI","subject":"openai/Sora","source":{"url":"x.com"}}"# + "\n",
+           65, names: ["<stdin>:1", "in an org slug: write openai", "write openai/sora", "add the scheme: https://x.com"]),
   BadInput("stdinEmptyID", ["add", "--stdin"], stdin: #"{"id":"","date":"2025","kind":"report","org":"openai"}"# + "\n", 65, names: ["<stdin>:1", "id"]),
 ]
 

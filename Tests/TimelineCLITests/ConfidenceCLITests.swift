@@ -50,7 +50,7 @@ let confidenceLines = [
       "  products  openai/alpha  throttled   false -> true                       (reported)",
       "  products  openai/alpha  confidence  confirmed -> reported",
       "  products  openai/beta   +           active, model, launched 2025-12-03  (rumor)",
-      "  metrics   openai        valuation   (none) -> 5                         (reported)",
+      "  metrics   openai        valuation   (none) -> 5 USD                     (reported)",
     ] {
       #expect(diff.lines.contains(line), "missing: \(line)\n\(diff.stdout)")
     }

@@ -88,7 +88,7 @@ func digest(_ ids: [String]) -> String {
       "    openai/sora     paused  product  launched 2025-02     since 2025-12  (reported)",
       "  roles", "    CRO  denise-dresser  since 2025-12-09",
       "  focus          openai/chatgpt, openai/gpt-5.2", "  deprioritized  openai/sora",
-      "    openai  valuation  500000000000 USD  as of 2025-12  (reported)",
+      "    openai  valuation  500 B USD  as of 2025-12  (reported)",
       "    olive-oil-cake  openai/gpt-5.2  since 2025-12-11",
       "google", "    google/gemini-3  active  model  launched 2025-11-18",
     ] {
@@ -141,7 +141,7 @@ func digest(_ ids: [String]) -> String {
     #expect(result.stdout.hasPrefix("Changes from 2025-12-10 to 2025-12-31  (4 changes, 3 new events; basis "))
     #expect(result.stdout.contains("\nopenai\n"))
     #expect(result.stdout.contains("status     active -> paused"))
-    #expect(result.stdout.contains("valuation  (none) -> 500000000000"))
+    #expect(result.stdout.contains("valuation  (none) -> 500 B USD"))
     #expect(result.stdout.contains("\nEvents\n"))
   }
 }
