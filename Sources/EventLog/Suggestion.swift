@@ -37,3 +37,17 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
 public func didYouMean(_ word: String, in candidates: [String]) -> String {
   nearest(word, in: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
 }
+
+/// Up to `limit` candidates close enough to `word` to be what was meant,
+/// nearest first (ties in code-point order).
+public func nearest(_ word: String, in candidates: [String], limit: Int) -> [String] {
+  let target = Array(word.lowercased().unicodeScalars)
+  let allowed = max(1, min(3, (target.count + 1) / 3))
+  var close: [(name: String, distance: Int)] = []
+  for candidate in candidates {
+    let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
+    if distance <= allowed { close.append((candidate, distance)) }
+  }
+  close.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name.unicodeScalars.lexicographicallyPrecedes($1.name.unicodeScalars) }
+  return close.prefix(limit).map(\.name)
+}
