@@ -138,7 +138,7 @@ private func expectRoundTrip(_ source: String, selection: [String], queries: [[S
   #expect(exported.status == 0, "\(label) \(selection): \(exported.stderr)")
   let copy = dir + "/copy-\(abs(label.hashValue))"
   let imported = try timeline(["--log", copy, "import", file, "--format", "jsonl"])
-  #expect(imported.status == 0, "\(label) \(selection): \(imported.stderr)")
+  try #require(imported.status == 0, "\(label) \(selection): \(imported.stderr)")
   for query in queries {
     let a = try timeline(["--log", source] + query + ["--json"])
     let b = try timeline(["--log", copy] + query + ["--json"])
