@@ -89,7 +89,8 @@ public struct Selection: Sendable, Equatable {
     return replay.inReplayOrder(chosen)
   }
 
-  /// Whether a date (the first day of an event's period) lies in the window.
+  /// Whether a date (the first day of an event's period) lies in the
+  /// window: the rule of `--from` and `--to` in log, export and strategy.
   public func contains(firstDay: Day) -> Bool {
     (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
   }
@@ -124,31 +125,39 @@ public struct Selection: Sendable, Equatable {
   /// below the confidence floor is taken from the whole log: a replay with
   /// the same floor drops it again.
   public func carried(_ selected: [Int32], in replay: Replay) -> [Int32] {
+    // Every event of every confidence is selected: nothing more can travel.
+    if minConfidence == .rumor && selected.count == replay.known.count { return selected }
     let table = replay.table
     let facts = table.facts
-    var byKey: [UInt64: Int32] = [:]
+    // Few events point at another; the map of every known id is built only if one is chosen.
     var dependents: [UInt64: [Int32]] = [:]
-    for index in replay.known {
-      let fact = facts[Int(index)]
-      byKey[fact.id] = index
-      if fact.target != 0 { dependents[fact.target, default: []].append(index) }
+    for index in replay.known where facts[Int(index)].target != 0 {
+      dependents[facts[Int(index)].target, default: []].append(index)
     }
+    var known: [UInt64: Int32]?
     var everyConfidence: [UInt64: Int32]?
+    func lookup(_ key: UInt64, among indices: () -> [Int32], memo: inout [UInt64: Int32]?) -> Int32? {
+      if memo == nil {
+        var map: [UInt64: Int32] = [:]
+        let all = indices()
+        map.reserveCapacity(all.count)
+        for index in all { map[facts[Int(index)].id] = index }
+        memo = map
+      }
+      return memo![key]
+    }
     var chosen = Set(selected)
     var queue = selected
     while let index = queue.popLast() {
       let fact = facts[Int(index)]
       var next = dependents[fact.id] ?? []
       if fact.target != 0 {
-        if let target = byKey[fact.target] {
+        if let target = lookup(fact.target, among: { replay.known }, memo: &known) {
           next.append(target)
-        } else {
-          if everyConfidence == nil {
-            everyConfidence = [:]
-            let whole = Replay(table, knownAt: knownAt, minConfidence: .rumor)
-            for index in whole.known { everyConfidence![facts[Int(index)].id] = index }
-          }
-          if let target = everyConfidence![fact.target] { next.append(target) }
+        } else if minConfidence != .rumor,
+          let target = lookup(fact.target, among: { Replay(table, knownAt: knownAt, minConfidence: .rumor).known }, memo: &everyConfidence)
+        {
+          next.append(target)
         }
       }
       for other in next where chosen.insert(other).inserted { queue.append(other) }

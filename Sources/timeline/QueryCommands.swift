@@ -352,7 +352,8 @@ let strategyCommand = Command(
     if let org { try requireKnownName(org, option: "--org", in: table, context) }
     let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
     let kept = replay.kept(at: context.today, org: org)
-    let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
+    let window = Selection(from: from, to: to)
+    let shifts = replay.strategyShifts(kept).filter { window.contains(firstDay: $0.date.firstDay) }
     let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in

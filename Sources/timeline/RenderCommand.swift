@@ -38,7 +38,7 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   let least = try minConfidence(args, command: "render")
   let table = try loadFacts(context)
   if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+  let replay = Selection(minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
   let standing = try context.store.events(replay.order, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
