@@ -45,7 +45,10 @@ public func nearest(_ word: String, in candidates: [String], limit: Int) -> [Str
   let allowed = max(1, min(3, (target.count + 1) / 3))
   var close: [(name: String, distance: Int)] = []
   for candidate in candidates {
-    let distance = editDistance(target, Array(candidate.lowercased().unicodeScalars))
+    // The distance is at least the difference in length: most names are ruled out without computing it.
+    let scalars = Array(candidate.lowercased().unicodeScalars)
+    guard abs(scalars.count - target.count) <= allowed else { continue }
+    let distance = editDistance(target, scalars)
     if distance <= allowed { close.append((candidate, distance)) }
   }
   close.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name.unicodeScalars.lexicographicallyPrecedes($1.name.unicodeScalars) }

@@ -31,8 +31,14 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
 func requireKnownName(_ name: String, option: String, in table: FactTable, _ context: Context) throws {
   if KnownNames.isIndexed(name, in: table) { return }
   // The table does not index every string of every line: read the lines that may hold others.
-  let others = table.facts.indices.lazy.filter { KnownNames.mayHoldOtherStrings(table.facts[$0]) }.map(Int32.init)
-  if !others.isEmpty, try context.store.events(Array(others), in: table).contains(where: { KnownNames.isNamed(name, by: $0) }) {
+  var others: [Int32] = []
+  for (index, fact) in table.facts.enumerated() where KnownNames.mayHoldOtherStrings(fact) { others.append(Int32(index)) }
+  // Only lines holding the name as a JSON string are decoded.
+  var quoted: [UInt8] = []
+  CanonicalJSON.appendString(name, to: &quoted)
+  if !others.isEmpty,
+    try context.store.events(others, in: table, mayContain: quoted).contains(where: { KnownNames.isNamed(name, by: $0) })
+  {
     return
   }
   throw LogError(.dataError, unknownNameMessage(name, option: option, in: table, context))

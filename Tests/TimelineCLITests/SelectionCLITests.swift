@@ -233,3 +233,14 @@ extension J {
     return [:]
   }
 }
+
+@Test func aNameSpelledWithAnEscapeInAnUnindexedAttrIsKnown() throws {
+  try withTemporaryDirectory { dir throws in
+    // "\u0078" is x: the line names xai-labs only through an escape, in a report's free-form attrs.
+    let log = try folderLog(dir, selectionLines + [
+      #"{"id":"report","date":"2025-08-01","kind":"report","org":"meta","attrs":{"rival":"\u0078ai-labs"},"confidence":"rumor","recorded":"2025-08-02T00:00:00.000Z"}"#,
+    ])
+    #expect(try timeline(["--log", log, "state", "--org", "xai-labs", "--at", "2025-12-31"]).status == 0)
+    #expect(try timeline(["--log", log, "state", "--org", "xai-lab", "--at", "2025-12-31"]).status == 65)
+  }
+}
