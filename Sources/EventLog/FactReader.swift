@@ -472,6 +472,23 @@ extension LogStore {
   /// The whole events behind some facts of `table` (notes, sources and every
   /// attribute), in the order asked: each line is read again at its offset.
   public func events(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
+    try events(indices, in: table, lineFilter: nil).map { $0! }
+  }
+
+  /// The whole events behind some facts of `table` whose line contains
+  /// `bytes` or a `\u` escape (which could spell them), in the order asked;
+  /// the other lines are not decoded. For searching a large log for a rare string.
+  public func events(_ indices: [Int32], in table: FactTable, mayContain bytes: [UInt8]) throws(LogError) -> [Event] {
+    let escape: [UInt8] = Array(#"\u"#.utf8)
+    return try events(indices, in: table) { line in
+      contains(line, bytes) || contains(line, escape)
+    }.compactMap { $0 }
+  }
+
+  /// The events behind `indices`; nil where `lineFilter` refuses the line.
+  private func events(
+    _ indices: [Int32], in table: FactTable, lineFilter: ((UnsafeRawBufferPointer) -> Bool)?
+  ) throws(LogError) -> [Event?] {
     if let events = table.events { return indices.map { events[Int(table.facts[Int($0)].line) - 1] } }
     var result = [Event?](repeating: nil, count: indices.count)
     // Read each file forwards once, through a window of its bytes.
@@ -507,6 +524,7 @@ extension LogStore {
             line = UnsafeRawBufferPointer(rebasing: window[0..<(UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!))])
           }
         }
+        if let line, let lineFilter, !lineFilter(line) { continue }
         var event: Event?
         if let line { event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true)) }
         if event == nil {
@@ -519,6 +537,24 @@ extension LogStore {
         result[position] = event
       }
     }
-    return result.map { $0! }
+    return result
+  }
+}
+
+/// Whether `bytes` occur in `line`.
+private func contains(_ line: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
+  guard !bytes.isEmpty else { return true }
+  guard let base = line.baseAddress, line.count >= bytes.count else { return false }
+  // Found by one byte: the last inside a quoted string, not the `"` that is on every line.
+  let pivot = bytes.count >= 3 ? bytes.count - 2 : 0
+  return bytes.withUnsafeBytes { needle in
+    var start = pivot
+    while start < line.count {
+      guard let hit = memchr(base + start, Int32(bytes[pivot]), line.count - start) else { return false }
+      let at = UnsafeRawPointer(hit) - base - pivot
+      if memcmp(base + at, needle.baseAddress!, bytes.count) == 0 { return true }
+      start = at + pivot + 1
+    }
+    return false
   }
 }

@@ -37,3 +37,20 @@ func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
 public func didYouMean(_ word: String, in candidates: [String]) -> String {
   nearest(word, in: candidates).map { " (did you mean \"\($0)\"?)" } ?? ""
 }
+
+/// Up to `limit` candidates close enough to `word` to be what was meant,
+/// nearest first (ties in code-point order).
+public func nearest(_ word: String, in candidates: [String], limit: Int) -> [String] {
+  let target = Array(word.lowercased().unicodeScalars)
+  let allowed = max(1, min(3, (target.count + 1) / 3))
+  var close: [(name: String, distance: Int)] = []
+  for candidate in candidates {
+    // The distance is at least the difference in length: most names are ruled out without computing it.
+    let scalars = Array(candidate.lowercased().unicodeScalars)
+    guard abs(scalars.count - target.count) <= allowed else { continue }
+    let distance = editDistance(target, scalars)
+    if distance <= allowed { close.append((candidate, distance)) }
+  }
+  close.sort { $0.distance != $1.distance ? $0.distance < $1.distance : $0.name.unicodeScalars.lexicographicallyPrecedes($1.name.unicodeScalars) }
+  return close.prefix(limit).map(\.name)
+}

@@ -82,6 +82,24 @@ public struct Lineage: Sendable, Equatable {
     return family
   }
 
+  /// The family of `model`, or when `orPrefix` is set and no model has that
+  /// id, every model whose id starts with it, with the links among them.
+  public func family(of model: String, orPrefix: Bool) -> Lineage {
+    if !orPrefix || models[model] != nil { return family(of: model) }
+    return filtered { id, _ in id.hasPrefix(model) }
+  }
+
+  /// The models of one org, with the links among them.
+  public func only(org: String) -> Lineage { filtered { $1.org == org } }
+
+  /// The models for which `keep` holds, each with all its links (a
+  /// predecessor or successor left out is still named; it roots the tree).
+  func filtered(_ keep: (String, ModelNode) -> Bool) -> Lineage {
+    var kept = Lineage()
+    for (id, node) in models where keep(id, node) { kept.models[id] = node }
+    return kept
+  }
+
   /// Models with no known predecessor in the lineage, sorted: the roots of the trees.
   public var roots: [String] {
     sortedKeys(models.filter { $0.value.predecessor.map { models[$0] == nil } ?? true }.map(\.key))

@@ -146,12 +146,6 @@ func dayOption(_ args: ParsedArguments, _ name: String, _ context: Context) thro
   return try queryDay(text, option: "--" + name, start: name == "from", today: context.today)
 }
 
-/// How log, strategy and export select by `--from` and `--to`: the first
-/// day of the event's period lies between them (either may be absent).
-func inWindow(_ firstDay: Day, from: Day?, to: Day?) -> Bool {
-  (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
-}
-
 /// `--from` and `--to` (or `-p/--period`), refused (64) when the window ends before it starts.
 func dateWindow(_ args: ParsedArguments, _ context: Context, command: String) throws(UsageError) -> (from: Day?, to: Day?) {
   let from = try dayOption(args, "from", context)

@@ -3,13 +3,13 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--source-uri URI] [-o FILE]",
+  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--min-confidence C] [--source-uri URI] [-o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    periodOption, orgOption,
+    periodOption, orgOption, kindOption, subjectOption,
     OptionSpec(
       name: "min-confidence", value: "C",
       help: "only events of confidence C or higher (rumor, reported, confirmed): the log a replay with --min-confidence C sees",
@@ -18,6 +18,7 @@ let exportCommand = Command(
     outputOption,
   ],
   details: [
+    "With a selection (--from, --to, -p, --org, --kind, --subject, --min-confidence), every retraction and correction of a selected event goes with it, transitively, and so does every event they point to, so that a log imported from the file answers that selection's queries as this log does.",
     "Every event is written, retractions and retracted events included, in replay order (first day of the date's period, recorded, id), so the same log always exports the same bytes whatever its file order. `timeline import` reads jsonl and csv back.",
     "CSV columns: \(csvColumns.joined(separator: ", ")). attrs is the canonical JSON object. Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
     "CloudEvents: specversion 1.0, id (the event id), source, type (timeline.KIND), time (the first day of the date's period, 00:00:00Z), subject (the event's subject, or its org), datacontenttype application/json, data (the event's canonical JSON), and the extension attributes dateprecision (day, month or year), eventdate (the date as written), confidence and recordedtime.",
@@ -36,23 +37,18 @@ let csvColumns = ImportMapping.fields
 
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
-  let (from, to) = try dateWindow(args, context, command: "export")
-  let org = args.value("org")
-  let least = try minConfidence(args, command: "export")
+  let selection = try parseSelection(args, context, command: "export")
   let sourceURI = args.value("source-uri") ?? "urn:timeline"
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
     throw UsageError("--source-uri: a CloudEvents source is a non-empty URI reference without spaces", command: "export")
   }
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
-  let replay = Replay(table, minConfidence: least)
+  try requireKnownNames(selection, in: table, context)
+  let replay = selection.replay(table)
   // Selected on the facts, so that only the lines exported are read again whole.
-  let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
-  let selected = replay.known.filter { index in
-    let fact = table.facts[Int(index)]
-    return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && (orgSymbol.map { fact.org == $0 } ?? true)
-  }
-  let events = try context.store.events(replay.inReplayOrder(selected), in: table)
+  let exported = selection.carried(selection.facts(in: replay), in: replay)
+  let events = try context.store.events(exported, in: table)
   var out: [UInt8] = []
   switch format {
   case "csv":

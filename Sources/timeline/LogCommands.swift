@@ -4,14 +4,12 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    periodOption, orgOption,
-    OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
-    OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
+    periodOption, orgOption, kindOption, subjectOption, grepOption,
     knownAtOption,
     OptionSpec(
       name: "min-confidence", value: "C",
@@ -19,29 +17,26 @@ let logCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     jsonOption,
   ],
-  details: ["The order is the replay's: first day of the date's period, then recorded time, then id.", "On a terminal each line is cut to its width, ending in …; piped or with --json, lines are whole."],
-  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
+  details: [
+    "The order is the replay's: first day of the date's period, then recorded time, then id.",
+    "On a terminal each line is cut to its width, ending in …; piped or with --json, lines are whole.",
+    "Each event's source is shown below it: its title, or its URL when it has no title.",
+    "--grep ignores case by Unicode's lowercase mapping of both sides, and nothing more: accents and width still count (cafe does not find café).",
+    "An --org or --subject that no line of the log names is an error (65) with the nearest names the log knows; a known name with nothing in the window is an empty list.",
+  ],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log --grep hazelnut", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let (from, to) = try dateWindow(args, context, command: "log")
-    if let kind = args.value("kind"), Kind(kind) == nil {
-      throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
-    }
-    let knownAt = try knownAt(args, context)
-    let least = try minConfidence(args, command: "log")
+    let selection = try parseSelection(args, context, command: "log")
     let table = try loadFacts(context)
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
-    func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
-    let org = symbol(args.value("org"))
-    let subject = symbol(args.value("subject"))
-    let kind = args.value("kind").map { Kind($0)! }
-    let customKind = kind.map { FactKind($0) == .custom ? symbol($0.description) : nil } ?? nil
-    let listedFacts = replay.inReplayOrder(replay.known.filter { index in
-      let fact = table.facts[Int(index)]
-      return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to)
-        && (org.map { fact.org == $0 } ?? true) && (subject.map { effectiveSubject(fact) == $0 } ?? true)
-        && (kind.map { fact.factKind == FactKind($0) && (customKind == nil || fact.a == customKind) } ?? true)
-    })
-    let listed = try context.store.events(listedFacts, in: table)
+    try requireKnownNames(selection, in: table, context)
+    let replay = selection.replay(table)
+    var listedFacts = selection.facts(in: replay)
+    var listed = try context.store.events(listedFacts, in: table)
+    if selection.text != nil {
+      let matching = listed.indices.filter { selection.matchesText(listed[$0]) }
+      listedFacts = matching.map { listedFacts[$0] }
+      listed = matching.map { listed[$0] }
+    }
     let basis = replay.basis(listedFacts)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
@@ -52,27 +47,38 @@ let logCommand = Command(
     }
     let console = context.console
     var rows = listed.map(eventRow)
+    let details = rows.first.map { $0.count - 1 } ?? 0
     for (index, fact) in listedFacts.enumerated() {
       let key = table.facts[Int(fact)].id
-      if replay.retracted.contains(key) { rows[index][6] = "[retracted] " + rows[index][6] }
-      if replay.superseded.contains(key) { rows[index][6] = "[superseded] " + rows[index][6] }
+      if replay.retracted.contains(key) { rows[index][details] = "[retracted] " + rows[index][details] }
+      if replay.superseded.contains(key) { rows[index][details] = "[superseded] " + rows[index][details] }
     }
     // On a terminal each line is cut to its width (the note first); piped, lines are whole.
-    for line in alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
+    let lines = alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
       switch column {
       case 1: return console.dim(cell)
       case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
       default: return cell
       }
-    }) { console.line(line) }
+    })
+    for (line, event) in zip(lines, listed) {
+      console.line(line)
+      if let source = sourceLine(event) {
+        let indented = "            " + source
+        let fitted = console.fitWidth.map { fitCells([indented], widths: [displayWidth(indented)], indent: 0, width: $0)[0] } ?? indented
+        console.line(console.dim(fitted))
+      }
+    }
     console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
     return 0
   })
 
-/// The subject an event is about: its own, or for a metric or strategy without one, its org.
-private func effectiveSubject(_ fact: Fact) -> Int32 {
-  if fact.subject != 0 { return fact.subject }
-  return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+/// What `log` shows of an event's source: its title, or its URL when it has no title.
+func sourceLine(_ event: Event) -> String? {
+  guard let source = event.source else { return nil }
+  if let title = source.title, !title.isEmpty { return "source: " + oneLine(title) }
+  if let url = source.url, !url.isEmpty { return "source: " + oneLine(url) }
+  return nil
 }
 
 // MARK: - retract

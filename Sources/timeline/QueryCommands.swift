@@ -20,7 +20,9 @@ let stateCommand = Command(
     let knownAt = try knownAt(args, context)
     let org = args.value("org")
     let least = try minConfidence(args, command: "state")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
+    let table = try loadFacts(context)
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
@@ -141,7 +143,9 @@ let diffCommand = Command(
     let knownAt = try knownAt(args, context)
     let org = args.value("org")
     let least = try minConfidence(args, command: "diff")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
+    let table = try loadFacts(context)
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
     let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
@@ -263,29 +267,35 @@ func eventRow(_ event: Event) -> [String] {
 // MARK: - lineage
 
 let lineageCommand = Command(
-  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "lineage", usage: "timeline lineage [MODEL | FAMILY-PREFIX] [--org ORG] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "show model family trees (who succeeded whom) with codenames",
-  positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug)", optional: true)],
+  positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug), or of every model whose id starts with it (anthropic/claude)", optional: true)],
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date means the end of its period"), knownAtOption, minConfidenceOption, jsonOption,
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date means the end of its period"),
+    OptionSpec(name: "org", value: "ORG", help: "only this organisation's models, with the links between them"),
+    knownAtOption, minConfidenceOption, jsonOption,
   ],
   details: [
     "A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename.",
+    "MODEL limits the tree to the family of that model: every model linked to it through predecessors, either way. A MODEL that is not a model id is a family prefix: the models whose id starts with it, with their links. A name no line of the log names is an error (65) with the nearest names; a known one with no model by the date is an empty answer.",
     "A model carries the confidence of its product's state entry (null when it has none); text output marks a model or codename that rests on a rumor or a report with (rumor) or (reported).",
   ],
-  examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
+  examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json", "timeline lineage anthropic/claude", "timeline lineage --org google"],
   run: { args, context in
     let day = try dayOption(args, "at", context) ?? context.today
     let least = try minConfidence(args, command: "lineage")
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context), minConfidence: least)
+    let table = try loadFacts(context)
+    let org = args.value("org")
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let model = args.positionals.first
+    if let model, !KnownNames.hasName(withPrefix: model, in: table) {
+      try requireKnownName(model, option: "MODEL", in: table, context)
+    }
+    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
-    if let model = args.positionals.first {
-      guard lineage.models[model] != nil else {
-        throw LogError(.dataError, "no model \(model) in the lineage at \(day)\(didYouMean(model, in: Array(lineage.models.keys))); `timeline lineage` lists them")
-      }
-      lineage = lineage.family(of: model)
-    }
+    if let model { lineage = lineage.family(of: model, orPrefix: true) }
+    if let org { lineage = lineage.only(org: org) }
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)
@@ -343,9 +353,12 @@ let strategyCommand = Command(
     let (from, to) = try dateWindow(args, context, command: "strategy")
     let org = args.value("org")
     let least = try minConfidence(args, command: "strategy")
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context), minConfidence: least)
+    let table = try loadFacts(context)
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
     let kept = replay.kept(at: context.today, org: org)
-    let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
+    let window = Selection(from: from, to: to)
+    let shifts = replay.strategyShifts(kept).filter { window.contains(firstDay: $0.date.firstDay) }
     let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in

@@ -69,8 +69,10 @@ func digest(_ ids: [String]) -> String {
     guard case .object(let orgs)? = got["orgs"] else { Issue.record("no orgs"); return }
     #expect(Array(orgs.keys) == ["google"])
     #expect(got["basis"] == Naive.basis(["gemini3"]))
-    let nobody = try json(["state", "--org", "nobody"], log: log)
-    #expect(nobody["orgs"] == .object([:]))
+    // A known org with nothing by then is an empty answer; an org no event names is bad data (issue 12).
+    let nothingYet = try json(["state", "--org", "google", "--at", "2025-01-01"], log: log)
+    #expect(nothingYet["orgs"] == .object([:]))
+    #expect(try timeline(["--log", log, "state", "--org", "nobody"]).status == 65)
   }
 }
 
@@ -231,7 +233,8 @@ func digest(_ ids: [String]) -> String {
     }
     let text = try timeline(["--log", log, "log"])
     #expect(text.status == 0)
-    #expect(text.lines.count == 12)
+    // Each event with a source has its source line below it (issue 12).
+    #expect(text.lines.filter { !$0.hasPrefix("            source: ") }.count == 12)
     #expect(text.lines.first { $0.contains("nbp-throttle") }?.contains("[retracted]") == true)
     #expect(text.lines.last == "11 events; basis \(digest(ids ?? []).prefix(12))")
   }

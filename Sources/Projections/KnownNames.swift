@@ -1,0 +1,62 @@
+import EventLog
+
+/// The names a log knows: a name (`--org`, `--subject`, `lineage MODEL`,
+/// `why KEY`) is known when any line of the log names it as its org, its
+/// subject or a string in its attrs, whatever its date, record time,
+/// confidence or retraction. A query about an unknown name is bad data,
+/// with the nearest known names as a hint; a known name with nothing by the
+/// date asked is an ordinary empty answer.
+///
+/// The fact table indexes orgs, subjects and the attrs the replay reads, so
+/// most names are answered from it alone; the other strings (a pause's
+/// reason, a hire's `from`, a report's or a custom kind's attrs) are only in
+/// the lines, which the caller reads when the table does not know the name
+/// (`mayHoldOtherStrings`, then `isNamed(_:by:)`).
+public enum KnownNames {
+  /// Whether the table's indexed strings name `name`.
+  public static func isIndexed(_ name: String, in table: FactTable) -> Bool {
+    guard let symbol = table.names.lookup(name) else { return false }
+    // A custom kind's name (x-...) is interned too, but is not a name of the log.
+    guard name.hasPrefix("x-") else { return true }
+    return usedSymbols(in: table).contains(symbol)
+  }
+
+  /// Whether a fact's line may hold strings in its attrs that the table does not index.
+  public static func mayHoldOtherStrings(_ fact: Fact) -> Bool {
+    switch fact.factKind {
+    case .pause, .retire, .throttle, .hire, .retract, .report, .custom: true
+    case .launch, .resume, .unthrottle, .depart, .codename, .strategy, .metric: false
+    }
+  }
+
+  /// Whether an event names `name` as its org, its subject or a string in its attrs.
+  public static func isNamed(_ name: String, by event: Event) -> Bool {
+    event.org == name || event.subject == name || event.attrs.contains { $0.value.allStrings.contains(name) }
+  }
+
+  /// The known names nearest to `name` (edit distance, ignoring case), at most `limit`.
+  public static func nearest(to name: String, in table: FactTable, limit: Int = 3) -> [String] {
+    let candidates = usedSymbols(in: table).map { table.names[$0] }
+    return EventLog.nearest(name, in: candidates, limit: limit)
+  }
+
+  /// Whether a known name starts with `prefix` (`lineage anthropic/claude`: a family of models).
+  public static func hasName(withPrefix prefix: String, in table: FactTable) -> Bool {
+    usedSymbols(in: table).contains { table.names[$0].hasPrefix(prefix) }
+  }
+
+  /// The symbols the facts use as a name: org, subject, indexed attrs, list items.
+  static func usedSymbols(in table: FactTable) -> Set<Int32> {
+    var used = Set<Int32>()
+    for fact in table.facts {
+      used.insert(fact.org)
+      used.insert(fact.subject)
+      if fact.factKind != .custom { used.insert(fact.a) }
+      used.insert(fact.b)
+      used.insert(fact.c)
+    }
+    used.formUnion(table.lists)
+    used.remove(0)
+    return used
+  }
+}

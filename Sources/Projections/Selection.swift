@@ -1,0 +1,178 @@
+import EventLog
+
+/// What a command looks at: the one description of every filter that `log`,
+/// `export` (and, through the same options, `state`, `diff`, `strategy`,
+/// `lineage` and `render`) take, and the one place their rules live.
+///
+/// A selection is applied in two steps. `facts(in:)` chooses on the fact
+/// table (dates, org, kind, subject, record time), which holds integers
+/// only; `matchesText(_:)` then chooses on the whole events of what is left
+/// (`--grep` needs notes and sources, which the table does not keep), so
+/// only the lines already chosen are read again. `carried(_:in:)` adds what
+/// must travel with a selection so that it means the same elsewhere: the
+/// retractions and corrections of its events.
+public struct Selection: Sendable, Equatable {
+  /// Events whose period starts on or after this day (`--from`).
+  public var from: Day?
+  /// Events whose period starts on or before this day (`--to`).
+  public var to: Day?
+  /// Events of this organisation (`--org`).
+  public var org: String?
+  /// Events of this kind (`--kind`).
+  public var kind: Kind?
+  /// Events about this subject (`--subject`); an org's own metrics and
+  /// strategy shifts are about the org.
+  public var subject: String?
+  /// The replay sees only events of this confidence or higher (`--min-confidence`).
+  public var minConfidence: Confidence
+  /// The replay sees only what the log knew then (`--known-at`).
+  public var knownAt: Timestamp?
+  /// Events whose text contains this, ignoring case (`--grep`).
+  public var text: String?
+  /// A record-time window on what is listed (`--since`, `--until`): events
+  /// recorded at or after `recordedFrom` and at or before `recordedTo`.
+  public var recordedFrom: Timestamp?
+  public var recordedTo: Timestamp?
+
+  public init(
+    from: Day? = nil, to: Day? = nil, org: String? = nil, kind: Kind? = nil, subject: String? = nil,
+    minConfidence: Confidence = .rumor, knownAt: Timestamp? = nil, text: String? = nil,
+    recordedFrom: Timestamp? = nil, recordedTo: Timestamp? = nil
+  ) {
+    self.from = from
+    self.to = to
+    self.org = org
+    self.kind = kind
+    self.subject = subject
+    self.minConfidence = minConfidence
+    self.knownAt = knownAt
+    self.text = text
+    self.recordedFrom = recordedFrom
+    self.recordedTo = recordedTo
+  }
+
+  /// The replay this selection's answers rest on (`--known-at`, `--min-confidence`).
+  public func replay(_ table: FactTable) -> Replay {
+    Replay(table, knownAt: knownAt, minConfidence: minConfidence)
+  }
+
+  /// The names an answer cannot be about unless the log names them: the
+  /// `--org` and `--subject` asked for (see `KnownNames`).
+  public var names: [(option: String, name: String)] {
+    [("--org", org), ("--subject", subject)].compactMap { pair in pair.1.map { (pair.0, $0) } }
+  }
+
+  /// The known events (one per id, retractions included) that the selection
+  /// chooses on the fact table, in replay order. `text` is not applied here:
+  /// see `matchesText(_:)`.
+  public func facts(in replay: Replay) -> [Int32] {
+    let table = replay.table
+    func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
+    let org = symbol(self.org)
+    let subject = symbol(self.subject)
+    let factKind = kind.map(FactKind.init)
+    // A custom kind is one FactKind; its name (`x-...`) is the fact's `a`.
+    let customName: Int32? = kind.flatMap { kind in FactKind(kind) == .custom ? symbol(kind.description) : nil }
+    let from = self.from?.yyyymmdd ?? .min
+    let to = self.to?.yyyymmdd ?? .max
+    let recordedFrom = self.recordedFrom?.milliseconds ?? .min
+    let recordedTo = self.recordedTo?.milliseconds ?? .max
+    let facts = table.facts
+    let chosen = replay.known.filter { index in
+      let fact = facts[Int(index)]
+      return fact.firstDay >= from && fact.firstDay <= to
+        && fact.recorded >= recordedFrom && fact.recorded <= recordedTo
+        && (org.map { fact.org == $0 } ?? true)
+        && (subject.map { Selection.subject(of: fact) == $0 } ?? true)
+        && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)
+    }
+    return replay.inReplayOrder(chosen)
+  }
+
+  /// Whether a date (the first day of an event's period) lies in the
+  /// window: the rule of `--from` and `--to` in log, export and strategy.
+  public func contains(firstDay: Day) -> Bool {
+    (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
+  }
+
+  /// The subject an event is about: its own, or for a metric or strategy without one, its org.
+  static func subject(of fact: Fact) -> Int32 {
+    if fact.subject != 0 { return fact.subject }
+    return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+  }
+
+  /// Whether the event's org, subject, note, source (title, publisher, URL)
+  /// or a string in its attrs (in a list too) contains `text`, ignoring case;
+  /// true when no text is asked for. "Ignoring case" is Unicode's lowercase
+  /// mapping of both sides (`Straße` finds `STRASSE` only if their lowercase
+  /// forms contain one another; `É` finds `é`), with no other folding:
+  /// accents and width still count.
+  public func matchesText(_ event: Event) -> Bool {
+    guard let text, !text.isEmpty else { return true }
+    let needle = text.lowercased()
+    func has(_ field: String?) -> Bool { field.map { $0.lowercased().contains(needle) } ?? false }
+    if has(event.org) || has(event.subject) || has(event.note) { return true }
+    if let source = event.source, has(source.title) || has(source.publisher) || has(source.url) { return true }
+    return event.attrs.contains { pair in pair.value.allStrings.contains { has($0) } }
+  }
+
+  /// `selected` and every event that must travel with it, in replay order:
+  /// each known retraction or correction that targets one of them,
+  /// transitively (a retraction of a correction of a selected event goes
+  /// too), so that a log made of them replays the selected events as the
+  /// source does; and each event they target, so that every reference in
+  /// it resolves (a log refuses a retraction of an event it lacks). A target
+  /// below the confidence floor is taken from the whole log: a replay with
+  /// the same floor drops it again.
+  public func carried(_ selected: [Int32], in replay: Replay) -> [Int32] {
+    // Every event of every confidence is selected: nothing more can travel.
+    if minConfidence == .rumor && selected.count == replay.known.count { return selected }
+    let table = replay.table
+    let facts = table.facts
+    // Few events point at another; the map of every known id is built only if one is chosen.
+    var dependents: [UInt64: [Int32]] = [:]
+    for index in replay.known where facts[Int(index)].target != 0 {
+      dependents[facts[Int(index)].target, default: []].append(index)
+    }
+    var known: [UInt64: Int32]?
+    var everyConfidence: [UInt64: Int32]?
+    func lookup(_ key: UInt64, among indices: () -> [Int32], memo: inout [UInt64: Int32]?) -> Int32? {
+      if memo == nil {
+        var map: [UInt64: Int32] = [:]
+        let all = indices()
+        map.reserveCapacity(all.count)
+        for index in all { map[facts[Int(index)].id] = index }
+        memo = map
+      }
+      return memo![key]
+    }
+    var chosen = Set(selected)
+    var queue = selected
+    while let index = queue.popLast() {
+      let fact = facts[Int(index)]
+      var next = dependents[fact.id] ?? []
+      if fact.target != 0 {
+        if let target = lookup(fact.target, among: { replay.known }, memo: &known) {
+          next.append(target)
+        } else if minConfidence != .rumor,
+          let target = lookup(fact.target, among: { Replay(table, knownAt: knownAt, minConfidence: .rumor).known }, memo: &everyConfidence)
+        {
+          next.append(target)
+        }
+      }
+      for other in next where chosen.insert(other).inserted { queue.append(other) }
+    }
+    return chosen.count == selected.count ? selected : replay.inReplayOrder(Array(chosen))
+  }
+}
+
+extension AttrValue {
+  /// The strings of a value: itself, or the items of a list.
+  var allStrings: [String] {
+    switch self {
+    case .string(let text): [text]
+    case .strings(let items): items
+    default: []
+    }
+  }
+}
