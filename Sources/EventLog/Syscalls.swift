@@ -188,6 +188,21 @@ enum Sys {
     return try readAll(fd)
   }
 
+  /// The owner and type bits of an open file (`fstat`).
+  static func ownerAndMode(_ fd: Int32) throws(Errno) -> (owner: UInt32, mode: UInt32) {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw Errno.current }
+    return (UInt32(info.st_uid), UInt32(info.st_mode))
+  }
+
+  /// The effective user id of this process.
+  static var currentUser: UInt32 { UInt32(geteuid()) }
+
+  /// Renames a file within one folder (replacing the target atomically).
+  static func renameFile(_ from: String, _ to: String) throws(Errno) {
+    guard Glibc.rename(from, to) == 0 else { throw Errno.current }
+  }
+
   /// Reads a descriptor to its end, whatever its size is known to be (a pipe).
   static func readAll(_ fd: Int32) throws(Errno) -> [UInt8] {
     var result: [UInt8] = []

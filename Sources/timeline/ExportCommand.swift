@@ -3,13 +3,13 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--source-uri URI] [-o FILE]",
+  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [-o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    periodOption, orgOption,
+    periodOption, orgOption, sinceOption, untilOption,
     OptionSpec(
       name: "min-confidence", value: "C",
       help: "only events of confidence C or higher (rumor, reported, confirmed): the log a replay with --min-confidence C sees",
@@ -37,6 +37,7 @@ let csvColumns = ImportMapping.fields
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
   let (from, to) = try dateWindow(args, context, command: "export")
+  let recorded = try recordWindow(args, context, command: "export")
   let org = args.value("org")
   let least = try minConfidence(args, command: "export")
   let sourceURI = args.value("source-uri") ?? "urn:timeline"
@@ -50,7 +51,8 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
   let selected = replay.known.filter { index in
     let fact = table.facts[Int(index)]
-    return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && (orgSymbol.map { fact.org == $0 } ?? true)
+    return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && recorded.contains(fact)
+      && (orgSymbol.map { fact.org == $0 } ?? true)
   }
   let events = try context.store.events(replay.inReplayOrder(selected), in: table)
   var out: [UInt8] = []

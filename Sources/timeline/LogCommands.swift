@@ -4,7 +4,7 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
@@ -12,7 +12,7 @@ let logCommand = Command(
     periodOption, orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
     OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
-    knownAtOption,
+    sinceOption, untilOption, knownAtOption,
     OptionSpec(
       name: "min-confidence", value: "C",
       help: "only events of confidence C or higher (rumor, reported, confirmed), and retractions marked as the replay with that option sees them",
@@ -20,9 +20,10 @@ let logCommand = Command(
     jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
-  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json", "timeline log --since 2025-12-10 --until 2025-12-10T12:00:00Z"],
   run: { args, context in
     let (from, to) = try dateWindow(args, context, command: "log")
+    let recorded = try recordWindow(args, context, command: "log")
     if let kind = args.value("kind"), Kind(kind) == nil {
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
@@ -37,7 +38,7 @@ let logCommand = Command(
     let customKind = kind.map { FactKind($0) == .custom ? symbol($0.description) : nil } ?? nil
     let listedFacts = replay.inReplayOrder(replay.known.filter { index in
       let fact = table.facts[Int(index)]
-      return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to)
+      return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && recorded.contains(fact)
         && (org.map { fact.org == $0 } ?? true) && (subject.map { effectiveSubject(fact) == $0 } ?? true)
         && (kind.map { fact.factKind == FactKind($0) && (customKind == nil || fact.a == customKind) } ?? true)
     })
