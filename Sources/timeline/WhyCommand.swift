@@ -32,7 +32,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let table = try loadFacts(context)
   let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
   // Strings the table does not keep are read from the events themselves.
-  let candidates = replay.whyCandidates(key, org: org)
+  let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
   var attrMatches = Set<Int32>()
   for (index, event) in zip(candidates, try context.store.events(candidates, in: table))
   where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
