@@ -61,6 +61,18 @@ def size_name(n):
 
 # ------------------------------------------------------------------ timing
 
+def last_recorded_day(path):
+    """The day of the last line's `recorded` (a file's times increase, so its latest)."""
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - 65536))
+        lines = f.read().splitlines()
+    for line in reversed(lines):
+        at = line.find(b'"recorded":"')
+        if at >= 0:
+            return line[at + 12:at + 22].decode()
+    return None
+
+
 def first_product(path, org):
     """The first product launched by `org` in the log (the key of the `why` row)."""
     needle = '"kind":"launch","org":"%s","subject":"' % org
@@ -206,9 +218,12 @@ def bench_size(a, n, log):
             ("lineage", "timeline lineage --json", ["lineage", "--json"], (0,)),
             ("log", "timeline log --org %s --json" % org, ["log", "--org", org, "--json"], (0,)),
             ("check", "timeline check", ["check"], (0,)),
-            # Record-time window of the last day of the diff, so the mark is never moved.
-            ("news", "timeline news --since %s --at %s --json" % (to, at), ["news", "--since", to, "--at", at, "--json"], (0,)),
         ]
+        # What was recorded on the log's last day (--since, so the mark never moves).
+        since = last_recorded_day(path)
+        if since:
+            queries.append(("news", "timeline news --since %s --at %s --json" % (since, at),
+                            ["news", "--since", since, "--at", at, "--json"], (0,)))
         product = first_product(path, org)
         if product:
             queries.append(("why", "timeline why %s --at %s --json" % (product, at), ["why", product, "--at", at, "--json"], (0,)))
