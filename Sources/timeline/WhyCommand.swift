@@ -14,7 +14,7 @@ let whyCommand = Command(
     knownAtOption, minConfidenceOption, jsonOption,
   ],
   details: [
-    "Entries: every state entry at --at whose key is KEY, or whose role is held by the person KEY, with each field, its value, and the event that set it (or took it over with more confidence): its date, confidence and source. A field no event states (a launched product's throttled: false) says so.",
+    "Entries: every state entry at --at whose key is KEY, or whose role is held by the person KEY, with each field, its value, and the event that set it (or took it over with more confidence): its date, confidence and source. A field no event states (a launched product's throttled: false) shows (default), and null event and confidence in JSON.",
     "Events: every event of any date whose org, subject or a string in attrs is KEY, and the retractions and corrections that target them, in replay order, retracted and superseded ones marked.",
   ],
   examples: [
@@ -102,7 +102,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     let title = [entry.org, entry.section, entry.key, entry.name].compactMap { $0 }.joined(separator: "  ")
     console.line(console.bold(console.cyan(title)))
     let rows = entry.fields.map { field -> [String] in
-      guard let fact = field.fact else { return [field.name, whyValue(field.value), "(no event states it: the default)"] }
+      guard let fact = field.fact else { return [field.name, whyValue(field.value), "(default)"] }
       return [field.name, whyValue(field.value), replay.id(fact), field.date?.description ?? "",
               confidenceMark(field.confidence, console)]
     }
