@@ -14,7 +14,8 @@ the page cache warm:
 * `cat LOG > /dev/null`, the floor;
 * timeline cold (projection cache removed before every run) and warm (after a
   first run filled it): `state --at D --json`, `diff FROM TO --json`,
-  `lineage --json`, `log --org X --json` (the busiest org), and `check`;
+  `lineage --json`, `log --org X --json` (the busiest org), `check`,
+  `news --since TO --json` and `why PRODUCT --json` (a product of that org);
 * `add` into a copy of the large log and into an empty log, --add-runs each;
 * the peers: Python with orjson and with json (bench/peers/fold.py), jq
   (bench/peers/fold.jq), SQLite's load (once) and its as-of query.
@@ -60,6 +61,30 @@ def size_name(n):
 
 
 # ------------------------------------------------------------------ timing
+
+def last_recorded_day(path):
+    """The day of the last line's `recorded` (a file's times increase, so its latest)."""
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - 65536))
+        lines = f.read().splitlines()
+    for line in reversed(lines):
+        at = line.find(b'"recorded":"')
+        if at >= 0:
+            return line[at + 12:at + 22].decode()
+    return None
+
+
+def first_product(path, org):
+    """The first product launched by `org` in the log (the key of the `why` row)."""
+    needle = '"kind":"launch","org":"%s","subject":"' % org
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            at = line.find(needle)
+            if at >= 0:
+                rest = line[at + len(needle):]
+                return rest[:rest.index('"')]
+    return None
+
 
 def run_once(cmd, stdout_path=None, env=None):
     """Runs cmd; returns (wall seconds, peak RSS in KB, exit status)."""
@@ -195,6 +220,14 @@ def bench_size(a, n, log):
             ("log", "timeline log --org %s --json" % org, ["log", "--org", org, "--json"], (0,)),
             ("check", "timeline check", ["check"], (0,)),
         ]
+        # What was recorded on the log's last day (--since, so the mark never moves).
+        since = last_recorded_day(path)
+        if since:
+            queries.append(("news", "timeline news --since %s --at %s --json" % (since, at),
+                            ["news", "--since", since, "--at", at, "--json"], (0,)))
+        product = first_product(path, org)
+        if product:
+            queries.append(("why", "timeline why %s --at %s --json" % (product, at), ["why", product, "--at", at, "--json"], (0,)))
         for key, name, args, codes in queries:
             m(key + "_cold", name + " (cold)", tl + args, runs, before=lambda: clear_cache(caches),
               stdout_path=os.path.join(work, "timeline-%s.out" % key), ok_codes=codes)
@@ -343,7 +376,10 @@ def targets(size):
         row("`add` here vs empty log", "<= 1.5x", "%.2fx" % (b / e), b / e <= 1.5)
     if get("check_cold") is not None:
         row("`check`", "< 3 s", fmt_s(get("check_cold")), get("check_cold") < 3)
-    qs = [res for k, res in r.items() if k.split("_")[0] in ("state", "diff", "lineage", "log", "check")]
+    for k, name in (("news_warm", "warm `news`"), ("why_warm", "warm `why`")):
+        if get(k) is not None:
+            row(name, "< 100 ms", fmt_s(get(k)), get(k) < 0.1)
+    qs = [res for k, res in r.items() if k.split("_")[0] in ("state", "diff", "lineage", "log", "check", "news", "why")]
     if qs:
         worst = max(qs, key=lambda x: x.rss)
         row("peak memory of any query", "< 250 MB", "%.0f MB (%s)" % (worst.rss / 1024, worst.name),

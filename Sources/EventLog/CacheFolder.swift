@@ -196,7 +196,8 @@ final class CacheFolder: @unchecked Sendable {
   // MARK: - Names
 
   /// Whether `timeline` writes files by this name: a fact cache
-  /// (`NAME.facts`), its chain of custody (`NAME.custody`), a kept answer (24
+  /// (`NAME.facts`), its chain of custody (`NAME.custody`), the mark of the
+  /// last `news` (`NAME.news`), a kept answer (24
   /// lowercase hex digits) and its note of being asked (`.asked`), or the
   /// temporary file of any of them (`.PID.tmp`). Nothing else in a cache
   /// folder is ever removed or replaced.
@@ -210,9 +211,8 @@ final class CacheFolder: @unchecked Sendable {
       base = base[..<dot]
     }
     guard !base.contains("/"), base != ".", base != ".." else { return false }
-    if base.hasSuffix(".facts") || base.hasSuffix(".custody") {
-      let stem = base.hasSuffix(".facts") ? base.dropLast(6) : base.dropLast(8)
-      return !stem.isEmpty
+    for suffix in [".facts", ".custody", ".news"] where base.hasSuffix(suffix) {
+      return base.count > suffix.count
     }
     if base.hasSuffix(".asked") { base = base.dropLast(6) }
     return base.utf8.count == 24 && base.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

@@ -472,28 +472,48 @@ extension LogStore {
   /// The whole events behind some facts of `table` (notes, sources and every
   /// attribute), in the order asked: each line is read again at its offset.
   public func events(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
-    try events(indices, in: table, lineFilter: nil).map { $0! }
-  }
-
-  /// The whole events behind some facts of `table` whose line contains
-  /// `bytes` or a `\u` escape (which could spell them), in the order asked;
-  /// the other lines are not decoded. For searching a large log for a rare string.
-  public func events(_ indices: [Int32], in table: FactTable, mayContain bytes: [UInt8]) throws(LogError) -> [Event] {
-    let escape: [UInt8] = Array(#"\u"#.utf8)
-    return try events(indices, in: table) { line in
-      contains(line, bytes) || contains(line, escape)
-    }.compactMap { $0 }
-  }
-
-  /// The events behind `indices`; nil where `lineFilter` refuses the line.
-  private func events(
-    _ indices: [Int32], in table: FactTable, lineFilter: ((UnsafeRawBufferPointer) -> Bool)?
-  ) throws(LogError) -> [Event?] {
     if let events = table.events { return indices.map { events[Int(table.facts[Int($0)].line) - 1] } }
     var result = [Event?](repeating: nil, count: indices.count)
-    // Read each file forwards once, through a window of its bytes.
-    let byFile = Dictionary(grouping: indices.indices) { table.facts[Int(indices[$0])].file }
     var scanner = EventScanner()
+    try withLines(indices, in: table) { (position, line, file) throws(LogError) in
+      var event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true))
+      if event == nil {
+        // A line changed since it was read.
+        let fact = table.facts[Int(indices[position])]
+        let bytes = try readLine(of: file, at: fact.offset)
+        do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
+          throw LogError(.dataError, "\(file):\(fact.line): \(error.message)")
+        }
+      }
+      result[position] = event
+    }
+    return result.map { $0! }
+  }
+
+  /// The facts among `indices` whose line may hold the JSON string `text`:
+  /// its bytes, or a backslash (an escape could spell it), found without
+  /// decoding the lines; in the order given.
+  public func facts(_ indices: [Int32], in table: FactTable, mayHold text: String) throws(LogError) -> [Int32] {
+    if table.events != nil { return indices }
+    let needle = Array(text.utf8)
+    var keep = [Bool](repeating: false, count: indices.count)
+    try withLines(indices, in: table) { (position, line, _) throws(LogError) in
+      guard let base = line.baseAddress, line.count > 0 else { return }
+      keep[position] = memchr(base, 0x5c, line.count) != nil
+        || needle.isEmpty
+        || bytes(line, contain: needle)
+    }
+    return indices.indices.filter { keep[$0] }.map { indices[$0] }
+  }
+
+  /// Calls `body` with each fact's position in `indices`, its line's bytes
+  /// (without the `\n`) and its file, reading each file forwards once
+  /// through a window of its bytes.
+  func withLines(
+    _ indices: [Int32], in table: FactTable,
+    _ body: (Int, UnsafeRawBufferPointer, String) throws(LogError) -> Void
+  ) throws(LogError) {
+    let byFile = Dictionary(grouping: indices.indices) { table.facts[Int(indices[$0])].file }
     for (fileIndex, positions) in byFile {
       let file = table.files[Int(fileIndex)]
       let fd: Int32
@@ -524,37 +544,31 @@ extension LogStore {
             line = UnsafeRawBufferPointer(rebasing: window[0..<(UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!))])
           }
         }
-        if let line, let lineFilter, !lineFilter(line) { continue }
-        var event: Event?
-        if let line { event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true)) }
-        if event == nil {
-          // A line longer than the window, or one changed since it was read.
+        if let line {
+          try body(position, line, file)
+        } else {
+          // A line longer than the window.
           let bytes = try readLine(of: file, at: fact.offset)
-          do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
-            throw LogError(.dataError, "\(file):\(fact.line): \(error.message)")
+          var failure: LogError?
+          bytes.withUnsafeBytes { raw in
+            do throws(LogError) { try body(position, raw, file) } catch { failure = error }
           }
+          if let failure { throw failure }
         }
-        result[position] = event
       }
     }
-    return result
   }
 }
 
-/// Whether `bytes` occur in `line`.
-private func contains(_ line: UnsafeRawBufferPointer, _ bytes: [UInt8]) -> Bool {
-  guard !bytes.isEmpty else { return true }
-  guard let base = line.baseAddress, line.count >= bytes.count else { return false }
-  // Found by one byte: the last inside a quoted string, not the `"` that is on every line.
-  let pivot = bytes.count >= 3 ? bytes.count - 2 : 0
-  return bytes.withUnsafeBytes { needle in
-    var start = pivot
-    while start < line.count {
-      guard let hit = memchr(base + start, Int32(bytes[pivot]), line.count - start) else { return false }
-      let at = UnsafeRawPointer(hit) - base - pivot
-      if memcmp(base + at, needle.baseAddress!, bytes.count) == 0 { return true }
-      start = at + pivot + 1
-    }
-    return false
+/// Whether `line` holds the bytes of `needle` (not empty) somewhere.
+private func bytes(_ line: UnsafeRawBufferPointer, contain needle: [UInt8]) -> Bool {
+  guard let base = line.baseAddress, needle.count <= line.count else { return false }
+  let first = Int32(needle[0])
+  var from = 0
+  while from + needle.count <= line.count, let found = memchr(base + from, first, line.count - from - needle.count + 1) {
+    let at = UnsafeRawPointer(found) - base
+    if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
+    from = at + 1
   }
+  return false
 }

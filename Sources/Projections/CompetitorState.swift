@@ -102,6 +102,11 @@ struct StateFold {
     var throttledSure: UInt8 = 0
     var typeSure: UInt8 = 0
     var launchedSure: UInt8 = 0
+    /// The fact each field rests on (-1: not stated), for `why`.
+    var statusSource: Int32 = -1
+    var throttledSource: Int32 = -1
+    var typeSource: Int32 = -1
+    var launchedSource: Int32 = -1
 
     /// The lowest confidence among the stated fields (at least one is).
     var confidence: Confidence {
@@ -127,13 +132,16 @@ struct StateFold {
     /// Confidence + 1 of the events the value and the unit rest on.
     var valueSure: UInt8
     var unitSure: UInt8
+    /// The facts the value and the unit rest on, for `why`.
+    var valueSource: Int32
+    var unitSource: Int32
 
     /// Takes what a later metric event states: both its value and its unit
     /// (none is a unit too). Its event becomes the entry's when it changed or
     /// took over either.
     mutating func take(_ fact: Fact, _ index: Int32, _ sure: UInt8) {
-      var touched = StateFold.settle(&value, &valueSure, to: fact.value, sure)
-      if StateFold.settle(&unit, &unitSure, to: fact.b, sure) { touched = true }
+      var touched = StateFold.settle(&value, &valueSure, &valueSource, to: fact.value, sure, index)
+      if StateFold.settle(&unit, &unitSure, &unitSource, to: fact.b, sure, index) { touched = true }
       if touched {
         org = fact.org
         event = index
@@ -155,6 +163,10 @@ struct StateFold {
   var roles: [Int32: [Int32: Role]] = [:]
   var focus: [Int32: [Int32]] = [:]
   var deprioritized: [Int32: [Int32]] = [:]
+  /// The strategy fact that last put an item in focus or deprioritized (key:
+  /// org << 32 | item), for `why`.
+  var focusSource: [UInt64: Int32] = [:]
+  var deprioritizedSource: [UInt64: Int32] = [:]
   /// Key: subject << 32 | name.
   var metrics: [UInt64: Metric] = [:]
   /// Key: org << 32 | codename.
@@ -209,10 +221,12 @@ struct StateFold {
       for item in table.focus(of: fact) {
         if !focus[fact.org, default: []].contains(item) { focus[fact.org, default: []].append(item) }
         deprioritized[fact.org]?.removeAll { $0 == item }
+        focusSource[StateFold.pair(fact.org, item)] = index
       }
       for item in table.deprioritize(of: fact) {
         focus[fact.org]?.removeAll { $0 == item }
         if !deprioritized[fact.org, default: []].contains(item) { deprioritized[fact.org, default: []].append(item) }
+        deprioritizedSource[StateFold.pair(fact.org, item)] = index
       }
     case .metric:
       guard fact.a != 0 else { return }
@@ -221,7 +235,9 @@ struct StateFold {
       let sure = fact.confidence &+ 1
       // One hash lookup, then the entry is changed in place.
       guard let slot = metrics.index(forKey: key) else {
-        metrics[key] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure)
+        metrics[key] = Metric(
+          org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure, valueSource: index,
+          unitSource: index)
         return
       }
       metrics.values[slot].take(fact, index, sure)
@@ -235,15 +251,17 @@ struct StateFold {
   /// not a default no event has stated).
   /// - Returns: whether the field changed or was taken over.
   @inline(__always) static func settle<Value: Equatable>(
-    _ field: inout Value, _ sure: inout UInt8, to value: Value, _ stated: UInt8
+    _ field: inout Value, _ sure: inout UInt8, _ source: inout Int32, to value: Value, _ stated: UInt8, _ index: Int32
   ) -> Bool {
     if field != value {
       field = value
       sure = stated
+      source = index
       return true
     }
     guard stated > sure, sure != 0 else { return false }
     sure = stated
+    source = index
     return true
   }
 
@@ -256,29 +274,38 @@ struct StateFold {
       ? products[Int(slot)].state
       : Product(
         org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index,
-        statusSure: throttling ? 0 : sure, throttledSure: throttling ? sure : 0)
+        statusSure: throttling ? 0 : sure, throttledSure: throttling ? sure : 0,
+        statusSource: throttling ? -1 : index, throttledSource: throttling ? index : -1)
     var touched = slot < 0
     switch fact.factKind {
     case .throttle, .unthrottle:
-      if StateFold.settle(&product.throttled, &product.throttledSure, to: fact.factKind == .throttle, sure) { touched = true }
+      if StateFold.settle(
+        &product.throttled, &product.throttledSure, &product.throttledSource, to: fact.factKind == .throttle, sure, index)
+      {
+        touched = true
+      }
     default:
       let (status, _) = productStatus(after: fact.factKind, product.status, throttled: product.throttled)
       if status != product.status { product.since = index }
-      if StateFold.settle(&product.status, &product.statusSure, to: status, sure) { touched = true }
+      if StateFold.settle(&product.status, &product.statusSure, &product.statusSource, to: status, sure, index) { touched = true }
     }
     if fact.factKind == .launch {
       if product.launched < 0 {
         product.launched = index
         product.launchedSure = sure
+        product.launchedSource = index
         touched = true
       } else if sure > product.launchedSure, table.facts[Int(product.launched)].firstDay == fact.firstDay,
         table.facts[Int(product.launched)].precision == fact.precision
       {
         // A launch on the date of the first one states that date again.
         product.launchedSure = sure
+        product.launchedSource = index
         touched = true
       }
-      if fact.a != 0, StateFold.settle(&product.type, &product.typeSure, to: fact.a, sure) { touched = true }
+      if fact.a != 0, StateFold.settle(&product.type, &product.typeSure, &product.typeSource, to: fact.a, sure, index) {
+        touched = true
+      }
     }
     guard touched else { return }  // nothing changed
     product.event = index

@@ -18,6 +18,9 @@ public struct Replay: Sendable {
   public let retracted: Set<UInt64>
   /// Keys of events dropped because a standing event supersedes them.
   public let superseded: Set<UInt64>
+  /// The winner of each id (rule 2), and the `--known-at` limit.
+  private let winners: KeyMap
+  private let limit: Int64
 
   /// Replays events given in any order.
   public init<Events: Sequence>(
@@ -32,7 +35,11 @@ public struct Replay: Sendable {
   ///   - minConfidence: replay as if the log held only the events of this
   ///     confidence or higher (`--min-confidence`): a retraction or a
   ///     correction below it is dropped like any other event, so its target stands.
-  public init(_ table: FactTable, knownAt: Timestamp? = nil, minConfidence: Confidence = .rumor) {
+  ///   - only: replay as if the log held only the facts this accepts (the
+  ///     events known before a `news` window).
+  public init(
+    _ table: FactTable, knownAt: Timestamp? = nil, minConfidence: Confidence = .rumor, only: ((Fact) -> Bool)? = nil
+  ) {
     self.table = table
     let facts = table.facts
     let count = facts.count
@@ -42,6 +49,7 @@ public struct Replay: Sendable {
     var isWinner = [Bool](repeating: false, count: count)
     for index in 0..<count {
       if facts[index].confidence < least { continue }
+      if let only, !only(facts[index]) { continue }
       let key = facts[index].id
       if let other = winners[key] {
         guard Replay.prefer(Int32(index), over: other, in: table) else { continue }
@@ -82,6 +90,14 @@ public struct Replay: Sendable {
     self.known = known
     self.retracted = retracted
     self.superseded = superseded
+    self.winners = winners
+    self.limit = limit
+  }
+
+  /// The known event (rule 2's winner, known at the time) with this key, if any.
+  public func knownFact(_ key: UInt64) -> Int32? {
+    guard let index = winners[key], table.facts[Int(index)].recorded <= limit else { return nil }
+    return index
   }
 
   /// Rule 6's order, by radix sort: each fact's key is its first day (as a

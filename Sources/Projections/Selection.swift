@@ -29,15 +29,13 @@ public struct Selection: Sendable, Equatable {
   public var knownAt: Timestamp?
   /// Events whose text contains this, ignoring case (`--grep`).
   public var text: String?
-  /// A record-time window on what is listed (`--since`, `--until`): events
-  /// recorded at or after `recordedFrom` and at or before `recordedTo`.
-  public var recordedFrom: Timestamp?
-  public var recordedTo: Timestamp?
+  /// A record-time window on what is listed (`--since`, `--until`).
+  public var recorded: RecordWindow
 
   public init(
     from: Day? = nil, to: Day? = nil, org: String? = nil, kind: Kind? = nil, subject: String? = nil,
     minConfidence: Confidence = .rumor, knownAt: Timestamp? = nil, text: String? = nil,
-    recordedFrom: Timestamp? = nil, recordedTo: Timestamp? = nil
+    recorded: RecordWindow = RecordWindow()
   ) {
     self.from = from
     self.to = to
@@ -47,8 +45,7 @@ public struct Selection: Sendable, Equatable {
     self.minConfidence = minConfidence
     self.knownAt = knownAt
     self.text = text
-    self.recordedFrom = recordedFrom
-    self.recordedTo = recordedTo
+    self.recorded = recorded
   }
 
   /// The replay this selection's answers rest on (`--known-at`, `--min-confidence`).
@@ -75,13 +72,12 @@ public struct Selection: Sendable, Equatable {
     let customName: Int32? = kind.flatMap { kind in FactKind(kind) == .custom ? symbol(kind.description) : nil }
     let from = self.from?.yyyymmdd ?? .min
     let to = self.to?.yyyymmdd ?? .max
-    let recordedFrom = self.recordedFrom?.milliseconds ?? .min
-    let recordedTo = self.recordedTo?.milliseconds ?? .max
+    let recorded = self.recorded
     let facts = table.facts
     let chosen = replay.known.filter { index in
       let fact = facts[Int(index)]
       return fact.firstDay >= from && fact.firstDay <= to
-        && fact.recorded >= recordedFrom && fact.recorded <= recordedTo
+        && recorded.contains(fact.recorded)
         && (org.map { fact.org == $0 } ?? true)
         && (subject.map { Selection.subject(of: fact) == $0 } ?? true)
         && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)

@@ -60,7 +60,8 @@ let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what
 
 /// Every command, in the order help lists them.
 let commands: [Command] = [
-  initCommand, addCommand, retractCommand, logCommand, stateCommand, diffCommand, lineageCommand, strategyCommand, checkCommand,
+  initCommand, addCommand, retractCommand, logCommand, stateCommand, diffCommand, newsCommand, whyCommand, lineageCommand,
+  strategyCommand, checkCommand,
   renderCommand, exportCommand, importCommand, completionCommand, manCommand, helpCommand,
 ]
 

@@ -3,13 +3,13 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--min-confidence C] [--source-uri URI] [-o FILE]",
+  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [-o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    periodOption, orgOption, kindOption, subjectOption,
+    periodOption, orgOption, kindOption, subjectOption, sinceOption, untilOption,
     OptionSpec(
       name: "min-confidence", value: "C",
       help: "only events of confidence C or higher (rumor, reported, confirmed): the log a replay with --min-confidence C sees",

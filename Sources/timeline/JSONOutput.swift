@@ -130,7 +130,8 @@ extension JSONWriter {
   }
 
   /// An event with all its fields, in canonical order.
-  mutating func event(_ event: Event) {
+  /// An event's object; `extra` adds members after its fields (why's "retracted" and "superseded").
+  mutating func event(_ event: Event, _ extra: ((inout JSONWriter) -> Void)? = nil) {
     object { w in
       w.member("id", event.id)
       w.member("date", event.date.description)
@@ -154,6 +155,7 @@ extension JSONWriter {
       if let supersedes = event.supersedes { w.member("supersedes", supersedes) }
       if let note = event.note { w.member("note", note) }
       if let recorded = event.recorded { w.member("recorded", recorded.description) }
+      extra?(&w)
     }
   }
 

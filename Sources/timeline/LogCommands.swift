@@ -4,13 +4,13 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--since TIME] [--until TIME] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     periodOption, orgOption, kindOption, subjectOption, grepOption,
-    knownAtOption,
+    sinceOption, untilOption, knownAtOption,
     OptionSpec(
       name: "min-confidence", value: "C",
       help: "only events of confidence C or higher (rumor, reported, confirmed), and retractions marked as the replay with that option sees them",

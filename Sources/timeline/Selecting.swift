@@ -22,7 +22,8 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
   }
   return Selection(
     from: from, to: to, org: args.value("org"), kind: kind, subject: args.value("subject"),
-    minConfidence: try minConfidence(args, command: command), knownAt: try knownAt(args, context), text: args.value("grep"))
+    minConfidence: try minConfidence(args, command: command), knownAt: try knownAt(args, context), text: args.value("grep"),
+    recorded: try recordWindow(args, context, command: command))
 }
 
 /// Refuses (65) a name that no line of the log names, as its org, its
@@ -37,7 +38,8 @@ func requireKnownName(_ name: String, option: String, in table: FactTable, _ con
   var quoted: [UInt8] = []
   CanonicalJSON.appendString(name, to: &quoted)
   if !others.isEmpty,
-    try context.store.events(others, in: table, mayContain: quoted).contains(where: { KnownNames.isNamed(name, by: $0) })
+    try context.store.events(
+      try context.store.facts(others, in: table, mayHold: String(decoding: quoted, as: UTF8.self)), in: table).contains(where: { KnownNames.isNamed(name, by: $0) })
   {
     return
   }

@@ -38,7 +38,7 @@ private func ids(_ indices: [Int32], _ replay: Replay) -> [String] { indices.map
   (Selection(minConfidence: .reported), ["val", "grok", "no-val", "sora", "shift", "pause2", "no-pause2"]),
   (Selection(minConfidence: .confirmed), ["grok", "sora"]),
   (Selection(knownAt: LogBuilder.recordedTime(3)), ["val", "grok", "no-val"]),
-  (Selection(recordedFrom: LogBuilder.recordedTime(8), recordedTo: LogBuilder.recordedTime(9)), ["shift", "blind"]),
+  (Selection(recorded: RecordWindow(since: LogBuilder.recordedTime(8), until: LogBuilder.recordedTime(9))), ["shift", "blind"]),
 ])
 func selectionChoosesOnTheFacts(selection: Selection, expected: [String]) {
   let replay = selection.replay(FactTable(selectionLog()))

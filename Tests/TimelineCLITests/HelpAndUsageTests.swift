@@ -17,12 +17,12 @@ func mainHelpListsEveryCommand(arguments: [String]) throws {
   #expect(result.status == 0)
   #expect(result.stderr.isEmpty)
   #expect(result.stdout.contains("Usage: timeline [--log PATH] [--today DATE] <command> [options]"))
-  for command in ["init", "add", "retract", "log", "state", "diff", "lineage", "strategy", "check", "help"] {
+  for command in ["init", "add", "retract", "log", "state", "diff", "news", "why", "lineage", "strategy", "check", "help"] {
     #expect(result.stdout.contains("\n  \(command) "), "\(command)")
   }
 }
 
-@Test(arguments: ["add", "retract", "log", "state", "diff", "lineage", "strategy", "check", "help"])
+@Test(arguments: ["add", "retract", "log", "state", "diff", "news", "why", "lineage", "strategy", "check", "help"])
 func commandHelpShowsUsageAndOptions(command: String) throws {
   let viaFlag = try timeline([command, "--help"])
   let viaHelp = try timeline(["help", command])

@@ -1,0 +1,200 @@
+import EventLog
+
+/// `why KEY` (DESIGN.md, "What is new, and why"): the state entries named by
+/// a key, each field with the event its value rests on, and every event about
+/// the key with the retractions and corrections that target them.
+public struct Why: Sendable, Equatable {
+  /// Entries at the date asked, ordered by org, section, key and metric name.
+  public var entries: [WhyEntry]
+  /// Facts (indices into the replay's table) about the key, of any date,
+  /// retractions and corrections of them included, in replay order.
+  public var events: [Int32]
+  /// The events folded into the state the entries come from.
+  public var basis: Basis
+}
+
+/// One state entry and where each of its fields comes from.
+public struct WhyEntry: Sendable, Equatable {
+  public var org: String
+  /// products, roles, focus, deprioritized, metrics or codenames.
+  public var section: String
+  public var key: String
+  /// A metric's name (a metrics entry is one subject's one metric).
+  public var name: String?
+  /// In the order of the `state --json` keys.
+  public var fields: [WhyField]
+}
+
+/// One field of an entry: its value and the fact it rests on.
+public struct WhyField: Sendable, Equatable {
+  /// The `state --json` key (`status`, `person`, `value`, ...).
+  public var name: String
+  public var value: DiffValue
+  /// The fact that set the value or took it over; nil for a default no event
+  /// stated (the `throttled: false` of a product only ever launched).
+  public var fact: Int32?
+  public var confidence: Confidence?
+  public var date: EventDate?
+}
+
+extension Replay {
+  /// The facts whose attributes hold strings the table does not keep (a
+  /// reason, a limit, a hire's `from`, anything of a report or a custom
+  /// kind): `why` needs their events read whole to know whether a string in
+  /// their `attrs` equals the key. Facts already about the key by their org
+  /// or subject are left out, as are facts `--org` leaves out.
+  public func whyCandidates(_ key: String, org: String? = nil) -> [Int32] {
+    let facts = table.facts
+    let keySymbol = table.names.lookup(key) ?? -1
+    let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
+    return known.filter { index in
+      let fact = facts[Int(index)]
+      if fact.org == keySymbol || fact.subject == keySymbol { return false }
+      if let orgSymbol, fact.org != orgSymbol, fact.factKind != .retract { return false }
+      switch fact.factKind {
+      case .pause, .retire, .throttle, .hire, .retract, .report, .custom: return true
+      default: return false
+      }
+    }
+  }
+
+  /// `why KEY` at `day`.
+  /// - Parameters:
+  ///   - key: a product id, a role, a person, a focus item, a metric's
+  ///     subject, a codename or an org.
+  ///   - org: only this org's entries and events (and what targets them).
+  ///   - attrMatches: facts among `whyCandidates` whose `attrs` hold a
+  ///     string equal to the key (found by reading their events).
+  public func why(_ key: String, at day: Day, org: String? = nil, attrMatches: Set<Int32> = []) -> Why {
+    let kept = self.kept(at: day, org: org)
+    var fold = StateFold(table: table)
+    table.facts.withUnsafeBufferPointer { all in
+      for index in kept { fold.apply(all[Int(index)], index) }
+    }
+    let entries = fold.entries(named: key)
+    return Why(entries: entries, events: eventsAbout(key, org: org, attrMatches: attrMatches), basis: basis(kept))
+  }
+
+  /// Every known event whose org, subject or a kept attribute string equals
+  /// the key (or that `attrMatches` names), with the retractions and
+  /// corrections that target them, transitively, in replay order.
+  func eventsAbout(_ key: String, org: String?, attrMatches: Set<Int32>) -> [Int32] {
+    let facts = table.facts
+    let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
+    var matched: [Int32] = []
+    var keys = Set<UInt64>()
+    if let symbol = table.names.lookup(key) {
+      for index in known {
+        let fact = facts[Int(index)]
+        if let orgSymbol, fact.org != orgSymbol { continue }
+        if fact.org == symbol || fact.subject == symbol || keptAttrs(fact).contains(symbol) {
+          matched.append(index)
+          keys.insert(fact.id)
+        }
+      }
+    }
+    for index in attrMatches where !keys.contains(facts[Int(index)].id) {
+      matched.append(index)
+      keys.insert(facts[Int(index)].id)
+    }
+    matched += targeting(keys)
+    return inReplayOrder(matched)
+  }
+
+  /// The known retractions and corrections that target an event of `keys`,
+  /// or one of themselves, transitively (a correction of a correction, the
+  /// retraction of a correction); `keys` gains their ids.
+  func targeting(_ keys: Set<UInt64>) -> [Int32] {
+    let facts = table.facts
+    var keys = keys
+    var found: [Int32] = []
+    var pending = known.filter { facts[Int($0)].target != 0 && !keys.contains(facts[Int($0)].id) }
+    var grew = true
+    while grew {
+      grew = false
+      pending.removeAll { index in
+        let fact = facts[Int(index)]
+        guard keys.contains(fact.target) else { return false }
+        found.append(index)
+        keys.insert(fact.id)
+        grew = true
+        return true
+      }
+    }
+    return found
+  }
+
+  /// The attribute strings a fact keeps in the table (not a custom kind's name).
+  func keptAttrs(_ fact: Fact) -> [Int32] {
+    switch fact.factKind {
+    case .launch: return [fact.a, fact.b, fact.c].filter { $0 != 0 }
+    case .hire, .depart, .codename: return fact.a != 0 ? [fact.a] : []
+    case .metric: return [fact.a, fact.b].filter { $0 != 0 }
+    case .strategy: return (fact.a != 0 ? [fact.a] : []) + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact))
+    default: return []
+    }
+  }
+}
+
+extension StateFold {
+  /// The entries named by `key`: a product, a role or a role held by the
+  /// person `key`, a focus or deprioritized item, a metric subject's
+  /// metrics, a codename; each field with the fact it rests on.
+  func entries(named key: String) -> [WhyEntry] {
+    let names = table.names
+    guard let symbol = names.lookup(key) else { return [] }
+    var entries: [WhyEntry] = []
+    func field(_ name: String, _ value: DiffValue, _ source: Int32, _ sure: UInt8? = nil) -> WhyField {
+      guard source >= 0 else { return WhyField(name: name, value: value) }
+      let fact = table.facts[Int(source)]
+      return WhyField(
+        name: name, value: value, fact: source, confidence: Confidence(code: sure.map { $0 - 1 } ?? fact.confidence),
+        date: fact.date)
+    }
+    func text(_ symbol: Int32) -> DiffValue { symbol == 0 ? .null : .string(names[symbol]) }
+    let slot = productSlot.indices.contains(Int(symbol)) ? productSlot[Int(symbol)] : -1
+    if slot >= 0 {
+      let product = products[Int(slot)].state
+      entries.append(WhyEntry(org: names[product.org], section: "products", key: key, fields: [
+        field("status", .string(product.status.rawValue), product.statusSource, product.statusSure),
+        field("throttled", .bool(product.throttled), product.throttledSource, product.throttledSure),
+        field("type", text(product.type), product.typeSource, product.typeSure),
+        field("launched", product.launched < 0 ? .null : .date(table.facts[Int(product.launched)].date), product.launchedSource,
+              product.launchedSure),
+      ]))
+    }
+    for (org, held) in roles {
+      for (role, holder) in held where role == symbol || holder.person == symbol {
+        entries.append(WhyEntry(
+          org: names[org], section: "roles", key: names[role],
+          fields: [field("person", .string(names[holder.person]), holder.event, holder.confidence + 1)]))
+      }
+    }
+    for (section, lists, sources) in [("focus", focus, focusSource), ("deprioritized", deprioritized, deprioritizedSource)] {
+      for (org, items) in lists where items.contains(symbol) {
+        entries.append(WhyEntry(
+          org: names[org], section: section, key: key,
+          fields: [field(section, .bool(true), sources[StateFold.pair(org, symbol)] ?? -1)]))
+      }
+    }
+    for (pair, metric) in metrics where Int32(truncatingIfNeeded: pair >> 32) == symbol {
+      entries.append(WhyEntry(
+        org: names[metric.org], section: "metrics", key: key, name: names[Int32(truncatingIfNeeded: pair)],
+        fields: [
+          field("value", .number(metric.value), metric.valueSource, metric.valueSure),
+          field("unit", text(metric.unit), metric.unitSource, metric.unitSure),
+        ]))
+    }
+    for (pair, codename) in codenames where Int32(truncatingIfNeeded: pair) == symbol {
+      entries.append(WhyEntry(
+        org: names[Int32(truncatingIfNeeded: pair >> 32)], section: "codenames", key: key,
+        fields: [field("subject", text(codename.subject), codename.event, codename.confidence + 1)]))
+    }
+    let sections = ["products", "roles", "focus", "deprioritized", "metrics", "codenames"]
+    return entries.sorted { a, b in
+      let left = [a.org, String(sections.firstIndex(of: a.section)!), a.key, a.name ?? ""]
+      let right = [b.org, String(sections.firstIndex(of: b.section)!), b.key, b.name ?? ""]
+      return left.lexicographicallyPrecedes(right, by: codePointPrecedes)
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import EventLog
+import Projections
+
+let newsCommand = Command(
+  name: "news",
+  usage: "timeline news [--since TIME] [--known-at TIME] [--at DATE] [--org ORG] [--min-confidence C] [--json]",
+  summary: "show what the log learned since the last news run (or --since): the changes it made to the state, and the new events",
+  options: [
+    OptionSpec(
+      name: "since", value: "TIME",
+      help: "start the window at this record time, not at the mark of the last news run: an RFC 3339 time, or a date meaning the start of that UTC day (or period); never moves the mark"),
+    OptionSpec(
+      name: "known-at", value: "TIME",
+      help: "end the window at this record time (default: everything the log holds): an RFC 3339 time, or a date meaning the end of that UTC day (or period)"),
+    OptionSpec(name: "at", value: "DATE", help: "the date of the state compared (default: today); a partial date means the end of its period"),
+    OptionSpec(name: "org", value: "ORG", help: "only this organisation's changes and events (and the retractions and corrections of its events)"),
+    minConfidenceOption, jsonOption,
+  ],
+  details: [
+    "The window is of record time (when events were added), not of event dates: an event added today about 2023 is news. Without --since it starts at the mark of the last news run on this log from this clone, kept in the cache folder (.timeline-cache): how much of each file that run read, so events pulled from a teammate count as new even when they were recorded earlier; a file the mark does not know, or whose marked bytes changed, counts whole. Before the first run, everything is new.",
+    "The mark moves only on a run that shows everything new: without --since, --known-at, --org or --min-confidence.",
+    "Changes compare the state at --at as it stood before the window with the state at its end, as diff shows them; the events are every event recorded in the window, of any date, retractions included, each with its source.",
+  ],
+  examples: [
+    "timeline news",
+    "timeline news --since 2025-12-10 --known-at 2025-12-10 --at 2025-12-10",
+    "timeline news --since yesterday --org openai --json",
+  ],
+  run: runNews)
+
+private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
+  let window = try recordWindow(args, context, upper: "known-at", command: "news")
+  let day = try dayOption(args, "at", context) ?? context.today
+  let org = args.value("org")
+  let least = try minConfidence(args, command: "news")
+  let table = try loadFacts(context)
+  if let org { try requireKnownName(org, option: "--org", in: table, context) }
+  let start: NewsStart
+  var nextMark: NewsMark?
+  var markTime: Timestamp?
+  if let since = window.since {
+    start = .time(since)
+  } else {
+    let previous = context.store.readNewsMark()
+    let (starts, next) = context.store.newsPositions(table, since: previous, now: context.now)
+    start = previous == nil ? .beginning : .positions(starts)
+    markTime = previous?.written
+    // Only a run that shows everything new moves the mark.
+    if window.until == nil && org == nil && least == .rumor { nextMark = next }
+  }
+  let news = News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
+  let events = try context.store.events(news.events, in: table)
+  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
+    let key = table.facts[Int(news.events[index])].id
+    return (news.replay.retracted.contains(key), news.replay.superseded.contains(key))
+  }
+  if args.has("json") {
+    printJSON(basis: news.basis, context) { w in
+      w.member("at", day.description)
+      w.member("knownFrom", window.since?.description)
+      w.member("knownTo", window.until?.description)
+      w.member("mark", markTime?.description)
+      w.key("changes")
+      w.array { for change in news.changes { $0.change(change) } }
+      w.key("events")
+      w.array { a in
+        for (index, event) in events.enumerated() {
+          let (retracted, superseded) = marks(index)
+          a.event(event) { e in
+            e.key("retracted")
+            e.bool(retracted)
+            e.key("superseded")
+            e.bool(superseded)
+          }
+        }
+      }
+    }
+  } else {
+    let console = context.console
+    let from: String
+    switch start {
+    case .time(let since): from = "from \(since)"
+    case .positions: from = "since the last news run (\(markTime!))"
+    case .beginning: from = "since the beginning of the log (no earlier news run)"
+    }
+    let to = window.until.map { "to \($0)" } ?? "to now"
+    let header = "News \(from) \(to), state at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)
+    console.line(console.bold(header) + console.dim("  (\(plural(news.changes.count, "change")), \(plural(events.count, "new event")); basis \(news.basis.digest.prefix(12)))"))
+    console.line("")
+    if news.changes.isEmpty { console.line("No changes to the state at \(day).") }
+    for line in changeLines(news.changes, console) { console.line(line) }
+    console.line("")
+    if events.isEmpty {
+      console.line("No new events.")
+    } else {
+      console.line(console.bold("New events"))
+      printEventsWithSources(events, marks: marks, console)
+    }
+  }
+  if let nextMark, let failure = context.store.writeNewsMark(nextMark) {
+    context.console.error("timeline: note: the news mark was not kept (\(failure)); the next news run will count everything as new")
+  }
+  return 0
+}
+
+/// Events as aligned rows, each followed by its source, indented; retracted
+/// and superseded ones marked.
+func printEventsWithSources(
+  _ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool), _ console: Console
+) {
+  var rows = events.map(eventRow)
+  for index in rows.indices {
+    let (retracted, superseded) = marks(index)
+    if retracted { rows[index][6] = "[retracted] " + rows[index][6] }
+    if superseded { rows[index][6] = "[superseded] " + rows[index][6] }
+  }
+  let lines = alignedRows(rows, indent: 2, style: { row, column, cell in
+    switch column {
+    case 1: return console.dim(cell)
+    case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
+    default: return cell
+    }
+  })
+  for (index, line) in lines.enumerated() {
+    console.line(line)
+    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
+  }
+}

@@ -1,0 +1,138 @@
+import EventLog
+import Projections
+
+let whyCommand = Command(
+  name: "why",
+  usage: "timeline why KEY [--at DATE] [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
+  summary: "explain an entry: each field's value with the event and source it rests on, then every event about KEY",
+  positionals: [
+    PositionalSpec(name: "KEY", help: "a product or model (ORG/slug), a person, a role, a codename, a focus item, a metric's subject or an org"),
+  ],
+  options: [
+    OptionSpec(name: "at", value: "DATE", help: "the date of the entries (default: today); a partial date means the end of its period"),
+    OptionSpec(name: "org", value: "ORG", help: "only this organisation's entries and events (and the retractions and corrections of its events)"),
+    knownAtOption, minConfidenceOption, jsonOption,
+  ],
+  details: [
+    "Entries: every state entry at --at whose key is KEY, or whose role is held by the person KEY, with each field, its value, and the event that set it (or took it over with more confidence): its date, confidence and source. A field no event states (a launched product's throttled: false) shows (default), and null event and confidence in JSON.",
+    "Events: every event of any date whose org, subject or a string in attrs is KEY, and the retractions and corrections that target them, in replay order, retracted and superseded ones marked.",
+  ],
+  examples: [
+    "timeline why openai/sora --at 2025-12-10",
+    "timeline why denise-dresser --json",
+    "timeline why olive-oil-cake",
+  ],
+  run: runWhy)
+
+private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
+  let key = args.positionals[0]
+  let day = try dayOption(args, "at", context) ?? context.today
+  let org = args.value("org")
+  let least = try minConfidence(args, command: "why")
+  let table = try loadFacts(context)
+  try requireKnownName(key, option: "KEY", in: table, context)
+  if let org { try requireKnownName(org, option: "--org", in: table, context) }
+  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+  // Strings the table does not keep are read from the events themselves.
+  let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
+  var attrMatches = Set<Int32>()
+  for (index, event) in zip(candidates, try context.store.events(candidates, in: table))
+  where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
+    attrMatches.insert(index)
+  }
+  let why = replay.why(key, at: day, org: org, attrMatches: attrMatches)
+  // The events behind the fields, and the events about the key, read once.
+  let sourceFacts = Array(Set(why.entries.flatMap { $0.fields.compactMap(\.fact) })).sorted()
+  let read = try context.store.events(sourceFacts + why.events, in: table)
+  let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, read.prefix(sourceFacts.count)))
+  let events = Array(read.dropFirst(sourceFacts.count))
+  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
+    let id = table.facts[Int(why.events[index])].id
+    return (replay.retracted.contains(id), replay.superseded.contains(id))
+  }
+  if args.has("json") {
+    printJSON(basis: why.basis, context) { w in
+      w.member("at", day.description)
+      w.key("entries")
+      w.array { a in
+        for entry in why.entries {
+          a.object { e in
+            e.member("org", entry.org)
+            e.member("section", entry.section)
+            e.member("key", entry.key)
+            if let name = entry.name { e.member("name", name) }
+            e.key("fields")
+            e.object { f in
+              for field in entry.fields {
+                f.key(field.name)
+                f.object { v in
+                  v.key("value")
+                  v.diffValue(field.value)
+                  v.member("event", field.fact.map(replay.id))
+                  v.member("confidence", field.confidence?.rawValue)
+                  v.key("date")
+                  v.date(field.date)
+                }
+              }
+            }
+          }
+        }
+      }
+      w.key("events")
+      w.array { a in
+        for (index, event) in events.enumerated() {
+          let (retracted, superseded) = marks(index)
+          a.event(event) { e in
+            e.key("retracted")
+            e.bool(retracted)
+            e.key("superseded")
+            e.bool(superseded)
+          }
+        }
+      }
+    }
+    return 0
+  }
+  let console = context.console
+  console.line(console.bold("Why \(key) at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)) + console.dim("  (\(why.entries.count == 1 ? "1 entry" : "\(why.entries.count) entries"), \(plural(events.count, "event")); basis \(why.basis.digest.prefix(12)))"))
+  if why.entries.isEmpty {
+    console.line("")
+    console.line("No state entry is named \(key) at \(day).")
+  }
+  for entry in why.entries {
+    console.line("")
+    let title = [entry.org, entry.section, entry.key, entry.name].compactMap { $0 }.joined(separator: "  ")
+    console.line(console.bold(console.cyan(title)))
+    let rows = entry.fields.map { field -> [String] in
+      guard let fact = field.fact else { return [field.name, whyValue(field.value), "(default)"] }
+      return [field.name, whyValue(field.value), replay.id(fact), field.date?.description ?? "",
+              confidenceMark(field.confidence, console)]
+    }
+    for (index, line) in alignedRows(rows, indent: 2).enumerated() {
+      console.line(line)
+      if let fact = entry.fields[index].fact, let event = sources[fact] {
+        console.line(console.dim("      source: " + (sourceDetails(event) ?? "(none recorded)")))
+      }
+    }
+  }
+  console.line("")
+  if events.isEmpty {
+    console.line("No event names \(key).")
+  } else {
+    console.line(console.bold("Events about \(key)"))
+    printEventsWithSources(events, marks: marks, console)
+  }
+  return 0
+}
+
+/// A field's value as text.
+private func whyValue(_ value: DiffValue) -> String {
+  switch value {
+  case .null: "(none)"
+  case .bool(let flag): flag ? "true" : "false"
+  case .number(let number): CanonicalJSON.numberText(number)
+  case .string(let text): text
+  case .date(let date): date.description
+  default: ""
+  }
+}
