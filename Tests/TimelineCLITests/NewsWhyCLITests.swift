@@ -160,7 +160,9 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
     #expect(ids(try json(["log", "--until", "2025-11"], log: log)) == ["sora-launch", "gpt51"])
     let exported = try timeline(["--log", log, "export", "--format", "jsonl", "--since", "2025-12-12T09:00:00Z", "--until", "2025-12-12T11:00:00Z"])
     #expect(exported.status == 0, "\(exported.stderr)")
-    #expect(exported.lines.map { try? J.parse($0) }.compactMap { text($0?["id"]) } == ["gemini3", "nbp-throttle", "blind"])
+    // r-nbp, recorded later, retracts nbp-throttle: an export carries the
+    // retractions of what it selects, whenever they were recorded.
+    #expect(exported.lines.map { try? J.parse($0) }.compactMap { text($0?["id"]) } == ["gemini3", "nbp-throttle", "blind", "r-nbp"])
   }
 }
 
