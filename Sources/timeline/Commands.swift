@@ -55,7 +55,7 @@ let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what
 /// Every command, in the order help lists them.
 let commands: [Command] = [
   initCommand, addCommand, retractCommand, logCommand, stateCommand, diffCommand, lineageCommand, strategyCommand, checkCommand,
-  renderCommand, exportCommand, importCommand, completionCommand, manCommand, helpCommand,
+  renderCommand, exportCommand, importCommand, completionCommand, completeCommand, manCommand, helpCommand,
 ]
 
 let version = "timeline 0.1.0"

@@ -183,3 +183,75 @@ private func importable(_ events: [GenEvent]) -> [GenEvent] {
     }
   }
 }
+
+// Issue 13, item 4: completion offers the log's names.
+
+@Test func completeListsTheLogsNamesAndNeverFailsLoudly() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir + "/log")
+    #expect(try timeline(["--log", log, "add", "hire", "--date", "2025-12-09", "--org", "openai", "--subject", "denise-dresser", "--set", "role=CRO"]).status == 0)
+    let orgs = try timeline(["--log", log, "complete", "orgs"])
+    #expect(orgs.status == 0 && orgs.stderr.isEmpty)
+    #expect(orgs.stdout.split(separator: "\n").contains("openai"))
+    #expect(orgs.stdout.split(separator: "\n").map(String.init) == orgs.stdout.split(separator: "\n").map(String.init).sorted(), "sorted")
+    #expect(try timeline(["--log", log, "complete", "people"]).stdout == "denise-dresser\n")
+    #expect(try timeline(["--log", log, "complete", "roles", "C"]).stdout == "CRO\n")
+    #expect(try timeline(["--log", log, "complete", "set", "role="]).stdout == "role=CRO\n")
+    let ids = try timeline(["--log", log, "complete", "ids"]).stdout.split(separator: "\n")
+    #expect(ids.count == fileLines(try exportedJSONL(log)).count && !ids.isEmpty)
+    let subjects = try timeline(["--log", log, "complete", "subjects", "openai/"]).stdout.split(separator: "\n")
+    #expect(!subjects.isEmpty && subjects.allSatisfy { $0.hasPrefix("openai/") })
+    // No log, an unknown kind, a bad log: nothing, exit 0, no error.
+    for arguments in [["--log", dir + "/none", "complete", "orgs"], ["--log", log, "complete", "colours"], ["--log", dir + "/bad.jsonl", "complete", "orgs"]] {
+      try writeLines(["not json"], to: dir + "/bad.jsonl")
+      let quiet = try timeline(arguments)
+      #expect(quiet.status == 0 && quiet.stdout.isEmpty && quiet.stderr.isEmpty, "\(arguments): \(quiet)")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir + "/none"), "complete created a log")
+  }
+}
+
+private func exportedJSONL(_ log: String) throws -> String {
+  let path = log + ".export.jsonl"
+  try timeline(["--log", log, "export", "--format", "jsonl"]).stdout.write(toFile: path, atomically: true, encoding: .utf8)
+  return path
+}
+
+/// Runs bash with the generated script and COMP_WORDS set as a shell would; the replies, one line per probe.
+private func bashCompletions(_ probes: [(words: [String], cword: Int)], in dir: String) throws -> [String] {
+  try timeline(["completion", "bash"]).stdout.write(toFile: dir + "/timeline.bash", atomically: true, encoding: .utf8)
+  var script = "export PATH='\((timelineBinary as NSString).deletingLastPathComponent)':$PATH\nsource '\(dir)/timeline.bash'\n"
+  for probe in probes {
+    let words = probe.words.map { "'" + $0 + "'" }.joined(separator: " ")
+    script += "COMP_WORDS=(\(words)); COMP_CWORD=\(probe.cword); COMPREPLY=(); _timeline; echo \"${COMPREPLY[*]}\"\n"
+  }
+  try script.write(toFile: dir + "/probe.bash", atomically: true, encoding: .utf8)
+  let result = try shell("cd '\(dir)' && /bin/bash probe.bash")
+  #expect(result.status == 0, "\(result.stderr)")
+  return result.stdout.components(separatedBy: "\n").dropLast()
+}
+
+@Test func bashCompletesTheLogsNames() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    #expect(try timeline(["--log", log, "add", "hire", "--date", "2025-12-09", "--org", "openai", "--subject", "denise-dresser", "--set", "role=CRO"]).status == 0)
+    let ids = try timeline(["--log", log, "complete", "ids"]).stdout.split(separator: "\n").map(String.init)
+    let first = ids[0]
+    let replies = try bashCompletions([
+      (["timeline", "state", "--org", "o"], 3),
+      (["timeline", "--log", log, "log", "--subject", "openai/"], 5),
+      (["timeline", "retract", String(first.prefix(4))], 2),
+      (["timeline", "add", "hire", "--set", "role", "=", "C"], 6),
+      (["timeline", "add", "launch", "--supersedes", ""], 4),
+      (["timeline", "--log", dir + "/nowhere", "state", "--org", ""], 5),
+    ], in: dir)
+    #expect(replies.count == 6)
+    #expect(replies[0] == "openai")
+    let products = try timeline(["--log", log, "complete", "subjects", "openai/"]).stdout.split(separator: "\n").joined(separator: " ")
+    #expect(replies[1] == products && !products.isEmpty)
+    #expect(replies[2].split(separator: " ").map(String.init) == ids.filter { $0.hasPrefix(first.prefix(4)) })
+    #expect(replies[3] == "CRO")
+    #expect(replies[4].split(separator: " ").count == ids.count)
+    #expect(replies[5] == "", "no log: no names, and no error")
+  }
+}
