@@ -53,6 +53,8 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     let fact = table.facts[Int(index)]
     return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && (orgSymbol.map { fact.org == $0 } ?? true)
   }
+  let progress = Progress("exporting")
+  defer { progress.finish() }
   let events = try context.store.events(replay.inReplayOrder(selected), in: table)
   var out: [UInt8] = []
   switch format {
@@ -71,6 +73,7 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
       out.append(0x0a)
     }
   }
+  progress.finish()
   try emit(out, args, context)
   return 0
 }

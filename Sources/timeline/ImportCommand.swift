@@ -90,6 +90,8 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let label = path == "-" ? "<stdin>" : path
   // A byte order mark (spreadsheets save CSV with one) is not part of the
   // first column's name or the first line's JSON: it is dropped.
+  let progress = Progress("reading \(label)", counting: "rows")
+  defer { progress.finish() }
   let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
 
   var events: [Event] = []
@@ -110,6 +112,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       start = end + 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
       rowCount += 1
+      if rowCount & 1023 == 0 { progress.advance(by: 1024) }
       do {
         events.append(try decodeInputLine(line))
         labels.append("\(label):\(lineNumber)")
@@ -121,7 +124,8 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     // What export --format csv writes: read back exactly, attr columns typed.
     let (_, rows) = try readRows(bytes, format: format, label: label)
     rowCount = rows.count
-    for row in rows {
+    for (index, row) in rows.enumerated() {
+      if index & 1023 == 1023 { progress.advance(by: 1024) }
       do {
         events.append(try CSVLayout.event(row.values))
         labels.append("\(label):\(row.line)")
@@ -153,7 +157,8 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
     }
     var converter = RowConverter(mapping: effective, undoInert: undoInert, label: label)
-    for row in rows {
+    for (index, row) in rows.enumerated() {
+      if index & 1023 == 1023 { progress.advance(by: 1024) }
       if let empty = effective.skipEmpty.first(where: { (row.values[$0] ?? "").trimmed.isEmpty }) {
         skipped.append("\(label):\(row.line): skipped\(converter.name(of: row.values)): empty '\(empty)'")
         continue
@@ -171,6 +176,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
 
 
+  progress.finish()
   // Idempotence: content ids already in the log, or repeated in the file, are skipped.
   // Only the events of the log whose ids the file also has are read whole
   // (the first line of each such id).

@@ -255,3 +255,66 @@ private func bashCompletions(_ probes: [(words: [String], cword: Int)], in dir: 
     #expect(replies[5] == "", "no log: no names, and no error")
   }
 }
+
+// Issue 13, item 4: progress on a terminal only.
+
+@Test func progressIsDrawnAndClearedOnATerminalOnly() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    try writeLines(industryLines, to: dir + "/in.jsonl")
+    // Captured (not a terminal): never a progress line, however long it takes.
+    for arguments in [["check"], ["state"], ["export", "--format", "csv"], ["import", dir + "/in.jsonl", "--dry-run"]] {
+      let piped = try timeline(["--log", log] + arguments, environment: ["TIMELINE_PROGRESS_AFTER": "0"])
+      #expect(piped.status == 0)
+      #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("..."), "\(arguments): \(piped.stderr)")
+    }
+    // On a terminal (script gives it a pseudo-terminal), drawn at once with TIMELINE_PROGRESS_AFTER=0, then cleared.
+    for (arguments, what) in [("check", "checking the log"), ("state", "reading the log"), ("export --format jsonl", "exporting"),
+                              ("import '\(dir)/in.jsonl' --dry-run", "reading \(dir)/in.jsonl")] {
+      let result = try shell("TIMELINE_PROGRESS_AFTER=0 script -qec \"'\(timelineBinary)' --log '\(log)' \(arguments)\" /dev/null")
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      #expect(result.stdout.contains("\rtimeline: \(what)... 0s\u{1b}[K"), "\(arguments): \(result.stdout.debugDescription)")
+      #expect(result.stdout.contains("\r\u{1b}[K"), "the line is cleared")
+    }
+  }
+}
+
+private func installed(_ program: String) -> Bool {
+  ["/usr/bin/", "/bin/", "/usr/local/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
+}
+
+@Test(.enabled(if: installed("fish"), "fish is not installed (.ci/run installs it)"))
+func fishCompletesTheLogsNames() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    #expect(try timeline(["--log", log, "add", "hire", "--date", "2025-12-09", "--org", "openai", "--subject", "denise-dresser", "--set", "role=CRO"]).status == 0)
+    try timeline(["completion", "fish"]).stdout.write(toFile: dir + "/timeline.fish", atomically: true, encoding: .utf8)
+    let bin = (timelineBinary as NSString).deletingLastPathComponent
+    let result = try shell("""
+      cd '\(dir)' && PATH='\(bin)':$PATH fish -c "source timeline.fish; complete -C'timeline state --org o'; echo --; complete -C'timeline add hire --set role=C'; echo --; complete -C'timeline --log \(log) lineage openai/'"
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    let parts = result.stdout.components(separatedBy: "--\n")
+    #expect(parts.count == 3)
+    #expect(parts[0].hasPrefix("openai\t"), "\(result.stdout)")
+    #expect(parts[1].hasPrefix("role=CRO"), "\(result.stdout)")
+    let products = try timeline(["--log", log, "complete", "subjects", "openai/"]).stdout
+    #expect(parts[2].split(separator: "\n").map { String($0.split(separator: "\t")[0]) } == products.split(separator: "\n").map(String.init))
+  }
+}
+
+@Test(.enabled(if: installed("zsh"), "zsh is not installed (.ci/run installs it)"))
+func zshScriptParsesAndAsksTheLogForNames() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    try timeline(["completion", "zsh"]).stdout.write(toFile: dir + "/_timeline", atomically: true, encoding: .utf8)
+    #expect(try shell("zsh -n '\(dir)/_timeline'").status == 0)
+    // compadd stands in for zsh's completion system: it prints what it is given.
+    let bin = (timelineBinary as NSString).deletingLastPathComponent
+    let result = try shell("""
+      cd '\(dir)' && PATH='\(bin)':$PATH zsh -c 'source ./_timeline 2>/dev/null; compadd() { shift; print -l ${(P)1}; }; _timeline_words=(timeline --log \(log) state --org); PREFIX=o; _timeline_live orgs'
+      """)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout == "openai\n", "\(result.stdout)")
+  }
+}
