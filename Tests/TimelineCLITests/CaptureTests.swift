@@ -291,11 +291,11 @@ func fishCompletesTheLogsNames() throws {
     try timeline(["completion", "fish"]).stdout.write(toFile: dir + "/timeline.fish", atomically: true, encoding: .utf8)
     let bin = (timelineBinary as NSString).deletingLastPathComponent
     let result = try shell("""
-      cd '\(dir)' && PATH='\(bin)':$PATH fish -c "source timeline.fish; complete -C'timeline state --org o'; echo --; complete -C'timeline add hire --set role=C'; echo --; complete -C'timeline --log \(log) lineage openai/'"
+      cd '\(dir)' && PATH='\(bin)':$PATH fish -c "source timeline.fish; complete -C'timeline state --org o'; echo SPLIT; complete -C'timeline add hire --set role=C'; echo SPLIT; complete -C'timeline --log \(log) lineage openai/'"
       """)
     #expect(result.status == 0, "\(result.stderr)")
-    let parts = result.stdout.components(separatedBy: "--\n")
-    #expect(parts.count == 3)
+    let parts = result.stdout.components(separatedBy: "SPLIT\n")
+    try #require(parts.count == 3, "\(result.stdout)")
     #expect(parts[0].hasPrefix("openai\t"), "\(result.stdout)")
     #expect(parts[1].hasPrefix("role=CRO"), "\(result.stdout)")
     let products = try timeline(["--log", log, "complete", "subjects", "openai/"]).stdout
