@@ -338,6 +338,7 @@ func manPage() -> String {
     ".TP", ".B TIMELINE_LOG", roff("the log when --log is not given (default: ./events, else the nearest events folder of a parent folder, searching up to and including the first folder that holds .git)"),
     ".TP", ".B TIMELINE_TODAY", roff("the day YYYY-MM-DD that relative dates and the default --at count from, when --today is not given (default: the UTC date); record times use the real clock"),
     ".TP", ".B TIMELINE_LOCK_TIMEOUT", roff("seconds to wait for another process's lock (default: 10)"),
+    ".TP", ".B TIMELINE_PROGRESS_AFTER", roff("seconds of work after which import, export, check and a first read of the log show a progress line on standard error, when it is a terminal (default: 1; 0 shows it at once)"),
     ".TP", ".B NO_COLOR", roff("no colour in text output when set and not empty"),
     ".SH EXIT STATUS",
     roff("0 ok; 64 usage; 65 bad data (an invalid event, a malformed log, check found errors); 66 the log does not exist; 73 cannot create; 74 I/O error; 75 the log is locked by another process."),
