@@ -62,7 +62,7 @@ let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what
 let commands: [Command] = [
   initCommand, addCommand, retractCommand, logCommand, stateCommand, diffCommand, newsCommand, whyCommand, lineageCommand,
   strategyCommand, checkCommand,
-  renderCommand, exportCommand, importCommand, completionCommand, manCommand, helpCommand,
+  renderCommand, exportCommand, importCommand, completionCommand, completeCommand, manCommand, helpCommand,
 ]
 
 let version = "timeline 0.1.0"
@@ -212,7 +212,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   if let searched = context.searched, !context.store.exists {
     throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, add an event to create ./events, or point --log or TIMELINE_LOG at a log")
   }
-  let log = try context.store.loadFacts()
+  let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts() }
   if log.table.files.isEmpty { noteEmptyFolder(context) }
   for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
   if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }

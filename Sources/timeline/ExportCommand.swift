@@ -6,7 +6,7 @@ let exportCommand = Command(
   usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [-o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
-    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
+    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     periodOption, orgOption, kindOption, subjectOption, sinceOption, untilOption,
@@ -20,7 +20,8 @@ let exportCommand = Command(
   details: [
     "With a selection (--from, --to, -p, --org, --kind, --subject, --min-confidence), every retraction and correction of a selected event goes with it, transitively, and so does every event they point to, so that a log imported from the file answers that selection's queries as this log does.",
     "Every event is written, retractions and retracted events included, in replay order (first day of the date's period, recorded, id), so the same log always exports the same bytes whatever its file order. `timeline import` reads jsonl and csv back.",
-    "CSV columns: \(csvColumns.joined(separator: ", ")). attrs is the canonical JSON object. Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
+    "CSV columns: \(csvColumns.joined(separator: ", ")), with attrs as one column per attr name: attrs.NAME, the union of the names the exported events use, sorted. A cell holds the value as its kind's schema types it: a number as the canonical JSON writes it, a list (focus, deprioritize) joined by semicolons. For report and x- kinds, whose attrs are free, attrs.NAME holds a string, and a value of another type goes to attrs.NAME:number, attrs.NAME:bool (true or false) or attrs.NAME:list; what none of these says exactly (an empty string or list, a list item holding a semicolon) goes to attrs.NAME:json as JSON. An empty cell is no attr. `timeline import` reads this layout back to the same events, byte for byte.",
+    "Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
     "CloudEvents: specversion 1.0, id (the event id), source, type (timeline.KIND), time (the first day of the date's period, 00:00:00Z), subject (the event's subject, or its org), datacontenttype application/json, data (the event's canonical JSON), and the extension attributes dateprecision (day, month or year), eventdate (the date as written), confidence and recordedtime.",
   ],
   examples: [
@@ -48,12 +49,15 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   let replay = selection.replay(table)
   // Selected on the facts, so that only the lines exported are read again whole.
   let exported = selection.carried(selection.facts(in: replay), in: replay)
+  let progress = Progress("exporting")
+  defer { progress.finish() }
   let events = try context.store.events(exported, in: table)
   var out: [UInt8] = []
   switch format {
   case "csv":
-    out.append(contentsOf: CSV.line(csvColumns).utf8)
-    for event in events { out.append(contentsOf: CSV.line(csvRow(event)).utf8) }
+    let header = CSVLayout.header(events)
+    out.append(contentsOf: CSV.line(header).utf8)
+    for event in events { out.append(contentsOf: CSV.line(CSVLayout.row(event, header: header)).utf8) }
   case "cloudevents":
     for event in events {
       out.append(contentsOf: cloudEvent(event, source: sourceURI))
@@ -65,23 +69,9 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
       out.append(0x0a)
     }
   }
+  progress.finish()
   try emit(out, args, context)
   return 0
-}
-
-/// An event as CSV cells, in the order of `csvColumns`.
-func csvRow(_ event: Event) -> [String] {
-  var attrs = ""
-  if !event.attrs.isEmpty {
-    var bytes: [UInt8] = []
-    EventCodec.appendAttrs(event.attrs, to: &bytes)
-    attrs = String(decoding: bytes, as: UTF8.self)
-  }
-  return [
-    event.id, event.date.description, event.kind.description, event.org ?? "", event.subject ?? "", event.confidence.rawValue,
-    event.note ?? "", attrs, event.source?.title ?? "", event.source?.publisher ?? "", event.source?.url ?? "",
-    event.source?.date?.description ?? "", event.supersedes ?? "", event.recorded?.description ?? "",
-  ]
 }
 
 /// One CloudEvents 1.0 structured-mode JSON object on one line.

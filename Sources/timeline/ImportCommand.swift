@@ -5,11 +5,11 @@ let importFormats = ["csv", "jsonl", "json"]
 
 let importCommand = Command(
   name: "import",
-  usage: "timeline import FILE --format csv|jsonl|json [--preset NAME] [--map COLUMN=FIELD]... [--set FIELD=VALUE]... [--kind KIND]... [--skip-empty COLUMN]... [--restamp] [--dry-run]",
+  usage: "timeline import FILE [--format csv|jsonl|json] [--preset NAME] [--map COLUMN=FIELD]... [--set FIELD=VALUE]... [--kind KIND]... [--skip-empty COLUMN]... [--restamp] [--dry-run]",
   summary: "append the events of a CSV, JSON-lines or JSON file, all or nothing, skipping those already in the log",
   positionals: [PositionalSpec(name: "FILE", help: "the file to read (- for standard input)")],
   options: [
-    OptionSpec(name: "format", value: "FORMAT", help: "csv (RFC 4180, a header row), jsonl (one JSON object a line) or json (an array of objects)", choices: importFormats),
+    OptionSpec(name: "format", value: "FORMAT", help: "csv (RFC 4180, a header row), jsonl (one JSON object a line) or json (an array of objects); by default the file name's ending says: .csv, .jsonl or .ndjson, .json (standard input needs --format)", choices: importFormats),
     OptionSpec(name: "preset", value: "NAME", help: "a ready mapping for a known data set: \(importPresets.map(\.name).joined(separator: ", ")) (see below); --map, --set and --kind add to it", choices: importPresets.map(\.name)),
     OptionSpec(name: "map", value: "COLUMN=FIELD", help: "put a column into a field, FIELD[@KIND][:TRANSFORM]...: date, kind, org, subject, confidence, note, attrs (a JSON object), attrs.NAME, source.title, source.publisher, source.url, source.date, supersedes, recorded, id", repeatable: true),
     OptionSpec(name: "set", value: "FIELD=VALUE", help: "give a field the same value in every event; FIELD@KIND for one kind's events", repeatable: true),
@@ -25,9 +25,10 @@ let importCommand = Command(
     "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on commas and semicolons, as add --set splits it.",
   ] + importPresets.map { "Preset \($0.name): \($0.about)\n  " + $0.arguments.map(shellQuote).joined(separator: " ") },
   examples: [
-    "timeline import events.csv --format csv",
-    "timeline import graveyard.json --preset killedbygoogle",
-    "timeline import notable_ai_models.csv --preset epoch --dry-run",
+    "timeline import events.csv",
+    "some-command | timeline import - --format jsonl",
+    "timeline import ../shared/data/killedbygoogle/graveyard.json --preset killedbygoogle",
+    "timeline import ../shared/data/epoch-notable-ai-models/notable_ai_models_2025-04.csv --preset epoch --dry-run",
     "timeline import launches.csv --format csv --kind launch --set org=acme --map Name=subject:slug --map Day=date --map URL=source.url",
   ],
   run: runImport)
@@ -83,12 +84,14 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     args = merged(given, with: args)
   }
   let path = args.positionals[0]
-  let format = try choice(args, "format", in: importFormats, default: nil, command: "import")
+  let format = try importFormat(args, path: path)
   let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
   let mapping = try ImportMapping(maps: args.all("map"), sets: args.all("set"), kinds: args.all("kind"), skipEmpty: args.all("skip-empty"))
   let label = path == "-" ? "<stdin>" : path
   // A byte order mark (spreadsheets save CSV with one) is not part of the
   // first column's name or the first line's JSON: it is dropped.
+  let progress = Progress("reading \(label)", counting: "rows")
+  defer { progress.finish() }
   let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
 
   var events: [Event] = []
@@ -109,11 +112,25 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       start = end + 1
       if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
       rowCount += 1
+      if rowCount & 1023 == 0 { progress.advance(by: 1024) }
       do {
         events.append(try decodeInputLine(line))
         labels.append("\(label):\(lineNumber)")
       } catch {
         problems.append("\(label):\(lineNumber): \(error.message)")
+      }
+    }
+  } else if format == "csv" && !usesMapping && hasExportHeader(bytes) {
+    // What export --format csv writes: read back exactly, attr columns typed.
+    let (_, rows) = try readRows(bytes, format: format, label: label)
+    rowCount = rows.count
+    for (index, row) in rows.enumerated() {
+      if index & 1023 == 1023 { progress.advance(by: 1024) }
+      do {
+        events.append(try CSVLayout.event(row.values))
+        labels.append("\(label):\(row.line)")
+      } catch {
+        problems.append("\(label):\(row.line): \(error.message)")
       }
     }
   } else {
@@ -140,7 +157,8 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
       throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
     }
     var converter = RowConverter(mapping: effective, undoInert: undoInert, label: label)
-    for row in rows {
+    for (index, row) in rows.enumerated() {
+      if index & 1023 == 1023 { progress.advance(by: 1024) }
       if let empty = effective.skipEmpty.first(where: { (row.values[$0] ?? "").trimmed.isEmpty }) {
         skipped.append("\(label):\(row.line): skipped\(converter.name(of: row.values)): empty '\(empty)'")
         continue
@@ -158,6 +176,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
 
 
+  progress.finish()
   // Idempotence: content ids already in the log, or repeated in the file, are skipped.
   // Only the events of the log whose ids the file also has are read whole
   // (the first line of each such id).
@@ -232,6 +251,29 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0
+}
+
+/// The file name's extensions `import` reads a format from.
+let importExtensions: [(suffix: String, format: String)] = [(".csv", "csv"), (".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json")]
+
+/// --format, or the format the file name says (.csv, .jsonl, .ndjson, .json).
+/// Standard input has no name, so `-` needs --format.
+func importFormat(_ args: ParsedArguments, path: String) throws(UsageError) -> String {
+  if args.has("format") { return try choice(args, "format", in: importFormats, default: nil, command: "import") }
+  if path == "-" {
+    throw UsageError("reading standard input (-) needs --format csv, jsonl or json: a pipe has no file name to tell the format from", command: "import")
+  }
+  let name = path.lowercased()
+  if let known = importExtensions.first(where: { name.hasSuffix($0.suffix) && name.count > $0.suffix.count }) { return known.format }
+  throw UsageError("cannot tell the format of '\(path)' from its name: give --format csv, jsonl or json (the names import knows end in \(importExtensions.map(\.suffix).joined(separator: ", ")))", command: "import")
+}
+
+/// Whether a CSV file starts with the header `export --format csv` writes
+/// (read from its first line alone, so that the file is parsed once).
+private func hasExportHeader(_ bytes: [UInt8]) -> Bool {
+  let end = bytes.firstIndex(of: 0x0a) ?? bytes.count
+  guard let header = try? CSV.parse(Array(bytes[..<end])).first else { return false }
+  return CSVLayout.isExportHeader(header.fields)
 }
 
 /// Input bytes without a UTF-8 byte order mark (EF BB BF) at the start, which

