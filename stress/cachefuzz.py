@@ -104,7 +104,9 @@ class Fuzz:
         for name in ("precious.txt", "log.jsonl.facts", "answers"):
             with open(os.path.join(self.canary, name), "w") as f:
                 f.write("canary %s\n" % name)
-        self.rounds = self.queries = self.crashes = self.outside = 0
+        self.rounds = self.queries = self.crashes = self.outside = self.differ = 0
+        self.outside_queries = []
+        self.pending_unlink = None  # a symlink planted in the cache folder, removed the next round
         self.verbose = False
         self.mismatches = []
         self.history = []
@@ -190,9 +192,11 @@ class Fuzz:
             self.crashes += 1
         if before != after:
             self.outside += 1
+            self.outside_queries.append(args)
             changed = sorted(set(before) ^ set(after) | {k for k in before if k in after and before[k] != after[k]})
             self.report("query changed files outside the cache folder: %s" % changed[:6], args, warm, (status, stdout, stderr))
         if warm.returncode != status or (status == 0 and warm.stdout != stdout):
+            self.differ += 1
             self.report("differs from a cold replay", args, warm, (status, stdout, stderr))
 
     def report(self, what, args, warm, cold):
@@ -415,6 +419,7 @@ class Fuzz:
             else:
                 shutil.rmtree(path, ignore_errors=True)
             os.symlink(self.rng.choice(["../../canary", ".."]), path)
+            self.pending_unlink = path
             return "answers -> %s" % os.readlink(path)
         facts = [n for n in os.listdir(cache) if n.endswith(".facts")]
         if not facts:
@@ -422,6 +427,7 @@ class Fuzz:
         path = os.path.join(cache, facts[0])
         os.unlink(path)
         os.symlink("../../canary/log.jsonl.facts", path)
+        self.pending_unlink = path
         return "%s -> canary" % facts[0]
 
     def step_malformed(self):
@@ -455,6 +461,11 @@ class Fuzz:
         self.rounds += 1
         if self.pending_fix:
             self.history.append(self.fix_malformed())
+        if self.pending_unlink:
+            if os.path.islink(self.pending_unlink):
+                os.unlink(self.pending_unlink)
+            self.history.append("symlink %s removed" % os.path.basename(self.pending_unlink))
+            self.pending_unlink = None
         steps = [
             (self.step_add, 12), (self.step_batch, 10), (self.step_edit_same_length, 12),
             (lambda: self.step_edit_same_length(keep_mtime=True), 6), (self.step_edit_other_length, 8),
@@ -501,10 +512,12 @@ def main():
     finally:
         if not options.keep:
             shutil.rmtree(base, ignore_errors=True)
-    print("cache fuzz (seed %d, %d events): %d rounds, %d queries compared with a cold replay, %d mismatches, %d crashes, "
-          "%d queries that changed files outside the cache folder" % (
-              seed, options.events, fuzz.rounds, fuzz.queries, len(fuzz.mismatches), fuzz.crashes, fuzz.outside))
-    for mismatch in fuzz.mismatches[:options.show]:
+    print("cache fuzz (seed %d, %d events): %d rounds, %d queries compared with a cold replay: %d answers differ "
+          "(%d of them crashes), %d queries changed files outside the cache folder" % (
+              seed, options.events, fuzz.rounds, fuzz.queries, fuzz.differ, fuzz.crashes, fuzz.outside))
+    differ = [m for m in fuzz.mismatches if m["what"].startswith("differs")]
+    outside = [m for m in fuzz.mismatches if not m["what"].startswith("differs")]
+    for mismatch in differ[:options.show] + outside[:max(2, options.show // 4)]:
         print("-- round %(round)d: %(what)s: %(query)s" % mismatch)
         for step in mismatch["steps"]:
             print("   after: %s" % step)

@@ -658,3 +658,94 @@ func aDamagedCacheNeverCrashesOrLies(folder: Bool) throws {
     #expect(changes(before, tree(world.world)).isEmpty)
   }
 }
+
+// MARK: - More ways a user changes the log
+
+/// A same-length edit whose mtime is then set back (`touch -r`, `os.utime`),
+/// then an add: only the change time moved, and that is enough to see it.
+@Test func anEditWithItsMtimeSetBackThenAnAppendIsSeen() throws {
+  try withTemporaryDirectory { dir in
+    let world = try World(dir, folder: true)
+    try askEverything(world, "before")
+    #expect(try shell("touch -r '\(world.file)' '\(dir)/stamp'").status == 0)
+    try moveSoraPause(in: world.file)
+    #expect(try shell("touch -r '\(dir)/stamp' '\(world.file)'").status == 0)
+    try askEverything(world, "after an edit with its mtime set back")
+    #expect(soraStatus(try world.run(soraQueries[0]).stdout) == "active")
+    // Back again, mtime set back again, then an add.
+    try overwrite(world.file, at: try offset(of: soraPauseLater, in: world.file), with: Array(soraPause.utf8))
+    #expect(try shell("touch -r '\(dir)/stamp' '\(world.file)'").status == 0)
+    #expect(try world.run(addOne).status == 0)
+    let before = tree(world.world)
+    try askEverything(world, "after a second edit with its mtime set back and an add")
+    #expect(soraStatus(try world.run(soraQueries[0]).stdout) == "paused")
+    #expect(changes(before, tree(world.world)).isEmpty)
+  }
+}
+
+/// A new file with an old modification time added to a folder log, and a file
+/// of it renamed: every answer follows.
+@Test func aNewFileWithAnOldMtimeAndARenamedFileAreSeen() throws {
+  try withTemporaryDirectory { dir in
+    let world = try World(dir, folder: true)
+    try askEverything(world, "before")
+    let extra = world.log + "/2020.jsonl"
+    try writeLines([#"{"id":"sora-retire","date":"2025-12-20","kind":"retire","org":"openai","subject":"openai/sora","confidence":"confirmed","source":{"title":"t"},"recorded":"2025-12-20T00:00:00.000Z"}"#], to: extra)
+    #expect(try shell("touch -d '2020-01-01' '\(extra)'").status == 0)
+    try askEverything(world, "after a new file with an old mtime")
+    #expect(soraStatus(try world.run(soraQueries[0]).stdout) == "retired")
+    #expect(try shell("mv '\(extra)' '\(world.log)/zz.jsonl'").status == 0)
+    try askEverything(world, "after renaming it")
+    #expect(try shell("mv '\(world.log)/zz.jsonl' '\(world.log)/zz.txt'").status == 0)
+    try askEverything(world, "after renaming it out of the log")
+    #expect(soraStatus(try world.run(soraQueries[0]).stdout) == "paused")
+  }
+}
+
+/// The same file log reached through a symlink in another folder: an edit
+/// and an add through the real path are seen through the link.
+@Test func anEditAndAnAddThroughTheRealPathAreSeenThroughALink() throws {
+  try withTemporaryDirectory { dir in
+    let world = try World(dir, folder: false)
+    let linkFolder = dir + "/linked"
+    try FileManager.default.createDirectory(atPath: linkFolder, withIntermediateDirectories: true)
+    let link = linkFolder + "/big.jsonl"
+    try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: world.file)
+    for query in soraQueries { _ = try timeline(["--log", link] + query); _ = try timeline(["--log", link] + query) }
+    try moveSoraPause(in: world.file)
+    #expect(try world.run(addOne).status == 0)
+    for query in soraQueries {
+      let answer = try timeline(["--log", link] + query)
+      let reference = try world.cold(query)
+      #expect(answer.status == reference.status && answer.stdout == reference.stdout,
+              "\(query) through the link: \(firstDifference(answer.stdout, reference.stdout))")
+    }
+  }
+}
+
+/// A FIFO (or a symlink to one) where the cache file should be: a query
+/// neither hangs nor follows it, and answers as a cold replay does.
+@Test(arguments: [false, true])
+func aFifoInTheCacheFolderNeitherHangsNorLies(throughLink: Bool) throws {
+  try withTemporaryDirectory { dir in
+    let world = try World(dir, folder: false)
+    #expect(try world.run(["state", "--json"]).status == 0)
+    let facts = ((try? FileManager.default.contentsOfDirectory(atPath: world.cacheFolder)) ?? []).filter { $0.hasSuffix(".facts") }
+    #expect(!facts.isEmpty, "no .facts file: the test proves nothing")
+    for name in facts {
+      try FileManager.default.removeItem(atPath: world.cacheFolder + "/" + name)
+      if throughLink {
+        #expect(mkfifo(world.world + "/pipe", 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: world.cacheFolder + "/" + name, withDestinationPath: "../pipe")
+      } else {
+        #expect(mkfifo(world.cacheFolder + "/" + name, 0o644) == 0)
+      }
+    }
+    for query in soraQueries.prefix(3) {
+      let answer = try shell("timeout 60 '\(timelineBinary)' --log '\(world.log)' \(query.joined(separator: " "))")
+      #expect(answer.status != 124, "\(query) hung on a FIFO in the cache folder")
+      let reference = try world.cold(query)
+      #expect(answer.status == reference.status && answer.stdout == reference.stdout, "\(query): \(answer.stderr.prefix(300))")
+    }
+  }
+}
