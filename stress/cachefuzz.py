@@ -159,7 +159,7 @@ class Fuzz:
 
     def random_query(self):
         rng = self.rng
-        command = rng.choice(["state", "state", "diff", "log", "lineage", "strategy"])
+        command = rng.choice(["state", "state", "diff", "log", "log", "lineage", "strategy"])
         args = [command]
         if command == "state":
             if rng.random() < 0.8:
@@ -481,8 +481,9 @@ class Fuzz:
         if self.verbose:
             print(self.history[-1], flush=True)
         # Not always a query after a step: an edit followed by an append with
-        # no query between is what a stale cache needs to show.
-        if self.rng.random() < 0.6:
+        # no query between is what a stale cache needs to show (and the
+        # compound step edit-then-add is always followed by queries).
+        if step == self.step_edit_then_add or self.rng.random() < 0.6:
             self.queries_between()
         if not os.listdir(self.log) or not self.files():
             self.history.append(self.step_batch())

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import ReferenceModel
 import Testing
@@ -747,5 +748,150 @@ func aFifoInTheCacheFolderNeitherHangsNorLies(throughLink: Bool) throws {
       let reference = try world.cold(query)
       #expect(answer.status == reference.status && answer.stdout == reference.stdout, "\(query): \(answer.stderr.prefix(300))")
     }
+  }
+}
+
+/// How a line typed by hand joins a log whose batch was killed mid-way.
+struct HandLine: Sendable, CustomTestStringConvertible {
+  var repairWith: String  // "add" or "check --repair"
+  var atALineBreak: Bool  // after the batch's last whole line, or glued to its torn one
+  var newline: Bool  // whether the typed line ends with its newline (many editors save without)
+  var testDescription: String {
+    "\(repairWith), \(atALineBreak ? "at a line break" : "glued to the torn line"), \(newline ? "with" : "without") its newline"
+  }
+}
+
+/// A batch killed mid-way, then a line appended by hand (`>>`, an editor, a
+/// tool without recovery), either after the batch's last whole line or glued
+/// to its torn one, with or without its final newline: neither the next
+/// `add` nor `check --repair` cuts the line that was not the batch's.
+@Test(arguments: ["add", "check --repair"].flatMap { repair in
+  [true, false].flatMap { atBreak in [true, false].map { HandLine(repairWith: repair, atALineBreak: atBreak, newline: $0) } }
+})
+func aLineAppendedByHandAfterAKilledBatchIsNeverCut(hand: HandLine) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: reportLines(20, tag: "base")).status == 0)
+    var killed = false
+    for attempt in 0..<6 where !killed {
+      killed = try killABatchMidway(log, scratch: dir, size: 3_000 << min(attempt, 3), tag: "killed\(attempt)")
+    }
+    guard killed else {
+      Issue.record("could not kill a batch while its rollback record was on disk")
+      return
+    }
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    if hand.atALineBreak, let last = bytes.lastIndex(of: 0x0a) { bytes = Array(bytes[...last]) }
+    let typed = #"{"id":"typed-by-hand","date":"2025-12-24","kind":"report","org":"hand","confidence":"confirmed","source":{"title":"t"},"recorded":"2099-01-01T00:00:00.000Z"}"#
+    bytes += Array((typed + (hand.newline ? "\n" : "")).utf8)
+    try Data(bytes).write(to: URL(fileURLWithPath: log))
+    let repaired = hand.repairWith == "add"
+      ? try timeline(["--log", log, "add", "report", "--date", "2025-12-25", "--org", "next", "--source-title", "t"])
+      : try timeline(["--log", log, "check", "--repair"])
+    let after = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    #expect(after.count >= bytes.count && Array(after.prefix(bytes.count)) == bytes,
+            "\(hand.testDescription): cut \(bytes.count - min(after.count, bytes.count)) bytes, the hand-typed line among them (exit \(repaired.status)): \(repaired.stderr.prefix(600))")
+    if hand.atALineBreak && hand.newline {
+      let listed = try timeline(["--log", log, "log", "--json"])
+      #expect(listed.stdout.contains("typed-by-hand"), "\(hand.testDescription): the hand-typed event is not in the log: exit \(listed.status) \(listed.stderr.prefix(300))")
+    }
+  }
+}
+
+/// A rollback record in the format the rollback branch writes (version 2, as
+/// its RollbackRecord documents it), built here byte by byte so that the
+/// state of a batch cut part-way through its write (power loss) can be made
+/// exactly: whole lines of the batch on disk, then a torn one or none.
+private func rollbackRecordV2(for file: String, length: Int, batch: [UInt8]) -> [UInt8] {
+  var info = stat()
+  _ = lstat(file, &info)
+  var out = Array("timeline rollback record 2\n".utf8)
+  func u64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { out += $0 } }
+  var lines: [[UInt8]] = []
+  var start = 0
+  for index in batch.indices where batch[index] == 0x0a {
+    lines.append(Array(batch[start..<index]))
+    start = index + 1
+  }
+  let first = Array(batch.prefix(256))
+  u64(UInt64(info.st_dev))
+  u64(UInt64(info.st_ino))
+  u64(UInt64(length))
+  u64(UInt64(batch.count))
+  u64(UInt64(lines.count))
+  u64(UInt64(first.count))
+  out += first
+  for line in lines { u64(FastHash.hash(line)) }
+  u64(FastHash.hash(out))
+  return out
+}
+
+/// Where the hand-typed line lands after a batch cut part-way through its write.
+struct TypedTail: Sendable, CustomTestStringConvertible {
+  var repairWith: String
+  var glued: Bool  // glued to the batch's torn line, or after its last whole line
+  var newline: Bool
+  var testDescription: String {
+    "\(repairWith), \(glued ? "glued to the batch's torn line" : "after the batch's whole lines"), \(newline ? "with" : "without") its newline"
+  }
+}
+
+/// A batch whose write stopped after three whole lines and part of a fourth
+/// (its record whole, in the new format), then an event typed by hand at the
+/// end, as an editor saves it (often without a final newline): the next
+/// `add` or `check --repair` never cuts the typed event, since the bytes
+/// after the record's length are no longer only the start of its batch.
+@Test(arguments: ["add", "check --repair"].flatMap { repair in
+  [false, true].flatMap { glued in [false, true].map { TypedTail(repairWith: repair, glued: glued, newline: $0) } }
+})
+func aHandTypedTailAfterAPartlyWrittenBatchIsNeverCut(tail: TypedTail) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: reportLines(20, tag: "base")).status == 0)
+    let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    // The batch's bytes as timeline writes them: let it append to a copy.
+    let copy = dir + "/copy.jsonl"
+    try Data(base).write(to: URL(fileURLWithPath: copy))
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: reportLines(10, tag: "cut")).status == 0)
+    let batch = Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: copy)))[base.count...])
+    let lineEnds = batch.indices.filter { batch[$0] == 0x0a }
+    var onDisk = Array(batch[...lineEnds[2]])  // three whole lines
+    if tail.glued { onDisk += batch[(lineEnds[2] + 1)..<(lineEnds[2] + 60)] }  // and part of the fourth
+    let typed = #"{"id":"typed-by-hand","date":"2025-12-24","kind":"report","org":"hand","confidence":"confirmed","source":{"title":"t"},"recorded":"2099-01-01T00:00:00.000Z"}"#
+    let content = base + onDisk + Array((typed + (tail.newline ? "\n" : "")).utf8)
+    try Data(content).write(to: URL(fileURLWithPath: log))
+    try Data(rollbackRecordV2(for: log, length: base.count, batch: batch)).write(to: URL(fileURLWithPath: log + ".rollback"))
+    let repaired = tail.repairWith == "add"
+      ? try timeline(["--log", log, "add", "report", "--date", "2025-12-25", "--org", "next", "--source-title", "t"])
+      : try timeline(["--log", log, "check", "--repair"])
+    let after = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    let kept = after.count >= content.count && Array(after.prefix(content.count)) == content
+    // A whole typed event without its newline may get one (check --repair): still kept.
+    let keptWithNewline = !tail.newline && Array(after.prefix(content.count + 1)) == content + [0x0a]
+    #expect(kept || keptWithNewline,
+            "\(tail.testDescription): cut \(content.count - min(after.count, content.count)) bytes, the hand-typed event among them (exit \(repaired.status)): \(repaired.stderr.prefix(600))")
+  }
+}
+
+/// The control of the test above: the same record and batch with nothing
+/// typed after it is rolled back by the next add (so that the record built
+/// here is one the rollback code accepts, and the test above proves something).
+@Test func aPartlyWrittenBatchUnderItsOwnRecordIsRolledBack() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: reportLines(20, tag: "base")).status == 0)
+    let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    let copy = dir + "/copy.jsonl"
+    try Data(base).write(to: URL(fileURLWithPath: copy))
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: reportLines(10, tag: "cut")).status == 0)
+    let batch = Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: copy)))[base.count...])
+    let lineEnds = batch.indices.filter { batch[$0] == 0x0a }
+    try Data(base + batch[...(lineEnds[2] + 59)]).write(to: URL(fileURLWithPath: log))
+    try Data(rollbackRecordV2(for: log, length: base.count, batch: batch)).write(to: URL(fileURLWithPath: log + ".rollback"))
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025-12-25", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stderr.contains("rolled back"), "\(added.stderr)")
+    #expect(Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: log))).prefix(base.count + 1)) == base + [UInt8(ascii: "{")])
+    #expect(try ids(log).count == 21)
   }
 }
