@@ -20,8 +20,9 @@ the page cache warm:
   (bench/peers/fold.jq), SQLite's load (once) and its as-of query.
 
 It then checks that the answers agree: timeline's `state --json` against the
-Python fold in every section (bench/peers/compare.py), and every peer's
-product statuses against it. It prints Markdown tables (medians, peak memory,
+Python fold in every section, confidences included (bench/peers/compare.py),
+the same once more with `--min-confidence confirmed` (untimed), and every
+peer's product statuses against the fold. It prints Markdown tables (medians, peak memory,
 ratios to the peers and to the floor, and the issue's targets met or missed),
 and writes them with the raw numbers to bench/out/results.md and .json.
 Exit status 1 if any answers disagree.
@@ -257,6 +258,15 @@ def bench_size(a, n, log):
             agree.append(("timeline state vs Python fold (every section)",
                           subprocess.run(cmp_ + [ref, os.path.join(work, "timeline-state.out")],
                                          capture_output=True, text=True)))
+            # The same with --min-confidence confirmed (untimed, once each): the
+            # replay as if the log held only confirmed events, so rumored and
+            # reported retractions and corrections drop out and their targets stand.
+            sure = [os.path.join(work, "%s-confirmed.out" % k) for k in ("orjson", "timeline-state")]
+            run_once([sys.executable, os.path.join(PEERS, "fold_orjson.py"), path, at, "--state",
+                      "--min-confidence", "confirmed"], stdout_path=sure[0])
+            run_once(tl + ["state", "--at", at, "--json", "--min-confidence", "confirmed"], stdout_path=sure[1])
+            agree.append(("the same with --min-confidence confirmed",
+                          subprocess.run(cmp_ + sure, capture_output=True, text=True)))
         for k in ("json", "jq", "sqlite"):
             p = os.path.join(work, k + ".out")
             if os.path.exists(p):

@@ -71,21 +71,22 @@ case $target in
     n=0
     for text in 2025 2025-12 2025-12-11 0001 9999-12-31 2024-02-29 2025-02-29 \
       2025-12-10T08:15:02.114Z 2025-12-10T09:15:02+01:00 2025-12-10t08:15:02z 0001-01-01T00:00:00Z \
-      9999-12-31T23:59:59.999Z 2025-12-31T23:59:60Z 2025-12-10T08:15:02.1140000Z; do
+      9999-12-31T23:59:59.999Z 2025-12-31T23:59:60Z 2025-12-10T08:15:02.1140000Z \
+      2025-Q4 2025q1 today yesterday 'this week' last-month 'last quarter' 'this year' 2025-11..2025-12 ..2025-Q4 2024-02..; do
       n=$((n + 1)); seed "$n" "$text"
     done
     ;;
   arguments)
     # NUL separates arguments, so these are written by printf itself (a $(...) would drop them).
-    # First byte: the command's index in the table (add 0, retract 1, log 2, state 3, diff 4, lineage 5, strategy 6, check 7, help 8).
-    printf '\x00launch\x00--date\x002025-12-11\x00--subject\x00openai/gpt-5.2\x00--set\x00type=model\x00--set=predecessor=openai/gpt-5.1\x00--confidence\x00confirmed\x00--source-title\x00Introducing GPT-5.2' > "$corpus/seed-add"
-    printf '\x00--stdin\x00--dry-run' > "$corpus/seed-add-stdin"
-    printf '\x01d16757df582e\x00--reason\x00wrong\x00--date=2025-12' > "$corpus/seed-retract"
-    printf '\x02--from\x002025-12\x00--to=2025-12-31\x00--org\x00openai\x00--kind\x00launch\x00--json' > "$corpus/seed-log"
-    printf '\x03--at\x002025-12-10\x00--known-at\x002025-12-10T08:15:02Z\x00--json\x00--\x00-x' > "$corpus/seed-state"
-    printf '\x042025-11-30\x002025-12-31\x00--org=openai' > "$corpus/seed-diff"
-    printf '\x05openai/gpt-5.2\x00--at\x002025' > "$corpus/seed-lineage"
-    printf '\x07--repair\x00--json\x00-' > "$corpus/seed-check"
+    # First byte: the command's index in the table (init 0, add 1, retract 2, log 3, state 4, diff 5, lineage 6, strategy 7, check 8).
+    printf '\x01launch\x00--date\x002025-12-11\x00--subject\x00openai/gpt-5.2\x00--set\x00type=model\x00--set=predecessor=openai/gpt-5.1\x00--confidence\x00confirmed\x00--source-title\x00Introducing GPT-5.2' > "$corpus/seed-add"
+    printf '\x01--stdin\x00--dry-run' > "$corpus/seed-add-stdin"
+    printf '\x02d16757df582e\x00--reason\x00wrong\x00--date=2025-12' > "$corpus/seed-retract"
+    printf '\x03--from\x002025-12\x00--to=2025-12-31\x00--org\x00openai\x00--kind\x00launch\x00--json' > "$corpus/seed-log"
+    printf '\x04--at\x002025-12-10\x00--known-at\x002025-12-10T08:15:02Z\x00--json\x00--\x00-x' > "$corpus/seed-state"
+    printf '\x052025-11-30\x002025-12-31\x00--org=openai' > "$corpus/seed-diff"
+    printf '\x06openai/gpt-5.2\x00--at\x002025' > "$corpus/seed-lineage"
+    printf '\x08--repair\x00--json\x00-' > "$corpus/seed-check"
     ;;
 esac
 

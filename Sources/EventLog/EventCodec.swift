@@ -86,6 +86,9 @@ public enum EventCodec {
       if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one (add writes it)") }
     }
     try EventSchema.validate(event)
+    // A line of the log is read as it is (check warns about its names); a
+    // new event must not bring in a name that only looks like another.
+    if !stored { try Names.check(event) }
     return event
   }
 

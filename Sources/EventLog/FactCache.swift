@@ -8,17 +8,26 @@ import Dispatch
 
 /// The projection cache: the log's fact table in a binary file, so that a
 /// query on a large log reads it instead of re-parsing every line. It lives
-/// in `.timeline-cache/` beside a file log or inside a folder log (git
-/// ignores it), and is keyed by every file's identity, size and change times
-/// plus checksums of sampled blocks: a file that only grew (its old bytes
-/// sampled unchanged) extends the cache with its new lines; any other change
-/// rebuilds it. It is never needed for correctness: a missing, stale or
-/// unreadable cache is rebuilt from the log, and `check` rewrites it.
+/// in the cache folder `.timeline-cache/` beside a file log or inside a
+/// folder log, and is a hint, never a source of truth (DESIGN.md, "Caches
+/// and recovery records"):
+///
+/// - It names every file it was read from with the file's identity, size
+///   and change times, and a `RegionHash` of the bytes read. A file whose
+///   stamp is unchanged is trusted; one that grew is extended (its new lines
+///   read) only with proof that the cached bytes are still there: an
+///   unbroken chain of custody (`Custody`), or its hash recomputed. Anything
+///   else rebuilds the cache.
+/// - Its header and each section (facts, lists, names, ids) carry a
+///   FastHash, checked before use, and every index in it is checked before
+///   anything subscripts with it: a damaged file is ignored, never trusted.
+/// - It is written to a temporary file, fsynced and renamed, through
+///   `CacheFolder`, which follows no symlink.
 struct FactCache {
-  static let magic = Array("TLCACHE1".utf8)
+  static let magic = Array("TLCACHE2".utf8)
   /// Changes whenever the layout of a fact or of this file changes, and with
   /// the program itself (another build may read lines differently).
-  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 1 ^ programStamp
+  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 2 ^ programStamp
 
   /// The running program's size and modification time, mixed.
   static let programStamp: UInt64 = {
@@ -35,10 +44,17 @@ struct FactCache {
     /// Bytes of whole lines read, and how many lines.
     var extent: Int64
     var lines: Int32
-    var samples: UInt64
+    /// The hash of the file's first bytes: of all `extent` of them in a
+    /// cache file; in memory it may cover fewer (bytes proven but not yet
+    /// hashed), and the writer completes it.
+    var hash: RegionHash
   }
 
-  let path: String
+  /// The cache folder, and the names of the cache and its custody records in it.
+  let folderPath: String
+  let name: String
+  var custodyName: String { String(name.dropLast(".facts".count)) + ".custody" }
+  var path: String { join(folderPath, name) }
 
   /// Logs with fewer events are fast enough without a cache, and get none.
   static let threshold = 10_000
@@ -47,101 +63,232 @@ struct FactCache {
   init(store: LogStore) {
     let log = store.path.hasSuffix("/") ? String(store.path.dropLast()) : store.path
     if store.isSingleFile {
-      let name = log.split(separator: "/").last.map(String.init) ?? log
-      path = join(parent(of: log), ".timeline-cache/" + name + ".facts")
+      let base = log.split(separator: "/").last.map(String.init) ?? log
+      folderPath = join(parent(of: log), LogStore.cacheFolderName)
+      name = base + ".facts"
     } else {
-      path = join(log, ".timeline-cache/log.facts")
+      folderPath = join(log, LogStore.cacheFolderName)
+      name = "log.facts"
     }
   }
 
-  /// A checksum of up to 16 blocks of 4 KiB spread over the file's first
-  /// `extent` bytes, the last block included.
-  static func samples(_ fd: Int32, extent: Int64) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    let block = 4096
-    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 8)
-    defer { buffer.deallocate() }
-    let count: Int64 = 16
-    for index in 0..<count {
-      let offset = extent <= Int64(block) ? 0 : (extent - Int64(block)) * index / (count - 1)
-      let length = Int(min(Int64(block), extent - offset))
-      guard length > 0, let read = try? Sys.pread(fd, buffer.baseAddress!, length, offset) else { break }
-      hash = SymbolTable.hash(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: read))
-        ^ (hash &* 0x0000_0100_0000_01b3)
-      if extent <= Int64(block) { break }
-    }
-    return hash
+  /// Opens the cache folder (see `CacheFolder`).
+  func folder(create: Bool) -> CacheFolder.Opened { CacheFolder.open(folderPath, create: create) }
+
+  /// The links of the chain of custody recorded since the cache was written.
+  func custody(in folder: CacheFolder) -> [FileStamp: FileStamp] {
+    guard let bytes = folder.read(custodyName, limit: Custody.limit + (64 << 10)) else { return [:] }
+    return Custody.links(bytes)
   }
 
-  // MARK: - Reading and writing
+  // MARK: - Reading
 
-  /// The cached table and entries, if the file is a cache of this version.
-  func read() -> (FactTable, [Entry])? {
-    guard let bytes = try? Sys.readFile(path) else { return nil }
-    var reader = ByteReader(bytes: bytes)
-    guard reader.bytes(FactCache.magic.count).map(Array.init) == FactCache.magic, reader.integer(UInt64.self) == FactCache.version,
-      let fileCount = reader.integer(UInt32.self)
+  /// The cached table and entries, if the file is an intact cache of this
+  /// version whose every index checks out; nil otherwise (it is rebuilt).
+  func read(in folder: CacheFolder) -> (FactTable, [Entry])? {
+    guard let fd = folder.openForReading(name) else { return nil }
+    defer { Sys.close(fd) }
+    guard let size = try? Sys.size(fd) else { return nil }
+    // The prefix: magic, version, the header's length.
+    var prefix = [UInt8](repeating: 0, count: 24)
+    guard (try? Sys.pread(fd, &prefix, 24, 0)) == 24 else { return nil }
+    var reader = ByteReader(bytes: prefix)
+    guard reader.bytes(FactCache.magic.count).map(Array.init) == FactCache.magic,
+      reader.integer(UInt64.self) == FactCache.version, let headerLength = reader.integer(UInt64.self),
+      headerLength <= UInt64(min(size, 64 << 20))
     else { return nil }
+    var header = [UInt8](repeating: 0, count: 24 + Int(headerLength) + 8)
+    guard (try? Sys.pread(fd, &header, header.count, 0)) == header.count else { return nil }
+    let checksum = header[(header.count - 8)...].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+    guard header[..<(header.count - 8)].withUnsafeBytes({ FastHash.hash($0) }) == checksum else { return nil }
+    reader = ByteReader(bytes: header, position: 24)
+    guard let fileCount = reader.integer(UInt32.self), fileCount <= UInt32(UInt16.max) else { return nil }
     var entries: [Entry] = []
     for _ in 0..<fileCount {
-      guard let path = reader.string(), let device = reader.integer(UInt64.self), let inode = reader.integer(UInt64.self),
-        let size = reader.integer(Int64.self), let modified = reader.integer(Int64.self), let changed = reader.integer(Int64.self),
-        let extent = reader.integer(Int64.self), let lines = reader.integer(Int32.self), let samples = reader.integer(UInt64.self)
+      guard let path = reader.string(), let stamp = Custody.decode(&reader), let extent = reader.integer(Int64.self),
+        let lines = reader.integer(Int32.self), let hash = reader.regionHash(),
+        extent >= 0, extent <= stamp.size, lines >= 0, hash.length == extent
       else { return nil }
-      entries.append(Entry(
-        path: path, stamp: FileStamp(device: device, inode: inode, size: size, modified: modified, changed: changed),
-        extent: extent, lines: lines, samples: samples))
+      entries.append(Entry(path: path, stamp: stamp, extent: extent, lines: lines, hash: hash))
     }
+    var sections: [(count: UInt64, checksum: UInt64)] = []
+    for _ in 0..<4 {
+      guard let count = reader.integer(UInt64.self), let sum = reader.integer(UInt64.self) else { return nil }
+      sections.append((count, sum))
+    }
+    guard reader.position == header.count - 8 else { return nil }
+    // The sections' sizes must add up to the file's.
+    let factBytes = sections[0].count.multipliedReportingOverflow(by: UInt64(MemoryLayout<Fact>.stride))
+    let listBytes = sections[1].count.multipliedReportingOverflow(by: 4)
+    var total = UInt64(header.count)
+    for part in [
+      (factBytes.partialValue, factBytes.overflow), (listBytes.partialValue, listBytes.overflow),
+      (sections[2].count, false), (sections[3].count, false),
+    ] {
+      guard !part.1 else { return nil }
+      let sum = total.addingReportingOverflow(part.0)
+      guard !sum.overflow else { return nil }
+      total = sum.partialValue
+    }
+    guard total == UInt64(size) else { return nil }
+    var offset = Int64(header.count)
+    guard let facts: [Fact] = readArray(fd, count: Int(sections[0].count), at: &offset, checksum: sections[0].checksum),
+      let lists: [Int32] = readArray(fd, count: Int(sections[1].count), at: &offset, checksum: sections[1].checksum),
+      let nameBytes: [UInt8] = readArray(fd, count: Int(sections[2].count), at: &offset, checksum: sections[2].checksum),
+      let idBytes: [UInt8] = readArray(fd, count: Int(sections[3].count), at: &offset, checksum: sections[3].checksum)
+    else { return nil }
+    var names = ByteReader(bytes: nameBytes)
+    var ids = ByteReader(bytes: idBytes)
+    guard let nameStrings = names.strings(), names.isAtEnd, let idStrings = ids.strings(), ids.isAtEnd,
+      nameStrings.first == "", idStrings.first == ""
+    else { return nil }
     var table = FactTable()
     table.files = entries.map(\.path)
-    guard let facts: [Fact] = reader.array(), let lists: [Int32] = reader.array(), let names = reader.strings(),
-      let ids = reader.strings(), reader.isAtEnd
-    else { return nil }
     table.facts = facts
     table.lists = lists
-    for name in names.dropFirst() { _ = table.names.intern(name) }
-    for id in ids.dropFirst() { _ = table.ids.intern(id) }
-    guard table.names.count == names.count, table.ids.count == ids.count else { return nil }
+    for name in nameStrings.dropFirst() { _ = table.names.intern(name) }
+    for id in idStrings.dropFirst() { _ = table.ids.intern(id) }
+    guard table.names.count == nameStrings.count, table.ids.count == idStrings.count,
+      FactCache.isWellFormed(table, entries)
+    else { return nil }
     return (table, entries)
   }
 
-  /// Writes the cache (atomically, through a temporary file); a failure only
-  /// means there is no cache. The facts go from memory to the file directly.
-  func write(_ table: FactTable, _ entries: [Entry]) {
-    var head: [UInt8] = []
-    head += FactCache.magic
-    append(FactCache.version, to: &head)
-    append(UInt32(entries.count), to: &head)
-    for entry in entries {
-      appendString(entry.path, to: &head)
-      for value in [entry.stamp.device, entry.stamp.inode] { append(value, to: &head) }
-      for value in [entry.stamp.size, entry.stamp.modified, entry.stamp.changed, entry.extent] { append(value, to: &head) }
-      append(entry.lines, to: &head)
-      append(entry.samples, to: &head)
+  /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
+  private func readArray<T>(_ fd: Int32, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
+    let bytes = count * MemoryLayout<T>.stride
+    var failed = false
+    // Room for the lines a grown file adds, so that they go in without a copy.
+    let values = [T](unsafeUninitializedCapacity: count + count / 32 + 256) { buffer, initialized in
+      initialized = 0
+      let raw = UnsafeMutableRawBufferPointer(buffer)
+      guard bytes > 0, let base = raw.baseAddress else { return }
+      guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
+        failed = true
+        return
+      }
+      initialized = count  // plain integers and doubles: any bits are a value, checked below
     }
-    append(UInt64(table.facts.count), to: &head)
-    var tail: [UInt8] = []
-    appendArray(table.lists, to: &tail)
-    appendStrings(table.names.strings, to: &tail)
-    appendStrings(table.ids.strings, to: &tail)
-    let dir = parent(of: path)
-    try? Sys.mkdir(dir)
-    let temporary = path + ".\(getpid()).tmp"
-    do throws(Errno) {
-      let fd = try Sys.open(temporary, O_WRONLY | O_CREAT | O_TRUNC)
-      defer { Sys.close(fd) }
+    guard !failed, values.count == count else { return nil }
+    offset += Int64(bytes)
+    return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
+  }
+
+  /// Whether every value of the table that is later used as an index, a
+  /// range, a date or an enumeration's raw value is within bounds, and the
+  /// facts are in file and line order within the entries' extents.
+  static func isWellFormed(_ table: FactTable, _ entries: [Entry]) -> Bool {
+    let names = Int32(table.names.count)
+    let idCount = UInt64(table.ids.count)
+    let lists = table.lists.count
+    func isName(_ symbol: Int32) -> Bool { symbol >= 0 && symbol < names }
+    func isKey(_ key: UInt64) -> Bool {
+      if key == 0 { return true }
+      if key & EventKey.customBit != 0 { return key & ~EventKey.customBit < idCount && key & 0xffff_ffff != 0 }
+      return key & EventKey.contentBit != 0 && key >> 48 == EventKey.contentBit >> 48
+    }
+    func isDay(_ yyyymmdd: Int32) -> Bool {
+      let day = Day(yyyymmdd: yyyymmdd)
+      return (1...9999).contains(day.year) && (1...12).contains(day.month)
+        && day.day >= 1 && day.day <= daysIn(month: day.month, year: day.year)
+    }
+    guard table.lists.allSatisfy(isName) else { return false }
+    let earliest = Timestamp.earliest.milliseconds
+    let latest = Timestamp.latest.milliseconds
+    var previous: (file: UInt16, line: Int32, offset: Int64)?
+    for fact in table.facts {
+      guard Int(fact.file) < entries.count else { return false }
+      let entry = entries[Int(fact.file)]
+      guard fact.line >= 1, fact.line <= entry.lines, fact.offset >= 0, fact.offset < entry.extent else { return false }
+      if let previous {
+        guard fact.file > previous.file
+          || (fact.file == previous.file && fact.line > previous.line && fact.offset > previous.offset)
+        else { return false }
+      }
+      previous = (fact.file, fact.line, fact.offset)
+      guard isName(fact.org), isName(fact.subject), isName(fact.a), isName(fact.b), isName(fact.c),
+        isKey(fact.id), fact.id != 0, isKey(fact.target),
+        isDay(fact.firstDay), isDay(fact.lastDay), fact.firstDay <= fact.lastDay,
+        fact.recorded == .max || (earliest...latest).contains(fact.recorded),
+        fact.value.isFinite, fact.kind <= FactKind.retract.rawValue || fact.kind == FactKind.custom.rawValue,
+        fact.precision <= 2, Int(fact.confidence) < Confidence.allCases.count,
+        fact.listStart >= 0, Int(fact.listStart) + Int(fact.focusCount) + Int(fact.deprioritizeCount) <= lists
+      else { return false }
+    }
+    return true
+  }
+
+  // MARK: - Writing
+
+  /// Writes the cache (atomically, through a temporary file that is
+  /// fsynced); a failure only means there is no cache. Hashes are completed
+  /// first, from each file as it is now, and only while its stamp is still
+  /// the entry's (else the bytes may not be the ones the facts came from,
+  /// and nothing is written). Resets the chain of custody and drops the
+  /// kept answers.
+  func write(_ table: FactTable, _ entries: [Entry]) {
+    guard case .folder(let folder) = folder(create: true) else { return }
+    var entries = entries
+    for index in entries.indices where entries[index].hash.length != entries[index].extent {
+      guard let hash = FactCache.hashNow(entries[index]) else { return }
+      entries[index].hash = hash
+    }
+    var names: [UInt8] = []
+    appendStrings(table.names.strings, to: &names)
+    var ids: [UInt8] = []
+    appendStrings(table.ids.strings, to: &ids)
+    let factsSum = table.facts.withUnsafeBytes { FastHash.hash($0) }
+    let listsSum = table.lists.withUnsafeBytes { FastHash.hash($0) }
+    var body: [UInt8] = []
+    append(UInt32(entries.count), to: &body)
+    for entry in entries {
+      appendString(entry.path, to: &body)
+      Custody.encode(entry.stamp, to: &body)
+      append(entry.extent, to: &body)
+      append(entry.lines, to: &body)
+      append(entry.hash.length, to: &body)
+      append(UInt32(entry.hash.blocks.count), to: &body)
+      for block in entry.hash.blocks { append(block, to: &body) }
+      append(entry.hash.tail, to: &body)
+    }
+    for (count, sum) in [
+      (UInt64(table.facts.count), factsSum), (UInt64(table.lists.count), listsSum),
+      (UInt64(names.count), FastHash.hash(names)), (UInt64(ids.count), FastHash.hash(ids)),
+    ] {
+      append(count, to: &body)
+      append(sum, to: &body)
+    }
+    var head: [UInt8] = FactCache.magic
+    append(FactCache.version, to: &head)
+    append(UInt64(body.count), to: &head)
+    head += body
+    append(FastHash.hash(head), to: &head)
+    let written = folder.replace(name) { fd throws(Errno) in
       try Sys.writeAll(fd, head)
       let facts: Result<Void, Errno> = table.facts.withUnsafeBytes { raw in
         do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
       }
       try facts.get()
-      try Sys.writeAll(fd, tail)
-    } catch {
-      try? Sys.unlink(temporary)
-      return
+      let lists: Result<Void, Errno> = table.lists.withUnsafeBytes { raw in
+        do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
+      }
+      try lists.get()
+      try Sys.writeAll(fd, names)
+      try Sys.writeAll(fd, ids)
     }
-    if rename(temporary, path) != 0 { try? Sys.unlink(temporary) }
-    AnswerMemo(cache: self).forgetAll()
+    if written { folder.remove(custodyName) }
+    AnswerMemo.forgetAll(in: folder)
+  }
+
+  /// The entry's hash completed over its whole extent, if the file still has the entry's stamp.
+  private static func hashNow(_ entry: Entry) -> RegionHash? {
+    guard let fd = try? Sys.open(entry.path, O_RDONLY) else { return nil }
+    defer { Sys.close(fd) }
+    guard (try? Sys.stamp(fd)) == entry.stamp,
+      let hash = RegionHash.compute(fd, length: entry.extent, reusing: entry.hash),
+      (try? Sys.stamp(fd)) == entry.stamp
+    else { return nil }
+    return hash
   }
 
   /// Writes the cache on another thread, while the query goes on with the
@@ -154,10 +301,12 @@ struct FactCache {
   /// Cache writes under way.
   static let writes = DispatchGroup()
 
-  /// Removes the cache and its answers (it is rebuilt on the next query).
+  /// Removes the cache, its custody records and its answers (it is rebuilt on the next query).
   func remove() {
-    try? Sys.unlink(path)
-    AnswerMemo(cache: self).forgetAll()
+    guard case .folder(let folder) = folder(create: false) else { return }
+    folder.remove(name)
+    folder.remove(custodyName)
+    AnswerMemo.forgetAll(in: folder)
   }
 
   private func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
@@ -169,19 +318,14 @@ struct FactCache {
     out.append(contentsOf: text.utf8)
   }
 
-  private func appendArray<T>(_ values: [T], to out: inout [UInt8]) {
-    append(UInt64(values.count), to: &out)
-    values.withUnsafeBytes { out.append(contentsOf: $0) }
-  }
-
   private func appendStrings(_ strings: [String], to out: inout [UInt8]) {
     append(UInt64(strings.count), to: &out)
     for string in strings { appendString(string, to: &out) }
   }
 }
 
-/// Reads the cache file's fields in order; nil once anything is short or odd.
-private struct ByteReader {
+/// Reads fields of a cache or custody file in order; nil once anything is short or odd.
+struct ByteReader {
   let bytes: [UInt8]
   var position = 0
 
@@ -203,18 +347,8 @@ private struct ByteReader {
     return String(decoding: slice, as: UTF8.self)
   }
 
-  mutating func array<T>() -> [T]? {
-    guard let count = integer(UInt64.self), count < UInt64(Int32.max),
-      let slice = bytes(Int(count) * MemoryLayout<T>.stride)
-    else { return nil }
-    return [T](unsafeUninitializedCapacity: Int(count)) { buffer, initialized in
-      slice.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
-      initialized = Int(count)
-    }
-  }
-
   mutating func strings() -> [String]? {
-    guard let count = integer(UInt64.self), count < UInt64(Int32.max) else { return nil }
+    guard let count = integer(UInt64.self), count <= UInt64(bytes.count - position) / 4 else { return nil }
     var strings: [String] = []
     strings.reserveCapacity(Int(count))
     for _ in 0..<count {
@@ -222,5 +356,19 @@ private struct ByteReader {
       strings.append(string)
     }
     return strings
+  }
+
+  mutating func regionHash() -> RegionHash? {
+    guard let length = integer(Int64.self), let count = integer(UInt32.self),
+      UInt64(count) * 8 <= UInt64(bytes.count - position)
+    else { return nil }
+    var hash = RegionHash(blocks: [], tail: 0, length: length)
+    for _ in 0..<count {
+      guard let block = integer(UInt64.self) else { return nil }
+      hash.blocks.append(block)
+    }
+    guard let tail = integer(UInt64.self) else { return nil }
+    hash.tail = tail
+    return hash.isWellFormed ? hash : nil
   }
 }

@@ -12,9 +12,49 @@ public struct LoadedFacts: Sendable {
   public var notices: [ReadNotice]
   /// The files as they were read.
   public var version: LogVersion
+  /// Why the cache folder was not used (a symlink, another user's), for the
+  /// command to print once; the answer is read from the log all the same.
+  public var cacheNote: String?
+  /// How the projection cache served this read.
+  var cacheUse: CacheUse = .none
 
   /// Whether the log is large enough for its answers to be worth keeping.
   public var isLarge: Bool { table.count >= FactCache.threshold }
+}
+
+/// How a read used the projection cache.
+enum CacheUse: Equatable {
+  /// No cache was there (or none could be used).
+  case none
+  /// A cache was there but could not be trusted: the log was read whole.
+  case rebuilt
+  /// Every file was exactly as the cache knew it.
+  case unchanged
+  /// A file changed, and the cache was kept with proof that its bytes are
+  /// still there (only new lines were read).
+  case extended(Proof)
+
+  enum Proof: Equatable {
+    /// An unbroken chain of custody (every change an append by `add`).
+    case custody
+    /// The cached region's hash, recomputed.
+    case hash
+  }
+}
+
+/// The chain of custody's records, read at most once, and only when needed.
+private final class CustodyLinks {
+  private let load: () -> [FileStamp: FileStamp]
+  private var loaded: [FileStamp: FileStamp]?
+
+  init(_ load: @escaping () -> [FileStamp: FileStamp]) { self.load = load }
+
+  var links: [FileStamp: FileStamp] {
+    if let loaded { return loaded }
+    let links = load()
+    loaded = links
+    return links
+  }
 }
 
 extension LogStore {
@@ -27,55 +67,91 @@ extension LogStore {
   public func loadFacts() throws(LogError) -> LoadedFacts {
     let paths = try files()
     let cache = FactCache(store: self)
-    if let (cached, entries) = cache.read(), entries.map(\.path) == paths,
-      let loaded = try extend(cached, entries, cache: cache)
-    {
-      return loaded
+    var note: String?
+    var use = CacheUse.none
+    switch cache.folder(create: false) {
+    case .folder(let folder):
+      if case (var cached, let entries)? = cache.read(in: folder) {
+        if entries.map(\.path) == paths, let loaded = try extend(&cached, entries, cache: cache, folder: folder) {
+          return loaded
+        }
+        use = .rebuilt
+      }
+    case .missing:
+      break
+    case .refused(let reason):
+      note = reason
     }
     var table = FactTable()
     table.files = paths
     var entries: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
     for (index, file) in paths.enumerated() {
-      guard let read = try readFacts(of: file, fileIndex: UInt16(clamping: index), into: &table, after: nil) else {
+      guard let read = try readFacts(of: file, fileIndex: UInt16(clamping: index), into: &table, after: nil, custody: nil)
+      else {
         continue  // only a cached file can be found changed
       }
       entries.append(read.entry)
       notices += read.notices
     }
-    if notices.isEmpty && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
-    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)))
+    if notices.isEmpty && note == nil && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
+    return LoadedFacts(
+      table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)), cacheNote: note,
+      cacheUse: use)
   }
 
-  /// The cached table brought up to date, if every file is unchanged or has
-  /// only grown (its new lines are read and added); nil when the cache must
-  /// be rebuilt.
-  private func extend(_ cached: FactTable, _ entries: [FactCache.Entry], cache: FactCache) throws(LogError) -> LoadedFacts? {
-    var table = cached
+  /// The cached table brought up to date, if every file is unchanged or
+  /// grew with proof that its cached bytes are still there (its new lines
+  /// are read and added); nil when the cache must be rebuilt.
+  /// - Parameter cached: taken (left empty), so that new lines are added to
+  ///   its arrays in place rather than to a copy.
+  private func extend(
+    _ cached: inout FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder
+  ) throws(LogError) -> LoadedFacts? {
+    var table = FactTable()
+    swap(&table, &cached)
     var updated: [FactCache.Entry] = []
     var notices: [ReadNotice] = []
-    var grown = false
+    var proofs: [CacheUse.Proof] = []
+    var added: Int64 = 0
+    let custody = CustodyLinks { cache.custody(in: folder) }
     for (index, entry) in entries.enumerated() {
-      guard let read = try readFacts(of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry) else {
+      guard
+        let read = try readFacts(
+          of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry, custody: custody)
+      else {
         return nil
       }
-      grown = grown || read.entry != entry
+      if let proof = read.proof { proofs.append(proof) }
+      added += read.entry.extent - entry.extent
       updated.append(read.entry)
       notices += read.notices
     }
-    if grown && notices.isEmpty { cache.writeInBackground(table, updated) }
-    return LoadedFacts(table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)))
+    // A cache extended through the chain of custody by a little is not
+    // written again (the next query follows the same chain and reads the
+    // same few lines); one extended by a hash, or by much, is.
+    let cachedBytes = entries.reduce(Int64(0)) { $0 + $1.extent }
+    if notices.isEmpty && !proofs.isEmpty
+      && (proofs.contains(.hash) || added > min(Int64(8 << 20), cachedBytes / 16))
+    {
+      cache.writeInBackground(table, updated)
+    }
+    return LoadedFacts(
+      table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)),
+      cacheUse: proofs.isEmpty ? .unchanged : .extended(proofs.contains(.hash) ? .hash : .custody))
   }
 
   /// Reads a file's lines into `table`: all of them, or with `after` (what
-  /// the cache holds) only the lines added since.
-  /// - Returns: nil when the file changed otherwise than by growing.
+  /// the cache holds) only the lines added since, once it is proven that
+  /// the cached bytes are still the file's first bytes.
+  /// - Returns: nil when that cannot be proven; the proof used, if any.
   private func readFacts(
-    of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?
-  ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice])? {
+    of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?,
+    custody: CustodyLinks?
+  ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice], proof: CacheUse.Proof?)? {
     var unchanged = false
     var rewritten = false
-    var samples: UInt64 = 0
+    var proof: CacheUse.Proof?
     var start: Int64 = 0
     var lines: Int32 = 0
     if let cached {
@@ -88,16 +164,21 @@ extension LogStore {
         unchanged = true
         return false
       }
-      // Only an append keeps the identity and the old bytes.
-      guard stamp.device == cached.stamp.device, stamp.inode == cached.stamp.inode, stamp.size > cached.extent,
-        FactCache.samples(fd, extent: cached.extent) == cached.samples
-      else {
-        rewritten = true
-        return false
+      // Samples are not proof: only a chain of custody or the whole hash.
+      if stamp.size >= cached.extent {
+        if let custody, Custody.chain(custody.links, from: cached.stamp, to: stamp) {
+          proof = .custody
+          return true
+        }
+        if cached.hash.length == cached.extent, cached.hash.matches(fd) {
+          proof = .hash
+          return true
+        }
       }
-      return true
+      rewritten = true
+      return false
     }) { fd, range in scanPart(fd: fd, range: range, file: file, fileIndex: fileIndex) }
-    if let cached, unchanged { return (cached, []) }
+    if let cached, unchanged { return (cached, [], nil) }
     if rewritten { return nil }
     for part in result.parts.indices {
       var scanned = PartResult()
@@ -124,15 +205,10 @@ extension LogStore {
       lines += scanned.lines
     }
     let extent = result.end - Int64(result.parts.last?.tornBytes ?? 0)
-    // Always, even for a small file: the log as a whole may still be cached
-    // (a small first file of a large folder log), and a cache entry without
-    // its samples could never be extended, only rebuilt.
-    if let fd = try? Sys.open(file, O_RDONLY) {
-      samples = FactCache.samples(fd, extent: extent)
-      Sys.close(fd)
-    }
-    let entry = FactCache.Entry(path: file, stamp: result.stamp, extent: extent, lines: lines, samples: samples)
-    return (entry, result.notices)
+    // The hash of the proven bytes; the cache's writer hashes the rest.
+    let entry = FactCache.Entry(
+      path: file, stamp: result.stamp, extent: extent, lines: lines, hash: cached?.hash ?? RegionHash())
+    return (entry, result.notices, proof)
   }
 
   /// Reads a file in parts, one per core for a large file (split at a line
@@ -154,9 +230,18 @@ extension LogStore {
     if let before, !before(fd, stamp) { return ([], [], stamp, start) }
     var end = size
     var interrupted: Int64 = 0
-    if let length = rollbackLength(for: file), length < size {
-      end = length
-      interrupted = size - length
+    var unverified: ReadNotice?
+    switch (try? rollbackState(fd, file: file)) ?? .none {
+    case .none:
+      break
+    case .verified(let length):
+      if length < size {
+        end = length
+        interrupted = size - length
+      }
+    case .unverified(let claimed, let found):
+      // Read whole and reported; only a writer under its lock sets it aside.
+      unverified = ReadNotice(file: file, line: (try? lineNumber(fd, at: claimed)) ?? 1, kind: .unverifiedRollback(record: rollbackPath(for: file), found: found))
     }
     var split: [(Int64, Int64)] = [(start, max(start, end))]
     if end - start > 4 << 20, let middle = try? nextLineStart(fd, from: start + (end - start) / 2, limit: end),
@@ -169,8 +254,11 @@ extension LogStore {
     DispatchQueue.concurrentPerform(iterations: ranges.count) { part in
       results.store(part, work(fd, ranges[part]))
     }
-    let parts = results.parts.map { $0! }
+    var parts = results.parts.map { $0! }
     var notices: [ReadNotice] = []
+    if let blank = blankTail(&parts, firstLine: firstLine) {
+      notices.append(ReadNotice(file: file, line: blank.line, kind: .blankTail(lines: blank.count)))
+    }
     let lines = firstLine - 1 + parts.reduce(0) { $0 + Int($1.lines) }
     if let torn = parts.last?.tornBytes {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn)))
@@ -178,7 +266,28 @@ extension LogStore {
     if interrupted > 0 {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
     }
+    if let unverified { notices.append(unverified) }
     return (parts, notices, stamp, end)
+  }
+
+  /// The blank lines that end the parts read, as the first one's number and
+  /// their count; a part's blank tail that a later part's events follow is
+  /// marked as the error it is.
+  private func blankTail<Result: LinesPart>(_ parts: inout [Result], firstLine: Int) -> (line: Int, count: Int)? {
+    var run: (part: Int, line: Int, count: Int)?
+    var before = firstLine - 1
+    for index in parts.indices {
+      let part = parts[index]
+      let allBlank = part.blankTail.map { $0.first == 1 && $0.count == part.lines } ?? false
+      if part.lines > 0 && !allBlank {
+        if let previous = run { parts[previous.part].blankLinesAreFollowedByEvents() }
+        run = part.blankTail.map { (index, before + Int($0.first), Int($0.count)) }
+      } else if allBlank {
+        run = run.map { ($0.part, $0.line, $0.count + Int(part.lines)) } ?? (index, before + 1, Int(part.lines))
+      }
+      before += Int(part.lines)
+    }
+    return run.map { ($0.line, $0.count) }
   }
 
   /// The offset just after the first `\n` at or after `from`.
@@ -202,7 +311,47 @@ protocol LinesPart {
   var lines: Int32 { get }
   /// Bytes after the last line break, at the end of the part.
   var tornBytes: Int? { get }
+  /// The blank lines (nothing but spaces, tabs and CRs) that end the part.
+  var blankTail: BlankRun? { get }
+  /// Called when events in a later part follow the blank tail: blank lines
+  /// inside the log are an error, at the first of them.
+  mutating func blankLinesAreFollowedByEvents()
 }
+
+/// Consecutive blank lines: the first one's number (from the part's start) and how many.
+struct BlankRun {
+  var first: Int32
+  var count: Int32
+
+  /// A run that starts at line `number`, or this one grown by it.
+  static func adding(_ number: Int32, to run: BlankRun?) -> BlankRun {
+    run.map { BlankRun(first: $0.first, count: $0.count + 1) } ?? BlankRun(first: number, count: 1)
+  }
+}
+
+/// Whether a line holds nothing but spaces, tabs and carriage returns.
+@inline(__always) func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
+  for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0d { return false }
+  return true
+}
+
+/// Whether the first line of a file starts with a UTF-8 byte order mark.
+@inline(__always) func startsWithByteOrderMark(_ line: UnsafeRawBufferPointer, offset: Int64) -> Bool {
+  offset == 0 && line.count >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf
+}
+
+/// Why a byte order mark at the start of `file` is refused, and how to remove it.
+func byteOrderMarkMessage(_ file: String) -> String {
+  let plain = file.utf8.allSatisfy { byte in
+    isSlugByte(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z")) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "_")
+  }
+  let quoted = plain
+    ? file : "'" + file.replacing("'", with: "'\\''") + "'"
+  return "a byte order mark (BOM, the bytes EF BB BF) at the start of \(file): a log is UTF-8 without one; remove it, for example with sed -i '1s/^\\xEF\\xBB\\xBF//' \(quoted)"
+}
+
+/// The message of blank lines that more events follow.
+let blankLineMessage = "a blank line inside the log: every line is one event, and only the end of a file may be blank; delete the line"
 
 /// One slot per part, each written by its own thread only.
 final class PartResults<Result>: @unchecked Sendable {
@@ -268,7 +417,12 @@ struct PartResult: LinesPart, @unchecked Sendable {
   var table = FactTable()
   var lines: Int32 = 0
   var tornBytes: Int?
+  var blankTail: BlankRun?
   var failure: Failure?
+
+  mutating func blankLinesAreFollowedByEvents() {
+    if failure == nil, let blankTail { failure = .malformed(line: blankTail.first, message: blankLineMessage) }
+  }
 }
 
 /// Scans lines `range` of a file into a table; line numbers count from the range's start.
@@ -282,7 +436,23 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
   var scanner = EventScanner()
   do {
     (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
-      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) { return true }
+      if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) {
+        guard let blank = result.blankTail else { return true }
+        result.failure = .malformed(line: blank.first, message: blankLineMessage)
+        return false
+      }
+      if isBlank(line) {
+        result.blankTail = BlankRun.adding(number, to: result.blankTail)
+        return true
+      }
+      if let blank = result.blankTail {
+        result.failure = .malformed(line: blank.first, message: blankLineMessage)
+        return false
+      }
+      if startsWithByteOrderMark(line, offset: offset) {
+        result.failure = .malformed(line: number, message: byteOrderMarkMessage(file))
+        return false
+      }
       do throws(ValueError) {
         let event = try EventCodec.decode(line, stored: true)
         result.table.append(event, file: fileIndex, line: number, offset: offset)

@@ -27,6 +27,8 @@ public struct CheckReport: Sendable {
   public var warnings: [Finding] = []
   public var events = 0
   public var files = 0
+  /// Why the cache folder was not rebuilt (a symlink, another user's), for the command to print.
+  public var cacheNote: String?
 }
 
 extension LogStore {
@@ -76,12 +78,9 @@ extension LogStore {
         lines += part.lines
       }
       noticed = noticed || !notices.isEmpty
-      if let fd = try? Sys.open(file, O_RDONLY) {
-        let extent = end - Int64(parts.last?.tornBytes ?? 0)
-        entries.append(FactCache.Entry(
-          path: file, stamp: stamp, extent: extent, lines: lines, samples: FactCache.samples(fd, extent: extent)))
-        Sys.close(fd)
-      }
+      // Hashed by the cache's writer, from the file while it keeps this stamp.
+      entries.append(FactCache.Entry(
+        path: file, stamp: stamp, extent: end - Int64(parts.last?.tornBytes ?? 0), lines: lines, hash: RegionHash()))
       for notice in notices {
         let message: String
         switch notice.kind {
@@ -89,6 +88,10 @@ extension LogStore {
           message = "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
         case .interruptedBatch(let bytes):
           message = "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
+        case .blankTail(let count):
+          message = "\(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file (nothing but spaces, tabs or CRs) \(count == 1 ? "is" : "are") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
+        case .unverifiedRollback(let record, let found):
+          message = "\(ReadNotice.unverifiedMessage(record: record, file: notice.file, found: found)): it is not used, nothing is cut; `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside)"
         }
         report.warnings.append(Finding(file: notice.file, line: notice.line, message: message))
       }
@@ -97,7 +100,8 @@ extension LogStore {
     // Rebuild the projection cache from what was just read (or drop it), on
     // the second core while the first checks across lines.
     let cache = FactCache(store: self)
-    let rebuild = !noticed && entries.count == paths.count && table.count >= FactCache.threshold
+    if case .refused(let note) = cache.folder(create: false) { report.cacheNote = note }
+    let rebuild = !noticed && report.cacheNote == nil && entries.count == paths.count && table.count >= FactCache.threshold
     let finished = table
     let fileEntries = entries
     let contentDigests = digests
@@ -138,6 +142,7 @@ extension LogStore {
         first[fact.id] = index
       }
     }
+    report.warnings += nameFindings(table)
     var launched = Set<Int32>()
     for fact in facts where fact.factKind == .launch { launched.insert(fact.subject) }
     for fact in facts {
@@ -194,7 +199,13 @@ struct CheckPart: LinesPart, @unchecked Sendable {
   var warnings: [Finding] = []
   var lines: Int32 = 0
   var tornBytes: Int?
+  var blankTail: BlankRun?
   var failure: Errno?
+  var file = ""
+
+  mutating func blankLinesAreFollowedByEvents() {
+    if let blankTail { errors.append(Finding(file: file, line: Int(blankTail.first), message: blankLineMessage)) }
+  }
 }
 
 /// Checks each line of a part on its own: decoded by the fast scanner (or
@@ -202,14 +213,26 @@ struct CheckPart: LinesPart, @unchecked Sendable {
 /// against the SHA-256 of its canonical content.
 func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
   var part = CheckPart()
+  part.file = file
   var scanner = EventScanner()
   var content: [UInt8] = []
   content.reserveCapacity(1024)
   do {
     (part.lines, part.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
       let event: Event
+      if isBlank(line) {
+        part.blankTail = BlankRun.adding(number, to: part.blankTail)
+        return true
+      }
+      if part.blankTail != nil {
+        part.blankLinesAreFollowedByEvents()
+        part.blankTail = nil
+      }
       if let scanned = scanner.scanEvent(line, stored: true) {
         event = scanned
+      } else if startsWithByteOrderMark(line, offset: offset) {
+        part.errors.append(Finding(file: file, line: Int(number), message: byteOrderMarkMessage(file)))
+        return true
       } else {
         do throws(ValueError) { event = try EventCodec.decode(line, stored: true) } catch {
           part.errors.append(Finding(file: file, line: Int(number), message: error.message))

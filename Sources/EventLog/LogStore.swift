@@ -11,6 +11,11 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
     case tornTail(bytes: Int)
     /// Bytes of a batch whose writer died before finishing it (a rollback record is present).
     case interruptedBatch(bytes: Int64)
+    /// Lines holding nothing but spaces, tabs or CRs at the end of the file.
+    case blankTail(lines: Int)
+    /// A rollback record that cannot prove the bytes after its length are its
+    /// batch (`found` says why): the whole file was read, nothing is cut.
+    case unverifiedRollback(record: String, found: String)
   }
 
   public var file: String
@@ -23,8 +28,27 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
       "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
     case .interruptedBatch(let bytes):
       "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
+    case .blankTail(let count):
+      "\(file):\(line): \(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file \(count == 1 ? "was" : "were") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
+    case .unverifiedRollback(let record, let found):
+      "\(file):\(line): \(ReadNotice.unverifiedMessage(record: record, file: file, found: found)): the record was not used and the whole file was read; the next add or `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside), cutting nothing"
     }
   }
+
+  /// What is wrong with a rollback record that cannot be used.
+  static func unverifiedMessage(record: String, file: String, found: String) -> String {
+    "a rollback record \(record) does not match \(file) (\(found))"
+  }
+}
+
+/// Something a writer repaired before appending, or `check --repair` did.
+public struct RepairNote: Sendable, Equatable, CustomStringConvertible {
+  public var message: String
+  /// The bytes of an incomplete final line that were cut, to be shown
+  /// verbatim so that nothing is lost even then; nil when none were.
+  public var cutBytes: [UInt8]?
+
+  public var description: String { message }
 }
 
 /// The log on disk: one `.jsonl` file, or a folder whose `*.jsonl` files are
@@ -136,10 +160,11 @@ public struct LogStore: Sendable {
   /// + 1 ms), 1 ms apart in order; given ones must keep the file increasing.
   /// - Parameters:
   ///   - label: names event `i` in an error ("<stdin>:3").
-  ///   - notice: receives what was repaired on the way (a torn tail cut).
+  ///   - notice: receives what was repaired on the way (an interrupted batch
+  ///     rolled back, a torn tail cut, with its bytes, a rollback record set aside).
   /// - Returns: the events as written, stamped.
   public func append(
-    _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (String) -> Void
+    _ events: [Event], now: Timestamp, label: (Int) -> String, notice: (RepairNote) -> Void
   ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
@@ -164,13 +189,17 @@ public struct LogStore: Sendable {
     let (stamped, bytes) = try stamp(
       events, after: try lastRecorded(fd, size: acknowledged, file: target), now: now, label: label, file: target)
     if bytes.isEmpty { return [] }
-    try recover(fd, file: target, keepWholeEvent: true, notice: notice)
+    try recover(fd, file: target, repairing: false, notice: notice)
 
-    let originalSize: Int64
-    do { originalSize = try Sys.size(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
+    let before: FileStamp
+    do { before = try Sys.stamp(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
+    let originalSize = before.size
     let record = rollbackPath(for: target)
     let batch = events.count > 1
-    if batch { try writeRollbackRecord(record, length: originalSize, dir: parent(of: record)) }
+    if batch {
+      let content = RollbackRecord(device: before.device, inode: before.inode, length: originalSize, batch: bytes)
+      try writeRollbackRecord(record, content.encoded(), dir: parent(of: record))
+    }
     do throws(Errno) {
       try Sys.writeAll(fd, bytes)
       try Sys.fsync(fd)
@@ -187,6 +216,8 @@ public struct LogStore: Sendable {
       }
       Sys.fsyncDirectory(parent(of: record))
     }
+    // The chain of custody: the file as this add found it, and as it left it.
+    if let left = try? Sys.stamp(fd) { recordCustody(of: target, before: before, after: left) }
     return stamped
   }
 
@@ -220,15 +251,16 @@ public struct LogStore: Sendable {
   }
 
   /// The length the file will have once `recover` has rolled back an
-  /// interrupted batch and cut a torn final line, worked out without changing it.
+  /// interrupted batch, cut a torn final line and removed blank lines at the
+  /// end, worked out without changing it.
   private func acknowledgedSize(_ fd: Int32, file: String) throws(LogError) -> Int64 {
     do {
       var size = try Sys.size(fd)
-      if let length = readRollbackRecord(for: file), size > length { size = length }
+      if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
       guard size > 0 else { return 0 }
       var last: UInt8 = 0
       _ = try Sys.pread(fd, &last, 1, size - 1)
-      return last == 0x0a ? size : try startOfLastLine(fd, size: size)
+      return try endOfContent(fd, size: last == 0x0a ? size : try startOfLastLine(fd, size: size))
     } catch {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
@@ -268,50 +300,136 @@ public struct LogStore: Sendable {
     }
   }
 
-  /// Under an exclusive lock: rolls back an interrupted batch and cuts a torn final line.
-  /// - Parameter keepWholeEvent: refuse (65) rather than cut a final line that
-  ///   lacks only its `\n` but is a whole event: timeline writes a line and its
-  ///   `\n` in one write, so such a line was most likely typed or pasted in by
-  ///   hand, and `add` must not silently drop it. `check --repair` cuts it.
-  private func recover(_ fd: Int32, file: String, keepWholeEvent: Bool = false, notice: (String) -> Void) throws(LogError) {
+  /// Under an exclusive lock: rolls back an interrupted batch whose record
+  /// proves the bytes after its length are that batch (any other record is
+  /// set aside, nothing cut), then deals with a final line without `\n`.
+  /// - Parameter repairing: false for `add`, which refuses (65) rather than
+  ///   touch a final line that lacks only its `\n` but is a whole event
+  ///   (timeline writes a line and its `\n` in one write, so such a line was
+  ///   most likely typed or pasted in by hand); true for `check --repair`,
+  ///   which keeps it by adding the newline. Either cuts an incomplete final
+  ///   line and hands its bytes back in the note, and removes a run of blank
+  ///   lines at the end of the file (an append after them would leave a blank
+  ///   line inside the file).
+  private func recover(_ fd: Int32, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?
-    do {
+    do throws(Errno) {
       let record = rollbackPath(for: file)
-      if let length = readRollbackRecord(for: file) {
+      switch try rollbackState(fd, file: file) {
+      case .none:
+        break
+      case .verified(let length):
         let size = try Sys.size(fd)
         if size > length {
           try Sys.ftruncate(fd, length)
           try Sys.fsync(fd)
-          notice("rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file)")
+          notice(RepairNote(message: "rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file) (its rollback record proved they were that batch, never acknowledged)"))
         }
-      }
-      if Sys.type(of: record) != .missing {
         try Sys.unlink(record)
         Sys.fsyncDirectory(parent(of: record))
+      case .unverified(let claimed, let found):
+        let line = try lineNumber(fd, at: claimed)
+        let setAside = try setAside(record)
+        notice(RepairNote(message: "\(file):\(line): \(ReadNotice.unverifiedMessage(record: record, file: file, found: found)): it was set aside as \(setAside), nothing cut; look at it, then delete it"))
       }
-      let size = try Sys.size(fd)
+      var size = try Sys.size(fd)
       guard size > 0 else { return }
       var last: UInt8 = 0
       _ = try Sys.pread(fd, &last, 1, size - 1)
       if last != 0x0a {
         let keep = try startOfLastLine(fd, size: size)
-        if keepWholeEvent {
-          var tail = [UInt8](repeating: 0, count: Int(size - keep))
-          _ = try Sys.pread(fd, &tail, tail.count, keep)
-          wholeEvent = (try? EventCodec.decode(tail, stored: true))?.id
-        }
-        if wholeEvent == nil {
+        var tail = [UInt8](repeating: 0, count: Int(size - keep))
+        _ = try Sys.pread(fd, &tail, tail.count, keep)
+        let blank = tail.allSatisfy(isBlank)
+        let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
+        if blank {
+          // Removed below with the blank lines before it.
+        } else if let event, repairing {
+          try Sys.writeAll(fd, [0x0a])
+          try Sys.fsync(fd)
+          size += 1
+          notice(RepairNote(message: "added the missing newline at the end of \(file): its final line is a whole event (\(event.id)), which is kept"))
+        } else if let event {
+          wholeEvent = event.id
+        } else {
           try Sys.ftruncate(fd, keep)
           try Sys.fsync(fd)
-          notice("cut a torn final line of \(size - keep) bytes from \(file) (an append that never finished; it was never acknowledged)")
+          size = keep
+          notice(RepairNote(
+            message: "cut a torn final line of \(tail.count) bytes from \(file) (an incomplete line: an append that never finished, never acknowledged); its bytes follow verbatim on the next line",
+            cutBytes: tail))
+        }
+      }
+      do {
+        // Blank lines hold no event: removed, so that an append never leaves one inside the file.
+        let end = try endOfContent(fd, size: size)
+        if end < size {
+          var removed = [UInt8](repeating: 0, count: Int(size - end))
+          _ = try Sys.pread(fd, &removed, removed.count, end)
+          try Sys.ftruncate(fd, end)
+          try Sys.fsync(fd)
+          let lines = removed.count { $0 == 0x0a } + (removed.last == 0x0a ? 0 : 1)
+          notice(RepairNote(message: "removed \(lines == 1 ? "a blank line" : "\(lines) blank lines") (\(removed.count) \(removed.count == 1 ? "byte" : "bytes") of white space) at the end of \(file)"))
         }
       }
     } catch {
-      throw LogError(.ioError, "cannot repair \(file) before appending: \(error)")
+      throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
     if let wholeEvent {
-      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand: end it with a newline (echo >> \(file)) to keep it, or run `timeline check --repair` to remove it; nothing was appended")
+      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand: run `timeline check --repair` to keep it (it adds the newline), or end it with a newline yourself (echo >> \(file)); nothing was appended")
     }
+  }
+
+  /// Blank: a line of nothing but spaces, tabs and carriage returns.
+  private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
+
+  /// Where the file would end without its trailing run of blank lines (and
+  /// a blank final fragment): just after the `\n` of its last line that holds
+  /// anything but white space, or 0 when no line does.
+  private func endOfContent(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+    defer { chunk.deallocate() }
+    var end = size
+    var lastNewline: Int64?  // the first `\n` after the content, as found going back
+    while end > 0 {
+      let start = max(0, end - Int64(chunk.count))
+      let count = Int(end - start)
+      _ = try Sys.pread(fd, chunk.baseAddress!, count, start)
+      for index in stride(from: count - 1, through: 0, by: -1) {
+        let byte = chunk[index]
+        if byte == 0x0a {
+          lastNewline = start + Int64(index)
+        } else if !isBlank(byte) {
+          // Content: keep through its line's newline (none: a final line without one, left as it is).
+          return lastNewline.map { $0 + 1 } ?? size
+        }
+      }
+      end = start
+    }
+    return 0
+  }
+
+  /// The line number of the line that starts at or contains byte `offset`
+  /// (clamped to the file), for naming a place in a message.
+  func lineNumber(_ fd: Int32, at offset: Int64?) throws(Errno) -> Int {
+    let size = try Sys.size(fd)
+    let end = min(offset ?? size, size)
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
+    defer { chunk.deallocate() }
+    var lines = 1
+    var position: Int64 = 0
+    while position < end {
+      let n = try Sys.pread(fd, chunk.baseAddress!, Int(min(Int64(chunk.count), end - position)), position)
+      if n == 0 { break }
+      lines += chunk[..<n].count { $0 == 0x0a }
+      position += Int64(n)
+    }
+    if offset == nil, size > 0 {
+      var last: UInt8 = 0
+      _ = try Sys.pread(fd, &last, 1, size - 1)
+      if last != 0x0a { lines += 1 }
+    }
+    return lines
   }
 
   /// The offset where the file's last line starts (just after the previous `\n`).
@@ -359,25 +477,91 @@ public struct LogStore: Sendable {
   /// Where a batch's rollback record lives: beside the real file, so that a
   /// log reached through a symlink and through its target shares one record
   /// (a reader through the other path would otherwise see a dead batch).
-  private func rollbackPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
+  func rollbackPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
 
-  /// The length before an unfinished batch, if one was interrupted.
-  func rollbackLength(for file: String) -> Int64? { readRollbackRecord(for: file) }
+  /// Whether a rollback record is present beside `file` (verified or not), with
+  /// the length it claims (0 when it claims none): a kept answer is not used then.
+  func rollbackLength(for file: String) -> Int64? {
+    switch recordBytes(for: file) {
+    case .none: return nil
+    case .failure: return 0
+    case .success(let bytes):
+      switch RollbackRecord.parse(bytes) {
+      case .record(let record): return record.length
+      case .oldFormat(let length): return length
+      case .garbled: return 0
+      }
+    }
+  }
+
+  /// The bytes of the rollback record beside `file`: nil when there is none,
+  /// a failure (what was found) when it cannot be read as one.
+  private func recordBytes(for file: String) -> Result<[UInt8], RecordUnreadable>? {
+    do throws(Errno) {
+      // Not through a symlink, not a FIFO that would block, not a huge file.
+      let record = try Sys.open(rollbackPath(for: file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      defer { Sys.close(record) }
+      let stamp = try Sys.stamp(record)
+      guard Sys.isRegularFile(record) else { return .failure(RecordUnreadable(found: "it is not a regular file")) }
+      guard stamp.size <= 1 << 30 else {
+        return .failure(RecordUnreadable(found: "it is \(stamp.size) bytes, larger than any record timeline writes"))
+      }
+      return .success(try Sys.readAll(record))
+    } catch {
+      if error.code == ENOENT { return nil }
+      if error.code == ELOOP { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
+      return .failure(RecordUnreadable(found: "it cannot be read: \(error)"))
+    }
+  }
+
+  private struct RecordUnreadable: Error {
+    var found: String
+  }
+
+  /// What a rollback record beside a file says about it.
+  enum RollbackState: Equatable {
+    case none
+    /// The bytes after `length` are the start of the record's batch: cut them, or read only up to `length`.
+    case verified(length: Int64)
+    /// The record cannot prove that (`found` says why): never used to cut.
+    /// `claimed`: the length it holds, when it holds one.
+    case unverified(claimed: Int64?, found: String)
+  }
+
+  /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
+  func rollbackState(_ fd: Int32, file: String) throws(Errno) -> RollbackState {
+    let bytes: [UInt8]
+    switch recordBytes(for: file) {
+    case .none: return .none
+    case .failure(let unreadable): return .unverified(claimed: nil, found: unreadable.found)
+    case .success(let read): bytes = read
+    }
+    switch RollbackRecord.parse(bytes) {
+    case .oldFormat(let length):
+      return .unverified(claimed: length, found: "it holds only a length, \(length), in the format of an older timeline, which cannot prove that the bytes after it are its batch")
+    case .garbled(let why):
+      return .unverified(claimed: nil, found: why)
+    case .record(let record):
+      let stamp = try Sys.stamp(fd)
+      if let found = record.verify(fd, stamp: stamp) { return .unverified(claimed: record.length, found: found) }
+      return .verified(length: record.length)
+    }
+  }
 
   /// Takes the shared lock readers hold.
   func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
 
-  /// Writes and syncs `length\n` to the record: 73 when it cannot be created,
-  /// 74 (and no record left behind) when the write fails (a full disk, a file
-  /// size limit).
-  private func writeRollbackRecord(_ record: String, length: Int64, dir: String) throws(LogError) {
+  /// Writes and syncs the record: 73 when it cannot be created, 74 (and no
+  /// record left behind) when the write fails (a full disk, a file size limit).
+  private func writeRollbackRecord(_ record: String, _ content: [UInt8], dir: String) throws(LogError) {
     let fd: Int32
-    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_TRUNC) } catch {
+    // recover has set aside any record found: a name taken now is not followed or overwritten.
+    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW) } catch {
       throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
     defer { Sys.close(fd) }
     do throws(Errno) {
-      try Sys.writeAll(fd, Array("\(length)\n".utf8))
+      try Sys.writeAll(fd, content)
       try Sys.fsync(fd)
     } catch {
       try? Sys.unlink(record)
@@ -386,21 +570,35 @@ public struct LogStore: Sendable {
     Sys.fsyncDirectory(dir)
   }
 
-  /// The file length saved before an unfinished batch, if a complete rollback
-  /// record exists: 1 to 18 decimal digits and `\n`, as `append` writes it.
-  /// Anything else (torn, or not written by timeline: `-5`, `+1`) is no record,
-  /// so a reader never gets a negative length to read up to.
-  private func readRollbackRecord(for file: String) -> Int64? {
-    guard let bytes = try? Sys.readSmallFile(rollbackPath(for: file)), bytes.last == 0x0a else { return nil }
-    let digits = bytes.dropLast()
-    guard (1...18).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-    return Int64(String(decoding: digits, as: UTF8.self))
+  /// Renames a record that cannot be used to `RECORD.set-aside` (or
+  /// `.set-aside-2`, ... when taken), a name git does not ignore, so that it
+  /// is seen and never used to cut. Under the file's exclusive lock.
+  /// - Returns: the new name.
+  private func setAside(_ record: String) throws(Errno) -> String {
+    var number = 1
+    while true {
+      let name = record + ".set-aside" + (number == 1 ? "" : "-\(number)")
+      number += 1
+      if Sys.nameExists(name) { continue }  // taken
+      do throws(Errno) {
+        try Sys.link(record, name)  // refuses a taken name, unlike rename
+        try Sys.unlink(record)
+      } catch {
+        if error.code == EEXIST { continue }
+        // A file system without hard links: rename, the name checked free just now.
+        try Sys.rename(record, name)
+      }
+      Sys.fsyncDirectory(parent(of: record))
+      return name
+    }
   }
 
-  /// Rolls back interrupted batches and removes torn final lines in every file.
-  /// - Returns: what was done, a line each.
-  public func repair() throws(LogError) -> [String] {
-    var done: [String] = []
+  /// Rolls back interrupted batches (sets aside records that cannot prove
+  /// their batch), keeps a whole final event by adding its newline, cuts an
+  /// incomplete final line, and removes blank lines at the end, in every file.
+  /// - Returns: what was done, a note each (with the bytes of any line cut).
+  public func repair() throws(LogError) -> [RepairNote] {
+    var done: [RepairNote] = []
     for file in try files() {
       let fd: Int32
       do { fd = try Sys.open(file, O_RDWR | O_APPEND) } catch {
@@ -410,12 +608,13 @@ public struct LogStore: Sendable {
       }
       defer { Sys.close(fd) }
       try acquire(fd, exclusive: true, file: file)
-      try recover(fd, file: file) { done.append($0) }
+      try recover(fd, file: file, repairing: true) { done.append($0) }
     }
     return done
   }
 
-  /// Whether `file` has a rollback record or a final line without `\n`, seen under a shared lock.
+  /// Whether `file` has a rollback record, a final line without `\n` or
+  /// blank lines at its end, seen under a shared lock.
   private func needsRepair(_ file: String) throws(LogError) -> Bool {
     let fd: Int32
     do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
@@ -425,7 +624,8 @@ public struct LogStore: Sendable {
       let size = try Sys.size(fd)
       var last: UInt8 = 0x0a
       if size > 0 { _ = try Sys.pread(fd, &last, 1, size - 1) }
-      return last != 0x0a || Sys.type(of: rollbackPath(for: file)) != .missing
+      if last != 0x0a || Sys.nameExists(rollbackPath(for: file)) { return true }
+      return try endOfContent(fd, size: size) < size
     } catch {
       throw LogError(.ioError, "cannot read \(file): \(error)")
     }

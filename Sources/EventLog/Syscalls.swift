@@ -102,6 +102,18 @@ enum Sys {
 
   enum FileType { case missing, file, directory, other }
 
+  /// Whether anything, a dangling symlink included, has that name.
+  static func nameExists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
+  /// Whether an open descriptor is a regular file.
+  static func isRegularFile(_ fd: Int32) -> Bool {
+    var info = stat()
+    return fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+  }
+
   static func type(of path: String) -> FileType {
     var info = stat()
     guard stat(path, &info) == 0 else { return .missing }
@@ -145,6 +157,16 @@ enum Sys {
     guard Glibc.unlink(path) == 0 || errno == ENOENT else { throw Errno.current }
   }
 
+  /// Gives the file at `old` the name `new` too; EEXIST when `new` is taken.
+  static func link(_ old: String, _ new: String) throws(Errno) {
+    guard Glibc.link(old, new) == 0 else { throw Errno.current }
+  }
+
+  /// Renames `old` to `new`, replacing it.
+  static func rename(_ old: String, _ new: String) throws(Errno) {
+    guard Glibc.rename(old, new) == 0 else { throw Errno.current }
+  }
+
   /// Makes a directory entry change (a created or removed file) durable.
   static func fsyncDirectory(_ path: String) {
     guard let fd = try? open(path, O_RDONLY | O_DIRECTORY) else { return }
@@ -165,6 +187,78 @@ enum Sys {
     }
     return names.sorted()
   }
+
+  // MARK: - Relative to a folder descriptor (the cache folder), never following a symlink
+
+  /// The `stat` of an open descriptor.
+  static func info(_ fd: Int32) throws(Errno) -> stat {
+    var info = stat()
+    guard fstat(fd, &info) == 0 else { throw Errno.current }
+    return info
+  }
+
+  /// The `lstat` of a name in a folder: a symlink is described, not followed.
+  static func info(at dir: Int32, _ name: String) throws(Errno) -> stat {
+    var info = stat()
+    guard fstatat(dir, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw Errno.current }
+    return info
+  }
+
+  /// The `lstat` of a path.
+  static func linkInfo(_ path: String) throws(Errno) -> stat {
+    var info = stat()
+    guard lstat(path, &info) == 0 else { throw Errno.current }
+    return info
+  }
+
+  /// Opens a name inside the folder `dir`, never through a symlink
+  /// (`O_NOFOLLOW`) and never blocking on a FIFO (`O_NONBLOCK`, cleared again).
+  static func open(at dir: Int32, _ name: String, _ flags: Int32, _ mode: mode_t = 0o644) throws(Errno) -> Int32 {
+    while true {
+      let fd = Glibc.openat(dir, name, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode)
+      if fd >= 0 {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        return fd
+      }
+      if errno != EINTR { throw Errno.current }
+    }
+  }
+
+  static func mkdir(at dir: Int32, _ name: String) throws(Errno) {
+    guard Glibc.mkdirat(dir, name, 0o755) == 0 || errno == EEXIST else { throw Errno.current }
+  }
+
+  /// Removes a name (a file, or a symlink itself) from the folder `dir`.
+  static func unlink(at dir: Int32, _ name: String) throws(Errno) {
+    guard Glibc.unlinkat(dir, name, 0) == 0 || errno == ENOENT else { throw Errno.current }
+  }
+
+  static func rename(at dir: Int32, _ from: String, _ to: String) throws(Errno) {
+    guard Glibc.renameat(dir, from, dir, to) == 0 else { throw Errno.current }
+  }
+
+  /// The names in an open folder, sorted.
+  static func list(_ dir: Int32) throws(Errno) -> [String] {
+    let copy = dup(dir)
+    guard copy >= 0 else { throw Errno.current }
+    guard let stream = fdopendir(copy) else {
+      let error = Errno.current
+      Glibc.close(copy)
+      throw error
+    }
+    defer { closedir(stream) }
+    rewinddir(stream)
+    var names: [String] = []
+    while let entry = readdir(stream) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  static var effectiveUser: uid_t { geteuid() }
 
   /// Reads a whole file in as few reads as its size allows.
   static func readFile(_ path: String) throws(Errno) -> [UInt8] {
@@ -207,7 +301,7 @@ public func readStandardInput() throws(LogError) -> [UInt8] {
 }
 
 /// A file's identity, size and change times (nanoseconds), as `fstat` gives them.
-struct FileStamp: Equatable {
+struct FileStamp: Hashable {
   var device: UInt64
   var inode: UInt64
   var size: Int64

@@ -41,8 +41,10 @@ public struct ProductState: Sendable, Equatable {
   public var since: EventDate
   /// The date of its first launch, if one is known.
   public var launched: EventDate?
-  /// The last event that changed the entry.
+  /// The last event that changed a field or took one over.
   public var event: String
+  /// The lowest confidence among the events its fields rest on.
+  public var confidence: Confidence
 }
 
 /// Who holds a role.
@@ -50,6 +52,8 @@ public struct RoleState: Sendable, Equatable {
   public var person: String
   public var since: EventDate
   public var event: String
+  /// The confidence of the event the holder rests on.
+  public var confidence: Confidence
 }
 
 /// The latest value of a metric.
@@ -58,6 +62,8 @@ public struct MetricState: Sendable, Equatable {
   public var unit: String?
   public var date: EventDate
   public var event: String
+  /// The lower confidence of the events its value and unit rest on.
+  public var confidence: Confidence
 }
 
 /// What a codename is known to name.
@@ -71,6 +77,16 @@ public struct CodenameState: Sendable, Equatable {
 /// The fold of DESIGN.md's "Kinds" table over facts, keyed by symbols so that
 /// a million events fold in milliseconds; `materialize` turns it into a
 /// `CompetitorState`. Entries remember fact indices, for their dates and ids.
+///
+/// Confidence (DESIGN.md, "Confidence in every answer"): each field rests on
+/// the event that set its current value, kept as that event's confidence
+/// code + 1 ("sure"). 0 marks a default no event has stated, such as the
+/// `active` of a product first heard of through a throttle, or the
+/// `throttled: false` of one first heard of through its launch: it does not
+/// count, and an event that states the same value adds nothing to it. An
+/// event that states a field's current value again with a higher confidence
+/// takes the field over. The entry's confidence is the lowest of its stated
+/// fields.
 struct StateFold {
   struct Product {
     var org: Int32
@@ -81,11 +97,26 @@ struct StateFold {
     var since: Int32
     var launched: Int32
     var event: Int32
+    /// Confidence + 1 of the event each field rests on; 0: not stated.
+    var statusSure: UInt8 = 0
+    var throttledSure: UInt8 = 0
+    var typeSure: UInt8 = 0
+    var launchedSure: UInt8 = 0
+
+    /// The lowest confidence among the stated fields (at least one is).
+    var confidence: Confidence {
+      let lowest = min(
+        statusSure == 0 ? 255 : statusSure, throttledSure == 0 ? 255 : throttledSure,
+        typeSure == 0 ? 255 : typeSure, launchedSure == 0 ? 255 : launchedSure)
+      return Confidence(code: lowest == 255 ? 0 : lowest - 1)
+    }
   }
 
   struct Role {
     var person: Int32
     var since: Int32
+    var event: Int32
+    var confidence: UInt8
   }
 
   struct Metric {
@@ -93,6 +124,21 @@ struct StateFold {
     var value: Double
     var unit: Int32
     var event: Int32
+    /// Confidence + 1 of the events the value and the unit rest on.
+    var valueSure: UInt8
+    var unitSure: UInt8
+
+    /// Takes what a later metric event states: both its value and its unit
+    /// (none is a unit too). Its event becomes the entry's when it changed or
+    /// took over either.
+    mutating func take(_ fact: Fact, _ index: Int32, _ sure: UInt8) {
+      var touched = StateFold.settle(&value, &valueSure, to: fact.value, sure)
+      if StateFold.settle(&unit, &unitSure, to: fact.b, sure) { touched = true }
+      if touched {
+        org = fact.org
+        event = index
+      }
+    }
   }
 
   struct Codename {
@@ -141,8 +187,13 @@ struct StateFold {
       if fact.factKind == .launch && fact.c != 0 { link(fact.c, to: fact.subject, fact, index) }
     case .hire:
       guard fact.subject != 0, fact.a != 0 else { return }
-      if roles[fact.org]?[fact.a]?.person != fact.subject {
-        roles[fact.org, default: [:]][fact.a] = Role(person: fact.subject, since: index)
+      if let holder = roles[fact.org]?[fact.a], holder.person == fact.subject {
+        // The same holder: only more certainty is news.
+        if fact.confidence > holder.confidence {
+          roles[fact.org]![fact.a] = Role(person: holder.person, since: holder.since, event: index, confidence: fact.confidence)
+        }
+      } else {
+        roles[fact.org, default: [:]][fact.a] = Role(person: fact.subject, since: index, event: index, confidence: fact.confidence)
       }
     case .depart:
       guard fact.subject != 0 else { return }
@@ -166,29 +217,70 @@ struct StateFold {
     case .metric:
       guard fact.a != 0 else { return }
       let subject = fact.subject != 0 ? fact.subject : fact.org
-      metrics[StateFold.pair(subject, fact.a)] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index)
+      let key = StateFold.pair(subject, fact.a)
+      let sure = fact.confidence &+ 1
+      // One hash lookup, then the entry is changed in place.
+      guard let slot = metrics.index(forKey: key) else {
+        metrics[key] = Metric(org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure)
+        return
+      }
+      metrics.values[slot].take(fact, index, sure)
     case .report, .retract, .custom:
       break
     }
   }
 
+  /// Sets a field to the value an event states: a new value rests on the
+  /// event; the same value moves to the event only when it is surer (and
+  /// not a default no event has stated).
+  /// - Returns: whether the field changed or was taken over.
+  @inline(__always) static func settle<Value: Equatable>(
+    _ field: inout Value, _ sure: inout UInt8, to value: Value, _ stated: UInt8
+  ) -> Bool {
+    if field != value {
+      field = value
+      sure = stated
+      return true
+    }
+    guard stated > sure, sure != 0 else { return false }
+    sure = stated
+    return true
+  }
+
   private mutating func applyProduct(_ fact: Fact, _ index: Int32) {
     let slot = productSlot[Int(fact.subject)]
-    let existing: Product? = slot >= 0 ? products[Int(slot)].state : nil
-    var product = existing ?? Product(org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index)
-    let status: ProductState.Status
-    (status, product.throttled) = productStatus(after: fact.factKind, product.status, throttled: product.throttled)
+    let sure = fact.confidence &+ 1
+    let throttling = fact.factKind == .throttle || fact.factKind == .unthrottle
+    // A product first heard of: the event states its status or its throttling.
+    var product = slot >= 0
+      ? products[Int(slot)].state
+      : Product(
+        org: fact.org, status: .active, throttled: false, type: 0, since: index, launched: -1, event: index,
+        statusSure: throttling ? 0 : sure, throttledSure: throttling ? sure : 0)
+    var touched = slot < 0
+    switch fact.factKind {
+    case .throttle, .unthrottle:
+      if StateFold.settle(&product.throttled, &product.throttledSure, to: fact.factKind == .throttle, sure) { touched = true }
+    default:
+      let (status, _) = productStatus(after: fact.factKind, product.status, throttled: product.throttled)
+      if status != product.status { product.since = index }
+      if StateFold.settle(&product.status, &product.statusSure, to: status, sure) { touched = true }
+    }
     if fact.factKind == .launch {
-      if product.launched < 0 { product.launched = index }
-      if fact.a != 0 { product.type = fact.a }
+      if product.launched < 0 {
+        product.launched = index
+        product.launchedSure = sure
+        touched = true
+      } else if sure > product.launchedSure, table.facts[Int(product.launched)].firstDay == fact.firstDay,
+        table.facts[Int(product.launched)].precision == fact.precision
+      {
+        // A launch on the date of the first one states that date again.
+        product.launchedSure = sure
+        touched = true
+      }
+      if fact.a != 0, StateFold.settle(&product.type, &product.typeSure, to: fact.a, sure) { touched = true }
     }
-    if existing == nil || status != product.status { product.since = index }
-    product.status = status
-    if let existing, existing.status == product.status, existing.throttled == product.throttled,
-      existing.type == product.type, existing.launched == product.launched
-    {
-      return  // nothing changed
-    }
+    guard touched else { return }  // nothing changed
     product.event = index
     if slot >= 0 {
       products[Int(slot)].state = product
@@ -222,12 +314,14 @@ struct StateFold {
     for (subject, product) in products {
       state.orgs[names[product.org]]!.products[names[subject]] = ProductState(
         status: product.status, throttled: product.throttled, type: product.type == 0 ? nil : names[product.type],
-        since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event))
+        since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event),
+        confidence: product.confidence)
     }
     for (org, held) in roles {
       for (role, holder) in held {
         state.orgs[names[org]]!.roles[names[role]] = RoleState(
-          person: names[holder.person], since: date(holder.since), event: id(holder.since))
+          person: names[holder.person], since: date(holder.since), event: id(holder.event),
+          confidence: Confidence(code: holder.confidence))
       }
     }
     for (org, items) in focus { state.orgs[names[org]]!.focus = sorted(items) }
@@ -235,7 +329,8 @@ struct StateFold {
     for (key, metric) in metrics {
       let subject = names[Int32(truncatingIfNeeded: key >> 32)]
       state.orgs[names[metric.org]]!.metrics[subject, default: [:]][names[Int32(truncatingIfNeeded: key)]] = MetricState(
-        value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event))
+        value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event),
+        confidence: Confidence(code: min(metric.valueSure, metric.unitSure) - 1))
     }
     for (key, codename) in codenames {
       let org = names[Int32(truncatingIfNeeded: key >> 32)]

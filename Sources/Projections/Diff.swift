@@ -25,37 +25,57 @@ public struct Change: Sendable, Equatable {
   public var field: String?
   public var before: DiffValue
   public var after: DiffValue
+  /// For a change of a metric's confidence (`field` "confidence"), the metric's name.
+  public var name: String? = nil
+  /// How sure the entry is after the change, when the change rests on it: an
+  /// entry that appeared, or a field of one that changed. Nil for a change of
+  /// confidence itself, for focus and deprioritized items, and for an entry
+  /// that disappeared.
+  public var confidence: Confidence? = nil
 }
 
 /// The changes from one state to another, ordered by org, section, key and field.
-/// A change of `since`, `date` or `event` alone is not a change.
+/// A change of `since`, `date` or `event` alone is not a change; a change of
+/// an entry's confidence is (`field` "confidence"), whether or not a value
+/// changed with it.
 public func changes(from old: CompetitorState, to new: CompetitorState) -> [Change] {
   var result: [Change] = []
   for org in sortedKeys(Set(old.orgs.keys).union(new.orgs.keys)) {
     let a = old.orgs[org] ?? OrgState()
     let b = new.orgs[org] ?? OrgState()
-    func add(_ section: String, _ key: String, _ field: String?, _ before: DiffValue, _ after: DiffValue) {
-      result.append(Change(org: org, section: section, key: key, field: field, before: before, after: after))
+    func add(
+      _ section: String, _ key: String, _ field: String?, _ before: DiffValue, _ after: DiffValue,
+      _ confidence: Confidence? = nil, name: String? = nil
+    ) {
+      result.append(Change(
+        org: org, section: section, key: key, field: field, before: before, after: after, name: name, confidence: confidence))
+    }
+    func addConfidence(_ section: String, _ key: String, _ was: Confidence, _ now: Confidence, name: String? = nil) {
+      if was != now { add(section, key, "confidence", .string(was.rawValue), .string(now.rawValue), name: name) }
     }
 
     for key in sortedKeys(Set(a.products.keys).union(b.products.keys)) {
       switch (a.products[key], b.products[key]) {
-      case (nil, let p?): add("products", key, nil, .null, .product(p))
+      case (nil, let p?): add("products", key, nil, .null, .product(p), p.confidence)
       case (let p?, nil): add("products", key, nil, .product(p), .null)
       case (let p?, let q?):
-        if p.status != q.status { add("products", key, "status", .string(p.status.rawValue), .string(q.status.rawValue)) }
-        if p.throttled != q.throttled { add("products", key, "throttled", .bool(p.throttled), .bool(q.throttled)) }
-        if p.type != q.type { add("products", key, "type", DiffValue(p.type), DiffValue(q.type)) }
-        if p.launched != q.launched { add("products", key, "launched", DiffValue(p.launched), DiffValue(q.launched)) }
+        let sure = q.confidence
+        if p.status != q.status { add("products", key, "status", .string(p.status.rawValue), .string(q.status.rawValue), sure) }
+        if p.throttled != q.throttled { add("products", key, "throttled", .bool(p.throttled), .bool(q.throttled), sure) }
+        if p.type != q.type { add("products", key, "type", DiffValue(p.type), DiffValue(q.type), sure) }
+        if p.launched != q.launched { add("products", key, "launched", DiffValue(p.launched), DiffValue(q.launched), sure) }
+        addConfidence("products", key, p.confidence, q.confidence)
       default: break
       }
     }
 
     for key in sortedKeys(Set(a.roles.keys).union(b.roles.keys)) {
       switch (a.roles[key], b.roles[key]) {
-      case (nil, let r?): add("roles", key, nil, .null, .role(r))
+      case (nil, let r?): add("roles", key, nil, .null, .role(r), r.confidence)
       case (let r?, nil): add("roles", key, nil, .role(r), .null)
-      case (let r?, let s?) where r.person != s.person: add("roles", key, "person", .string(r.person), .string(s.person))
+      case (let r?, let s?):
+        if r.person != s.person { add("roles", key, "person", .string(r.person), .string(s.person), s.confidence) }
+        addConfidence("roles", key, r.confidence, s.confidence)
       default: break
       }
     }
@@ -71,20 +91,22 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
     for subject in sortedKeys(Set(a.metrics.keys).union(b.metrics.keys)) {
       let was = a.metrics[subject] ?? [:]
       let now = b.metrics[subject] ?? [:]
-      for name in sortedKeys(Set(was.keys).union(now.keys)) where was[name]?.value != now[name]?.value {
-        add("metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null)
+      for name in sortedKeys(Set(was.keys).union(now.keys)) {
+        if was[name]?.value != now[name]?.value {
+          add("metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null,
+              now[name]?.confidence)
+        }
+        if let old = was[name], let new = now[name] { addConfidence("metrics", subject, old.confidence, new.confidence, name: name) }
       }
     }
 
     for key in sortedKeys(Set(a.codenames.keys).union(b.codenames.keys)) {
       switch (a.codenames[key], b.codenames[key]) {
-      case (nil, let c?): add("codenames", key, nil, .null, .codename(c))
+      case (nil, let c?): add("codenames", key, nil, .null, .codename(c), c.confidence)
       case (let c?, nil): add("codenames", key, nil, .codename(c), .null)
       case (let c?, let d?):
-        if c.subject != d.subject { add("codenames", key, "subject", DiffValue(c.subject), DiffValue(d.subject)) }
-        if c.confidence != d.confidence {
-          add("codenames", key, "confidence", .string(c.confidence.rawValue), .string(d.confidence.rawValue))
-        }
+        if c.subject != d.subject { add("codenames", key, "subject", DiffValue(c.subject), DiffValue(d.subject), d.confidence) }
+        addConfidence("codenames", key, c.confidence, d.confidence)
       default: break
       }
     }

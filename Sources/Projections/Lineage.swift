@@ -57,8 +57,10 @@ public struct Lineage: Sendable, Equatable {
       if let product = state.orgs[node.org]?.products[id] {
         node.launched = product.launched
         node.status = product.status.rawValue
+        node.confidence = product.confidence
       }
       node.codenames = sortedKeys(codenames[node.org]?[id] ?? [])
+      node.codenameConfidences = node.codenames.map { state.orgs[node.org]!.codenames[$0]!.confidence }
       models[id] = node
     }
   }
@@ -95,6 +97,10 @@ public struct ModelNode: Sendable, Equatable {
   public var launched: EventDate?
   /// `active`, `paused`, `retired`, or `unlaunched` when no event about the product itself is known.
   public var status: String = "unlaunched"
+  /// The confidence of the product's state entry; nil when it has none.
+  public var confidence: Confidence?
+  /// How sure each of `codenames` is, in the same order.
+  public var codenameConfidences: [Confidence] = []
 
   init(org: String) { self.org = org }
 }

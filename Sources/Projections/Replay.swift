@@ -12,7 +12,7 @@ public struct Replay: Sendable {
   /// themselves are left out: they are never folded.
   public let order: [Int32]
   /// Indices of the events that rules 2-3 keep (one per id, known at the
-  /// time), retractions included, in file order.
+  /// time, of the least confidence asked for), retractions included, in file order.
   public let known: [Int32]
   /// Keys of events dropped by a surviving retraction.
   public let retracted: Set<UInt64>
@@ -20,21 +20,28 @@ public struct Replay: Sendable {
   public let superseded: Set<UInt64>
 
   /// Replays events given in any order.
-  public init<Events: Sequence>(_ events: Events, knownAt: Timestamp? = nil) where Events.Element == Event {
-    self.init(FactTable(events), knownAt: knownAt)
+  public init<Events: Sequence>(
+    _ events: Events, knownAt: Timestamp? = nil, minConfidence: Confidence = .rumor
+  ) where Events.Element == Event {
+    self.init(FactTable(events), knownAt: knownAt, minConfidence: minConfidence)
   }
 
   /// - Parameters:
   ///   - table: every event of the log, in any order, duplicates included.
   ///   - knownAt: keep only what the log knew at this time (rule 3).
-  public init(_ table: FactTable, knownAt: Timestamp? = nil) {
+  ///   - minConfidence: replay as if the log held only the events of this
+  ///     confidence or higher (`--min-confidence`): a retraction or a
+  ///     correction below it is dropped like any other event, so its target stands.
+  public init(_ table: FactTable, knownAt: Timestamp? = nil, minConfidence: Confidence = .rumor) {
     self.table = table
     let facts = table.facts
     let count = facts.count
-    // Rule 2: one event per id; the earliest recorded wins.
+    let least = minConfidence.code
+    // Rule 2: one event per id; the earliest recorded wins (among the events sure enough).
     var winners = KeyMap(capacity: count)
     var isWinner = [Bool](repeating: false, count: count)
     for index in 0..<count {
+      if facts[index].confidence < least { continue }
       let key = facts[index].id
       if let other = winners[key] {
         guard Replay.prefer(Int32(index), over: other, in: table) else { continue }

@@ -12,6 +12,8 @@ public struct StrategyShift: Sendable, Equatable {
   public var focusBefore: [String]
   public var focusAfter: [String]
   public var event: String
+  /// The confidence of the event.
+  public var confidence: Confidence
 }
 
 /// The strategy shifts of events folded in the order given, each with the focus before and after.
@@ -34,7 +36,8 @@ func strategyShifts(table: FactTable, facts: [Int32]) -> [StrategyShift] {
     shifts.append(StrategyShift(
       date: fact.date, org: names[fact.org], label: fact.a == 0 ? nil : names[fact.a],
       added: table.focus(of: fact).map { names[$0] }, removed: table.deprioritize(of: fact).map { names[$0] },
-      focusBefore: before, focusAfter: focus(fact.org), event: table.idString(fact.id)))
+      focusBefore: before, focusAfter: focus(fact.org), event: table.idString(fact.id),
+      confidence: Confidence(code: fact.confidence)))
   }
   return shifts
 }

@@ -7,7 +7,7 @@ let addCommand = Command(
   summary: "validate and append one event, or a batch of JSON lines from standard input",
   positionals: [PositionalSpec(name: "KIND", help: "launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract, or x-...", optional: true)],
   options: [
-    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD"),
+    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)"),
     OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)"),
     OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
     OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; repeat a key to make a list (focus, deprioritize)", repeatable: true),
@@ -24,6 +24,7 @@ let addCommand = Command(
   ],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
+    "Names (a role, codename, metric name or unit, strategy label, focus or deprioritize item, launch type) are compared exactly, so one with white space at either end, a no-break space or an invisible format character (such as a zero-width space) is refused. Known launch types: \(Names.knownLaunchTypes.joined(separator: ", ")); others are allowed, and one that differs from these only in case gets a warning.",
     "The id is printed alone on standard output once the event is safely on disk (appended under an exclusive lock and fsynced).",
   ],
   examples: [
@@ -57,9 +58,10 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     guard let kindName = args.positionals.first else {
       throw UsageError("missing KIND: one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...; or --stdin", command: "add")
     }
-    events = [try eventFromOptions(kindName, args)]
+    events = [try eventFromOptions(kindName, args, today: context.today)]
     labels = ["the event"]
   }
+  warnAboutNames(events, labels: args.has("stdin") ? labels : nil, context)
   let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
   let table = refers || args.has("dry-run") ? try loadFactsIfAny(context) : FactTable()
   try checkReferences(events, labels: labels, in: table, context)
@@ -69,23 +71,32 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     return 0
   }
   let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
-    context.console.error("timeline: note: \(notice)")
+    context.console.repaired(notice, prefix: "note")
   }
   for event in written { context.console.line(event.id) }
   return 0
 }
 
+/// Says on standard error what is odd but allowed in new events' names (a
+/// launch type that is a known one but for its case).
+func warnAboutNames(_ events: [Event], labels: [String]?, _ context: Context) {
+  for (index, event) in events.enumerated() {
+    let place = labels.map { $0[index] + ": " } ?? ""
+    for warning in Names.warnings(event) { context.console.error("timeline: warning: \(place)\(warning)") }
+  }
+}
+
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.
-private func eventFromOptions(_ kindName: String, _ args: ParsedArguments) throws -> Event {
+private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today: Day) throws -> Event {
   guard let kind = Kind(kindName) else {
     throw LogError(.dataError, "unknown kind '\(kindName)'\(didYouMean(kindName, in: Kind.builtIn.map(\.description))): use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or a custom kind x-... (lowercase letters, digits, dots, hyphens)")
   }
   func invalid(_ message: String) -> LogError { LogError(.dataError, "invalid \(kind) event: \(message)") }
   guard let dateText = args.value("date") else {
-    throw invalid("missing --date: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD")
+    throw invalid("missing --date: when it happened, as YYYY, YYYY-MM or YYYY-MM-DD, today or yesterday")
   }
   let date: EventDate
-  do throws(ValueError) { date = try EventDate.parse(dateText) } catch { throw invalid("--date: \(error.message)") }
+  do throws(ValueError) { date = try eventDate(dateText, today: today) } catch { throw invalid("--date: \(error.message)") }
   var event = Event(date: date, kind: kind)
   event.subject = args.value("subject")
   event.org = args.value("org")
@@ -128,7 +139,10 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments) throw
       event.attrs[key] = repeated ? .strings((event.attrs[key]?.strings ?? []) + [value]) : .string(value)
     }
   }
-  do throws(ValueError) { try EventSchema.validate(event) } catch { throw invalid(error.message) }
+  do throws(ValueError) {
+    try EventSchema.validate(event)
+    try Names.check(event)
+  } catch { throw invalid(error.message) }
   let contentID = EventCodec.contentID(event)
   if let id = args.value("id") {
     guard EventSchema.isValidID(id) else {
@@ -170,6 +184,12 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
     lineNumber += 1
     let line = input[start..<end]
     start = end < input.endIndex ? end + 1 : end
+    if lineNumber == 1 && line.starts(with: [0xef, 0xbb, 0xbf]) {
+      // Unlike import, which reads what other tools wrote, add --stdin reads
+      // timeline's own JSON lines, as strictly as a log file.
+      problems.append(#"<stdin>:1: a byte order mark (BOM, the bytes EF BB BF) at the start of standard input: add --stdin reads JSON lines without one; remove it, for example with sed '1s/^\xEF\xBB\xBF//'"#)
+      continue
+    }
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
     let label = "<stdin>:\(lineNumber)"
     do {

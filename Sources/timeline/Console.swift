@@ -1,3 +1,5 @@
+import EventLog
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -45,6 +47,14 @@ final class Console {
   func error(_ text: String) {
     flush()
     writeAll(2, Array((text + "\n").utf8))
+  }
+
+  /// Prints what a writer or `check --repair` repaired on standard error,
+  /// `prefix` first: its message, then any bytes it cut, verbatim, on a line of
+  /// their own, so that nothing cut is lost.
+  func repaired(_ note: RepairNote, prefix: String) {
+    error("timeline: \(prefix): \(note.message)")
+    if let cut = note.cutBytes { writeAll(2, cut + [0x0a]) }
   }
 
   private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {

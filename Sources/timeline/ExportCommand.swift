@@ -3,13 +3,17 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [--org ORG] [--source-uri URI] [-o FILE]",
+  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--source-uri URI] [-o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    orgOption,
+    periodOption, orgOption,
+    OptionSpec(
+      name: "min-confidence", value: "C",
+      help: "only events of confidence C or higher (rumor, reported, confirmed): the log a replay with --min-confidence C sees",
+      choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-uri", value: "URI", help: "cloudevents: the CloudEvents source of every event (default: urn:timeline)"),
     outputOption,
   ],
@@ -32,16 +36,16 @@ let csvColumns = ImportMapping.fields
 
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
-  let from = try dayOption(args, "from")
-  let to = try dayOption(args, "to")
+  let (from, to) = try dateWindow(args, context, command: "export")
   let org = args.value("org")
+  let least = try minConfidence(args, command: "export")
   let sourceURI = args.value("source-uri") ?? "urn:timeline"
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
     throw UsageError("--source-uri: a CloudEvents source is a non-empty URI reference without spaces", command: "export")
   }
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
-  let replay = Replay(table)
+  let replay = Replay(table, minConfidence: least)
   // Selected on the facts, so that only the lines exported are read again whole.
   let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
   let selected = replay.known.filter { index in

@@ -22,7 +22,8 @@ func renderHTML(_ view: TimelineView) -> String {
   add("<body>")
   add("<header><h1>\(esc(view.title))</h1>")
   add("<p class=\"meta\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis <code>\(view.basis.digest.prefix(12))</code></p>")
-  add("<p class=\"hint\">Hover a marker for its date, note, source and confidence; a marker with a source URL links to it. The tables below list the same facts for print.</p></header>")
+  add("<p class=\"hint\">Hover a marker for its date, note, source and confidence; a marker with a source URL links to it. The tables below list the same facts for print.</p>")
+  add("<p class=\"confidence-legend\">\(esc(ChartStyle.confidenceExplanation))</p></header>")
   let detail = view.detail()
   add("<figure class=\"chart\">")
   if detail != nil { add("<figcaption>The whole record, \(view.from) to \(view.to)</figcaption>") }
@@ -89,7 +90,7 @@ private let pageCSS = """
   body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; margin: 16px auto; max-width: 1240px; color: #111; background: #fff; padding: 0 8px; }
   h1 { font-size: 22px; margin: 0 0 4px; }
   h2 { font-size: 16px; margin: 24px 0 8px; }
-  .meta, .hint { color: #555; margin: 2px 0; font-size: 13px; }
+  .meta, .hint, .confidence-legend { color: #555; margin: 2px 0; font-size: 13px; }
   figure.chart { margin: 12px 0; overflow-x: auto; }
   figure.chart svg { max-width: 100%; height: auto; display: block; }
   figure.chart .chart-heading { display: none; }

@@ -19,6 +19,7 @@ let importCommand = Command(
     OptionSpec(name: "dry-run", value: nil, help: "check everything and say what would be appended; write nothing"),
   ],
   details: [
+    "A byte order mark at the start of the file (spreadsheets save CSV with one) is ignored.",
     "All or nothing: every row is checked first, and if any is rejected, each is listed as FILE:LINE: reason and nothing is appended (exit 65). Events get their content ids, so importing the same file twice appends nothing the second time: an event whose id is already in the log is skipped.",
     "Without --map or --preset, jsonl lines are whole events (as add --stdin reads them; with --set, --kind or --skip-empty they are records of columns), and CSV columns or JSON keys named like fields (the header `timeline export --format csv` writes) fill those fields, but for the fields --set or --kind give; an apostrophe that export put before a formula-like cell is removed.",
     "Transforms, applied in order: slug (lowercase ASCII: accents dropped, Greek spelled out, + as plus; an org gets no dots), first (the first of a comma-separated list), first-url, year-if-jan1 (YYYY-01-01 becomes YYYY), trim, lower. Several columns mapped to note become lines \"Column: value\". A subject without a slash, for a product kind, is put under the event's org (google + Reader = google/reader). A list attr (focus, deprioritize) from a cell is split on semicolons.",
@@ -86,7 +87,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
   let mapping = try ImportMapping(maps: args.all("map"), sets: args.all("set"), kinds: args.all("kind"), skipEmpty: args.all("skip-empty"))
   let label = path == "-" ? "<stdin>" : path
-  let bytes = path == "-" ? try readStandardInput() : try PlainFile.read(path)
+  // A byte order mark (spreadsheets save CSV with one) is not part of the
+  // first column's name or the first line's JSON: it is dropped.
+  let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
 
   var events: [Event] = []
   var labels: [String] = []
@@ -214,6 +217,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   let batchLabels = order.map { freshLabels[$0] }
 
   for note in skipped + notes { context.console.error("timeline: \(note)") }
+  warnAboutNames(batch, labels: batchLabels, context)
   var summary = "\(plural(rowCount, "row")) read from \(label)"
   if !skipped.isEmpty { summary += ", \(skipped.count) skipped" }
   summary += "; \(plural(events.count, "event"))"
@@ -225,11 +229,17 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   }
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
-      context.console.error("timeline: note: \(notice)")
+      context.console.repaired(notice, prefix: "note")
     }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0
+}
+
+/// Input bytes without a UTF-8 byte order mark (EF BB BF) at the start, which
+/// editors and spreadsheets write and which is no part of the text.
+private func withoutByteOrderMark(_ bytes: [UInt8]) -> [UInt8] {
+  bytes.starts(with: [0xef, 0xbb, 0xbf]) ? Array(bytes.dropFirst(3)) : bytes
 }
 
 private func restamped(_ event: Event) -> Event {

@@ -176,6 +176,7 @@ extension JSONWriter {
       w.date(product.since)
       w.key("launched")
       w.date(product.launched)
+      w.member("confidence", product.confidence.rawValue)
       w.member("event", product.event)
     }
   }
@@ -185,6 +186,7 @@ extension JSONWriter {
       w.member("person", role.person)
       w.key("since")
       w.date(role.since)
+      w.member("confidence", role.confidence.rawValue)
       w.member("event", role.event)
     }
   }
@@ -196,6 +198,7 @@ extension JSONWriter {
       w.member("unit", metric.unit)
       w.key("date")
       w.date(metric.date)
+      w.member("confidence", metric.confidence.rawValue)
       w.member("event", metric.event)
     }
   }
@@ -252,6 +255,7 @@ extension JSONWriter {
       w.member("section", change.section)
       w.member("key", change.key)
       w.member("field", change.field)
+      if let name = change.name { w.member("name", name) }
       w.key("before")
       w.diffValue(change.before)
       w.key("after")
@@ -270,6 +274,7 @@ extension JSONWriter {
       w.key("launched")
       w.date(node.launched)
       w.member("status", node.status)
+      w.member("confidence", node.confidence?.rawValue)
     }
   }
 
@@ -286,6 +291,7 @@ extension JSONWriter {
       w.strings(shift.focusBefore)
       w.key("focusAfter")
       w.strings(shift.focusAfter)
+      w.member("confidence", shift.confidence.rawValue)
       w.member("event", shift.event)
     }
   }

@@ -4,27 +4,32 @@ import Projections
 // MARK: - log
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--json]",
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
-    orgOption,
+    periodOption, orgOption,
     OptionSpec(name: "kind", value: "KIND", help: "only this kind"),
     OptionSpec(name: "subject", value: "S", help: "only events about this subject (an org's own metrics and strategy shifts are about the org)"),
-    knownAtOption, jsonOption,
+    knownAtOption,
+    OptionSpec(
+      name: "min-confidence", value: "C",
+      help: "only events of confidence C or higher (rumor, reported, confirmed), and retractions marked as the replay with that option sees them",
+      choices: Confidence.allCases.map(\.rawValue)),
+    jsonOption,
   ],
   details: ["The order is the replay's: first day of the date's period, then recorded time, then id."],
-  examples: ["timeline log --org openai --from 2025-12", "timeline log --kind launch --json"],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let from = try dayOption(args, "from")
-    let to = try dayOption(args, "to")
+    let (from, to) = try dateWindow(args, context, command: "log")
     if let kind = args.value("kind"), Kind(kind) == nil {
       throw UsageError("--kind: unknown kind '\(kind)'\(didYouMean(kind, in: Kind.builtIn.map(\.description))); use one of \(Kind.builtIn.map(\.description).joined(separator: ", ")), or x-...")
     }
-    let knownAt = try knownAt(args)
+    let knownAt = try knownAt(args, context)
+    let least = try minConfidence(args, command: "log")
     let table = try loadFacts(context)
-    let replay = Replay(table, knownAt: knownAt)
+    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
     func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
     let org = symbol(args.value("org"))
     let subject = symbol(args.value("subject"))
@@ -72,12 +77,13 @@ private func effectiveSubject(_ fact: Fact) -> Int32 {
 // MARK: - retract
 
 let retractCommand = Command(
-  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE]",
+  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE] [--confidence C]",
   summary: "append a retraction: the event never happened, for every replay that knows of it",
   positionals: [PositionalSpec(name: "ID", help: "the id of the event to retract (see timeline log)")],
   options: [
     OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
-    OptionSpec(name: "date", value: "DATE", help: "when it was retracted (default: today, UTC)"),
+    OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
+    OptionSpec(name: "confidence", value: "C", help: "how sure the retraction is: rumor, reported (default) or confirmed; a replay with --min-confidence above it ignores it", choices: Confidence.allCases.map(\.rawValue)),
   ],
   details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
   examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
@@ -89,26 +95,48 @@ let retractCommand = Command(
     if reason.isEmpty { throw LogError(.dataError, "invalid retraction: --reason is empty") }
     var date = EventDate.parse(day: context.today)
     if let text = args.value("date") {
-      do throws(ValueError) { date = try EventDate.parse(text) } catch {
+      do throws(ValueError) { date = try eventDate(text, today: context.today) } catch {
         throw LogError(.dataError, "invalid retraction: --date: \(error.message)")
       }
+    }
+    var confidence = Confidence.reported
+    if let word = args.value("confidence") {
+      guard let level = Confidence(rawValue: word) else {
+        throw LogError(.dataError, "invalid retraction: --confidence: '\(word)' is not rumor, reported or confirmed\(didYouMean(word, in: Confidence.allCases.map(\.rawValue)))")
+      }
+      confidence = level
     }
     guard EventSchema.isValidID(target) else {
       throw LogError(.dataError, "cannot retract '\(target)': not a valid id (1 to 64 of A-Z a-z 0-9 . _ -); `timeline log` lists the ids")
     }
     let table = try loadFacts(context)  // unlike add, a missing log is 66 here
-    var event = Event(date: date, kind: .retract)
+    var event = Event(date: date, kind: .retract, confidence: confidence)
     event.attrs["target"] = .string(target)
     event.attrs["reason"] = .string(reason)
     do throws(ValueError) { try EventSchema.validate(event) } catch { throw LogError(.dataError, "invalid retraction: \(error.message)") }
     event.id = EventCodec.contentID(event)
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
-      context.console.error("timeline: note: \(notice)")
+      context.console.repaired(notice, prefix: "note")
     }
     for event in written { context.console.line(event.id) }
     return 0
   })
+
+/// The date of an event to write (`add --date`, `retract --date`): `YYYY`,
+/// `YYYY-MM`, `YYYY-MM-DD`, or `today` or `yesterday` resolved to the day
+/// they mean, so that the log never holds a relative date.
+func eventDate(_ text: String, today: Day) throws(ValueError) -> EventDate {
+  switch text.lowercased() {
+  case "today", "yesterday":
+    return EventDate(try QueryDate.parse(text, today: today).first)
+  default:
+    do { return try EventDate.parse(text) } catch {
+      if QueryDate.isCalendarShape(text) { throw error }
+      throw ValueError("\"\(text)\" is not a date of an event: use YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)")
+    }
+  }
+}
 
 extension EventDate {
   /// The day-precision date of a day.
@@ -122,9 +150,9 @@ extension EventDate {
 
 let checkCommand = Command(
   name: "check", usage: "timeline check [--repair] [--json]",
-  summary: "validate the whole log; --repair removes a torn final line and rolls back an interrupted batch",
+  summary: "validate the whole log; --repair first rolls back an interrupted batch and repairs the end of each file",
   options: [
-    OptionSpec(name: "repair", value: nil, help: "first cut torn final lines and roll back interrupted batches"),
+    OptionSpec(name: "repair", value: nil, help: "first roll back interrupted batches (setting aside a rollback record that does not match its file), add the missing newline after a whole final event, cut an incomplete final line (its bytes are printed on standard error) and remove blank lines at the end"),
     jsonOption,
   ],
   details: [
@@ -134,9 +162,11 @@ let checkCommand = Command(
   run: { args, context in
     let console = context.console
     if args.has("repair") {
-      for done in try context.store.repair() { console.error("timeline: repaired: \(done)") }
+      for done in try context.store.repair() { console.repaired(done, prefix: "repaired") }
     }
     let report = try context.store.check()
+    if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
+    if let note = report.cacheNote { console.error("timeline: note: \(note)") }
     if args.has("json") {
       func findings(_ list: [Finding], _ w: inout JSONWriter) {
         w.array { a in

@@ -4,21 +4,23 @@ import Projections
 // MARK: - state
 
 let stateCommand = Command(
-  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--json]",
+  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--min-confidence C] [--json]",
   summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC); a partial date means the end of its period"),
-    knownAtOption, orgOption, jsonOption,
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date, like 2025-11 or 'this month', means the end of its period"),
+    knownAtOption, orgOption, minConfidenceOption, jsonOption,
   ],
   details: [
+    "Every entry carries the confidence of the events it rests on, the lowest among its fields; text output marks an entry that rests on a rumor or a report with (rumor) or (reported).",
     "An event dated only to a month or a year counts from the last day of its period: as of 2025-11-15, a fact known only as \"2025-11\" is not yet certain."
   ],
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
-    let day = try dayOption(args, "at") ?? context.today
-    let knownAt = try knownAt(args)
+    let day = try dayOption(args, "at", context) ?? context.today
+    let knownAt = try knownAt(args, context)
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt)
+    let least = try minConfidence(args, command: "state")
+    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
@@ -29,14 +31,17 @@ let stateCommand = Command(
         w.object { for org in sortedKeys(state.orgs.keys) { $0.key(org); $0.org(state.orgs[org]!) } }
       }
     } else {
-      printState(state, day: day, knownAt: knownAt, basis: basis, org: org, context.console)
+      printState(state, day: day, knownAt: knownAt, least: least, basis: basis, org: org, context.console)
     }
     return 0
   })
 
-private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?, basis: Basis, org: String?, _ console: Console) {
+private func printState(
+  _ state: CompetitorState, day: Day, knownAt: Timestamp?, least: Confidence, basis: Basis, org: String?, _ console: Console
+) {
   var header = "State at \(day)"
   if let knownAt { header += ", as known at \(knownAt)" }
+  header += onlySurer(least)
   console.line(console.bold(header) + console.dim("  (\(plural(basis.events, "event")), basis \(basis.digest.prefix(12)))"))
   if state.orgs.isEmpty {
     console.line("")
@@ -53,7 +58,8 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
         let status = product.status.rawValue + (product.throttled ? ", throttled" : "")
         let launched = product.launched.map { "launched \($0)" } ?? "never launched"
         let since = product.status == .active && product.since == product.launched ? "" : "since \(product.since)"
-        return [id, status, product.type ?? "-", launched, since]
+        let mark = confidenceMark(product.confidence, console)
+        return [id, status, product.type ?? "-", launched, [since, mark].filter { !$0.isEmpty }.joined(separator: "  ")]
       }
       for line in alignedRows(rows, indent: 4, style: { _, column, cell in
         guard column == 1 else { return cell }
@@ -64,7 +70,10 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
     }
     if !org.roles.isEmpty {
       console.line("  roles")
-      let rows = sortedKeys(org.roles.keys).map { role in [role, org.roles[role]!.person, "since \(org.roles[role]!.since)"] }
+      let rows = sortedKeys(org.roles.keys).map { role in
+        let holder = org.roles[role]!
+        return [role, holder.person, "since \(holder.since)", confidenceMark(holder.confidence, console)]
+      }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
     var lists: [[String]] = []
@@ -76,7 +85,10 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
       var rows: [[String]] = []
       for subject in sortedKeys(org.metrics.keys) {
         for (name, metric) in org.metrics[subject]!.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-          rows.append([subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)"])
+          rows.append([
+            subject, name, CanonicalJSON.numberText(metric.value) + (metric.unit.map { " " + $0 } ?? ""), "as of \(metric.date)",
+            confidenceMark(metric.confidence, console),
+          ])
         }
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
@@ -85,7 +97,7 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
       console.line("  codenames")
       let rows = sortedKeys(org.codenames.keys).map { name -> [String] in
         let codename = org.codenames[name]!
-        return [name, codename.subject ?? "(unknown model)", codename.confidence.rawValue, "since \(codename.date)"]
+        return [name, codename.subject ?? "(unknown model)", "since \(codename.date)", confidenceMark(codename.confidence, console)]
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
@@ -94,23 +106,42 @@ private func printState(_ state: CompetitorState, day: Day, knownAt: Timestamp?,
 
 func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
+/// What a header adds under `--min-confidence`, so that a narrower answer says so.
+func onlySurer(_ least: Confidence) -> String {
+  switch least {
+  case .rumor: ""
+  case .reported: ", reported and confirmed facts only"
+  case .confirmed: ", confirmed facts only"
+  }
+}
+
+/// The mark of an entry or a change that rests on a rumor or a report, so
+/// that it is never taken for a confirmed one: the word in parentheses (dim
+/// when there is colour, and readable without it); nothing when confirmed.
+/// Written as the last cell of a row, whose width pads nothing.
+func confidenceMark(_ confidence: Confidence?, _ console: Console) -> String {
+  guard let confidence, confidence != .confirmed else { return "" }
+  return console.dim("(\(confidence.rawValue))")
+}
+
 // MARK: - diff
 
 let diffCommand = Command(
-  name: "diff", usage: "timeline diff FROM TO [--org ORG] [--known-at TIME] [--json]",
+  name: "diff", usage: "timeline diff FROM TO | FROM..TO [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
-    PositionalSpec(name: "FROM", help: "the earlier date (YYYY, YYYY-MM or YYYY-MM-DD; a partial date means the end of its period)"),
-    PositionalSpec(name: "TO", help: "the later date"),
+    PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),
+    PositionalSpec(name: "TO", help: "the later date", optional: true),
   ],
-  options: [orgOption, knownAtOption, jsonOption],
-  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --org openai --json"],
+  options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
+  details: ["A change of an entry's confidence is a change too (field confidence). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
+  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
-    let from = try queryDay(args.positionals[0], option: "FROM")
-    let to = try queryDay(args.positionals[1], option: "TO")
-    let knownAt = try knownAt(args)
+    let (from, to) = try diffDates(args.positionals, today: context.today)
+    let knownAt = try knownAt(args, context)
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: knownAt)
+    let least = try minConfidence(args, command: "diff")
+    let replay = Replay(try loadFacts(context), knownAt: knownAt, minConfidence: least)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
     let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
@@ -131,7 +162,7 @@ let diffCommand = Command(
     } else {
       let console = context.console
       let newEvents = try context.store.events(newFacts, in: replay.table)
-      console.line(console.bold("Changes from \(from) to \(to)") + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
+      console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
       if found.isEmpty { console.line("No changes.") }
       for line in changeLines(found, console) { console.line(line) }
@@ -143,6 +174,26 @@ let diffCommand = Command(
     }
     return 0
   })
+
+/// diff's two dates, as two arguments or one `FROM..TO`; both mean the end of their period.
+private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -> (Day, Day) {
+  var texts = positionals
+  if positionals.count == 1 {
+    let text = positionals[0]
+    guard let dots = text.firstRange(of: "..") else {
+      throw UsageError("missing TO: the later date, as a second argument or in one argument FROM..TO (diff 2025-11..2025-12)", command: "diff")
+    }
+    texts = [String(text[..<dots.lowerBound]), String(text[dots.upperBound...])]
+    guard !texts[0].isEmpty, !texts[1].isEmpty, !texts[1].contains("..") else {
+      throw UsageError("'\(text)': diff compares two dates; give both, as in diff 2025-11..2025-12", command: "diff")
+    }
+  }
+  let from = try queryDay(texts[0], option: "FROM", today: today)
+  let to = try queryDay(texts[1], option: "TO", today: today)
+  // As the replay reads them: a partial FROM is the end of its period.
+  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), command: "diff")
+  return (from, to)
+}
 
 /// Changes as text, grouped by org.
 func changeLines(_ changes: [Change], _ console: Console) -> [String] {
@@ -163,10 +214,10 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
         what = "-"
         detail = before == .bool(true) ? "" : describe(before)
       default:
-        what = change.field ?? ""
+        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
         detail = "\(describe(change.before)) -> \(describe(change.after))"
       }
-      rows.append([change.section, change.key, what, detail])
+      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
       index += 1
     }
     if !lines.isEmpty { lines.append("") }
@@ -191,7 +242,7 @@ private func describe(_ value: DiffValue) -> String {
     [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
      product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
   case .role(let role): "\(role.person) since \(role.since)"
-  case .codename(let codename): "\(codename.subject ?? "(unknown model)"), \(codename.confidence.rawValue)"
+  case .codename(let codename): codename.subject ?? "(unknown model)"
   }
 }
 
@@ -207,17 +258,21 @@ func eventRow(_ event: Event) -> [String] {
 // MARK: - lineage
 
 let lineageCommand = Command(
-  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--json]",
+  name: "lineage", usage: "timeline lineage [MODEL] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "show model family trees (who succeeded whom) with codenames",
   positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug)", optional: true)],
   options: [
-    OptionSpec(name: "at", value: "DATE", help: "the date (default: today, UTC)"), knownAtOption, jsonOption,
+    OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date means the end of its period"), knownAtOption, minConfidenceOption, jsonOption,
   ],
-  details: ["A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename."],
+  details: [
+    "A model is a product launched with type=model, any product in a predecessor link, and any subject of a codename.",
+    "A model carries the confidence of its product's state entry (null when it has none); text output marks a model or codename that rests on a rumor or a report with (rumor) or (reported).",
+  ],
   examples: ["timeline lineage --at 2025-12-31", "timeline lineage openai/gpt-5.2 --json"],
   run: { args, context in
-    let day = try dayOption(args, "at") ?? context.today
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let day = try dayOption(args, "at", context) ?? context.today
+    let least = try minConfidence(args, command: "lineage")
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context), minConfidence: least)
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model = args.positionals.first {
@@ -235,7 +290,7 @@ let lineageCommand = Command(
       return 0
     }
     let console = context.console
-    console.line(console.bold("Lineage at \(day)") + console.dim("  (\(plural(lineage.models.count, "model")); basis \(basis.digest.prefix(12)))"))
+    console.line(console.bold("Lineage at \(day)" + onlySurer(least)) + console.dim("  (\(plural(lineage.models.count, "model")); basis \(basis.digest.prefix(12)))"))
     if lineage.models.isEmpty {
       console.line("")
       console.line("No models are known by then.")
@@ -243,9 +298,12 @@ let lineageCommand = Command(
     var visited = Set<String>()
     func show(_ id: String, prefix: String, branch: String) {
       guard let node = lineage.models[id], visited.insert(id).inserted else { return }
-      var facts = [node.status]
+      var facts = [node.status + (node.confidence.map { $0 == .confirmed ? "" : " (\($0))" } ?? "")]
       if let launched = node.launched { facts.append("launched \(launched)") }
-      if !node.codenames.isEmpty { facts.append("codenames: " + node.codenames.joined(separator: ", ")) }
+      if !node.codenames.isEmpty {
+        let marked = zip(node.codenames, node.codenameConfidences).map { $1 == .confirmed ? $0 : "\($0) (\($1))" }
+        facts.append("codenames: " + marked.joined(separator: ", "))
+      }
       console.line(prefix + branch + console.bold(id) + "  " + console.dim(facts.joined(separator: "  ")))
       let childPrefix = prefix + (branch == "└── " ? "    " : branch == "├── " ? "│   " : "")
       for (index, successor) in node.successors.enumerated() {
@@ -263,21 +321,24 @@ let lineageCommand = Command(
 // MARK: - strategy
 
 let strategyCommand = Command(
-  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [--known-at TIME] [--json]",
+  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [-p A..B] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "list strategy shifts, each with the focus before and after",
   options: [
     orgOption,
     OptionSpec(name: "from", value: "DATE", help: "shifts whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "shifts whose period starts on or before this date (a partial date means its end)"),
-    knownAtOption, jsonOption,
+    periodOption, knownAtOption, minConfidenceOption, jsonOption,
   ],
-  details: ["Shifts are replayed as of today (UTC), so a shift dated only to a month or year counts once its period has ended."],
+  details: [
+    "Shifts are replayed as of today, so a shift dated only to a month or year counts once its period has ended.",
+    "Each shift carries its event's confidence; text output marks a shift reported or rumored with (reported) or (rumor).",
+  ],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let from = try dayOption(args, "from")
-    let to = try dayOption(args, "to")
+    let (from, to) = try dateWindow(args, context, command: "strategy")
     let org = args.value("org")
-    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args))
+    let least = try minConfidence(args, command: "strategy")
+    let replay = Replay(try loadFacts(context), knownAt: try knownAt(args, context), minConfidence: least)
     let kept = replay.kept(at: context.today, org: org)
     let shifts = replay.strategyShifts(kept).filter { inWindow($0.date.firstDay, from: from, to: to) }
     let basis = replay.basis(kept)
@@ -289,14 +350,15 @@ let strategyCommand = Command(
       return 0
     }
     let console = context.console
-    console.line(console.bold("Strategy shifts") + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
+    console.line(console.bold("Strategy shifts" + onlySurer(least)) + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
     if shifts.isEmpty {
       console.line("")
       console.line("No strategy shifts.")
     }
     for shift in shifts {
       console.line("")
-      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)"))
+      let mark = confidenceMark(shift.confidence, console)
+      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)") + (mark.isEmpty ? "" : "  " + mark))
       var rows: [[String]] = []
       if !shift.added.isEmpty { rows.append(["focus on", shift.added.joined(separator: ", ")]) }
       if !shift.removed.isEmpty { rows.append(["deprioritize", shift.removed.joined(separator: ", ")]) }

@@ -5,16 +5,17 @@ let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "
 
 let renderCommand = Command(
   name: "render",
-  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [--org ORG] [--title T] [-o FILE]",
+  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--title T] [-o FILE]",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: renderFormats),
     OptionSpec(name: "from", value: "DATE", help: "start of the window (default: the first event; a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "end of the window (default: the last event; a partial date means its end)"),
-    orgOption,
+    periodOption, orgOption,
     OptionSpec(name: "title", value: "T", help: "the heading (default: Timeline, or the org)"),
     OptionSpec(name: "bare", value: nil, help: "mermaid: leave out the ```mermaid fence"),
     knownAtOption,
+    minConfidenceOption,
     outputOption,
   ],
   details: [
@@ -32,12 +33,11 @@ let renderFormats = ["html", "svg", "mermaid"]
 
 private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
-  let from = try dayOption(args, "from")
-  let to = try dayOption(args, "to")
-  if let from, let to, to < from { throw UsageError("--to \(to) is before --from \(from)", command: "render") }
+  let (from, to) = try dateWindow(args, context, command: "render")
   let org = args.value("org")
+  let least = try minConfidence(args, command: "render")
   let table = try loadFacts(context)
-  let replay = Replay(table, knownAt: try knownAt(args))
+  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
   let standing = try context.store.events(replay.order, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)

@@ -247,6 +247,14 @@ enum ChartStyle {
     }
   }
 
+  /// The legend's confidence entries: each style's meaning, surest first.
+  static let confidenceLegend: [(Confidence, String)] = [
+    (.confirmed, "confirmed"), (.reported, "reported"), (.rumor, "rumor (unconfirmed)"),
+  ]
+
+  /// In words, for the page: what each marker style means.
+  static let confidenceExplanation = "How sure each fact is shows in its marker: ringed in black, confirmed (the organisation's own announcement); plain, reported (press reports, insiders); hollow with a dashed outline, a rumor (suspected, not confirmed)."
+
   /// Fill, stroke and dash for a kind at a confidence: rumors hollow and
   /// dashed, confirmed with a dark ring.
   static func paint(_ kind: Kind, _ confidence: Confidence) -> String {
@@ -336,11 +344,16 @@ func renderSVG(_ view: TimelineView, standalone: Bool, id: String = "timeline", 
       add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(kind)</text>")
       kindX += 26 + Double(kind.description.count) * 6.3
     }
+    // What each marker style says about how sure a fact is.
     kindX += 12
-    for confidence in Confidence.allCases {
+    add("<text x=\"\(n(kindX))\" y=\"86\" fill=\"#555\">how sure:</text>")
+    kindX += 65
+    for (confidence, label) in ChartStyle.confidenceLegend {
+      add("<g class=\"legend-confidence-\(confidence.rawValue)\">")
       add(ChartStyle.shape(.launch, x: kindX + 5, y: 82, attributes: ChartStyle.paint(.launch, confidence)))
-      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(confidence.rawValue)</text>")
-      kindX += 30 + Double(confidence.rawValue.count) * 6.3
+      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(label)</text>")
+      add("</g>")
+      kindX += 30 + Double(label.count) * 6.3
     }
     add("</g>")
     if !heading { add("</g>") }

@@ -13,7 +13,9 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
   var commandName: String?
   do {
     // Global options may come before or after the command.
-    var logPath = environment["TIMELINE_LOG"].flatMap { $0.isEmpty ? nil : $0 } ?? "events"
+    var logPath = environment["TIMELINE_LOG"].flatMap { $0.isEmpty ? nil : $0 }
+    var todayText = environment["TIMELINE_TODAY"].flatMap { $0.isEmpty ? nil : $0 }
+    var todaySource = "TIMELINE_TODAY"
     var rest: [String] = []
     var index = 0
     var wantsHelp = false
@@ -30,6 +32,14 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
         index += 1
       } else if token.hasPrefix("--log=") {
         logPath = String(token.dropFirst(6))
+      } else if token == "--today" {
+        guard index < arguments.count else { throw UsageError("option --today needs a value (DATE)") }
+        todayText = arguments[index]
+        todaySource = "--today"
+        index += 1
+      } else if token.hasPrefix("--today=") {
+        todayText = String(token.dropFirst(8))
+        todaySource = "--today"
       } else if commandName == nil && (token == "--version" || token == "-V") {
         console.line(version)
         return 0
@@ -38,12 +48,12 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
       } else if commandName == nil && !token.hasPrefix("-") {
         commandName = token
       } else if commandName == nil {
-        throw UsageError("unknown option \(token)\(didYouMean(token, in: ["--log", "--help", "--version"])); options of a command go after its name")
+        throw UsageError("unknown option \(token)\(didYouMean(token, in: ["--log", "--today", "--help", "--version"])); options of a command go after its name")
       } else {
         rest.append(token)
       }
     }
-    if logPath.isEmpty { throw UsageError("--log needs a path") }
+    if logPath?.isEmpty == true { throw UsageError("--log needs a path") }
     guard let name = commandName else {
       if wantsHelp {
         console.line(mainHelp())
@@ -61,14 +71,34 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     }
     let parsed = try parse(rest, options: command.options, positionals: command.positionals, command: name)
     let timeout = try lockTimeout(environment)
-    let context = Context(
-      store: LogStore(path: logPath, lockTimeout: timeout), now: currentTime(), console: console)
+    let now = currentTime()
+    let today = try todayText.map { text throws(UsageError) in try fixedToday(text, from: todaySource) } ?? Day(millisecondsSinceEpoch: now.milliseconds)
+    var searched: String?
+    let logNamed = logPath != nil
+    if logPath == nil {
+      switch LogLocation.find() {
+      case .log(let path): logPath = path
+      case .none(let places):
+        logPath = LogLocation.folderName
+        searched = places
+      }
+    }
+    var context = Context(
+      store: LogStore(path: logPath!, lockTimeout: timeout), now: now, today: today, console: console)
+    context.searched = searched
+    context.logNamed = logNamed
+    // Every command that creates the log says so (add, import; init says it itself).
+    let existed = context.store.exists || name == "init"
+    defer {
+      if !existed && context.store.exists { console.error("timeline: created a new log at \(context.store.path)") }
+    }
     guard answerCommands.contains(name) else { return try command.run(parsed, context) }
     // A large log's answer to the same query on the same log and day is printed again as kept.
     let query = ([name] + rest + [context.today.description, console.color ? "color" : "plain"]).joined(separator: "\u{0}")
     let memo = AnswerMemo(store: context.store)
     console.flush()
     if memo.printAnswer(for: query, store: context.store, to: 1) { return 0 }
+    if let note = memo.note { console.error("timeline: note: \(note)") }
     let askedBefore = memo.wasAsked(query)
     if askedBefore { console.record() }
     let status = try command.run(parsed, context)
@@ -94,6 +124,14 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     console.error("timeline: error: \(error)")
     return LogError.Code.ioError.rawValue
   }
+}
+
+/// `--today` or `TIMELINE_TODAY`: the day calendar dates count from, YYYY-MM-DD.
+func fixedToday(_ text: String, from source: String) throws(UsageError) -> Day {
+  guard let date = try? EventDate.parse(text), date.precision == .day else {
+    throw UsageError("\(source) \(text) is not a day: give it as YYYY-MM-DD, like 2025-12-10")
+  }
+  return date.firstDay
 }
 
 /// `TIMELINE_LOCK_TIMEOUT`: seconds to wait for another process's lock (default 10).

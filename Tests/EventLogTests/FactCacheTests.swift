@@ -4,11 +4,16 @@ import Testing
 
 @testable import EventLog
 
-/// A small file that comes first in a large folder log is cached with its
-/// samples, so that when it grows the cache is extended, not rebuilt.
-@Test func everyFileOfACachedLogIsCachedWithItsSamples() throws {
+private func temporaryFolder() throws -> String {
   let dir = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-cache-\(UUID().uuidString)").path
   try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  return dir
+}
+
+/// A small file that comes first in a large folder log is cached with the
+/// hash of its bytes, so that when it grows the cache can be extended, not rebuilt.
+@Test func everyFileOfACachedLogIsCachedWithTheHashOfItsBytes() throws {
+  let dir = try temporaryFolder()
   defer { try? FileManager.default.removeItem(atPath: dir) }
   var generator = LogGenerator(seed: 11)
   let lines = generator.log(count: FactCache.threshold + 500).map(\.line)
@@ -18,11 +23,93 @@ import Testing
   let store = LogStore(path: dir)
   _ = try store.loadFacts()
   LogStore.finishWriting()
-  let (_, entries) = try #require(FactCache(store: store).read())
+  let cache = FactCache(store: store)
+  guard case .folder(let folder) = cache.folder(create: false) else {
+    Issue.record("no cache folder")
+    return
+  }
+  let (_, entries) = try #require(cache.read(in: folder))
   #expect(entries.map(\.path) == [dir + "/a.jsonl", dir + "/b.jsonl"])
   for entry in entries {
     let fd = try Sys.open(entry.path, O_RDONLY)
     defer { Sys.close(fd) }
-    #expect(entry.samples == FactCache.samples(fd, extent: entry.extent), "\(entry.path)")
+    #expect(entry.hash.length == entry.extent)
+    #expect(entry.hash == RegionHash.compute(fd, length: entry.extent), "\(entry.path)")
   }
+}
+
+/// One add is proven by its record in the chain of custody (the cache is
+/// extended, its old bytes not read); without the record, by the hash; an
+/// edit before the add proves nothing, and the log is read whole.
+@Test func anAddIsProvenByTheChainOfCustodyElseByTheHash() throws {
+  let dir = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  var generator = LogGenerator(seed: 12)
+  let lines = generator.log(count: FactCache.threshold + 3).map(\.line)
+  let file = dir + "/big.jsonl"
+  try (lines.dropLast(3).joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  let store = LogStore(path: file)
+  func add(_ line: String) throws {
+    let event = try EventCodec.decode(Array(line.utf8), stored: true)
+    _ = try store.append([event], now: Timestamp(milliseconds: 0), label: { _ in "test" }, notice: { _ in })
+  }
+  let custody = dir + "/.timeline-cache/big.jsonl.custody"
+
+  #expect(try store.loadFacts().cacheUse == .none)
+  LogStore.finishWriting()
+  #expect(try store.loadFacts().cacheUse == .unchanged)
+
+  try add(lines[lines.count - 3])
+  #expect(FileManager.default.fileExists(atPath: custody))
+  let byCustody = try store.loadFacts()
+  LogStore.finishWriting()
+  #expect(byCustody.cacheUse == .extended(.custody))
+  #expect(byCustody.table.count == FactCache.threshold + 1)
+  // Extended by one line through the chain: the cache is not written again,
+  // and the next read follows the same chain.
+  #expect(try store.loadFacts().cacheUse == .extended(.custody))
+
+  // A torn or garbled record is no proof: the hash decides.
+  var record = try Data(contentsOf: URL(fileURLWithPath: custody))
+  record[record.count - 1] ^= 1
+  try record.write(to: URL(fileURLWithPath: custody))
+  let byHash = try store.loadFacts()
+  LogStore.finishWriting()
+  #expect(byHash.cacheUse == .extended(.hash))
+  #expect(byHash.table.count == FactCache.threshold + 1)
+  #expect(!FileManager.default.fileExists(atPath: custody), "a new cache starts a new chain")
+  #expect(try store.loadFacts().cacheUse == .unchanged)
+
+  // An edit in place, then an add: neither the chain nor the hash holds.
+  var bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+  let found = try #require(bytes.range(of: Data("\"date\":\"20".utf8), in: bytes.count / 2..<bytes.count))
+  bytes[found.upperBound] = bytes[found.upperBound] == UInt8(ascii: "1") ? UInt8(ascii: "0") : UInt8(ascii: "1")
+  let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
+  try handle.write(contentsOf: bytes)
+  try handle.close()
+  try add(lines[lines.count - 2])
+  let rebuilt = try store.loadFacts()
+  LogStore.finishWriting()
+  #expect(rebuilt.cacheUse == .rebuilt)
+  #expect(rebuilt.table.count == FactCache.threshold + 2)
+}
+
+/// A custody file of garbage, torn records and records of other files leads nowhere.
+@Test func custodyRecordsThatAreTornOrGarbledAreIgnored() {
+  let a = FileStamp(device: 1, inode: 2, size: 100, modified: 5, changed: 5)
+  let b = FileStamp(device: 1, inode: 2, size: 150, modified: 6, changed: 6)
+  let c = FileStamp(device: 1, inode: 2, size: 180, modified: 7, changed: 7)
+  let first = Custody.record(path: "x.jsonl", before: a, after: b)
+  let second = Custody.record(path: "x.jsonl", before: b, after: c)
+  #expect(Custody.chain(Custody.links(first + second), from: a, to: c))
+  #expect(Custody.chain(Custody.links(Array("junk".utf8) + first + [0, 1, 2] + second), from: a, to: c))
+  #expect(!Custody.chain(Custody.links(first + second.dropLast()), from: a, to: c))
+  var flipped = first
+  flipped[30] ^= 0x10
+  #expect(!Custody.chain(Custody.links(flipped + second), from: a, to: c))
+  // A record that does not grow the file, or changes its identity, is no link.
+  let shrink = Custody.record(path: "x.jsonl", before: b, after: a)
+  #expect(Custody.links(shrink).isEmpty)
+  let moved = Custody.record(path: "x.jsonl", before: a, after: FileStamp(device: 1, inode: 3, size: 150, modified: 6, changed: 6))
+  #expect(Custody.links(moved).isEmpty)
 }

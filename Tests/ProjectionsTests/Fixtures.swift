@@ -58,7 +58,9 @@ func day(_ text: String) -> Day {
 struct Replayed {
   let replay: Replay
 
-  init(_ events: [Event], knownAt: Timestamp? = nil) { replay = Replay(events, knownAt: knownAt) }
+  init(_ events: [Event], knownAt: Timestamp? = nil, minConfidence: Confidence = .rumor) {
+    replay = Replay(events, knownAt: knownAt, minConfidence: minConfidence)
+  }
 
   /// The ids of the events that stand after rules 2-4, in fold order.
   var standingIDs: [String] { replay.order.map(replay.id) }

@@ -23,7 +23,10 @@ extension J {
       for (subject, names) in org.metrics {
         var entries: [String: J] = [:]
         for (metric, m) in names {
-          entries[metric] = .object(["value": .number(m.value), "unit": .string(m.unit), "date": .date(m.date), "event": .string(m.event)])
+          entries[metric] = .object([
+            "value": .number(m.value), "unit": .string(m.unit), "date": .date(m.date), "confidence": .string(m.confidence.rawValue),
+            "event": .string(m.event),
+          ])
         }
         metrics[subject] = .object(entries)
       }
@@ -39,9 +42,11 @@ extension J {
 
   init(product p: ProductState) {
     self = .object(["status": .string(p.status.rawValue), "throttled": .bool(p.throttled), "type": .string(p.type), "since": .date(p.since),
-                    "launched": .date(p.launched), "event": .string(p.event)])
+                    "launched": .date(p.launched), "confidence": .string(p.confidence.rawValue), "event": .string(p.event)])
   }
-  init(role r: RoleState) { self = .object(["person": .string(r.person), "since": .date(r.since), "event": .string(r.event)]) }
+  init(role r: RoleState) {
+    self = .object(["person": .string(r.person), "since": .date(r.since), "confidence": .string(r.confidence.rawValue), "event": .string(r.event)])
+  }
   init(codename c: CodenameState) {
     self = .object(["subject": .string(c.subject), "confidence": .string(c.confidence.rawValue), "date": .date(c.date), "event": .string(c.event)])
   }
@@ -59,15 +64,18 @@ extension J {
       case .codename(let c): J(codename: c)
       }
     }
-    self = .object(["org": .string(change.org), "section": .string(change.section), "key": .string(change.key), "field": .string(change.field),
-                    "before": value(change.before), "after": value(change.after)])
+    var members: [String: J] = ["org": .string(change.org), "section": .string(change.section), "key": .string(change.key),
+                                "field": .string(change.field), "before": value(change.before), "after": value(change.after)]
+    if let name = change.name { members["name"] = .string(name) }
+    self = .object(members)
   }
 
   init(lineage: Lineage) {
     var models: [String: J] = [:]
     for (id, node) in lineage.models {
       models[id] = .object(["org": .string(node.org), "predecessor": .string(node.predecessor), "successors": .strings(node.successors),
-                            "codenames": .strings(node.codenames), "launched": .date(node.launched), "status": .string(node.status)])
+                            "codenames": .strings(node.codenames), "launched": .date(node.launched), "status": .string(node.status),
+                            "confidence": .string(node.confidence?.rawValue)])
     }
     self = .object(models)
   }
@@ -75,7 +83,7 @@ extension J {
   init(shift: StrategyShift) {
     self = .object(["date": .date(shift.date), "org": .string(shift.org), "label": .string(shift.label), "added": .strings(shift.added),
                     "removed": .strings(shift.removed), "focusBefore": .strings(shift.focusBefore), "focusAfter": .strings(shift.focusAfter),
-                    "event": .string(shift.event)])
+                    "confidence": .string(shift.confidence.rawValue), "event": .string(shift.event)])
   }
 
   init(basis: Basis) { self = .object(["events": .number(Double(basis.events)), "digest": .string(basis.digest)]) }
@@ -101,13 +109,15 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
     let someRecorded = generated.randomElement(using: &generator.rng)!.recorded
     let knownAts: [Int64?] = [nil, someRecorded, someRecorded - 1]
     let org = ["openai", "google", "meta"].randomElement(using: &generator.rng)!
-    func context(_ query: String) -> Comment { "seed \(seed), \(count) events: \(query)" }
+    // Every other seed replays above a random least confidence (--min-confidence).
+    let least = seed % 2 == 0 ? Confidence.rumor : Confidence.allCases.randomElement(using: &generator.rng)!
+    func context(_ query: String) -> Comment { "seed \(seed), \(count) events, --min-confidence \(least): \(query)" }
 
     for knownAt in knownAts {
-      let replay = Replayed(events, knownAt: knownAt.map { Timestamp(milliseconds: $0) })
+      let replay = Replayed(events, knownAt: knownAt.map { Timestamp(milliseconds: $0) }, minConfidence: least)
       for (index, at) in queryDates.enumerated() {
         for orgFilter in index % 2 == 0 ? [nil, org] : [nil] {
-          let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt, org: orgFilter)
+          let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt, org: orgFilter, minConfidence: least.rawValue)
           let query = "state --at \(at) --known-at \(knownAt.map(String.init) ?? "-") --org \(orgFilter ?? "-")"
           #expect(replay.keptIDs(at: day(at), org: orgFilter) == naiveKept.map(\.id), context(query + ": fold order"))
           let got = J(state: replay.state(at: day(at), org: orgFilter))
@@ -118,7 +128,7 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
           if !wrong.isEmpty { return }
         }
         // lineage folds every org
-        let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt)
+        let naiveKept = Naive.kept(generated, at: naiveDay(at), knownAt: knownAt, minConfidence: least.rawValue)
         let lineage = replay.lineage(at: day(at))
         let naiveLineage = Naive.lineage(naiveKept)
         let wrongModels = differences(J(lineage: lineage), naiveLineage).prefix(5)
@@ -134,20 +144,20 @@ func projectionsMatchTheNaiveModel(batch: Int) throws {
         let to = queryDates.randomElement(using: &generator.rng)!
         let orgFilter: String? = Bool.random(using: &generator.rng) ? org : nil
         let got = sortedJ(changes(from: replay.state(at: day(from), org: orgFilter), to: replay.state(at: day(to), org: orgFilter)).map { J(change: $0) })
-        let naiveBefore = Naive.kept(generated, at: naiveDay(from), knownAt: knownAt, org: orgFilter)
-        let naiveAfter = Naive.kept(generated, at: naiveDay(to), knownAt: knownAt, org: orgFilter)
+        let naiveBefore = Naive.kept(generated, at: naiveDay(from), knownAt: knownAt, org: orgFilter, minConfidence: least.rawValue)
+        let naiveAfter = Naive.kept(generated, at: naiveDay(to), knownAt: knownAt, org: orgFilter, minConfidence: least.rawValue)
         let want = sortedJ(Naive.changes(from: Naive.state(naiveBefore), to: Naive.state(naiveAfter)))
         let wrongChanges = differences(.array(got), .array(want)).prefix(5)
         #expect(wrongChanges.isEmpty, context("diff \(from) \(to) --org \(orgFilter ?? "-")"))
       }
       // strategy over everything, and within a range
-      let naiveAll = Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt)
+      let naiveAll = Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt, minConfidence: least.rawValue)
       #expect(J.array(replay.strategyShifts(at: day("2024-12-31")).map { J(shift: $0) }) == Naive.strategy(naiveAll), context("strategy"))
       for orgFilter in [nil, org] {
         let shifts = replay.strategyShifts(at: day("2024-12-31"), org: orgFilter).filter {
           $0.date.firstDay >= day("2024-01-31") && $0.date.firstDay <= day("2024-02-29")
         }
-        let naiveShifts = Naive.strategy(Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt, org: orgFilter), from: 20240131, to: 20240229)
+        let naiveShifts = Naive.strategy(Naive.kept(generated, at: naiveDay("2024-12-31"), knownAt: knownAt, org: orgFilter, minConfidence: least.rawValue), from: 20240131, to: 20240229)
         #expect(J.array(shifts.map { J(shift: $0) }) == naiveShifts, context("strategy --from 2024-01-31 --to 2024-02-29 --org \(orgFilter ?? "-")"))
       }
     }

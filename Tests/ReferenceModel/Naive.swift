@@ -7,10 +7,11 @@ public enum Naive {
   // MARK: - Replay, rules 2 to 6
 
   /// The events that stand after rules 2 to 4 (duplicates, known-at, retractions, corrections), in no order.
-  public static func standing(_ events: [GenEvent], knownAt: Int64?) -> [GenEvent] {
-    // 2. One event per id: the earliest recorded.
+  /// `minConfidence`: as if the log held only the events of that confidence or higher.
+  public static func standing(_ events: [GenEvent], knownAt: Int64?, minConfidence: String = "rumor") -> [GenEvent] {
+    // 2. One event per id: the earliest recorded (of the events sure enough).
     var byID: [String: GenEvent] = [:]
-    for event in events {
+    for event in events where confidenceRank[event.confidence]! >= confidenceRank[minConfidence]! {
       if let current = byID[event.id], current.recorded <= event.recorded { continue }
       byID[event.id] = event
     }
@@ -32,9 +33,11 @@ public enum Naive {
   }
 
   /// Rules 5 and 6: the standing events certainly past by the end of `at` (yyyymmdd), in fold order.
-  public static func kept(_ events: [GenEvent], at: Int, knownAt: Int64?, org: String? = nil) -> [GenEvent] {
+  public static func kept(
+    _ events: [GenEvent], at: Int, knownAt: Int64?, org: String? = nil, minConfidence: String = "rumor"
+  ) -> [GenEvent] {
     var result: [GenEvent] = []
-    for event in standing(events, knownAt: knownAt) where event.date.last <= at {
+    for event in standing(events, knownAt: knownAt, minConfidence: minConfidence) where event.date.last <= at {
       if let org, event.org != org { continue }
       result.append(event)
     }
@@ -54,6 +57,7 @@ public enum Naive {
 
   // MARK: - State
 
+  /// Each field with the rank of the event it rests on (nil: a default no event stated).
   struct Product: Equatable {
     var status: String
     var throttled: Bool
@@ -61,9 +65,23 @@ public enum Naive {
     var since: String
     var launched: String?
     var event: String
+    var statusRank: Int?
+    var throttledRank: Int?
+    var typeRank: Int?
+    var launchedRank: Int?
+    /// The lowest rank among the stated fields.
+    var confidence: String { confidenceName([statusRank, throttledRank, typeRank, launchedRank].compactMap { $0 }.min()!) }
   }
-  struct Role: Equatable { var person: String; var since: String; var event: String }
-  struct Metric: Equatable { var value: Double; var unit: String?; var date: String; var event: String }
+  struct Role: Equatable { var person: String; var since: String; var event: String; var rank: Int }
+  struct Metric: Equatable {
+    var value: Double
+    var unit: String?
+    var date: String
+    var event: String
+    var valueRank: Int
+    var unitRank: Int
+    var confidence: String { confidenceName(min(valueRank, unitRank)) }
+  }
   struct Codename: Equatable { var subject: String?; var confidence: String; var date: String; var event: String }
   struct Org {
     var products: [String: Product] = [:]
@@ -90,7 +108,10 @@ public enum Naive {
         for (subject, names) in org.metrics {
           var entries: [String: J] = [:]
           for (metricName, m) in names {
-            entries[metricName] = .object(["value": .number(m.value), "unit": .string(m.unit), "date": .string(m.date), "event": .string(m.event)])
+            entries[metricName] = .object([
+              "value": .number(m.value), "unit": .string(m.unit), "date": .string(m.date), "confidence": .string(m.confidence),
+              "event": .string(m.event),
+            ])
           }
           metrics[subject] = .object(entries)
         }
@@ -107,9 +128,11 @@ public enum Naive {
 
   static func json(_ p: Product) -> J {
     .object(["status": .string(p.status), "throttled": .bool(p.throttled), "type": .string(p.type), "since": .string(p.since),
-             "launched": .string(p.launched), "event": .string(p.event)])
+             "launched": .string(p.launched), "confidence": .string(p.confidence), "event": .string(p.event)])
   }
-  static func json(_ r: Role) -> J { .object(["person": .string(r.person), "since": .string(r.since), "event": .string(r.event)]) }
+  static func json(_ r: Role) -> J {
+    .object(["person": .string(r.person), "since": .string(r.since), "confidence": .string(confidenceName(r.rank)), "event": .string(r.event)])
+  }
   static func json(_ c: Codename) -> J {
     .object(["subject": .string(c.subject), "confidence": .string(c.confidence), "date": .string(c.date), "event": .string(c.event)])
   }
@@ -119,6 +142,7 @@ public enum Naive {
   }
 
   static let confidenceRank = ["rumor": 0, "reported": 1, "confirmed": 2]
+  static func confidenceName(_ rank: Int) -> String { ["rumor", "reported", "confirmed"][rank] }
 
   public static func state(_ kept: [GenEvent]) -> State {
     var state = State()
@@ -139,32 +163,49 @@ public enum Naive {
         org.codenames[codename] = Codename(subject: subject, confidence: e.confidence, date: date, event: e.id)
       }
     }
+    let rank = confidenceRank[e.confidence]!
     switch e.kind {
     case "launch", "pause", "resume", "retire", "throttle", "unthrottle":
       let id = e.subject!
       let old = org.products[id]
-      var new = old ?? Product(status: "active", throttled: false, type: nil, since: date, launched: nil, event: e.id)
-      switch e.kind {
-      case "launch":
-        new.status = "active"
-        if new.launched == nil { new.launched = date }
-        if let type = e.string("type") { new.type = type }
-      case "pause": new.status = "paused"
-      case "resume": new.status = "active"
-      case "retire": new.status = "retired"
-      case "throttle": new.throttled = true
-      default: new.throttled = false
+      let throttling = e.kind == "throttle" || e.kind == "unthrottle"
+      // A product first heard of rests on this event for what it states: its throttling, or its status.
+      var new = old ?? Product(status: "active", throttled: false, type: nil, since: date, launched: nil, event: e.id,
+                               statusRank: throttling ? nil : rank, throttledRank: throttling ? rank : nil)
+      var stated: [String] = []  // the fields this event changed or took over
+      // The event states a value: a different one replaces the field; the same one moves it here only when
+      // surer, and never when it is a default (active, not throttled) that no event has stated.
+      func state<Value: Equatable>(_ name: String, _ field: inout Value, _ fieldRank: inout Int?, _ value: Value) {
+        if field != value || (fieldRank != nil && rank > fieldRank!) {
+          field = value
+          fieldRank = rank
+          stated.append(name)
+        }
       }
-      if let old {
-        if new.status != old.status { new.since = date }
-        let changed = new.status != old.status || new.throttled != old.throttled || new.type != old.type || new.launched != old.launched
-        if changed { new.event = e.id } else { new = old }
+      let status = ["launch": "active", "resume": "active", "pause": "paused", "retire": "retired"][e.kind]
+      if let status {
+        if status != new.status { new.since = date }
+        state("status", &new.status, &new.statusRank, status)
+      } else {
+        state("throttled", &new.throttled, &new.throttledRank, e.kind == "throttle")
       }
-      org.products[id] = new
+      if e.kind == "launch" {
+        // launched is the first launch's date; a launch on that date states it again.
+        if new.launched == nil || new.launched == date { state("launched", &new.launched, &new.launchedRank, date) }
+        if let type = e.string("type") { state("type", &new.type, &new.typeRank, type) }
+      }
+      if old == nil || !stated.isEmpty {
+        new.event = e.id
+        org.products[id] = new
+      }
       if e.kind == "launch", let codename = e.string("codename") { link(codename, id) }
     case "hire":
       let role = e.string("role")!
-      if org.roles[role]?.person != e.subject! { org.roles[role] = Role(person: e.subject!, since: date, event: e.id) }
+      if let holder = org.roles[role], holder.person == e.subject! {
+        if rank > holder.rank { org.roles[role] = Role(person: holder.person, since: holder.since, event: e.id, rank: rank) }
+      } else {
+        org.roles[role] = Role(person: e.subject!, since: date, event: e.id, rank: rank)
+      }
     case "depart":
       if let role = e.string("role") {
         if org.roles[role]?.person == e.subject { org.roles[role] = nil }
@@ -184,7 +225,24 @@ public enum Naive {
       }
     case "metric":
       guard case .number(_, let value)? = e.attrs["value"] else { fatalError("metric without value") }
-      org.metrics[e.subject ?? orgName, default: [:]][e.string("name")!] = Metric(value: value, unit: e.string("unit"), date: date, event: e.id)
+      let subject = e.subject ?? orgName
+      let name = e.string("name")!
+      let unit = e.string("unit")
+      if var metric = org.metrics[subject]?[name] {
+        var touched = false
+        if metric.value != value || rank > metric.valueRank {
+          (metric.value, metric.valueRank, touched) = (value, rank, true)
+        }
+        if metric.unit != unit || rank > metric.unitRank {
+          (metric.unit, metric.unitRank, touched) = (unit, rank, true)
+        }
+        if touched {
+          (metric.date, metric.event) = (date, e.id)
+          org.metrics[subject]![name] = metric
+        }
+      } else {
+        org.metrics[subject, default: [:]][name] = Metric(value: value, unit: unit, date: date, event: e.id, valueRank: rank, unitRank: rank)
+      }
     default:
       break
     }
@@ -196,8 +254,10 @@ public enum Naive {
   /// DESIGN.md's `changes`, in no particular order.
   public static func changes(from a: State, to b: State) -> [J] {
     var result: [J] = []
-    func add(_ org: String, _ section: String, _ key: String, _ field: String?, _ before: J, _ after: J) {
-      result.append(.object(["org": .string(org), "section": .string(section), "key": .string(key), "field": .string(field), "before": before, "after": after]))
+    func add(_ org: String, _ section: String, _ key: String, _ field: String?, _ before: J, _ after: J, name: String? = nil) {
+      var change: [String: J] = ["org": .string(org), "section": .string(section), "key": .string(key), "field": .string(field), "before": before, "after": after]
+      if let name { change["name"] = .string(name) }
+      result.append(.object(change))
     }
     for org in Set(a.orgs.keys).union(b.orgs.keys) {
       let x = a.orgs[org] ?? Org()
@@ -211,6 +271,7 @@ public enum Naive {
           if p.throttled != q.throttled { add(org, "products", key, "throttled", .bool(p.throttled), .bool(q.throttled)) }
           if p.type != q.type { add(org, "products", key, "type", .string(p.type), .string(q.type)) }
           if p.launched != q.launched { add(org, "products", key, "launched", .string(p.launched), .string(q.launched)) }
+          if p.confidence != q.confidence { add(org, "products", key, "confidence", .string(p.confidence), .string(q.confidence)) }
         default: break
         }
       }
@@ -218,7 +279,9 @@ public enum Naive {
         switch (x.roles[key], y.roles[key]) {
         case (nil, let r?): add(org, "roles", key, nil, .null, json(r))
         case (let r?, nil): add(org, "roles", key, nil, json(r), .null)
-        case (let r?, let s?): if r.person != s.person { add(org, "roles", key, "person", .string(r.person), .string(s.person)) }
+        case (let r?, let s?):
+          if r.person != s.person { add(org, "roles", key, "person", .string(r.person), .string(s.person)) }
+          if r.rank != s.rank { add(org, "roles", key, "confidence", .string(confidenceName(r.rank)), .string(confidenceName(s.rank))) }
         default: break
         }
       }
@@ -231,8 +294,13 @@ public enum Naive {
       for subject in Set(x.metrics.keys).union(y.metrics.keys) {
         let was = x.metrics[subject] ?? [:]
         let now = y.metrics[subject] ?? [:]
-        for name in Set(was.keys).union(now.keys) where was[name]?.value != now[name]?.value {
-          add(org, "metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null)
+        for name in Set(was.keys).union(now.keys) {
+          if was[name]?.value != now[name]?.value {
+            add(org, "metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null)
+          }
+          if let old = was[name], let new = now[name], old.confidence != new.confidence {
+            add(org, "metrics", subject, "confidence", .string(old.confidence), .string(new.confidence), name: name)
+          }
         }
       }
       for key in Set(x.codenames.keys).union(y.codenames.keys) {
@@ -278,6 +346,7 @@ public enum Naive {
       models[id] = .object([
         "org": .string(modelOrg), "predecessor": .string(predecessor[id]), "successors": .strings(successors),
         "codenames": .strings(codenames), "launched": .string(product?.launched), "status": .string(product?.status ?? "unlaunched"),
+        "confidence": .string(product?.confidence),
       ])
     }
     return .object(models)
@@ -319,7 +388,8 @@ public enum Naive {
       shifts.append(.object([
         "date": .string(e.date.description), "org": .string(e.org!), "label": .string(e.string("label")),
         "added": .strings(e.strings("focus")), "removed": .strings(e.strings("deprioritize")),
-        "focusBefore": .strings(sortedByCodePoint(before)), "focusAfter": .strings(sortedByCodePoint(after)), "event": .string(e.id),
+        "focusBefore": .strings(sortedByCodePoint(before)), "focusAfter": .strings(sortedByCodePoint(after)),
+        "confidence": .string(e.confidence), "event": .string(e.id),
       ]))
     }
     return .array(shifts)

@@ -90,6 +90,23 @@ let catalogue: [BadInput] = [
   BadInput("addAfterAMalformedLastLine", ["add", "report", "--date", "2025", "--org", "o"], 65, names: ["log.jsonl"]).on(.bytes(Array((industryLines[0] + "\nnot json\n").utf8))),
   BadInput("queryOnAMissingLog", ["state"], 66, names: ["no-such-log"]).on(.missing),
   BadInput("retractOnAMissingLog", ["retract", "abc", "--reason", "r"], 66, names: ["no-such-log"]).on(.missing),
+  BadInput("byteOrderMarkInTheLog", ["state"], 65, names: ["log.jsonl:1", "byte order mark", "sed -i"]).on(.bytes([0xef, 0xbb, 0xbf] + industryBytes)),
+  BadInput("blankLinesBeforeAnEventInTheLog", ["strategy"], 65, names: ["log.jsonl:2", "blank line"]).on(.bytes(Array((industryLines[0] + "\n \t\r\n" + industryLines[1] + "\n").utf8))),
+  // names that only look like others (DESIGN.md, "Kinds")
+  BadInput("nameWithTrailingSpace", ["add", "hire", "--date", "2025-12-09", "--org", "openai", "--subject", "ann", "--set", "role=CEO "], 65, names: [#""CEO ""#, "ends with white space", #"write "CEO""#]),
+  BadInput("nameWithNoBreakSpace", ["add", "hire", "--date", "2025-12-09", "--org", "openai", "--subject", "ann", "--set", "role=CEO\u{00A0}"], 65, names: [#""CEO\u{00A0}""#, "U+00A0 NO-BREAK SPACE", "character 4"]),
+  BadInput("nameWithZeroWidthSpace", ["add", "codename", "--date", "2025-12", "--org", "openai", "--set", "codename=olive\u{200B}cake"], 65, names: [#""olive\u{200B}cake""#, "U+200B", #"write "olivecake""#]),
+  BadInput("stdinNameWithFormatCharacter", ["add", "--stdin"], stdin: good1 + "\n" + #"{"date":"2025","kind":"metric","org":"openai","attrs":{"name":"users","value":1,"unit":"\ufeffUSD"}}"# + "\n",
+           65, names: ["<stdin>:2", #""\u{FEFF}USD""#, "nothing was appended"]),
+  BadInput("stdinFocusItemWithNarrowNoBreakSpace", ["add", "--stdin"], stdin: #"{"date":"2025","kind":"strategy","org":"openai","attrs":{"focus":["openai/sora\u202f"]}}"# + "\n",
+           65, names: ["<stdin>:1", "focus", #""openai/sora\u{202F}""#]),
+  // windows that end before they start
+  BadInput("logReversedWindow", ["log", "--from", "2025-12", "--to", "2025-11"], 64, names: ["--to 2025-11", "--from 2025-12"]),
+  BadInput("strategyReversedWindow", ["strategy", "--from", "2025-12-10", "--to", "2025-12-01"], 64, names: ["--to 2025-12-01", "--from 2025-12-10"]),
+  BadInput("exportReversedWindow", ["export", "--format", "csv", "--from", "2026", "--to", "2025"], 64, names: ["--to 2025", "--from 2026"]),
+  BadInput("renderReversedWindow", ["render", "--from", "2025-12", "--to", "2025-11"], 64, names: ["--to 2025-11", "--from 2025-12"]),
+  BadInput("diffReversed", ["diff", "2025-12-10", "2025-11"], 64, names: ["TO 2025-11", "FROM 2025-12-10"]),
+  BadInput("diffPartialFromAfterTo", ["diff", "2025-12", "2025-12-15"], 64, names: ["TO 2025-12-15", "FROM 2025-12 (2025-12-31)"]),
   // add --stdin batches: all or nothing, the bad line named <stdin>:N
   BadInput("stdinOneBadLineAmongGoodOnes", ["add", "--stdin"], stdin: [good1, good2, #"{"date":"2025-02-30","kind":"report","org":"openai"}"#, good1].joined(separator: "\n") + "\n",
            65, names: ["<stdin>:3", "2025-02-30", "nothing was appended"]).on(.file),

@@ -41,7 +41,8 @@ import Testing
   (#"{"id":"bad","date":"2025-02-30","kind":"report","org":"o","recorded":"2025-12-20T00:00:00.000Z"}"#, "February 2025 has 28 days"),
   (#"{"date":"2025","kind":"report","org":"o","recorded":"2025-12-20T00:00:00.000Z"}"#, "missing \"id\""),
   (#"not json"#, "malformed JSON"),
-  ("", "malformed JSON"),
+  // A blank last line is a warning now (DESIGN.md, "Caches and recovery
+  // records"); blank lines before an event: NamesAndOddFilesTests.
 ])
 func checkReportsEachErrorWithFileAndLineAndExits65(line: String, message: String) throws {
   try withTemporaryDirectory { dir throws in
@@ -97,5 +98,84 @@ func checkReportsEachErrorWithFileAndLineAndExits65(line: String, message: Strin
     let again = try timeline(["--log", log, "check", "--repair"])
     #expect(again.status == 0)
     #expect(fileLines(file) == industryLines, "repairing a whole log changes nothing")
+  }
+}
+
+/// Issue 10: a final line that is a whole, valid event lacking only its
+/// newline (as many editors save a file) is kept by check --repair, which adds
+/// the newline: the event is then in the log and in `state`.
+@Test func repairKeepsAWholeFinalEventByAddingItsNewline() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    let typed = #"{"id":"gemini3-flash","date":"2025-12-17","kind":"launch","org":"google","subject":"google/gemini-3-flash","attrs":{"type":"model"},"confidence":"confirmed","source":{"title":"Gemini 3 Flash"},"recorded":"2025-12-17T09:00:00.000Z"}"#
+    var bytes = Array(industryLines.map { $0 + "\n" }.joined().utf8)
+    bytes += Array(typed.utf8)
+    try writeBytes(bytes, to: file)
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    #expect(repaired.stderr.contains("timeline: repaired: added the missing newline at the end of \(file): its final line is a whole event (gemini3-flash), which is kept"), "\(repaired.stderr)")
+    #expect(fileLines(file) == industryLines + [typed])
+    #expect(repaired.lines.last == "checked 12 events in 1 file: no errors, 1 warning", "\(repaired.stdout)")
+    let state = try timeline(["--log", log, "state", "--at", "2025-12-31", "--json"])
+    #expect(state.status == 0)
+    #expect(state.stdout.contains("\"google/gemini-3-flash\""))
+  }
+}
+
+/// Only an incomplete final line is cut, and its bytes, whatever they are
+/// (not UTF-8, an escape sequence), are printed verbatim on standard error.
+@Test func repairPrintsTheBytesOfAnIncompleteFinalLineItCutsVerbatim() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    let committed = Array(industryLines.map { $0 + "\n" }.joined().utf8)
+    let torn: [UInt8] = Array(#"{"id":"half","date":"2025-12-1","note":"caf\#u{e9} "#.utf8) + [0xfe, 0x1b, 0x5b, 0x31, 0x6d, 0x20]
+    try writeBytes(committed + torn, to: file)
+    let repaired = try shell("\(timelineBinary) --log \(log) check --repair 2> \(dir)/err")
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    let err = [UInt8](FileManager.default.contents(atPath: dir + "/err") ?? Data())
+    let expected = Array("timeline: repaired: cut a torn final line of \(torn.count) bytes from \(file) (an incomplete line: an append that never finished, never acknowledged); its bytes follow verbatim on the next line\n".utf8) + torn + [0x0a]
+    #expect(err == expected, "\(String(decoding: err, as: UTF8.self))")
+    #expect(fileLines(file) == industryLines)
+  }
+}
+
+/// A run of blank lines (empty, or only spaces, tabs and carriage returns) at
+/// the end of a file is removed by check --repair, which says so; nothing else
+/// is touched.
+@Test(arguments: ["\n", "\n\n", "  \n\t\r\n", "\n   ", "\r\n \t"])
+func repairRemovesBlankLinesAtTheEnd(blank: String) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    try writeBytes(Array(industryLines.map { $0 + "\n" }.joined().utf8) + Array(blank.utf8), to: file)
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    let count = blank.utf8.count { $0 == 0x0a } + (blank.utf8.last == 0x0a ? 0 : 1)
+    let lines = count == 1 ? "a blank line" : "\(count) blank lines"
+    #expect(repaired.stderr.contains("timeline: repaired: removed \(lines) (\(blank.utf8.count) byte"), "\(repaired.stderr)")
+    #expect(repaired.stderr.contains("of white space) at the end of \(file)"))
+    #expect(fileLines(file) == industryLines)
+    let again = try timeline(["--log", log, "check", "--repair"])
+    #expect(again.stderr.isEmpty, "\(again.stderr)")
+  }
+}
+
+/// add after blank lines at the end of a file removes them first (saying
+/// so), rather than refuse or leave a blank line inside the file.
+@Test func addRemovesBlankLinesAtTheEndBeforeAppending() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    try writeBytes(Array(industryLines.map { $0 + "\n" }.joined().utf8) + Array("\n \t\n".utf8), to: file)
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025-12-20", "--org", "openai", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stderr.contains("timeline: note: removed 2 blank lines (4 bytes of white space) at the end of \(file)"), "\(added.stderr)")
+    let lines = fileLines(file)
+    #expect(Array(lines.prefix(industryLines.count)) == industryLines)
+    #expect(lines.count == industryLines.count + 1)
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0, "\(check.stdout)")
   }
 }

@@ -1,3 +1,4 @@
+import EventLog
 import Foundation
 import Testing
 
@@ -26,6 +27,16 @@ private func write(_ path: String, _ content: [UInt8]) {
   FileManager.default.createFile(atPath: path, contents: Data(content))
 }
 
+/// Writes the rollback record `add --stdin` writes before appending `batch`
+/// to `log` (as it is now, `length` bytes long); `torn` cuts its last byte.
+private func writeRecord(for log: String, length: Int, batch: [UInt8], torn: Bool = false) {
+  var info = stat()
+  #expect(stat(log, &info) == 0)
+  var record = RollbackRecord(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), length: Int64(length), batch: batch).encoded()
+  if torn { record.removeLast() }
+  write(log + ".rollback", record)
+}
+
 /// The ids `log --json` lists.
 private func listedIDs(_ log: String) throws -> [String] {
   let result = try timeline(["--log", log, "log", "--json"])
@@ -44,7 +55,7 @@ private func checkWarnings(_ log: String) throws -> [String] {
 }
 
 /// A crash state: the committed log `base`, then `tail` (bytes of an append in
-/// flight), with or without the batch's rollback record (`length\n`).
+/// flight), with or without the batch's rollback record (whole or torn).
 private struct CrashState: Sendable, CustomTestStringConvertible {
   var name: String
   var cut: @Sendable (Int) -> Int  // how many bytes of the append got in, given its length
@@ -67,14 +78,16 @@ private let crashStates: [CrashState] = [
   CrashState(name: "single add: first byte", cut: { _ in 1 }, batch: false, record: .none),
   CrashState(name: "single add: middle of the line", cut: { $0 / 2 }, batch: false, record: .none),
   // A whole event without its newline: add refuses rather than cut it (see
-  // aWholeEventWithoutItsNewlineIsNotCutByAdd); check --repair removes it.
+  // aWholeEventWithoutItsNewlineIsNotCutByAdd); check --repair keeps it by
+  // adding the newline (issue 10: it used to cut it).
   CrashState(name: "single add: all but the newline", cut: { $0 - 1 }, batch: false, record: .none, addRefuses: true),
 ]
 
 /// Builds the state a crash leaves and checks every promise: readers see only
 /// the committed events, `check` warns of one torn tail or interrupted batch
 /// and finds no error, the next `add` repairs (saying so) and appends, and
-/// `check --repair` restores the committed bytes exactly.
+/// `check --repair` restores the committed bytes exactly (a whole final event
+/// kept, with its newline added).
 @Test(arguments: crashStates)
 private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throws {
   try withTemporaryDirectory { dir in
@@ -98,8 +111,8 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
       write(log, base + inFlight)
       switch state.record {
       case .none: try? FileManager.default.removeItem(atPath: log + ".rollback")
-      case .complete: write(log + ".rollback", Array("\(base.count)\n".utf8))
-      case .torn: write(log + ".rollback", Array("\(base.count)".utf8))
+      case .complete: writeRecord(for: log, length: base.count, batch: append)
+      case .torn: writeRecord(for: log, length: base.count, batch: append, torn: true)
       }
     }
 
@@ -109,12 +122,18 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
     let warnings = try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }
     #expect(warnings.count == (inFlight.isEmpty ? 0 : 1), "\(warnings)")
 
+    // What check --repair leaves: the committed bytes, and a whole final event with its newline.
+    let repairedBytes = state.addRefuses ? base + inFlight + [0x0a] : base
+    var kept = committed
     if state.addRefuses {
       let refused = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
       #expect(refused.status == 65)
       #expect(refused.stderr.contains("check --repair"))
       #expect(bytes(log) == base + inFlight)
       #expect(try timeline(["--log", log, "check", "--repair"]).status == 0)
+      #expect(bytes(log) == repairedBytes)
+      kept = try listedIDs(log)
+      #expect(kept.count == committed.count + 1)
     }
     // The next add repairs first, saying so, and appends after the committed bytes.
     let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
@@ -123,17 +142,58 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
       #expect(added.stderr.contains("rolled back") || added.stderr.contains("cut a torn final line"))
     }
     #expect(Array(bytes(log).prefix(base.count)) == base)
-    #expect(try listedIDs(log) == (committed + [added.stdout.trimmingCharacters(in: .newlines)]).sorted())
+    #expect(try listedIDs(log) == (kept + [added.stdout.trimmingCharacters(in: .newlines)]).sorted())
     #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    // A torn record (the writer died writing it, before the batch) proves nothing: set aside.
+    #expect(FileManager.default.fileExists(atPath: log + ".rollback.set-aside") == (state.record == .torn))
     #expect(try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }.isEmpty)
 
     // check --repair restores the committed bytes exactly.
     build()
     let repaired = try timeline(["--log", log, "check", "--repair"])
     #expect(repaired.status == 0, "\(repaired.stdout)")
-    #expect(bytes(log) == base)
+    #expect(bytes(log) == repairedBytes)
     #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
     #expect(try timeline(["--log", log, "state", "--json", "--at", "2025-12-31"]).status == 0)
+  }
+}
+
+/// Bytes after a record's length that are not a prefix of its batch (the
+/// batch and a later event, a changed byte, a length that is not a line
+/// start) are not its batch: readers say so, nothing is cut, and the record
+/// is set aside.
+@Test(arguments: ["another event after the batch", "a flipped byte in the batch", "a record for a longer file"])
+func aRecordWhoseBatchIsNotWhatFollowsCutsNothing(change: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let base = bytes(log)
+    let copy = dir + "/copy.jsonl"
+    write(copy, base)
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(4, tag: "dead")).status == 0)
+    let batch = Array(bytes(copy)[base.count...])
+    var content = base + batch
+    var length = base.count
+    switch change {
+    case "another event after the batch":
+      #expect(try timeline(["--log", copy, "add", "report", "--date", "2025", "--org", "later", "--source-title", "t"]).status == 0)
+      content = bytes(copy)
+    case "a flipped byte in the batch":
+      // A letter of a note: still a valid line, but not the batch's.
+      let note = (base.count + batch.count / 2..<content.count).first { content[$0] == 0x7a && content[$0 + 1] == 0x7a }!
+      content[note] = 0x79
+    default:
+      length = base.count + 1
+    }
+    write(log, content)
+    writeRecord(for: log, length: length, batch: batch)
+    let listed = try timeline(["--log", log, "log", "--json"])
+    #expect(listed.stderr.contains("does not match"), "\(listed.stderr)")
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.stderr.contains("set aside"), "\(repaired.stderr)")
+    #expect(bytes(log) == content, "nothing cut")
+    #expect(bytes(log + ".rollback.set-aside").count > 0)
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
   }
 }
 
@@ -207,19 +267,27 @@ private func start(_ arguments: [String], input: String?, output: String) throws
 }
 
 /// A rollback record that timeline did not write (negative, signed, not a
-/// number) is no record: readers read the whole file, and the next add removes it.
-@Test(arguments: ["-5\n", "+5\n", "five\n", "\n", "99999999999999999999\n"])
-func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
+/// number, the first version's length alone) is never used: readers read the
+/// whole file and say so, and the next add sets it aside (issue 10: it used to
+/// be removed, or, for a bare length, used to cut).
+@Test(arguments: ["-5\n", "+5\n", "five\n", "\n", "99999999999999999999\n", "0\n", "timeline rollback record 2\n"])
+func aRollbackRecordNotWrittenByTimelineIsSetAside(content: String) throws {
   try withTemporaryDirectory { dir in
     let log = dir + "/log.jsonl"
     #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
     let base = bytes(log)
     write(log + ".rollback", Array(content.utf8))
+    let read = try timeline(["--log", log, "log", "--json"])
+    #expect(read.status == 0)
+    #expect(read.stderr.contains("a rollback record \(log).rollback does not match \(log)"), "\(read.stderr)")
     #expect(try listedIDs(log).count == 3)
+    #expect(bytes(log + ".rollback") == Array(content.utf8), "readers change nothing")
     let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
     #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stderr.contains("set aside as \(log).rollback.set-aside, nothing cut"), "\(added.stderr)")
     #expect(Array(bytes(log).prefix(base.count)) == base)
     #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    #expect(bytes(log + ".rollback.set-aside") == Array(content.utf8))
     #expect(try listedIDs(log).count == 4)
   }
 }
@@ -227,7 +295,8 @@ func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
 /// A final line that lacks only its newline but is a whole event was most
 /// likely added by hand (timeline writes a line and its newline at once): add
 /// refuses rather than cut it, readers ignore it with a warning as with any
-/// torn tail, and the user chooses: end it with a newline, or check --repair.
+/// torn tail, and the user chooses: end it with a newline, or check --repair,
+/// which keeps it by adding the newline (issue 10: it used to cut it).
 @Test func aWholeEventWithoutItsNewlineIsNotCutByAdd() throws {
   try withTemporaryDirectory { dir in
     let log = dir + "/log.jsonl"
@@ -239,17 +308,40 @@ func aRollbackRecordNotWrittenByTimelineIsIgnored(content: String) throws {
     let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
     #expect(added.status == 65)
     #expect(added.stderr.contains("by-hand"))
-    #expect(added.stderr.contains("check --repair"))
+    #expect(added.stderr.contains("run `timeline check --repair` to keep it (it adds the newline)"), "\(added.stderr)")
     #expect(bytes(log) == content)
     #expect(try listedIDs(log).count == 2)
     // Ending it with a newline makes it part of the log.
     write(log, content + [0x0a])
     #expect(try listedIDs(log).contains("by-hand"))
     #expect(try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"]).status == 0)
-    // check --repair, asked explicitly, cuts such a line.
+    // check --repair keeps such a line: it adds the newline.
     write(log + "2", content)
-    #expect(try timeline(["--log", log + "2", "check", "--repair"]).status == 0)
-    #expect(bytes(log + "2").count == content.count - typed.utf8.count)
+    let repaired = try timeline(["--log", log + "2", "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    #expect(repaired.stderr.contains("added the missing newline"), "\(repaired.stderr)")
+    #expect(bytes(log + "2") == content + [0x0a])
+    #expect(try listedIDs(log + "2").contains("by-hand"))
+  }
+}
+
+/// When add cuts an incomplete final line before appending, it prints the
+/// bytes it cut, verbatim (a byte that is not UTF-8, an escape), on standard
+/// error, so nothing is lost even then.
+@Test func addPrintsTheBytesOfAnIncompleteLineItCutsVerbatim() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(2, tag: "base")).status == 0)
+    let base = bytes(log)
+    let torn: [UInt8] = Array(#"{"id":"half","note":"caf\#u{e9} "#.utf8) + [0xff, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x09, 0x0d]
+    write(log, base + torn)
+    let added = try shell("\(timelineBinary) --log \(log) add report --date 2025 --org next --source-title t 2> \(dir)/err")
+    #expect(added.status == 0)
+    let err = bytes(dir + "/err")
+    #expect(String(decoding: err, as: UTF8.self).contains("cut a torn final line of \(torn.count) bytes"))
+    #expect(err.count > torn.count && (0...(err.count - torn.count)).contains { Array(err[$0..<($0 + torn.count)]) == torn })
+    #expect(Array(bytes(log).prefix(base.count)) == base)
+    #expect(try listedIDs(log).count == 3)
   }
 }
 
@@ -273,7 +365,7 @@ func aBatchThatDiedThroughASymlinkIsInvisibleThroughTheTarget(throughLink: Bool)
     #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(4, tag: "dead")).status == 0)
     let dead = Array(bytes(copy)[base.count...])
     write(real, base + dead.prefix(dead.count / 2))
-    write(real + ".rollback", Array("\(base.count)\n".utf8))
+    writeRecord(for: real, length: base.count, batch: dead)
     for path in [link, real] {
       #expect(try listedIDs(path) == committed, "reading through \(path)")
     }
@@ -288,5 +380,106 @@ func aBatchThatDiedThroughASymlinkIsInvisibleThroughTheTarget(throughLink: Bool)
     #expect(try timeline(["--log", link, "add", "--stdin"], stdin: batchInput(5, tag: "live")).status == 0)
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == ["data", "link.jsonl"])
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/data").sorted() == ["copy.jsonl", "real.jsonl"])
+  }
+}
+
+/// How the file is replaced after a batch died and left its rollback record.
+enum Replacement: String, CaseIterable, Sendable {
+  /// `cp newer log`: the same inode, a newer copy holding more acknowledged events.
+  case copiedOverSameInode
+  /// A newer copy renamed over the log (as `git pull` or `rsync` do): a new inode.
+  case renamedOverNewInode
+  /// Rewritten in place with another history (a `git checkout` keeping the inode).
+  case rewrittenInPlace
+  /// The first version's record, a bare length, with the file copied over.
+  case oldFormatRecord
+}
+
+private func inode(_ path: String) -> UInt64 {
+  var info = stat()
+  return stat(path, &info) == 0 ? UInt64(info.st_ino) : 0
+}
+
+/// A real `add --stdin` into `log`, SIGKILLed as soon as its rollback record is written.
+private func killABatchAfterItsRecord(_ log: String, dir: String) throws {
+  let input = dir + "/dying.in"
+  try batchInput(20_000, tag: "dying").write(toFile: input, atomically: false, encoding: .utf8)
+  let batch = try start(["--log", log, "add", "--stdin"], input: input, output: dir + "/dying.out")
+  let deadline = Date().addingTimeInterval(60)
+  while bytes(log + ".rollback").isEmpty && batch.isRunning && Date() < deadline { usleep(100) }
+  kill(batch.processIdentifier, SIGKILL)
+  batch.waitUntilExit()
+  #expect(batch.terminationReason == .uncaughtSignal, "the batch finished before it could be killed")
+}
+
+/// Issue 10: a batch dies leaving its rollback record; the file is then
+/// replaced by a newer copy holding five more acknowledged events (or
+/// rewritten). Readers read the whole file and say the record does not
+/// match; the next writer (add, or check --repair) sets the record aside and
+/// cuts nothing: every acknowledged event is still there.
+@Test(arguments: Replacement.allCases, ["add", "check --repair"])
+func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, writer: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    // The newer copy (a teammate's, or another history), with five more acknowledged events.
+    let newer = dir + "/newer.jsonl"
+    if how == .rewrittenInPlace {
+      #expect(try timeline(["--log", newer, "add", "--stdin"], stdin: batchInput(2, tag: "other", noteLength: 50)).status == 0)
+    } else {
+      write(newer, bytes(log))
+    }
+    let five = try timeline(["--log", newer, "add", "--stdin"], stdin: batchInput(5, tag: "five"))
+    #expect(five.status == 0)
+    let acknowledged = five.stdout.split(separator: "\n").map(String.init)
+    #expect(acknowledged.count == 5)
+    let expected = try listedIDs(newer)
+
+    if how == .oldFormatRecord {
+      write(log + ".rollback", Array("\(bytes(log).count)\n".utf8))
+    } else {
+      try killABatchAfterItsRecord(log, dir: dir)
+    }
+    let record = bytes(log + ".rollback")
+    #expect(!record.isEmpty)
+    let before = inode(log)
+    if how == .renamedOverNewInode {
+      #expect(try shell("cp \(newer) \(dir)/incoming && mv \(dir)/incoming \(log)").status == 0)
+      #expect(inode(log) != before)
+    } else {
+      #expect(try shell("cp \(newer) \(log)").status == 0)
+      #expect(inode(log) == before)
+    }
+    let replaced = bytes(log)
+
+    // Readers see every event of the file, say why the record is not used, and change nothing.
+    let read = try timeline(["--log", log, "log", "--json"])
+    #expect(read.status == 0, "\(read.stderr)")
+    #expect(read.stderr.contains("a rollback record \(log).rollback does not match \(log)"), "\(read.stderr)")
+    #expect(try listedIDs(log) == expected)
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0)
+    #expect(check.stdout.contains("\(log):"), "\(check.stdout)")
+    #expect(check.stdout.contains("warning: a rollback record \(log).rollback does not match \(log)"), "\(check.stdout)")
+    #expect(bytes(log) == replaced)
+    #expect(bytes(log + ".rollback") == record)
+
+    // The next writer sets the record aside and cuts nothing.
+    let wrote = writer == "add"
+      ? try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+      : try timeline(["--log", log, "check", "--repair"])
+    #expect(wrote.status == 0, "\(wrote.stderr)\(wrote.stdout)")
+    #expect(wrote.stderr.contains("does not match \(log)"), "\(wrote.stderr)")
+    #expect(wrote.stderr.contains("it was set aside as \(log).rollback.set-aside, nothing cut"), "\(wrote.stderr)")
+    #expect(Array(bytes(log).prefix(replaced.count)) == replaced)
+    let listed = try listedIDs(log)
+    #expect(Set(acknowledged).isSubset(of: Set(listed)), "an acknowledged event was cut")
+    #expect(Set(expected).isSubset(of: Set(listed)))
+    #expect(listed.count == expected.count + (writer == "add" ? 1 : 0))
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"))
+    #expect(bytes(log + ".rollback.set-aside") == record)
+    // Set aside once: later commands say nothing more about it.
+    let again = try timeline(["--log", log, "check"])
+    #expect(!again.stdout.contains("rollback record"), "\(again.stdout)")
   }
 }

@@ -24,9 +24,12 @@ func layouts(of generated: [GenEvent], seed: UInt64, in dir: String) throws -> [
 }
 
 /// The naive `log`: every event after rule 2 (and --known-at), retractions included, in replay order.
-func naiveLog(_ generated: [GenEvent], knownAt: Int64?) -> [String] {
+func naiveLog(_ generated: [GenEvent], knownAt: Int64?, minConfidence: String = "rumor") -> [String] {
+  let ranks = ["rumor": 0, "reported": 1, "confirmed": 2]
   var byID: [String: GenEvent] = [:]
-  for event in generated where byID[event.id].map({ event.recorded < $0.recorded }) ?? true { byID[event.id] = event }
+  for event in generated where ranks[event.confidence]! >= ranks[minConfidence]! {
+    if byID[event.id].map({ event.recorded < $0.recorded }) ?? true { byID[event.id] = event }
+  }
   return byID.values.filter { knownAt == nil || $0.recorded <= knownAt! }.sorted { a, b in
     if a.date.first != b.date.first { return a.date.first < b.date.first }
     if a.recorded != b.recorded { return a.recorded < b.recorded }
@@ -69,6 +72,22 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
     queries.append((["log"], .object(["ids": .strings(listed), "basis": Naive.basis(listed)])))
     let listedThen = naiveLog(generated, knownAt: knownAt)
     queries.append((["log", "--known-at", knownAtText], .object(["ids": .strings(listedThen), "basis": Naive.basis(listedThen)])))
+    // --min-confidence: the replay as if the log held only the events that sure or surer.
+    for least in ["reported", "confirmed"] {
+      let sure = Naive.kept(generated, at: naiveDay("2024"), knownAt: nil, minConfidence: least)
+      queries.append((["state", "--at", "2024", "--min-confidence", least],
+                      .object(["orgs": Naive.state(sure).json, "basis": Naive.basis(sure.map(\.id))])))
+      let sureFrom = Naive.kept(generated, at: naiveDay("2024-01-31"), knownAt: nil, minConfidence: least)
+      let sureFromIDs = Set(sureFrom.map(\.id))
+      queries.append((["diff", "2024-01-31", "2024", "--min-confidence", least], .object([
+        "changes": .array(sortedByText(Naive.changes(from: Naive.state(sureFrom), to: Naive.state(sure)))),
+        "events": .strings(sure.map(\.id).filter { !sureFromIDs.contains($0) }), "basis": Naive.basis(sure.map(\.id)),
+      ])))
+      queries.append((["lineage", "--at", "2024", "--min-confidence", least], .object(["models": Naive.lineage(sure), "basis": Naive.basis(sure.map(\.id))])))
+      queries.append((["strategy", "--min-confidence", least], .object(["shifts": Naive.strategy(sure), "basis": Naive.basis(sure.map(\.id))])))
+      let listedSure = naiveLog(generated, knownAt: nil, minConfidence: least)
+      queries.append((["log", "--min-confidence", least], .object(["ids": .strings(listedSure), "basis": Naive.basis(listedSure)])))
+    }
 
     for (arguments, expected) in queries {
       var outputs: [String] = []

@@ -10,13 +10,13 @@ import Testing
     let got = try json(["state", "--at", "2025-12-10"], log: log)
     let expected = try J.parse(#"""
       {"at": "2025-12-10", "knownAt": null, "orgs": {
-        "google": {"products": {"google/gemini-3": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-18", "launched": "2025-11-18", "event": "gemini3"}},
+        "google": {"products": {"google/gemini-3": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-18", "launched": "2025-11-18", "confidence": "confirmed", "event": "gemini3"}},
                    "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}},
         "lmarena": {"products": {}, "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}},
         "openai": {"products": {
-                     "openai/gpt-5.1": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-12", "launched": "2025-11-12", "event": "gpt51"},
-                     "openai/sora": {"status": "active", "throttled": false, "type": "product", "since": "2025-02", "launched": "2025-02", "event": "sora-launch"}},
-                   "roles": {"CRO": {"person": "denise-dresser", "since": "2025-12-09", "event": "cro"}},
+                     "openai/gpt-5.1": {"status": "active", "throttled": false, "type": "model", "since": "2025-11-12", "launched": "2025-11-12", "confidence": "confirmed", "event": "gpt51"},
+                     "openai/sora": {"status": "active", "throttled": false, "type": "product", "since": "2025-02", "launched": "2025-02", "confidence": "reported", "event": "sora-launch"}},
+                   "roles": {"CRO": {"person": "denise-dresser", "since": "2025-12-09", "confidence": "confirmed", "event": "cro"}},
                    "focus": ["openai/chatgpt", "openai/gpt-5.2"], "deprioritized": ["openai/sora"], "metrics": {}, "codenames": {}}},
        "basis": {"events": 6, "digest": "DIGEST"}}
       """#.replacingOccurrences(of: "DIGEST", with: digest(["gpt51", "sora-launch", "cro", "code-red", "gemini3", "blind"])))
@@ -36,8 +36,8 @@ func digest(_ ids: [String]) -> String {
     let got = try json(["state", "--at", "2025-12"], log: log)
     #expect(got["at"] == .string("2025-12-31"), "the query date is the day it stands for")
     let openai = got["orgs"]?["openai"]
-    #expect(openai?["products"]?["openai/sora"] == (try J.parse(#"{"status":"paused","throttled":false,"type":"product","since":"2025-12","launched":"2025-02","event":"sora-pause"}"#)), "dates keep their precision")
-    #expect(openai?["metrics"] == (try J.parse(#"{"openai":{"valuation":{"value":500000000000,"unit":"USD","date":"2025-12","event":"valuation"}}}"#)))
+    #expect(openai?["products"]?["openai/sora"] == (try J.parse(#"{"status":"paused","throttled":false,"type":"product","since":"2025-12","launched":"2025-02","confidence":"reported","event":"sora-pause"}"#)), "dates keep their precision")
+    #expect(openai?["metrics"] == (try J.parse(#"{"openai":{"valuation":{"value":500000000000,"unit":"USD","date":"2025-12","confidence":"reported","event":"valuation"}}}"#)))
     #expect(openai?["codenames"] == (try J.parse(#"{"olive-oil-cake":{"subject":"openai/gpt-5.2","confidence":"confirmed","date":"2025-12-11","event":"gpt52"}}"#)))
     #expect(got["basis"]?["events"] == .number(9))
     let midMonth = try json(["state", "--at", "2025-12-15"], log: log)
@@ -53,7 +53,7 @@ func digest(_ ids: [String]) -> String {
     #expect(now["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == nil, "the throttle was retracted")
     let then = try json(["state", "--at", "2025-12-31", "--known-at", "2025-12-12"], log: log)
     #expect(then["knownAt"] == .string("2025-12-12T23:59:59.999Z"), "a date means the end of that UTC day")
-    #expect(then["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == (try J.parse(#"{"status":"active","throttled":true,"type":null,"since":"2025-12-05","launched":null,"event":"nbp-throttle"}"#)), "before the retraction was recorded")
+    #expect(then["orgs"]?["google"]?["products"]?["google/nano-banana-pro"] == (try J.parse(#"{"status":"active","throttled":true,"type":null,"since":"2025-12-05","launched":null,"confidence":"reported","event":"nbp-throttle"}"#)), "before the retraction was recorded")
     let earlier = try json(["state", "--at", "2025-12-31", "--known-at", "2025-12-12T10:00:00+01:00"], log: log)
     #expect(earlier["knownAt"] == .string("2025-12-12T09:00:00.000Z"))
     #expect(earlier["orgs"]?["google"]?["products"]?["google/gemini-3"] != nil, "recorded <= T is known")
@@ -85,11 +85,11 @@ func digest(_ ids: [String]) -> String {
     for line in [
       "openai", "  products", "    openai/gpt-5.1  active  model    launched 2025-11-12",
       "    openai/gpt-5.2  active  model    launched 2025-12-11",
-      "    openai/sora     paused  product  launched 2025-02     since 2025-12",
+      "    openai/sora     paused  product  launched 2025-02     since 2025-12  (reported)",
       "  roles", "    CRO  denise-dresser  since 2025-12-09",
       "  focus          openai/chatgpt, openai/gpt-5.2", "  deprioritized  openai/sora",
-      "    openai  valuation  500000000000 USD  as of 2025-12",
-      "    olive-oil-cake  openai/gpt-5.2  confirmed  since 2025-12-11",
+      "    openai  valuation  500000000000 USD  as of 2025-12  (reported)",
+      "    olive-oil-cake  openai/gpt-5.2  since 2025-12-11",
       "google", "    google/gemini-3  active  model  launched 2025-11-18",
     ] {
       #expect(text.contains("\n" + line + "\n"), "missing line: \(line)\n\(text)")
@@ -106,7 +106,7 @@ func digest(_ ids: [String]) -> String {
     #expect(got["to"] == .string("2025-12-31"))
     let expected = try J.parse(#"""
       [{"org":"openai","section":"products","key":"openai/gpt-5.2","field":null,"before":null,
-        "after":{"status":"active","throttled":false,"type":"model","since":"2025-12-11","launched":"2025-12-11","event":"gpt52"}},
+        "after":{"status":"active","throttled":false,"type":"model","since":"2025-12-11","launched":"2025-12-11","confidence":"confirmed","event":"gpt52"}},
        {"org":"openai","section":"products","key":"openai/sora","field":"status","before":"active","after":"paused"},
        {"org":"openai","section":"metrics","key":"openai","field":"valuation","before":null,"after":500000000000},
        {"org":"openai","section":"codenames","key":"olive-oil-cake","field":null,"before":null,
@@ -151,10 +151,10 @@ func digest(_ ids: [String]) -> String {
     let log = try folderLog(dir)
     let got = try json(["lineage", "--at", "2025-12-31"], log: log)
     let expected = try J.parse(#"""
-      {"google/gemini-3": {"org":"google","predecessor":null,"successors":[],"codenames":[],"launched":"2025-11-18","status":"active"},
-       "openai/gpt-5":    {"org":"openai","predecessor":null,"successors":["openai/gpt-5.1"],"codenames":[],"launched":null,"status":"unlaunched"},
-       "openai/gpt-5.1":  {"org":"openai","predecessor":"openai/gpt-5","successors":["openai/gpt-5.2"],"codenames":[],"launched":"2025-11-12","status":"active"},
-       "openai/gpt-5.2":  {"org":"openai","predecessor":"openai/gpt-5.1","successors":[],"codenames":["olive-oil-cake"],"launched":"2025-12-11","status":"active"}}
+      {"google/gemini-3": {"org":"google","predecessor":null,"successors":[],"codenames":[],"launched":"2025-11-18","status":"active","confidence":"confirmed"},
+       "openai/gpt-5":    {"org":"openai","predecessor":null,"successors":["openai/gpt-5.1"],"codenames":[],"launched":null,"status":"unlaunched","confidence":null},
+       "openai/gpt-5.1":  {"org":"openai","predecessor":"openai/gpt-5","successors":["openai/gpt-5.2"],"codenames":[],"launched":"2025-11-12","status":"active","confidence":"confirmed"},
+       "openai/gpt-5.2":  {"org":"openai","predecessor":"openai/gpt-5.1","successors":[],"codenames":["olive-oil-cake"],"launched":"2025-12-11","status":"active","confidence":"confirmed"}}
       """#)
     #expect(got["at"] == .string("2025-12-31"))
     #expect(differences(got["models"] ?? .null, expected).isEmpty, "\(differences(got["models"] ?? .null, expected))")
@@ -193,9 +193,9 @@ func digest(_ ids: [String]) -> String {
     let log = try folderLog(dir, lines)
     let got = try json(["strategy", "--org", "openai"], log: log)
     let expected = try J.parse(#"""
-      [{"date":"2025-06","org":"openai","label":"video","added":["openai/sora"],"removed":[],"focusBefore":[],"focusAfter":["openai/sora"],"event":"steady"},
+      [{"date":"2025-06","org":"openai","label":"video","added":["openai/sora"],"removed":[],"focusBefore":[],"focusAfter":["openai/sora"],"confidence":"rumor","event":"steady"},
        {"date":"2025-12-10","org":"openai","label":"code red","added":["openai/chatgpt","openai/gpt-5.2"],"removed":["openai/sora"],
-        "focusBefore":["openai/sora"],"focusAfter":["openai/chatgpt","openai/gpt-5.2"],"event":"code-red"}]
+        "focusBefore":["openai/sora"],"focusAfter":["openai/chatgpt","openai/gpt-5.2"],"confidence":"reported","event":"code-red"}]
       """#)
     #expect(differences(got["shifts"] ?? .null, expected).isEmpty, "\(differences(got["shifts"] ?? .null, expected))")
     #expect(got["basis"] != nil)

@@ -11,7 +11,7 @@ private func helpOptions(_ command: String) throws -> [String] {
   }
 }
 
-private let commandNames = ["add", "retract", "log", "state", "diff", "lineage", "strategy", "check", "render", "export", "import",
+private let commandNames = ["init", "add", "retract", "log", "state", "diff", "lineage", "strategy", "check", "render", "export", "import",
                             "completion", "man", "help"]
 
 @Test func completionScriptsOfferEveryCommandAndOptionThatHelpLists() throws {

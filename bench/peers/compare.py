@@ -7,7 +7,7 @@
 Each file is either the compact result {"at", "products": {ID: [STATUS,
 THROTTLED]}} or a `state` document of DESIGN.md. When both are `state`
 documents every section is compared (products, roles, focus, deprioritized,
-metrics, codenames, and basis); otherwise, or with --products-only, product
+metrics, codenames, every entry's confidence, and basis); otherwise, or with --products-only, product
 statuses and throttled flags only. Numbers are compared as doubles; keys
 beyond DESIGN.md's shape are ignored ("more keys may be added").
 Prints the first differences and exits 1 when the answers differ.
@@ -20,10 +20,11 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 SECTIONS = {
-    "products": ("status", "throttled", "type", "since", "launched", "event"),
-    "roles": ("person", "since", "event"),
+    "products": ("status", "throttled", "type", "since", "launched", "confidence", "event"),
+    "roles": ("person", "since", "confidence", "event"),
     "codenames": ("subject", "confidence", "date", "event"),
 }
+METRIC_FIELDS = ("value", "unit", "date", "confidence", "event")
 
 
 def is_state(doc):
@@ -85,7 +86,7 @@ def diff_states(a, b):
                 if ea is None or eb is None:
                     yield path, ea, eb
                     continue
-                for f in ("value", "unit", "date", "event"):
+                for f in METRIC_FIELDS:
                     if not same(ea.get(f), eb.get(f)):
                         yield path + "." + f, ea.get(f), eb.get(f)
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The as-of fold of a timeline log, written in plain Python.
 
-    python3 bench/peers/fold.py [--loader orjson|json] LOG AT [--known-at T] [--org O] [--state]
+    python3 bench/peers/fold.py [--loader orjson|json] LOG AT [--known-at T] [--org O]
+                                [--min-confidence C] [--state]
 
 Two jobs:
 
@@ -34,29 +35,46 @@ ones; each is marked CHOICE below):
 * products are created only by the product kinds (launch .. unthrottle): by
   launch/resume/unthrottle active, by pause paused, by retire retired, by
   throttle active and throttled. `since` is the date the status last changed
-  (or the entry appeared); `event` the last event that changed any field
-  (status, throttled, type, launched); an event that changes nothing leaves
-  the entry as it was. `launched` is the date of the first launch folded, null
-  until one is. CHOICE: `type` is set by each launch that has a `type` attr and
-  kept by a launch without one (null if no launch had one).
-* roles: hire gives the role to the person (a hire of the holder changes
-  nothing, so `since` stays); depart with `role` removes it only if that
-  person holds it; depart without `role` removes every role the person holds
-  at that org.
+  (or the entry appeared). `launched` is the date of the first launch folded,
+  null until one is. CHOICE: `type` is set by each launch that has a `type`
+  attr and kept by a launch without one (null if no launch had one).
+* confidence (DESIGN.md "Confidence in every answer"): each field of an entry
+  rests on the event that set its current value. An event states some fields
+  (a product kind its status, or throttle/unthrottle its throttling; a launch
+  also its `launched` date, and its `type` if it has one; a metric its value
+  and its unit, none being a unit too). A stated value that differs replaces
+  the field and rests on the event; the same value moves the field to the
+  event only when the event is surer (rumor < reported < confirmed, missing =
+  reported). The defaults of a product first heard of (`active` when its
+  first event is a throttle/unthrottle, `throttled: false` when it is not)
+  rest on no event: they don't count, and an event repeating them adds
+  nothing to them (it neither states nor takes them over). A launch restates
+  `launched` only when dated exactly as the first launch (same day, same
+  precision). The entry's `confidence` is the lowest among its stated fields;
+  its `event` is the last event that changed a value or took a field over
+  (an event that does neither leaves the entry as it was, `since` included).
+* roles: hire gives the role to the person; a hire of the holder changes
+  nothing (so `since` stays) unless it is surer, when it takes the entry over
+  (`event` and `confidence`, not `since`); depart with `role` removes it only
+  if that person holds it; depart without `role` removes every role the
+  person holds at that org.
 * focus/deprioritized: the `focus` items are applied first, then the
   `deprioritize` items (so an item in both ends deprioritized); both lists
   kept sorted by code point.
-* CHOICE (metrics): a metric always replaces the entry for (subject, name),
-  `date` and `event` included, even with an equal value: the entry is the
-  latest observation. The subject defaults to the org; `unit` null if absent.
-  Values are doubles (RFC 8785), so every loader gives the same numbers.
+* metrics: one entry per (org, subject, name); the subject defaults to the
+  org; `unit` null if absent. A metric repeated later with the same value and
+  unit keeps the earlier `date` and `event` unless it is surer (see
+  confidence). Values are doubles (RFC 8785), so every loader gives the same
+  numbers.
 * CHOICE (codenames): launch with a `codename` attr links the codename to the
   launched product; a codename event links it to its subject when it has one
   and keeps the previous subject (null for a new codename) when not. A link
   to a new subject replaces the entry (its confidence included); the same
   link seen again, or a codename event without subject, only raises the
-  entry's confidence (rumor < reported < confirmed), never lowers it, and
-  then takes that event's date and id.
+  entry's confidence, never lowers it, and then takes that event's date and id.
+* --min-confidence C: the replay runs as if the log held only the events of
+  confidence C or higher (before rule 2), so a retraction or correction below
+  C is dropped and its target stands.
 * basis: the events folded after every filter (--org included), retractions
   never; the digest is SHA-256 of their ids sorted by code point, joined by
   "\\n" with no final newline.
@@ -161,8 +179,12 @@ def canonical_text(ev):
     return canonical_line(ev, with_id=False)
 
 
-def replay(events, at, known_at=None, org=None):
+def replay(events, at, known_at=None, org=None, min_confidence=None):
     """Rules 2 to 6: the events folded at `at`, in fold order."""
+    if min_confidence not in (None, "rumor"):
+        # As if the log held only the events sure enough.
+        least = CONFIDENCE_RANK[min_confidence]
+        events = (e for e in events if CONFIDENCE_RANK[e.get("confidence") or "reported"] >= least)
     # Rule 2: one event per id (a missing id is the content id).
     by_id = {}
     for ev in events:
@@ -215,44 +237,67 @@ def new_org():
     return {"products": {}, "roles": {}, "focus": [], "deprioritized": [], "metrics": {}, "codenames": {}}
 
 
-def apply_product(o, ev):
+def apply_product(o, ev, rank):
+    """A product kind. Each product is kept as a list while folding:
+    [status, throttled, type, launched, the rank of the event each of those
+    four rests on (None: a default no event stated), since, event]; finish()
+    turns it into the entry."""
     pid = ev.get("subject")
     if pid is None:
         return
     kind = ev["kind"]
     date = ev["date"]
-    old = o["products"].get(pid)
-    if old is None:
-        status, throttled, ptype, launched = "active", False, None, None
+    p = o["products"].get(pid)
+    touched = p is None
+    if touched:
+        # A product first heard of: its event states its throttling or its status, not both.
+        if kind == "throttle" or kind == "unthrottle":
+            p = o["products"][pid] = ["active", False, None, None, None, rank, None, None, date, ev["id"]]
+        else:
+            p = o["products"][pid] = ["active", False, None, None, rank, None, None, None, date, ev["id"]]
+    if kind == "throttle" or kind == "unthrottle":
+        field, value = P_THROTTLED, kind == "throttle"
     else:
-        status, throttled, ptype, launched = old["status"], old["throttled"], old["type"], old["launched"]
-    new_status = status
+        field, value = P_STATUS, STATUS_AFTER[kind]
+        if value != p[P_STATUS]:
+            p[P_SINCE] = date
+    if state_value(p, field, value, rank):
+        touched = True
     if kind == "launch":
-        new_status = "active"
-        if launched is None:
-            launched = date
+        if p[P_LAUNCHED] is None:
+            p[P_LAUNCHED] = date
+            p[P_LAUNCHED + SURE] = rank
+            touched = True
+        elif p[P_LAUNCHED] == date and rank > p[P_LAUNCHED + SURE]:
+            # Dated as the first launch (same precision): states that date again, surer.
+            p[P_LAUNCHED + SURE] = rank
+            touched = True
         t = (ev.get("attrs") or {}).get("type")
-        if isinstance(t, str):
-            ptype = t
-    elif kind == "pause":
-        new_status = "paused"
-    elif kind == "resume":
-        new_status = "active"
-    elif kind == "retire":
-        new_status = "retired"
-    elif kind == "throttle":
-        throttled = True
-    elif kind == "unthrottle":
-        throttled = False
-    if old is None:
-        o["products"][pid] = {"status": new_status, "throttled": throttled, "type": ptype,
-                              "since": date, "launched": launched, "event": ev["id"]}
-        return
-    if (new_status, throttled, ptype, launched) == (old["status"], old["throttled"], old["type"], old["launched"]):
-        return  # nothing changed: since and event stay
-    if new_status != old["status"]:
-        old["since"] = date
-    old.update(status=new_status, throttled=throttled, type=ptype, launched=launched, event=ev["id"])
+        if isinstance(t, str) and state_value(p, P_TYPE, t, rank):
+            touched = True
+    if touched:
+        p[P_EVENT] = ev["id"]
+
+
+P_STATUS, P_THROTTLED, P_TYPE, P_LAUNCHED, P_SINCE, P_EVENT = 0, 1, 2, 3, 8, 9
+SURE = 4  # field i (status, throttled, type, launched) rests on the rank p[i + SURE]
+STATUS_AFTER = {"launch": "active", "resume": "active", "pause": "paused", "retire": "retired"}
+
+
+def state_value(p, field, value, rank):
+    """An event states `value` for p[field]: a new value rests on the event;
+    the same value moves to it only when it is surer, and a default no event
+    stated (rank None) is neither counted nor taken over. Returns whether
+    the field changed or was taken over."""
+    if p[field] != value:
+        p[field] = value
+        p[field + SURE] = rank
+        return True
+    r = p[field + SURE]
+    if r is not None and rank > r:
+        p[field + SURE] = rank
+        return True
+    return False
 
 
 def link_codename(o, codename, subject, ev):
@@ -284,8 +329,9 @@ def fold(kept):
             o = orgs[org] = new_org()
         kind = ev["kind"]
         attrs = ev.get("attrs") or {}
+        rank = CONFIDENCE_RANK[ev.get("confidence") or "reported"]
         if kind in PRODUCT_KINDS:
-            apply_product(o, ev)
+            apply_product(o, ev, rank)
             if kind == "launch" and isinstance(attrs.get("codename"), str) and ev.get("subject"):
                 link_codename(o, attrs["codename"], ev["subject"], ev)
         elif kind == "hire":
@@ -294,7 +340,11 @@ def fold(kept):
                 continue
             cur = o["roles"].get(role)
             if cur is None or cur["person"] != person:
-                o["roles"][role] = {"person": person, "since": ev["date"], "event": ev["id"]}
+                o["roles"][role] = {"person": person, "since": ev["date"], "event": ev["id"], "confidence": rank}
+            elif rank > cur["confidence"]:
+                # The holder again, surer: takes the entry over (since stays).
+                cur["event"] = ev["id"]
+                cur["confidence"] = rank
         elif kind == "depart":
             person, role = ev.get("subject"), attrs.get("role")
             if person is None:
@@ -321,12 +371,49 @@ def fold(kept):
             name, value = attrs.get("name"), attrs.get("value")
             if not isinstance(name, str) or isinstance(value, bool) or not isinstance(value, (int, float)):
                 continue
+            value = float(value)
             unit = attrs.get("unit")
+            if not isinstance(unit, str):
+                unit = None
             subject = ev.get("subject") or org
-            o["metrics"].setdefault(subject, {})[name] = {
-                "value": float(value), "unit": unit if isinstance(unit, str) else None,
-                "date": ev["date"], "event": ev["id"]}
+            names = o["metrics"].get(subject)
+            if names is None:
+                names = o["metrics"][subject] = {}
+            m = names.get(name)
+            if m is None:
+                # [value, unit, rank of value, rank of unit, date, event]
+                names[name] = [value, unit, rank, rank, ev["date"], ev["id"]]
+                continue
+            touched = False
+            if m[0] != value or rank > m[2]:
+                m[0], m[2], touched = value, rank, True
+            if m[1] != unit or rank > m[3]:
+                m[1], m[3], touched = unit, rank, True
+            if touched:
+                m[4], m[5] = ev["date"], ev["id"]
         # report, x-...: no effect (the org appears, see CHOICE above)
+    return finish(orgs)
+
+
+CONFIDENCE_NAME = ("rumor", "reported", "confirmed")
+
+
+def finish(orgs):
+    """The entries of DESIGN.md's `state` shape, each with its confidence:
+    the lowest among its stated fields."""
+    for o in orgs.values():
+        products = o["products"]
+        for pid, p in products.items():
+            lowest = min(r for r in p[SURE:SURE + 4] if r is not None)
+            products[pid] = {"status": p[P_STATUS], "throttled": p[P_THROTTLED], "type": p[P_TYPE],
+                             "since": p[P_SINCE], "launched": p[P_LAUNCHED], "event": p[P_EVENT],
+                             "confidence": CONFIDENCE_NAME[lowest]}
+        for r in o["roles"].values():
+            r["confidence"] = CONFIDENCE_NAME[r["confidence"]]
+        for names in o["metrics"].values():
+            for name, m in names.items():
+                names[name] = {"value": m[0], "unit": m[1], "date": m[4], "event": m[5],
+                               "confidence": CONFIDENCE_NAME[min(m[2], m[3])]}
     return orgs
 
 
@@ -362,6 +449,8 @@ def main(argv=None, loader=None):
     ap.add_argument("at", help="YYYY, YYYY-MM or YYYY-MM-DD (a partial date is the end of its period)")
     ap.add_argument("--known-at", help="RFC 3339 timestamp or date (end of that UTC day)")
     ap.add_argument("--org")
+    ap.add_argument("--min-confidence", choices=("rumor", "reported", "confirmed"),
+                    help="as if the log held only the events of this confidence or higher")
     ap.add_argument("--state", action="store_true", help="print the full `state` JSON of DESIGN.md")
     ap.add_argument("--loader", choices=("orjson", "json"), default=loader or "orjson")
     a = ap.parse_args(argv)
@@ -374,7 +463,7 @@ def main(argv=None, loader=None):
     # Every object here is acyclic: the cycle collector would only rescan
     # millions of event dicts (a third of the run time at 1M events).
     gc.disable()
-    kept = replay(read_events(a.log, loads), a.at, a.known_at, a.org)
+    kept = replay(read_events(a.log, loads), a.at, a.known_at, a.org, a.min_confidence)
     orgs = fold(kept)
     if a.state:
         out = {"at": a.at, "knownAt": a.known_at, "orgs": orgs, "basis": basis(kept)}

@@ -131,7 +131,7 @@ class Kinds(unittest.TestCase):
         p = orgs["o"]["products"]
         self.assertEqual(p["o/p"], {"status": "active", "throttled": False, "type": "model",
                                     "since": "2020-01-03", "launched": "2020-01-03",
-                                    "event": log.events[2]["id"]})
+                                    "confidence": "reported", "event": log.events[2]["id"]})
         self.assertNotEqual(p["o/p"]["event"], e4)
         self.assertEqual((p["o/t"]["status"], p["o/t"]["throttled"], p["o/t"]["launched"]), ("active", True, None))
         self.assertEqual(p["o/r"]["status"], "retired")
@@ -169,13 +169,134 @@ class Kinds(unittest.TestCase):
         self.assertEqual((o["focus"], o["deprioritized"]), (["o/b", "o/c"], ["o/a"]))
         self.assertEqual(o["metrics"]["o/a"]["mau"]["unit"], "users")
         self.assertEqual(o["metrics"]["o"]["valuation"], {"value": 5e11, "unit": None, "date": "2020-01-04",
-                                                        "event": log.events[3]["id"]})
+                                                        "confidence": "reported", "event": log.events[3]["id"]})
         self.assertEqual(o["codenames"]["kiwi"]["subject"], "o/a")
         self.assertEqual(o["codenames"]["kiwi"]["confidence"], "confirmed")
         self.assertEqual(o["codenames"]["kiwi"]["date"], "2020-01-07")
         self.assertEqual(o["codenames"]["fig"]["subject"], "o/z")
         self.assertEqual(orgs["quiet"], fold.new_org())
         self.assertEqual(fold.basis(kept)["events"], 10)
+
+
+def confidence_log():
+    """Events that exercise every confidence rule (DESIGN.md "Confidence in
+    every answer"); returns the log and the ids the tests look at."""
+    log = Log()
+    ids = {}
+    # Heard of through a rumored throttle: `active` is a default no event stated.
+    log.add("throttle", "2020-01-01", "o", "o/t", confidence="rumor")
+    ids["t_launch"] = log.add("launch", "2020-01-02", "o", "o/t", confidence="confirmed")
+    # Launched (reported), then again on the same date (confirmed); o/b later (confirmed),
+    # with a type each time.
+    log.add("launch", "2020-01-01", "o", "o/a")
+    ids["a_same_day"] = log.add("launch", "2020-01-01", "o", "o/a", confidence="confirmed")
+    ids["b_first"] = log.add("launch", "2020-01-01", "o", "o/b", attrs={"type": "model"})
+    ids["b_later"] = log.add("launch", "2020-02-01", "o", "o/b", attrs={"type": "model"}, confidence="confirmed")
+    # Same month, other precision: does not restate `launched`.
+    log.add("launch", "2020-03", "o", "o/c", confidence="rumor")
+    ids["c_day"] = log.add("launch", "2020-03-01", "o", "o/c", confidence="confirmed")
+    # A less sure repeat changes nothing.
+    ids["d_first"] = log.add("launch", "2020-01-01", "o", "o/d", confidence="confirmed")
+    log.add("launch", "2020-01-01", "o", "o/d", confidence="rumor")
+    log.add("resume", "2020-01-05", "o", "o/d")
+    # Launched (confirmed): `throttled: false` is a default, an unthrottle adds nothing to it.
+    ids["e_launch"] = log.add("launch", "2020-01-01", "o", "o/e", confidence="confirmed")
+    log.add("unthrottle", "2020-01-02", "o", "o/e", confidence="confirmed")
+    # First heard of through an unthrottle: then `throttled: false` is stated.
+    log.add("unthrottle", "2020-01-01", "o", "o/f")
+    ids["f_launch"] = log.add("launch", "2020-01-02", "o", "o/f", confidence="rumor")
+    ids["f_unthrottle"] = log.add("unthrottle", "2020-01-03", "o", "o/f", confidence="confirmed")
+    # Roles.
+    ids["ann_first"] = log.add("hire", "2020-01-01", "o", "ann", attrs={"role": "ceo"}, confidence="rumor")
+    ids["ann_sure"] = log.add("hire", "2020-02-01", "o", "ann", attrs={"role": "ceo"}, confidence="confirmed")
+    log.add("hire", "2020-03-01", "o", "ann", attrs={"role": "ceo"})
+    # Metrics: a repeat keeps date and event unless surer; a unit is stated too.
+    ids["m_first"] = log.add("metric", "2020-01-01", "o", attrs={"name": "mau", "value": 5})
+    log.add("metric", "2020-01-02", "o", attrs={"name": "mau", "value": 5.0}, confidence="rumor")
+    log.add("metric", "2020-01-03", "o", attrs={"name": "mau", "value": 5})
+    ids["n_sure"] = log.add("metric", "2020-01-01", "o", attrs={"name": "arr", "value": 7, "unit": "USD"},
+                            confidence="confirmed")
+    ids["n_unit"] = log.add("metric", "2020-01-02", "o", attrs={"name": "arr", "value": 7}, confidence="rumor")
+    log.add("metric", "2020-01-01", "o", "o/a", attrs={"name": "mau", "value": 1}, confidence="rumor")
+    ids["x_sure"] = log.add("metric", "2020-01-02", "o", "o/a", attrs={"name": "mau", "value": 1},
+                            confidence="confirmed")
+    # --min-confidence: a rumored retraction below C is dropped, so its target stands.
+    g = log.add("launch", "2020-01-01", "o", "o/g", confidence="confirmed")
+    log.add("retract", "2020-01-02", attrs={"target": g}, confidence="rumor")
+    return log, ids
+
+
+class Confidence(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.log, cls.ids = confidence_log()
+        cls.o = cls.log.state("2020")[0]["o"]
+
+    def product(self, pid):
+        p = self.o["products"][pid]
+        return p["confidence"], p["event"], p["launched"]
+
+    def test_a_default_neither_counts_nor_is_taken_over(self):
+        # The confirmed launch sets `launched` but does not take over the unstated `active`.
+        self.assertEqual(self.product("o/t"), ("rumor", self.ids["t_launch"], "2020-01-02"))
+        self.assertEqual(self.product("o/e"), ("confirmed", self.ids["e_launch"], "2020-01-01"))
+        # An unthrottle first states `throttled: false`; a surer one takes it over.
+        self.assertEqual(self.product("o/f"), ("rumor", self.ids["f_unthrottle"], "2020-01-02"))
+
+    def test_a_surer_repeat_takes_fields_over(self):
+        self.assertEqual(self.product("o/a"), ("confirmed", self.ids["a_same_day"], "2020-01-01"))
+        # Status and type taken over, but `launched` rests on the first launch.
+        self.assertEqual(self.product("o/b"), ("reported", self.ids["b_later"], "2020-01-01"))
+        self.assertEqual(self.o["products"]["o/b"]["since"], "2020-01-01")
+        self.assertEqual(self.product("o/c"), ("rumor", self.ids["c_day"], "2020-03"))
+
+    def test_a_less_sure_repeat_changes_nothing(self):
+        self.assertEqual(self.product("o/d"), ("confirmed", self.ids["d_first"], "2020-01-01"))
+
+    def test_roles(self):
+        ceo = self.o["roles"]["ceo"]
+        self.assertEqual((ceo["since"], ceo["event"], ceo["confidence"]), ("2020-01-01", self.ids["ann_sure"], "confirmed"))
+
+    def test_metrics(self):
+        m = self.o["metrics"]
+        self.assertEqual(m["o"]["mau"], {"value": 5, "unit": None, "date": "2020-01-01",
+                                         "confidence": "reported", "event": self.ids["m_first"]})
+        # The value rests on the confirmed event, the unit (none) on the rumor.
+        self.assertEqual(m["o"]["arr"], {"value": 7, "unit": None, "date": "2020-01-02",
+                                         "confidence": "rumor", "event": self.ids["n_unit"]})
+        self.assertEqual((m["o/a"]["mau"]["confidence"], m["o/a"]["mau"]["event"]), ("confirmed", self.ids["x_sure"]))
+
+    def test_min_confidence(self):
+        self.assertNotIn("o/g", self.o["products"])
+        orgs, kept = self.log.state("2020", min_confidence="reported")
+        self.assertIn("o/g", orgs["o"]["products"])
+        self.assertTrue(all(e.get("confidence", "reported") != "rumor" for e in kept))
+        # The surer events alone: o/t is first heard of through its launch.
+        self.assertEqual(orgs["o"]["products"]["o/t"]["confidence"], "confirmed")
+        self.assertNotIn("o/c", [pid for pid, p in orgs["o"]["products"].items() if p["launched"] == "2020-03"])
+
+
+@unittest.skipUnless(os.environ.get("TIMELINE_BIN"), "set TIMELINE_BIN to a built timeline")
+class AgainstTimeline(unittest.TestCase):
+    """`timeline state --json` equals the fold on the logs above (compare.py)."""
+
+    def test_confidence_log(self):
+        import compare
+        log, _ = confidence_log()
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "log.jsonl")
+            with open(path, "w") as f:
+                f.write(log.lines())
+            for at, least in (("2020", None), ("2020-01-01", None), ("2020", "reported"), ("2020", "confirmed")):
+                cmd = [os.environ["TIMELINE_BIN"], "--log", path, "state", "--at", at, "--json"]
+                argv = [path, at, "--state"]
+                if least:
+                    cmd += ["--min-confidence", least]
+                    argv += ["--min-confidence", least]
+                theirs = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+                ours = json.loads(subprocess.run([sys.executable, os.path.join(HERE, "fold.py")] + argv,
+                                                 check=True, capture_output=True, text=True).stdout)
+                self.assertEqual(list(compare.diff_states(ours, theirs)), [], (at, least))
 
 
 class PeersAgree(unittest.TestCase):

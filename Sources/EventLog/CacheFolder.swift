@@ -1,0 +1,220 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The cache folder (`.timeline-cache`) or its `answers` subfolder, opened
+/// so that nothing outside it can be touched through it: the folder itself
+/// is opened with `O_NOFOLLOW | O_DIRECTORY` and must be a real folder owned
+/// by the user running `timeline`; every file in it is opened, created,
+/// renamed and removed relative to that descriptor (`openat`, `renameat`,
+/// `unlinkat`), never through a symlink; and only names of the forms
+/// `timeline` writes itself are ever removed.
+final class CacheFolder: @unchecked Sendable {
+  /// The folder's path, for messages.
+  let path: String
+  private let fd: Int32
+
+  private init(path: String, fd: Int32) {
+    self.path = path
+    self.fd = fd
+  }
+
+  deinit { Sys.close(fd) }
+
+  /// What opening a cache folder found.
+  enum Opened {
+    case folder(CacheFolder)
+    /// Nothing there (and it was not to be created, or could not be).
+    case missing
+    /// Something there that must not be used; the note says what, for the
+    /// user (printed once by the command).
+    case refused(note: String)
+  }
+
+  /// Opens the folder at `path`, creating it (with its `.gitignore`) when
+  /// `create` is set and nothing is there.
+  static func open(_ path: String, create: Bool) -> Opened {
+    open(path, create: create, top: true) { flags in
+      do throws(Errno) { return .success(try Sys.open(path, flags)) } catch { return .failure(error) }
+    } make: {
+      do throws(Errno) { try Sys.mkdir(path); return true } catch { return false }
+    }
+  }
+
+  /// Opens the subfolder `name`, with the same checks.
+  func subfolder(_ name: String, create: Bool) -> Opened {
+    let dir = fd
+    return CacheFolder.open(join(path, name), create: create, top: false) { flags in
+      do throws(Errno) { return .success(try Sys.open(at: dir, name, flags)) } catch { return .failure(error) }
+    } make: {
+      do throws(Errno) { try Sys.mkdir(at: dir, name); return true } catch { return false }
+    }
+  }
+
+  private static func open(
+    _ path: String, create: Bool, top: Bool, opening: (Int32) -> Result<Int32, Errno>, make: () -> Bool
+  ) -> Opened {
+    var created = false
+    var descriptor: Int32
+    switch opening(O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+    case .success(let fd): descriptor = fd
+    case .failure(let error) where error.code == ENOENT:
+      guard create, make() else { return .missing }
+      created = true
+      guard case .success(let fd) = opening(O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return .missing }
+      descriptor = fd
+    case .failure(let error):
+      // A symlink gives ELOOP (or ENOTDIR with O_DIRECTORY); a file ENOTDIR.
+      if let info = try? Sys.linkInfo(path), info.st_mode & S_IFMT == S_IFLNK {
+        return .refused(note: note(path, "it is a symbolic link"))
+      }
+      if error.code == ENOTDIR || error.code == ELOOP { return .refused(note: note(path, "it is not a folder")) }
+      return .refused(note: note(path, "cannot open it: \(error)"))
+    }
+    let folder = CacheFolder(path: path, fd: descriptor)
+    guard let info = try? Sys.info(descriptor), info.st_mode & S_IFMT == S_IFDIR else {
+      return .refused(note: note(path, "it is not a folder"))
+    }
+    guard info.st_uid == Sys.effectiveUser else {
+      return .refused(note: note(path, "it belongs to another user (uid \(info.st_uid))"))
+    }
+    if created { Sys.fsyncDirectory(parent(of: path)) }
+    if top { folder.ensureGitignore() }
+    return .folder(folder)
+  }
+
+  private static func note(_ path: String, _ reason: String) -> String {
+    "not using the cache folder \(path): \(reason); the answer is read from the log (remove it, and timeline makes a new one)"
+  }
+
+  /// Git ignores the folder's contents (`*` matches the `.gitignore` too), so
+  /// `git status` never offers to commit a cache.
+  private func ensureGitignore() {
+    guard (try? Sys.info(at: fd, ".gitignore")) == nil,
+      let file = try? Sys.open(at: fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL)
+    else { return }
+    defer { Sys.close(file) }
+    try? Sys.writeAll(file, Array("*\n".utf8))
+  }
+
+  // MARK: - Files inside
+
+  /// Opens a regular file for reading (a symlink, a FIFO or a folder is not opened).
+  func openForReading(_ name: String) -> Int32? {
+    guard let file = try? Sys.open(at: fd, name, O_RDONLY) else { return nil }
+    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG else {
+      Sys.close(file)
+      return nil
+    }
+    return file
+  }
+
+  /// Reads a whole regular file of at most `limit` bytes.
+  func read(_ name: String, limit: Int64) -> [UInt8]? {
+    guard let file = openForReading(name) else { return nil }
+    defer { Sys.close(file) }
+    guard let size = try? Sys.size(file), size <= limit else { return nil }
+    var bytes = [UInt8](repeating: 0, count: Int(size))
+    let count = bytes.withUnsafeMutableBytes { raw -> Int? in
+      guard let base = raw.baseAddress else { return 0 }
+      return try? Sys.pread(file, base, raw.count, 0)
+    }
+    return count == bytes.count ? bytes : nil
+  }
+
+  /// Whether a regular file by this name is here.
+  func hasFile(_ name: String) -> Bool {
+    guard let info = try? Sys.info(at: fd, name) else { return false }
+    return info.st_mode & S_IFMT == S_IFREG
+  }
+
+  /// Writes `name` whole or not at all: a temporary file of this folder
+  /// (`NAME.PID.tmp`), filled by `fill`, fsynced (unless `sync` is false: a
+  /// file whose reader checks its own hash), renamed over `name`, and the
+  /// folder fsynced.
+  /// - Returns: whether the file was replaced.
+  @discardableResult
+  func replace(_ name: String, sync: Bool = true, _ fill: (Int32) throws(Errno) -> Void) -> Bool {
+    guard CacheFolder.isOwnName(name) else { return false }
+    let temporary = "\(name).\(getpid()).tmp"
+    var file: Int32
+    do { file = try Sys.open(at: fd, temporary, O_WRONLY | O_CREAT | O_EXCL) } catch {
+      // Left by a process that died with this one's pid: it is ours to remove.
+      guard error.code == EEXIST else { return false }
+      try? Sys.unlink(at: fd, temporary)
+      guard let again = try? Sys.open(at: fd, temporary, O_WRONLY | O_CREAT | O_EXCL) else { return false }
+      file = again
+    }
+    do throws(Errno) {
+      defer { Sys.close(file) }
+      try fill(file)
+      if sync { try Sys.fsync(file) }
+    } catch {
+      try? Sys.unlink(at: fd, temporary)
+      return false
+    }
+    do { try Sys.rename(at: fd, temporary, name) } catch {
+      try? Sys.unlink(at: fd, temporary)
+      return false
+    }
+    if sync { _ = Glibc.fsync(fd) }
+    return true
+  }
+
+  /// Appends `bytes` to the regular file `name` (created if missing), unless
+  /// it already holds `limit` bytes or more, or has another link. No fsync: what is appended here
+  /// is a hint.
+  func append(_ name: String, _ bytes: [UInt8], limit: Int64) {
+    guard CacheFolder.isOwnName(name) else { return }
+    guard let file = try? Sys.open(at: fd, name, O_WRONLY | O_APPEND | O_CREAT) else { return }
+    defer { Sys.close(file) }
+    // A second link could be any file of the user's (the log itself): never append to one.
+    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1,
+      Int64(info.st_size) < limit
+    else { return }
+    try? Sys.writeAll(file, bytes)
+  }
+
+  /// Creates an empty file `name` if none is there.
+  func touch(_ name: String) {
+    guard CacheFolder.isOwnName(name) else { return }
+    if let file = try? Sys.open(at: fd, name, O_WRONLY | O_CREAT) { Sys.close(file) }
+  }
+
+  /// Removes `name`, if it is a name of a form `timeline` writes (anything
+  /// else is left alone); a symlink by that name is removed itself.
+  func remove(_ name: String) {
+    guard CacheFolder.isOwnName(name) else { return }
+    try? Sys.unlink(at: fd, name)
+  }
+
+  /// The names in the folder.
+  func names() -> [String] { (try? Sys.list(fd)) ?? [] }
+
+  // MARK: - Names
+
+  /// Whether `timeline` writes files by this name: a fact cache
+  /// (`NAME.facts`), its chain of custody (`NAME.custody`), a kept answer (24
+  /// lowercase hex digits) and its note of being asked (`.asked`), or the
+  /// temporary file of any of them (`.PID.tmp`). Nothing else in a cache
+  /// folder is ever removed or replaced.
+  static func isOwnName(_ name: String) -> Bool {
+    var base = Substring(name)
+    if base.hasSuffix(".tmp") {
+      base = base.dropLast(4)
+      guard let dot = base.lastIndex(of: "."), base.index(after: dot) < base.endIndex,
+        base[base.index(after: dot)...].allSatisfy({ $0.isASCII && $0.isNumber })
+      else { return false }
+      base = base[..<dot]
+    }
+    guard !base.contains("/"), base != ".", base != ".." else { return false }
+    if base.hasSuffix(".facts") || base.hasSuffix(".custody") {
+      let stem = base.hasSuffix(".facts") ? base.dropLast(6) : base.dropLast(8)
+      return !stem.isEmpty
+    }
+    if base.hasSuffix(".asked") { base = base.dropLast(6) }
+    return base.utf8.count == 24 && base.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+  }
+}
