@@ -328,9 +328,13 @@ public struct LogStore: Sendable {
       case .verified(let length):
         let size = try Sys.size(fd)
         if size > length {
+          var cut = [UInt8](repeating: 0, count: Int(size - length))
+          _ = try Sys.pread(fd, &cut, cut.count, length)
           try Sys.ftruncate(fd, length)
           try Sys.fsync(fd)
-          notice(RepairNote(message: "rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file) (its rollback record proved they were that batch, never acknowledged)"))
+          notice(RepairNote(
+            message: "rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file) (its rollback record proved they were that batch, never acknowledged); its bytes follow verbatim",
+            cutBytes: cut))
         }
         try Sys.unlink(record)
         Sys.fsyncDirectory(parent(of: record))

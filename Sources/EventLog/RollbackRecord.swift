@@ -161,6 +161,7 @@ public struct RollbackRecord: Sendable, Equatable {
       var line = 0
       var hasher = FastHash()
       var fragment = false  // bytes after the last newline read
+      var fragmentStart = length  // where the bytes after the last newline begin
       while position < stamp.size {
         let n = try Sys.pread(fd, chunk.baseAddress!, Int(min(Int64(chunk.count), stamp.size - position)), position)
         guard n > 0 else { break }
@@ -181,6 +182,7 @@ public struct RollbackRecord: Sendable, Equatable {
           line += 1
           hasher = FastHash()
           start = index + 1
+          fragmentStart = position + Int64(start)
         }
         hasher.update(UnsafeRawBufferPointer(rebasing: read[start..<n]))
         fragment = start < n
@@ -188,6 +190,18 @@ public struct RollbackRecord: Sendable, Equatable {
       }
       if fragment && line >= lineHashes.count {
         return "the file holds more lines after the \(length) bytes it had before the batch than the batch's \(lineHashes.count): it was appended to since the batch's writer died"
+      }
+      if fragment && hasher.digest() != lineHashes[line] {
+        // The batch's next line whole but for its newline is the batch's. A torn line of the batch is a proper prefix of one of its lines,
+        // which never parses as a whole event: one that does was typed or
+        // pasted after the batch died (an editor that saves no final newline).
+        var tail = [UInt8](repeating: 0, count: Int(stamp.size - fragmentStart))
+        guard try Sys.pread(fd, &tail, tail.count, fragmentStart) == tail.count else {
+          return "the file cannot be read to compare it with the batch"
+        }
+        if (try? EventCodec.decode(tail, stored: true)) != nil {
+          return "the last line after the \(length) bytes the file had before the batch is a whole event, not a torn line of the batch: it was added since the batch's writer died"
+        }
       }
       return nil
     } catch {
