@@ -196,7 +196,8 @@ final class CacheFolder: @unchecked Sendable {
   // MARK: - Names
 
   /// Whether `timeline` writes files by this name: a fact cache
-  /// (`NAME.facts`), its chain of custody (`NAME.custody`), a kept answer (24
+  /// (`NAME.facts`), its chain of custody (`NAME.custody`), the clone's
+  /// writer name (`writer`), a kept answer (24
   /// lowercase hex digits) and its note of being asked (`.asked`), or the
   /// temporary file of any of them (`.PID.tmp`). Nothing else in a cache
   /// folder is ever removed or replaced.
@@ -210,6 +211,7 @@ final class CacheFolder: @unchecked Sendable {
       base = base[..<dot]
     }
     guard !base.contains("/"), base != ".", base != ".." else { return false }
+    if base == LogStore.writerFileName { return true }
     if base.hasSuffix(".facts") || base.hasSuffix(".custody") {
       let stem = base.hasSuffix(".facts") ? base.dropLast(6) : base.dropLast(8)
       return !stem.isEmpty

@@ -21,6 +21,7 @@ let addCommand = Command(
     OptionSpec(name: "id", value: "ID", help: "choose the id (default: the content id, so the same fact gets the same id)"),
     OptionSpec(name: "stdin", value: nil, help: "append JSON lines from standard input, all or nothing"),
     OptionSpec(name: "dry-run", value: nil, help: "validate and show the event and the state changes it would cause; write nothing"),
+    writerOption,
   ],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
@@ -72,7 +73,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   }
   let written = try context.store.append(events, now: context.now, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
-  }
+  } warning: { context.console.error("timeline: warning: \($0)") }
   for event in written { context.console.line(event.id) }
   return 0
 }

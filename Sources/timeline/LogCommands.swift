@@ -84,6 +84,7 @@ let retractCommand = Command(
     OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
     OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
     OptionSpec(name: "confidence", value: "C", help: "how sure the retraction is: rumor, reported (default) or confirmed; a replay with --min-confidence above it ignores it", choices: Confidence.allCases.map(\.rawValue)),
+    writerOption,
   ],
   details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
   examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
@@ -118,7 +119,7 @@ let retractCommand = Command(
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
       context.console.repaired(notice, prefix: "note")
-    }
+    } warning: { context.console.error("timeline: warning: \($0)") }
     for event in written { context.console.line(event.id) }
     return 0
   })
@@ -164,7 +165,11 @@ let checkCommand = Command(
     if args.has("repair") {
       for done in try context.store.repair() { console.repaired(done, prefix: "repaired") }
     }
-    let report = try context.store.check()
+    var report = try context.store.check(now: context.now)
+    if !context.store.isSingleFile {
+      let files = (try? context.store.files()) ?? []
+      report.addWarnings(sharedWriterWarnings(context.store, files: files), files: files)
+    }
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
     if let note = report.cacheNote { console.error("timeline: note: \(note)") }
     if args.has("json") {
