@@ -331,6 +331,11 @@ extension Sys {
       sigaction(number, &action, nil)
     }
     signal(SIGPIPE, SIG_IGN)
+    // A parent may have started this process with them blocked (they would then never arrive).
+    var set = sigset_t()
+    sigemptyset(&set)
+    for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, number) }
+    sigprocmask(SIG_UNBLOCK, &set, nil)
   }
 
   static var stopRequested: Bool { stopSignal != 0 }

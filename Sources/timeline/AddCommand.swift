@@ -38,7 +38,7 @@ let addCommand = Command(
   run: runAdd)
 
 /// The field options (every option that takes a value), which `--stdin` does not take.
-private let fieldOptions = addCommand.options.filter { $0.value != nil }.map(\.name)
+private let fieldOptions = addCommand.options.filter { $0.value != nil && $0.name != "writer" }.map(\.name)
 
 private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   var events: [Event]
