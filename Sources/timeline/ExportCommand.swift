@@ -21,7 +21,7 @@ let exportCommand = Command(
   details: [
     "Every event is written, retractions and retracted events included, in replay order (first day of the date's period, recorded, id), so the same log always exports the same bytes whatever its file order. `timeline import` reads jsonl and csv back.",
     "CSV columns: \(csvColumns.joined(separator: ", ")). attrs is the canonical JSON object. Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
-    "--follow: after the selected events, keeps running and writes every event appended later (by any writer, to any file of the log, a new writer's file included), as its append lands, each id once, a batch whole and never part of one; until interrupted (Ctrl-C, SIGTERM, or the reader of the pipe going away), then exits 0. It sleeps while the log is quiet (inotify on Linux, else a look at the files each second). Output is written as each batch lands, so a pipe reader sees it at once. A consumer that stopped resumes with --since and the last recordedtime it handled: events recorded at that time are written again, so it must drop ids it has (a broker's message-id dedupe does).",
+    "--follow: after the selected events, keeps running and writes every event appended later (by any writer, to any file of the log, a new writer's file included), as its append lands, each id once, a batch whole and never part of one; until interrupted (Ctrl-C, SIGTERM, or the reader of the pipe going away), then exits 0. It sleeps while the log is quiet (inotify on Linux, else a look at the files each second). Output is written as each batch lands, so a pipe reader sees it at once. A consumer that stopped resumes with --since and the last recordedtime it handled (the events from then on are written in the order they were recorded, then the stream goes on): events recorded at that time are written again, so it must drop ids it has (a broker's message-id dedupe does); with several writers whose clocks differ, resume a little earlier.",
     "CloudEvents: specversion 1.0, id (the event id), source, type (timeline.KIND), time (the first day of the date's period, 00:00:00Z), subject (the event's subject, or its org), datacontenttype application/json, data (the event's canonical JSON), and the extension attributes dateprecision (day, month or year), eventdate (the date as written), confidence and recordedtime.",
   ],
   examples: [
@@ -59,7 +59,11 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     return inWindow(Day(yyyymmdd: fact.firstDay), from: from, to: to) && (orgSymbol.map { fact.org == $0 } ?? true)
       && (since.map { fact.recorded >= $0.milliseconds } ?? true)
   }
-  let events = try context.store.events(replay.inReplayOrder(selected), in: table)
+  var events = try context.store.events(replay.inReplayOrder(selected), in: table)
+  if follower != nil && since != nil {
+    // A stream that resumes goes on in the order events were recorded, as it was written.
+    events = events.enumerated().sorted { ($0.element.recorded?.milliseconds ?? 0, $0.offset) < ($1.element.recorded?.milliseconds ?? 0, $1.offset) }.map(\.element)
+  }
   var out: [UInt8] = []
   switch format {
   case "csv":
