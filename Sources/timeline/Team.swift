@@ -33,18 +33,26 @@ func writerName(_ args: ParsedArguments, environment: [String: String], log: Str
   return found.name
 }
 
-/// Warnings for the writer files of a folder log tracked by git that were
-/// changed by more than one commit author: two people (or one under two
+/// Warnings for the writer files of a folder log tracked by git whose recent
+/// commits have more than one author: two people (or one under two
 /// addresses) share a writer name, and their next pulls may conflict.
 /// Skipped, silently, when git is missing or the folder is not in a repository.
 func sharedWriterWarnings(_ store: LogStore, files: [String]) -> [Finding] {
   guard !store.isSingleFile, let output = runGit(["-C", store.path, "log", "--relative", "--name-only", "--no-renames", "--format=%x00%ae", "--", "."]) else { return [] }
-  var authors: [String: [String]] = [:]  // file name -> authors, in first-seen order
+  // Per file, the authors of its last `recent` commits (git lists the newest
+  // first), so that once two people have taken names of their own, the
+  // warning goes away with the next few commits of the one who kept the name.
+  let recent = 10
+  var authors: [String: [String]] = [:]  // file name -> distinct authors, newest first
+  var commits: [String: Int] = [:]
   for commit in output.split(separator: "\u{0}", omittingEmptySubsequences: true) {
     let lines = commit.split(separator: "\n", omittingEmptySubsequences: true)
     guard let author = lines.first.map(String.init) else { continue }
     for name in lines.dropFirst() where name.hasSuffix(".jsonl") && !name.contains("/") {
-      if !(authors[String(name)]?.contains(author) ?? false) { authors[String(name), default: []].append(author) }
+      let file = String(name)
+      guard commits[file, default: 0] < recent else { continue }
+      commits[file, default: 0] += 1
+      if !(authors[file]?.contains(author) ?? false) { authors[file, default: []].append(author) }
     }
   }
   var findings: [Finding] = []
@@ -54,7 +62,7 @@ func sharedWriterWarnings(_ store: LogStore, files: [String]) -> [Finding] {
     let writer = name.dropLast(6)
     findings.append(Finding(
       file: file, line: 1,
-      message: "changed in git by \(list.count) commit authors (\(list.joined(separator: ", "))): the writer name '\(writer)' is shared, so two clones append to one file and their pulls can conflict; each person should run `timeline init --writer NAME` with a name of their own (one person under two addresses can ignore this)"))
+      message: "changed in git by \(list.count) commit authors in its last \(recent) commits (\(list.joined(separator: ", "))): the writer name '\(writer)' is shared, so two clones append to one file and their pulls can conflict; each person but one should run `timeline init --writer NAME` with a name of their own (one person under two addresses can ignore this)"))
   }
   return findings
 }

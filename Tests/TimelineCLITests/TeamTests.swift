@@ -123,11 +123,22 @@ import Testing
       try git(["commit", "-qm", "b"], in: dir, author: "bob")
       let check = try timeline(["--log", log, "check"])
       #expect(check.status == 0)
-      #expect(check.stdout.contains("\(log)/alice.jsonl:1: warning: changed in git by 2 commit authors (bob@example.com, alice@example.com)"), "\(check.stdout)")
+      #expect(check.stdout.contains("\(log)/alice.jsonl:1: warning: changed in git by 2 commit authors in its last 10 commits (bob@example.com, alice@example.com)"), "\(check.stdout)")
       #expect(check.stdout.contains("timeline init --writer NAME"))
-      // Outside a repository, or without git on the PATH: nothing to say, no error.
+      // Without git on the PATH: nothing to say, no error.
       let noGit = try timeline(["--log", log, "check"], environment: ["PATH": "/nonexistent"])
       #expect(noGit.status == 0 && !noGit.stdout.contains("commit authors") && noGit.stderr.isEmpty, "\(noGit.stderr)")
+      // Bob takes a name of his own; once alice's file has had ten commits of hers alone, the warning is gone.
+      for i in 0..<9 {
+        #expect(try timeline(["--log", log, "add", "launch", "--date", "2025-12-13", "--subject", "acme/c\(i)", "--set", "type=model", "--source-title", "T"]).status == 0)
+        try git(["add", "-A"], in: dir, author: "alice")
+        try git(["commit", "-qm", "c\(i)"], in: dir, author: "alice")
+        #expect(try timeline(["--log", log, "check"]).stdout.contains("commit authors"), "still within ten commits")
+      }
+      #expect(try timeline(["--log", log, "add", "launch", "--date", "2025-12-14", "--subject", "acme/d", "--set", "type=model", "--source-title", "T"]).status == 0)
+      try git(["add", "-A"], in: dir, author: "alice")
+      try git(["commit", "-qm", "d"], in: dir, author: "alice")
+      #expect(!(try timeline(["--log", log, "check"]).stdout.contains("commit authors")))
     }
   }
 }
