@@ -157,7 +157,8 @@ let checkCommand = Command(
     jsonOption,
   ],
   details: [
-    "Each problem is printed as file:line: error: ... or file:line: warning: ..., then a summary. Errors exit 65; warnings do not fail."
+    "Each problem is printed as file:line: error: ... or file:line: warning: ..., then a summary. Errors exit 65; warnings do not fail.",
+    "Among the warnings: a recorded time more than a day after this computer's clock (a clock ahead, or a bad import: later adds to that file are stamped after it); and, in a folder log tracked by git, a writer file whose last 10 commits have more than one author (two people share a writer name: each should take their own with `timeline init --writer NAME`). git is run only for that, and skipped when it is missing.",
   ],
   examples: ["timeline check", "timeline check --repair", "timeline check --json"],
   run: { args, context in
