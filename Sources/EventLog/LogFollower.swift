@@ -17,15 +17,22 @@
 /// back are not handed back again.
 public final class LogFollower {
   public let store: LogStore
-  private var read: [String: (device: UInt64, inode: UInt64, offset: Int64)] = [:]
+  private var offsets: [String: (device: UInt64, inode: UInt64, offset: Int64)] = [:]
   private var seen = Set<String>()
   private var watcher: Int32?
   private var stamps: [String: FileStamp] = [:]
   /// Lines that are not events, reported once each (file and offset).
   private var reported = Set<String>()
 
-  public init(store: LogStore) {
+  /// Seconds between looks at the files when not using inotify; nil: inotify where there is one.
+  private let pollInterval: Double?
+
+  /// - Parameter poll: look at the files' stamps every `poll` seconds rather
+  ///   than wait for inotify (which misses changes made by other computers
+  ///   on a network file system).
+  public init(store: LogStore, poll: Double? = nil) {
     self.store = store
+    self.pollInterval = poll
   }
 
   deinit { if let watcher { Sys.close(watcher) } }
@@ -46,6 +53,8 @@ public final class LogFollower {
   /// - Parameter problem: receives a line that is not an event, once.
   public func newEvents(problem: (String) -> Void) throws(LogError) -> [Event] {
     var events: [Event] = []
+    var read: [String: FileStamp] = [:]
+    defer { stamps = read }  // what polling compares with: the files as they were read
     let paths: [String]
     do { paths = try store.files() } catch {
       if error.code == .noInput { return [] }  // the log is gone for now: wait for it
@@ -58,14 +67,15 @@ public final class LogFollower {
       try store.lockShared(fd, file: file)
       do throws(Errno) {
         let stamp = try Sys.stamp(fd)
+        read[file] = stamp
         var start: Int64 = 0
-        if let known = read[file], known.device == stamp.device, known.inode == stamp.inode, known.offset <= stamp.size {
+        if let known = offsets[file], known.device == stamp.device, known.inode == stamp.inode, known.offset <= stamp.size {
           start = known.offset
         }
         var end = stamp.size
         if case .verified(let length) = try store.rollbackState(fd, file: file), length < end { end = length }
         guard end > start else {
-          read[file] = (stamp.device, stamp.inode, start)
+          offsets[file] = (stamp.device, stamp.inode, start)
           continue
         }
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(end - start), alignment: 1)
@@ -73,7 +83,7 @@ public final class LogFollower {
         let count = try Sys.pread(fd, raw.baseAddress!, raw.count, start)
         let bytes = Array(raw[..<count])
         guard let lastNewline = bytes.lastIndex(of: 0x0a) else {
-          read[file] = (stamp.device, stamp.inode, start)
+          offsets[file] = (stamp.device, stamp.inode, start)
           continue
         }
         var lineStart = 0
@@ -91,7 +101,7 @@ public final class LogFollower {
             }
           }
         }
-        read[file] = (stamp.device, stamp.inode, start + Int64(lastNewline) + 1)
+        offsets[file] = (stamp.device, stamp.inode, start + Int64(lastNewline) + 1)
       } catch {
         throw LogError(.ioError, "cannot read \(file): \(error)")
       }
@@ -105,10 +115,12 @@ public final class LogFollower {
   /// Sleeps until a file of the log may have changed, a stop signal arrives
   /// (after `catchStopSignals`), or the reader of `output` (a pipe) went away.
   /// Uses inotify on the log folder (for a file log, the folder holding it);
-  /// elsewhere, or when it cannot, compares the files' stamps every `poll` seconds.
-  public func wait(output: Int32, poll: Double = 1) -> Wake {
+  /// elsewhere, when it cannot or when asked to poll, compares the files'
+  /// stamps every second (or the interval given).
+  public func wait(output: Int32) -> Wake {
     let folder = store.isSingleFile ? parent(of: store.path) : store.path
-    if watcher == nil { watcher = Sys.watch([folder]) }
+    let poll = pollInterval ?? 1
+    if watcher == nil && pollInterval == nil { watcher = Sys.watch([folder]) }
     while true {
       if Sys.stopRequested { return .stopped }
       // With inotify, a long timeout only as a safety net (a watch lost when the folder was replaced).
@@ -132,7 +144,7 @@ public final class LogFollower {
     }
   }
 
-  /// Whether any file of the log was added, removed or changed size or times since last asked.
+  /// Whether any file of the log was added, removed or changed size or times since `newEvents` read it.
   private func stampsChanged() -> Bool {
     var now: [String: FileStamp] = [:]
     for file in (try? store.files()) ?? [] {
@@ -140,7 +152,6 @@ public final class LogFollower {
       if let stamp = try? Sys.stamp(fd) { now[file] = stamp }
       Sys.close(fd)
     }
-    defer { stamps = now }
     return now != stamps
   }
 

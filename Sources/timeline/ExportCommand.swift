@@ -16,12 +16,12 @@ let exportCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-uri", value: "URI", help: "cloudevents: the CloudEvents source of every event (default: urn:timeline)"),
     outputOption,
-    followOption, sinceOption,
+    followOption, sinceOption, pollOption,
   ],
   details: [
     "Every event is written, retractions and retracted events included, in replay order (first day of the date's period, recorded, id), so the same log always exports the same bytes whatever its file order. `timeline import` reads jsonl and csv back.",
     "CSV columns: \(csvColumns.joined(separator: ", ")). attrs is the canonical JSON object. Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
-    "--follow: after the selected events, keeps running and writes every event appended later (by any writer, to any file of the log, a new writer's file included), as its append lands, each id once, a batch whole and never part of one; until interrupted (Ctrl-C, SIGTERM, or the reader of the pipe going away), then exits 0. It sleeps while the log is quiet (inotify on Linux, else a look at the files each second). Output is written as each batch lands, so a pipe reader sees it at once. A consumer that stopped resumes with --since and the last recordedtime it handled (the events from then on are written in the order they were recorded, then the stream goes on): events recorded at that time are written again, so it must drop ids it has (a broker's message-id dedupe does); with several writers whose clocks differ, resume a little earlier.",
+    "--follow: after the selected events, keeps running and writes every event appended later (by any writer, to any file of the log, a new writer's file included), as its append lands, each id once, a batch whole and never part of one; until interrupted (Ctrl-C, SIGTERM, or the reader of the pipe going away), then exits 0. It sleeps while the log is quiet (inotify on Linux, else a look at the files each second; --poll sets that interval and forces it, for a network file system). Output is written as each batch lands, so a pipe reader sees it at once. A consumer that stopped resumes with --since and the last recordedtime it handled (the events from then on are written in the order they were recorded, then the stream goes on): events recorded at that time are written again, so it must drop ids it has (a broker's message-id dedupe does); with several writers whose clocks differ, resume a little earlier.",
     "CloudEvents: specversion 1.0, id (the event id), source, type (timeline.KIND), time (the first day of the date's period, 00:00:00Z), subject (the event's subject, or its org), datacontenttype application/json, data (the event's canonical JSON), and the extension attributes dateprecision (day, month or year), eventdate (the date as written), confidence and recordedtime.",
   ],
   examples: [
@@ -48,6 +48,9 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     throw UsageError("--source-uri: a CloudEvents source is a non-empty URI reference without spaces", command: "export")
   }
   let since = try recordedSince(args, context)
+  if args.has("poll") && !args.has("follow") {
+    throw UsageError("--poll is how --follow waits for changes; add --follow, or leave --poll out", command: "export")
+  }
   let follower = args.has("follow") ? try startFollowing(args, context) : nil
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
@@ -90,6 +93,7 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
 }
 
 let followOption = OptionSpec(name: "follow", short: "f", value: nil, help: "keep running: after the selected events, write each event appended later as it lands (whole batches, each id once), until interrupted; like tail -f")
+let pollOption = OptionSpec(name: "poll", value: "SECONDS", help: "with --follow: look at the log's files every SECONDS instead of waiting for the system to report a change (inotify), for a log on a network file system that another computer writes to")
 let sinceOption = OptionSpec(name: "since", value: "TIME", help: "only events recorded at or after TIME: an RFC 3339 time (a recordedtime), or a date meaning the start of that UTC day (or period); with --follow, to resume a consumer")
 
 /// Reads `--since`: an RFC 3339 time (it has a `:`), or a query date meaning
@@ -129,8 +133,15 @@ private func startFollowing(_ args: ParsedArguments, _ context: Context) throws 
   if let searched = context.searched, !context.store.exists {
     throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, or point --log or TIMELINE_LOG at a log")
   }
+  var poll: Double?
+  if let text = args.value("poll") {
+    guard let seconds = Double(text), seconds.isFinite, seconds >= 0.01, seconds <= 3600 else {
+      throw UsageError("--poll \(text) is not a number of seconds from 0.01 to 3600 (like 1 or 0.5)", command: "export")
+    }
+    poll = seconds
+  }
   LogFollower.catchStopSignals()
-  let follower = LogFollower(store: context.store)
+  let follower = LogFollower(store: context.store, poll: poll)
   try follower.markCurrentRead()
   return follower
 }

@@ -203,6 +203,23 @@ final class CountWatch: @unchecked Sendable {
     }
   }
 
+  @Test func pollingFindsAppendsAndANewWriterFileToo() throws {
+    try withTemporaryDirectory { dir in
+      let log = try folderLog(dir)
+      #expect(try timeline(["--log", log, "export", "--format", "jsonl", "--poll", "1"]).status == 64)
+      #expect(try timeline(["--log", log, "export", "--format", "jsonl", "--follow", "--poll", "0"]).status == 64)
+      let follow = try RunningFollow(["--log", log, "export", "--format", "jsonl", "--follow", "--poll", "0.2"])
+      #expect(follow.waitForLines(11).count == 11)
+      let one = try timeline(["--log", log, "add", "--stdin"], stdin: event("p1") + "\n")
+      #expect(follow.waitForLines(12).last?.contains(one.output) == true)
+      let two = try timeline(["--log", log, "add", "--stdin", "--writer", "poller"], stdin: event("p2") + "\n" + event("p3") + "\n")
+      let lines = follow.waitForLines(14)
+      #expect(try Array(ids(lines).suffix(2)) == two.lines)
+      follow.process.terminate()
+      #expect(follow.waitForExit() == 0)
+    }
+  }
+
   @Test func aBatchAppearsWholeOrNotAtAll() throws {
     try withTemporaryDirectory { dir in
       let log = try folderLog(dir)
