@@ -88,13 +88,13 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     return 0
   }
   follower.markSeen(events.map(\.id))
-  let selection = FollowSelection(from: from, to: to, org: org, least: least, since: since)
+  let selection = FollowSelection(from: from, to: to, org: org, least: least)
   return try follow(follower, first: out, format: format, source: sourceURI, selection: selection, context)
 }
 
 let followOption = OptionSpec(name: "follow", short: "f", value: nil, help: "keep running: after the selected events, write each event appended later as it lands (whole batches, each id once), until interrupted; like tail -f")
 let pollOption = OptionSpec(name: "poll", value: "SECONDS", help: "with --follow: look at the log's files every SECONDS instead of waiting for the system to report a change (inotify), for a log on a network file system that another computer writes to")
-let sinceOption = OptionSpec(name: "since", value: "TIME", help: "only events recorded at or after TIME: an RFC 3339 time (a recordedtime), or a date meaning the start of that UTC day (or period); with --follow, to resume a consumer")
+let sinceOption = OptionSpec(name: "since", value: "TIME", help: "only events recorded at or after TIME: an RFC 3339 time (a recordedtime), or a date meaning the start of that UTC day (or period); with --follow, where the stream starts, to resume a consumer (events that land later are written whatever their recorded time)")
 
 /// Reads `--since`: an RFC 3339 time (it has a `:`), or a query date meaning
 /// the first instant of that UTC day (or period).
@@ -110,17 +110,18 @@ func recordedSince(_ args: ParsedArguments, _ context: Context) throws(UsageErro
   }
 }
 
-/// What `--follow` writes of the events appended later: the same selection as the first part.
+/// What `--follow` writes of the events appended later: the same selection
+/// as the first part, except `--since`, which says where the stream starts:
+/// an event that lands later is new to the stream whatever its recorded time
+/// (a teammate's, pulled from git).
 struct FollowSelection {
   var from: Day?
   var to: Day?
   var org: String?
   var least: Confidence
-  var since: Timestamp?
 
   func keeps(_ event: Event) -> Bool {
-    inWindow(event.date.firstDay, from: from, to: to) && (org.map { event.org == $0 } ?? true)
-      && event.confidence >= least && (since.map { (event.recorded ?? $0) >= $0 } ?? true)
+    inWindow(event.date.firstDay, from: from, to: to) && (org.map { event.org == $0 } ?? true) && event.confidence >= least
   }
 }
 

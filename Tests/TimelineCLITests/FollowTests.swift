@@ -260,6 +260,17 @@ final class CountWatch: @unchecked Sendable {
       let cloudEvent = try J.parse(lines[1])
       #expect(cloudEvent["specversion"] == .string("1.0") && cloudEvent["id"] == .string(added.output))
       #expect(cloudEvent["type"] == .string("timeline.launch"))
+      // --since is where the stream starts: an event landing later is written whatever its recorded time.
+      let old = event("old").replacingOccurrences(of: #""source""#, with: #""recorded":"2020-01-01T00:00:00.000Z","source""#)
+      let pulled = try timeline(["--log", dir + "/teammate.jsonl", "add", "--stdin"], stdin: old + "\n")
+      #expect(pulled.status == 0, "\(pulled.stderr)")
+      try FileManager.default.moveItem(atPath: dir + "/teammate.jsonl", toPath: dir + "/moved.jsonl")
+      let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/moved.jsonl"))
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+      try handle.seekToEnd()
+      try handle.write(contentsOf: bytes)
+      try handle.close()
+      #expect(try ids(follow.waitForLines(3)).last == pulled.output)
       follow.process.terminate()
       #expect(follow.waitForExit() == 0)
     }
