@@ -197,7 +197,7 @@ final class CacheFolder: @unchecked Sendable {
 
   /// Whether `timeline` writes files by this name: a fact cache
   /// (`NAME.facts`), its chain of custody (`NAME.custody`), the mark of the
-  /// last `news` (`NAME.news`), a kept answer (24
+  /// last `news` (`NAME.news`), the clone's writer name (`writer`), a kept answer (24
   /// lowercase hex digits) and its note of being asked (`.asked`), or the
   /// temporary file of any of them (`.PID.tmp`). Nothing else in a cache
   /// folder is ever removed or replaced.
@@ -211,6 +211,7 @@ final class CacheFolder: @unchecked Sendable {
       base = base[..<dot]
     }
     guard !base.contains("/"), base != ".", base != ".." else { return false }
+    if base == LogStore.writerFileName { return true }
     for suffix in [".facts", ".custody", ".news"] where base.hasSuffix(suffix) {
       return base.count > suffix.count
     }

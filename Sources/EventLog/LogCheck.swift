@@ -38,7 +38,8 @@ extension LogStore {
   /// event that is not a retraction; warns of a missing source, an event about
   /// a product never launched, a torn final line and an interrupted batch.
   /// Both halves of a large file are checked in parallel.
-  public func check() throws(LogError) -> CheckReport {
+  /// - Parameter now: the clock; a `recorded` time more than a day after it is warned of.
+  public func check(now: Timestamp? = nil) throws(LogError) -> CheckReport {
     var report = CheckReport()
     var table = FactTable()
     var entries: [FactCache.Entry] = []
@@ -70,6 +71,11 @@ extension LogStore {
             report.errors.append(Finding(
               file: file, line: Int(fact.line + lines),
               message: "recorded \(Timestamp(milliseconds: fact.recorded)) is not after the previous line's \(Timestamp(milliseconds: previous.recorded)): recorded times must increase within a file"))
+          }
+          if let now, fact.recorded > now.milliseconds + LogStore.clockTolerance {
+            report.warnings.append(Finding(
+              file: file, line: Int(fact.line + lines),
+              message: "recorded \(Timestamp(milliseconds: fact.recorded)) is more than a day after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; every later add to this file is stamped after it, and --known-at before then leaves those events out"))
           }
           previous = (fact.recorded, Int(fact.line + lines))
         }

@@ -52,7 +52,7 @@ public struct RepairNote: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The log on disk: one `.jsonl` file, or a folder whose `*.jsonl` files are
-/// read as one set (and `add` writes to `log.jsonl` there). The only code that
+/// read as one set (and `add` writes to `<writer>.jsonl` there). The only code that
 /// touches the files.
 public struct LogStore: Sendable {
   /// The path the user gave (`--log`).
@@ -63,10 +63,29 @@ public struct LogStore: Sendable {
   /// The file `add` writes to in a folder log.
   public static let folderLogName = "log.jsonl"
 
-  public init(path: String, lockTimeout: Double = 10) {
+  /// Who appends, in a folder log: `add` writes to `<writer>.jsonl` there (a
+  /// slug, checked by `isValidWriter`; `log` by default). A file log ignores it.
+  public let writer: String
+
+  public init(path: String, lockTimeout: Double = 10, writer: String = "log") {
     self.path = path
     self.lockTimeout = lockTimeout
+    self.writer = writer
   }
+
+  /// Whether `name` can name a writer: a slug, `[a-z0-9][a-z0-9-]*`, at most 64 characters.
+  public static func isValidWriter(_ name: String) -> Bool {
+    guard let first = name.utf8.first, name.utf8.count <= 64 else { return false }
+    func plain(_ byte: UInt8) -> Bool { (0x61...0x7a).contains(byte) || (0x30...0x39).contains(byte) }
+    return plain(first) && name.utf8.allSatisfy { plain($0) || $0 == UInt8(ascii: "-") }
+  }
+
+  /// How far (ms) a `recorded` time may be after the clock before `check`
+  /// and `add` warn of it: a day, so that clocks a little apart never do.
+  public static let clockTolerance: Int64 = 86_400_000
+
+  /// The file this writer appends to in a folder log.
+  public var writerFileName: String { writer + ".jsonl" }
 
   /// Waits for cache files being written in the background; call it before the process ends.
   public static func finishWriting() {
@@ -84,7 +103,7 @@ public struct LogStore: Sendable {
 
   /// The file that `add` appends to.
   public var appendTarget: String {
-    isSingleFile ? path : join(path, LogStore.folderLogName)
+    isSingleFile ? path : join(path, writerFileName)
   }
 
   /// The files of the log, in name order.
@@ -165,9 +184,13 @@ public struct LogStore: Sendable {
   ///   - dryRun: make every check of the real run, the lock and the file's
   ///     last `recorded` included, then stop before anything is created,
   ///     repaired or written.
+  ///   - warning: receives a warning: the file's latest recorded time is
+  ///     more than a day after `now` (a clock ahead, a bad import), so new
+  ///     events are stamped after it.
   /// - Returns: the events as written (or as they would be), stamped.
   public func append(
-    _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void
+    _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void,
+    warning: (String) -> Void = { _ in }
   ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
@@ -190,8 +213,11 @@ public struct LogStore: Sendable {
     if created { Sys.fsyncDirectory(parent(of: target)) }
     try acquire(fd, exclusive: true, file: target)
     let acknowledged = try acknowledgedSize(fd, file: target)
-    let (stamped, bytes) = try stamp(
-      events, after: try lastRecorded(fd, size: acknowledged, file: target), now: now, label: label, file: target)
+    let last = try lastRecorded(fd, size: acknowledged, file: target)
+    let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
+    if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
+      warning("the latest recorded time in \(target), \(last), is after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; the new event is stamped \(first), after it, so --known-at before then leaves it out (`timeline check` names the line; see the README on clocks)")
+    }
     if dryRun { return stamped }
     if bytes.isEmpty { return [] }
     try recover(fd, file: target, repairing: false, notice: notice)
@@ -277,7 +303,7 @@ public struct LogStore: Sendable {
   private func prepareTarget(create: Bool = true) throws(LogError) -> String {
     switch Sys.type(of: path) {
     case .directory:
-      return join(path, LogStore.folderLogName)
+      return join(path, writerFileName)
     case .file:
       return path
     case .other:
@@ -293,7 +319,7 @@ public struct LogStore: Sendable {
         throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)\(hint(for: error))")
       }
       Sys.fsyncDirectory(dir)
-      return join(path, LogStore.folderLogName)
+      return join(path, writerFileName)
     }
   }
 

@@ -308,3 +308,80 @@ struct FileStamp: Hashable {
   var modified: Int64
   var changed: Int64
 }
+
+// MARK: - Waiting for a log to change (export --follow)
+
+/// Set by the handler of SIGINT, SIGTERM and SIGHUP while following a log.
+nonisolated(unsafe) private var stopSignal: sig_atomic_t = 0
+
+extension Sys {
+  /// Makes SIGINT, SIGTERM and SIGHUP set a flag (read by `stopRequested`)
+  /// instead of killing the process, and SIGPIPE be ignored (a write to a
+  /// closed pipe then fails with EPIPE), so that a follower ends cleanly.
+  static func catchStopSignals() {
+    for number in [SIGINT, SIGTERM, SIGHUP] {
+      var action = sigaction()
+      #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { _ in stopSignal = 1 }
+      #else
+        action.__sigaction_u.__sa_handler = { _ in stopSignal = 1 }
+      #endif
+      sigemptyset(&action.sa_mask)
+      action.sa_flags = 0  // no SA_RESTART: a wait returns at once
+      sigaction(number, &action, nil)
+    }
+    signal(SIGPIPE, SIG_IGN)
+    // A parent may have started this process with them blocked (they would then never arrive).
+    var set = sigset_t()
+    sigemptyset(&set)
+    for number in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, number) }
+    sigprocmask(SIG_UNBLOCK, &set, nil)
+  }
+
+  static var stopRequested: Bool { stopSignal != 0 }
+
+  /// An inotify descriptor watching `folders` for files created, written,
+  /// renamed in or out and removed, or nil where inotify is missing.
+  static func watch(_ folders: [String]) -> Int32? {
+    #if os(Linux)
+      let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+      guard fd >= 0 else { return nil }
+      let mask = UInt32(IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+      for folder in folders where inotify_add_watch(fd, folder, mask) < 0 {
+        Glibc.close(fd)
+        return nil
+      }
+      return fd
+    #else
+      return nil
+    #endif
+  }
+
+  /// Reads and discards what is queued on a non-blocking descriptor.
+  static func drain(_ fd: Int32) {
+    var buffer = [UInt8](repeating: 0, count: 8192)
+    while buffer.withUnsafeMutableBytes({ Glibc.read(fd, $0.baseAddress!, $0.count) }) > 0 {}
+  }
+
+  /// What ended a wait.
+  enum Wake { case ready, timeout, interrupted, outputClosed }
+
+  /// Sleeps until `fd` (if any) is readable, `output` reports an error or
+  /// hang-up (the reader of a pipe went away), a signal arrives, or `timeout`
+  /// seconds pass. Costs nothing while it waits.
+  static func wait(for fd: Int32?, output: Int32, timeout: Double) -> Wake {
+    var fds = [pollfd(fd: output, events: 0, revents: 0)]
+    if let fd { fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0)) }
+    let n = poll(&fds, nfds_t(fds.count), Int32(timeout * 1000))
+    if n < 0 { return errno == EINTR ? .interrupted : .timeout }
+    if n == 0 { return .timeout }
+    if fds[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return .outputClosed }
+    return .ready
+  }
+
+  /// Whether `fd` is a pipe or socket (whose reader can go away).
+  static func isPipe(_ fd: Int32) -> Bool {
+    guard let info = try? info(fd) else { return false }
+    return info.st_mode & S_IFMT == S_IFIFO || info.st_mode & S_IFMT == S_IFSOCK
+  }
+}

@@ -21,6 +21,7 @@ let addCommand = Command(
     OptionSpec(name: "id", value: "ID", help: "choose the id (default: the content id, so the same fact gets the same id)"),
     OptionSpec(name: "stdin", value: nil, help: "append JSON lines from standard input, all or nothing"),
     OptionSpec(name: "dry-run", value: nil, help: "make every check of the real run (the lock and the file's last recorded time included), show the events as they would be written and the state changes they would cause; write nothing"),
+    writerOption,
   ],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
@@ -39,7 +40,7 @@ let addCommand = Command(
   run: runAdd)
 
 /// The field options (every option that takes a value), which `--stdin` does not take.
-private let fieldOptions = addCommand.options.filter { $0.value != nil }.map(\.name)
+private let fieldOptions = addCommand.options.filter { $0.value != nil && $0.name != "writer" }.map(\.name)
 
 private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   var events: [Event]
@@ -73,6 +74,8 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let dryRun = args.has("dry-run")
   let written = try context.store.append(events, now: context.now, dryRun: dryRun, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
+  } warning: {
+    context.console.error("timeline: warning: \($0)")
   }
   for (index, event) in written.enumerated() {
     if let note = plannedNote(event, today: context.today) {

@@ -3,7 +3,7 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [-o FILE]",
+  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [--follow [--poll SECONDS] | -o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
@@ -16,18 +16,22 @@ let exportCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-uri", value: "URI", help: "cloudevents: the CloudEvents source of every event (default: urn:timeline)"),
     outputOption,
+    followOption, sinceOption, pollOption,
   ],
   details: [
     "With a selection (--from, --to, -p, --org, --kind, --subject, --min-confidence), every retraction and correction of a selected event goes with it, transitively, and so does every event they point to, so that a log imported from the file answers that selection's queries as this log does.",
     "Every event is written, retractions and retracted events included, in replay order (first day of the date's period, recorded, id), so the same log always exports the same bytes whatever its file order. `timeline import` reads jsonl and csv back.",
     "CSV columns: \(csvColumns.joined(separator: ", ")), with attrs as one column per attr name: attrs.NAME, the union of the names the exported events use, sorted. A cell holds the value as its kind's schema types it: a number as the canonical JSON writes it, a list (focus, deprioritize) joined by semicolons. For report and x- kinds, whose attrs are free, attrs.NAME holds a string, and a value of another type goes to attrs.NAME:number, attrs.NAME:bool (true or false) or attrs.NAME:list; what none of these says exactly (an empty string or list, a list item holding a semicolon) goes to attrs.NAME:json as JSON. An empty cell is no attr. `timeline import` reads this layout back to the same events, byte for byte.",
     "Cells are quoted as RFC 4180 says; a cell that begins with =, +, -, @, a tab, a return or an apostrophe gets an apostrophe in front, so no spreadsheet runs it as a formula (import removes it again).",
+    "--follow: after the selected events, keeps running and writes every event appended later (by any writer, to any file of the log, a new writer's file included), as its append lands, each id once, a batch whole and never part of one; until interrupted (Ctrl-C, SIGTERM, or the reader of the pipe going away), then exits 0. It sleeps while the log is quiet (inotify on Linux, else a look at the files each second; --poll sets that interval and forces it, for a network file system). Output is written as each batch lands, so a pipe reader sees it at once. A consumer that stopped resumes with --since and the last recordedtime it handled (the events from then on are written in the order they were recorded, then the stream goes on): events recorded at that time are written again, so it must drop ids it has (a broker's message-id dedupe does); with several writers whose clocks differ, resume a little earlier.",
     "CloudEvents: specversion 1.0, id (the event id), source, type (timeline.KIND), time (the first day of the date's period, 00:00:00Z), subject (the event's subject, or its org), datacontenttype application/json, data (the event's canonical JSON), and the extension attributes dateprecision (day, month or year), eventdate (the date as written), confidence and recordedtime.",
   ],
   examples: [
     "timeline export --format csv -o events.csv",
     "timeline export --format cloudevents --org openai",
     "timeline export --format jsonl --from 2025-12 > december.jsonl",
+    "timeline export --format cloudevents --follow | kcat -P -b localhost:9092 -t events",
+    "timeline export --format cloudevents --follow --since 2025-12-10T08:15:02.120Z",
   ],
   run: runExport)
 
@@ -43,6 +47,14 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   if sourceURI.isEmpty || sourceURI.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }) {
     throw UsageError("--source-uri: a CloudEvents source is a non-empty URI reference without spaces", command: "export")
   }
+  let since = selection.recorded.since
+  if args.has("follow") && format == "csv" {
+    throw UsageError("--follow writes jsonl or cloudevents: a CSV file's columns are the attrs of every event it holds, which a stream cannot know in advance", command: "export")
+  }
+  if args.has("poll") && !args.has("follow") {
+    throw UsageError("--poll is how --follow waits for changes; add --follow, or leave --poll out", command: "export")
+  }
+  let follower = args.has("follow") ? try startFollowing(args, context) : nil
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
   try requireKnownNames(selection, in: table, context)
@@ -51,7 +63,11 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   let exported = selection.carried(selection.facts(in: replay), in: replay)
   let progress = Progress("exporting")
   defer { progress.finish() }
-  let events = try context.store.events(exported, in: table)
+  var events = try context.store.events(exported, in: table)
+  if follower != nil && since != nil {
+    // A stream that resumes goes on in the order events were recorded, as it was written.
+    events = events.enumerated().sorted { ($0.element.recorded?.milliseconds ?? 0, $0.offset) < ($1.element.recorded?.milliseconds ?? 0, $1.offset) }.map(\.element)
+  }
   var out: [UInt8] = []
   switch format {
   case "csv":
@@ -70,8 +86,81 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     }
   }
   progress.finish()
-  try emit(out, args, context)
-  return 0
+  guard let follower else {
+    try emit(out, args, context)
+    return 0
+  }
+  follower.markSeen(events.map(\.id))
+  return try follow(follower, first: out, format: format, source: sourceURI, selection: selection, context)
+}
+
+let followOption = OptionSpec(name: "follow", short: "f", value: nil, help: "keep running: after the selected events, write each event appended later as it lands (whole batches, each id once), until interrupted; like tail -f")
+let pollOption = OptionSpec(name: "poll", value: "SECONDS", help: "with --follow: look at the log's files every SECONDS instead of waiting for the system to report a change (inotify), for a log on a network file system that another computer writes to")
+/// Whether `--follow` writes an event appended later: the selection's
+/// choice, except `--since`, which says where the stream starts: an event
+/// that lands later is new to the stream whatever its recorded time (a
+/// teammate's, pulled from git).
+private func followKeeps(_ event: Event, _ selection: Selection) -> Bool {
+  (selection.from.map { event.date.firstDay >= $0 } ?? true) && (selection.to.map { event.date.firstDay <= $0 } ?? true)
+    && (selection.org.map { event.org == $0 } ?? true)
+    && (selection.kind.map { event.kind == $0 } ?? true)
+    && (selection.subject.map { event.subject == $0 || (event.subject == nil && event.org == $0) } ?? true)
+    && event.confidence >= selection.minConfidence
+    && (selection.text == nil || selection.matchesText(event))
+}
+
+/// Checks `--follow`'s company and marks what the log holds now as read,
+/// before the first part is read, so that nothing appended in between is lost.
+private func startFollowing(_ args: ParsedArguments, _ context: Context) throws -> LogFollower {
+  if let path = args.value("output"), path != "-" {
+    throw UsageError("--follow writes to standard output, as events land; redirect it (> \(path)) instead of -o", command: "export")
+  }
+  if let searched = context.searched, !context.store.exists {
+    throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, or point --log or TIMELINE_LOG at a log")
+  }
+  var poll: Double?
+  if let text = args.value("poll") {
+    guard let seconds = Double(text), seconds.isFinite, seconds >= 0.01, seconds <= 3600 else {
+      throw UsageError("--poll \(text) is not a number of seconds from 0.01 to 3600 (like 1 or 0.5)", command: "export")
+    }
+    poll = seconds
+  }
+  LogFollower.catchStopSignals()
+  let follower = LogFollower(store: context.store, poll: poll)
+  try follower.markCurrentRead()
+  return follower
+}
+
+/// Writes `first`, then every selected event appended later, batch by batch,
+/// each written (and so flushed) whole as it lands, until a stop signal or the
+/// reader going away.
+private func follow(
+  _ follower: LogFollower, first: [UInt8], format: String, source: String, selection: Selection, _ context: Context
+) throws -> Int32 {
+  context.console.flush()
+  guard LogFollower.write(first, to: 1) else { return 0 }
+  while true {
+    switch follower.wait(output: 1) {
+    case .stopped, .outputClosed: return 0
+    case .changed: break
+    }
+    // Across files, in the order they were recorded (within a file, that is the order of its lines).
+    let events = try follower.newEvents { context.console.error("timeline: warning: \($0)") }
+      .filter { followKeeps($0, selection) }.sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
+    if events.isEmpty { continue }
+    var out: [UInt8] = []
+    for event in events {
+      switch format {
+      case "cloudevents":
+        out.append(contentsOf: cloudEvent(event, source: source))
+        out.append(0x0a)
+      default:
+        out.append(contentsOf: EventCodec.encode(event))
+        out.append(0x0a)
+      }
+    }
+    guard LogFollower.write(out, to: 1) else { return 0 }
+  }
 }
 
 /// One CloudEvents 1.0 structured-mode JSON object on one line.

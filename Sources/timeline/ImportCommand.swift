@@ -17,6 +17,7 @@ let importCommand = Command(
     OptionSpec(name: "skip-empty", value: "COLUMN", help: "skip (and list) the rows where this column is empty, instead of rejecting them", repeatable: true),
     OptionSpec(name: "restamp", value: nil, help: "leave out the recorded times the file gives; the events are stamped now"),
     OptionSpec(name: "dry-run", value: nil, help: "check everything and say what would be appended; write nothing"),
+    writerOption,
   ],
   details: [
     "A byte order mark at the start of the file (spreadsheets save CSV with one) is ignored.",
@@ -247,7 +248,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
       context.console.repaired(notice, prefix: "note")
-    }
+    } warning: { context.console.error("timeline: warning: \($0)") }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0

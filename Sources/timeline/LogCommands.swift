@@ -91,6 +91,7 @@ let retractCommand = Command(
     OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
     OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
     OptionSpec(name: "confidence", value: "C", help: "how sure the retraction is: rumor, reported (default) or confirmed; a replay with --min-confidence above it ignores it", choices: Confidence.allCases.map(\.rawValue)),
+    writerOption,
   ],
   details: ["To correct an event rather than withdraw it, add the corrected fact with --supersedes ID."],
   examples: ["timeline retract 5aea54fd60ad --reason \"valuation figure was for 2024\""],
@@ -125,7 +126,7 @@ let retractCommand = Command(
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
       context.console.repaired(notice, prefix: "note")
-    }
+    } warning: { context.console.error("timeline: warning: \($0)") }
     for event in written { context.console.line(event.id) }
     return 0
   })
@@ -163,7 +164,8 @@ let checkCommand = Command(
     jsonOption,
   ],
   details: [
-    "Each problem is printed as file:line: error: ... or file:line: warning: ..., then a summary. Errors exit 65; warnings do not fail."
+    "Each problem is printed as file:line: error: ... or file:line: warning: ..., then a summary. Errors exit 65; warnings do not fail.",
+    "Among the warnings: a recorded time more than a day after this computer's clock (a clock ahead, or a bad import: later adds to that file are stamped after it); and, in a folder log tracked by git, a writer file whose last 10 commits have more than one author (two people share a writer name: each should take their own with `timeline init --writer NAME`). git is run only for that, and skipped when it is missing.",
   ],
   examples: ["timeline check", "timeline check --repair", "timeline check --json"],
   run: { args, context in
@@ -171,7 +173,11 @@ let checkCommand = Command(
     if args.has("repair") {
       for done in try context.store.repair() { console.repaired(done, prefix: "repaired") }
     }
-    let report = try Progress.around("checking the log") { _ throws(LogError) in try context.store.check() }
+    var report = try Progress.around("checking the log") { _ throws(LogError) in try context.store.check(now: context.now) }
+    if !context.store.isSingleFile {
+      let files = (try? context.store.files()) ?? []
+      report.addWarnings(sharedWriterWarnings(context.store, files: files), files: files)
+    }
     if report.files == 0 && !context.store.isSingleFile { noteEmptyFolder(context) }
     if let note = report.cacheNote { console.note("timeline: note: \(note)") }
     if args.has("json") {

@@ -104,8 +104,11 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
         searched = places
       }
     }
+    // Commands that append in a folder log write to their writer's own file.
+    let writer = command.options.contains { $0.name == "writer" } && name != "init"
+      ? try writerName(parsed, environment: environment, log: logPath!) : "log"
     var context = Context(
-      store: LogStore(path: logPath!, lockTimeout: timeout), now: now, today: today, console: console)
+      store: LogStore(path: logPath!, lockTimeout: timeout, writer: writer), now: now, today: today, console: console)
     context.searched = searched
     context.logNamed = logNamed
     // Every command that creates the log says so (add, import; init says it itself).

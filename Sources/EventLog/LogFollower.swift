@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Follows a log as it grows (`export --follow`): hands back the whole
+/// events appended since it last looked, each id once, and sleeps until a
+/// file of the log changes (inotify on Linux, a poll of the files' stamps
+/// elsewhere).
+///
+/// Each file is read under the shared lock that readers take, up to its last
+/// newline, so that an `add --stdin` batch in flight is seen whole or not at
+/// all; the bytes of a batch whose writer died (a rollback record proves them)
+/// are never read. A file that was replaced or shrank (a `git pull`, a
+/// `check --repair`) is read again from its start: the ids already handed
+/// back are not handed back again.
+public final class LogFollower {
+  public let store: LogStore
+  private var offsets: [String: (device: UInt64, inode: UInt64, offset: Int64)] = [:]
+  private var seen = Set<String>()
+  private var watcher: Int32?
+  private var stamps: [String: FileStamp] = [:]
+  /// Lines that are not events, reported once each (file and offset).
+  private var reported = Set<String>()
+
+  /// Seconds between looks at the files when not using inotify; nil: inotify where there is one.
+  private let pollInterval: Double?
+
+  /// - Parameter poll: look at the files' stamps every `poll` seconds rather
+  ///   than wait for inotify (which misses changes made by other computers
+  ///   on a network file system).
+  public init(store: LogStore, poll: Double? = nil) {
+    self.store = store
+    self.pollInterval = poll
+  }
+
+  deinit { if let watcher { Sys.close(watcher) } }
+
+  /// Marks everything in the log now as read, before the caller reads the
+  /// log itself and hands back what it selects (then `markSeen` those): an
+  /// event appended in between is then in the caller's read, or handed back
+  /// by the next `newEvents`, never lost.
+  public func markCurrentRead() throws(LogError) {
+    _ = try newEvents { _ in }
+  }
+
+  /// Marks ids as handed back (an event the caller wrote itself).
+  public func markSeen(_ ids: some Sequence<String>) { seen.formUnion(ids) }
+
+  /// The whole events appended since the last call, file by file in the
+  /// order of their lines (the files in name order), each id once.
+  /// - Parameter problem: receives a line that is not an event, once.
+  public func newEvents(problem: (String) -> Void) throws(LogError) -> [Event] {
+    var events: [Event] = []
+    var read: [String: FileStamp] = [:]
+    defer { stamps = read }  // what polling compares with: the files as they were read
+    let paths: [String]
+    do { paths = try store.files() } catch {
+      if error.code == .noInput { return [] }  // the log is gone for now: wait for it
+      throw error
+    }
+    for file in paths {
+      let fd: Int32
+      do { fd = try Sys.open(file, O_RDONLY) } catch { continue }  // removed since the listing
+      defer { Sys.close(fd) }
+      try store.lockShared(fd, file: file)
+      do throws(Errno) {
+        let stamp = try Sys.stamp(fd)
+        read[file] = stamp
+        var start: Int64 = 0
+        if let known = offsets[file], known.device == stamp.device, known.inode == stamp.inode, known.offset <= stamp.size {
+          start = known.offset
+        }
+        var end = stamp.size
+        if case .verified(let length) = try store.rollbackState(fd, file: file), length < end { end = length }
+        guard end > start else {
+          offsets[file] = (stamp.device, stamp.inode, start)
+          continue
+        }
+        let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(end - start), alignment: 1)
+        defer { raw.deallocate() }
+        let count = try Sys.pread(fd, raw.baseAddress!, raw.count, start)
+        let bytes = Array(raw[..<count])
+        guard let lastNewline = bytes.lastIndex(of: 0x0a) else {
+          offsets[file] = (stamp.device, stamp.inode, start)
+          continue
+        }
+        var lineStart = 0
+        for index in 0...lastNewline where bytes[index] == 0x0a {
+          let line = Array(bytes[lineStart..<index])
+          let offset = start + Int64(lineStart)
+          lineStart = index + 1
+          if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+          do throws(ValueError) {
+            let event = try EventCodec.decode(line, stored: true)
+            if seen.insert(event.id).inserted { events.append(event) }
+          } catch {
+            if reported.insert("\(file)\u{0}\(offset)").inserted {
+              problem("\(file): a line at byte \(offset) is not an event (\(error.message)); it was skipped: run `timeline check`")
+            }
+          }
+        }
+        offsets[file] = (stamp.device, stamp.inode, start + Int64(lastNewline) + 1)
+      } catch {
+        throw LogError(.ioError, "cannot read \(file): \(error)")
+      }
+    }
+    return events
+  }
+
+  /// What ended a wait.
+  public enum Wake: Sendable { case changed, stopped, outputClosed }
+
+  /// Sleeps until a file of the log may have changed, a stop signal arrives
+  /// (after `catchStopSignals`), or the reader of `output` (a pipe) went away.
+  /// Uses inotify on the log folder (for a file log, the folder holding it);
+  /// elsewhere, when it cannot or when asked to poll, compares the files'
+  /// stamps every second (or the interval given).
+  public func wait(output: Int32) -> Wake {
+    let folder = store.isSingleFile ? parent(of: store.path) : store.path
+    let poll = pollInterval ?? 1
+    if watcher == nil && pollInterval == nil { watcher = Sys.watch([folder]) }
+    while true {
+      if Sys.stopRequested { return .stopped }
+      // With inotify, a long timeout only as a safety net (a watch lost when the folder was replaced).
+      let result = Sys.wait(for: watcher, output: output, timeout: watcher == nil ? poll : 30)
+      if Sys.stopRequested { return .stopped }
+      switch result {
+      case .outputClosed: return .outputClosed
+      case .interrupted: continue
+      case .ready:
+        if let watcher { Sys.drain(watcher) }
+        return .changed
+      case .timeout:
+        if watcher != nil {
+          // Re-arm a watch whose folder went away and came back.
+          Sys.close(watcher!)
+          watcher = Sys.watch([folder])
+          return .changed
+        }
+        if stampsChanged() { return .changed }
+      }
+    }
+  }
+
+  /// Whether any file of the log was added, removed or changed size or times since `newEvents` read it.
+  private func stampsChanged() -> Bool {
+    var now: [String: FileStamp] = [:]
+    for file in (try? store.files()) ?? [] {
+      guard let fd = try? Sys.open(file, O_RDONLY) else { continue }
+      if let stamp = try? Sys.stamp(fd) { now[file] = stamp }
+      Sys.close(fd)
+    }
+    return now != stamps
+  }
+
+  /// Makes SIGINT, SIGTERM and SIGHUP end `wait` (and SIGPIPE be ignored).
+  public static func catchStopSignals() { Sys.catchStopSignals() }
+
+  /// Whether SIGINT, SIGTERM or SIGHUP arrived since `catchStopSignals`.
+  public static var stopRequested: Bool { Sys.stopRequested }
+
+  /// Writes bytes whole to `fd`; false when the reader went away (EPIPE) or the write failed.
+  public static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    do { try Sys.writeAll(fd, bytes) } catch { return false }
+    return true
+  }
+}

@@ -1,0 +1,45 @@
+/// The per-clone writer name that `timeline init --writer NAME` keeps in the
+/// cache folder of a folder log (`.timeline-cache/writer`): git ignores the
+/// cache folder, so every clone keeps its own.
+extension LogStore {
+  /// The name of the file in the cache folder.
+  static let writerFileName = "writer"
+
+  /// Whether the log is a folder (that exists).
+  public var isFolder: Bool { Sys.type(of: path) == .directory }
+
+  /// The writer name stored for this clone, if any (not checked): nil for a
+  /// file log, or a missing or unusable cache folder.
+  public func storedWriter() -> String? {
+    guard Sys.type(of: path) == .directory,
+      case .folder(let folder) = CacheFolder.open(join(path, LogStore.cacheFolderName), create: false),
+      let bytes = folder.read(LogStore.writerFileName, limit: 256)
+    else { return nil }
+    var text = String(decoding: bytes, as: UTF8.self)
+    while text.last == "\n" || text.last == "\r" || text.last == " " { text.removeLast() }
+    return text.isEmpty ? nil : text  // checked by the caller, which names the file
+  }
+
+  /// Stores `name` as this clone's writer of the folder log, creating the cache folder if needed.
+  /// - Throws: 73 when the cache folder cannot be made or written.
+  public func storeWriter(_ name: String) throws(LogError) {
+    let cache = join(path, LogStore.cacheFolderName)
+    switch CacheFolder.open(cache, create: true) {
+    case .folder(let folder):
+      let written = folder.replace(LogStore.writerFileName) { fd throws(Errno) in try Sys.writeAll(fd, Array((name + "\n").utf8)) }
+      if !written { throw LogError(.cannotCreate, "cannot write the writer name to \(join(cache, LogStore.writerFileName))") }
+    case .missing:
+      throw LogError(.cannotCreate, "cannot create the cache folder \(cache) to keep the writer name in")
+    case .refused(let note):
+      throw LogError(.cannotCreate, "cannot keep the writer name: \(note)")
+    }
+  }
+}
+
+extension CheckReport {
+  /// Adds warnings found by the command outside the log's bytes (from git's
+  /// history), in the log's order with the rest.
+  public mutating func addWarnings(_ more: [Finding], files: [String]) {
+    warnings = inPlaceOrder(warnings + more, files: files)
+  }
+}
