@@ -28,8 +28,8 @@ let importCommand = Command(
   examples: [
     "timeline import events.csv",
     "some-command | timeline import - --format jsonl",
-    "timeline import ../shared/data/killedbygoogle/graveyard.json --preset killedbygoogle",
-    "timeline import ../shared/data/epoch-notable-ai-models/notable_ai_models_2025-04.csv --preset epoch --dry-run",
+    "timeline import graveyard.json --preset killedbygoogle",
+    "timeline import notable_ai_models.csv --preset epoch --dry-run",
     "timeline import launches.csv --format csv --kind launch --set org=acme --map Name=subject:slug --map Day=date --map URL=source.url",
   ],
   run: runImport)

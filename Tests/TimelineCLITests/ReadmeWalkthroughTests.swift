@@ -12,7 +12,11 @@ import Testing
 private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
   .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
-private let walkthroughHeading = "## Walkthrough: December 2025"
+let walkthroughHeading = "## Walkthrough: December 2025"
+
+/// The walkthrough lives in docs/walkthrough.md; the README shows a taste of
+/// it under the same heading. Both are run.
+private let walkthroughFiles = ["README.md", "docs/walkthrough.md"]
 
 /// One `$ timeline ...` line of the walkthrough and the output printed under it.
 struct WalkthroughCommand: CustomTestStringConvertible, Sendable {
@@ -22,10 +26,12 @@ struct WalkthroughCommand: CustomTestStringConvertible, Sendable {
   var arguments: [String]
   /// The lines under the command, up to the next `$ ` line or the end of the block.
   var expected: [String]
-  /// 1-based line of the command in README.md.
+  /// 1-based line of the command in its file.
   var line: Int
+  /// The file it is in, from the repository root.
+  var file = "README.md"
 
-  var testDescription: String { "README.md:\(line): $ \(command)" }
+  var testDescription: String { "\(file):\(line): $ \(command)" }
 }
 
 enum WalkthroughError: Error, CustomStringConvertible {
@@ -40,11 +46,12 @@ enum WalkthroughError: Error, CustomStringConvertible {
   }
 }
 
-/// Reads the walkthrough section of README.md: every ```sh block, every `$ timeline ...` line in it.
-func walkthroughCommands(readme text: String) throws -> [WalkthroughCommand] {
+/// Reads a section of a Markdown file (the walkthrough by default): every
+/// ```sh block, every `$ timeline ...` line in it.
+func walkthroughCommands(readme text: String, heading: String = walkthroughHeading, file: String = "README.md") throws -> [WalkthroughCommand] {
   let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-  guard let start = lines.firstIndex(of: walkthroughHeading) else {
-    throw WalkthroughError.missing("no \"\(walkthroughHeading)\" section")
+  guard let start = lines.firstIndex(of: heading) else {
+    throw WalkthroughError.missing("no \"\(heading)\" section")
   }
   var commands: [WalkthroughCommand] = []
   var fenced = false
@@ -66,7 +73,7 @@ func walkthroughCommands(readme text: String) throws -> [WalkthroughCommand] {
       let command = String(line.dropFirst(2))
       let words = try shellWords(command, line: index + 1)
       guard words.first == "timeline" else { continue }
-      current = WalkthroughCommand(command: command, arguments: Array(words.dropFirst()), expected: [], line: index + 1)
+      current = WalkthroughCommand(command: command, arguments: Array(words.dropFirst()), expected: [], line: index + 1, file: file)
     } else {
       current?.expected.append(line)
     }
@@ -122,16 +129,18 @@ func shellWords(_ text: String, line: Int) throws -> [String] {
   return words
 }
 
-private func readme() throws -> String {
-  try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+private func allWalkthroughCommands() throws -> [WalkthroughCommand] {
+  try walkthroughFiles.flatMap { file in
+    try walkthroughCommands(readme: String(contentsOfFile: repositoryRoot + "/" + file, encoding: .utf8), file: file)
+  }
 }
 
 /// The walkthrough's commands, read once for the parameterized test (an
-/// unreadable README gives none, and `walkthroughCoversTheStory` fails).
-private let readmeCommands: [WalkthroughCommand] = (try? walkthroughCommands(readme: readme())) ?? []
+/// unreadable file gives none, and `walkthroughCoversTheStory` fails).
+private let readmeCommands: [WalkthroughCommand] = (try? allWalkthroughCommands()) ?? []
 
 @Test func walkthroughCoversTheStory() throws {
-  let commands = try walkthroughCommands(readme: try readme())
+  let commands = try allWalkthroughCommands()
   let subcommands = Set(commands.compactMap { $0.arguments.first { !$0.hasPrefix("-") } })
   for needed in ["check", "state", "diff", "lineage", "strategy", "log"] {
     #expect(subcommands.contains(needed), "the walkthrough shows no `timeline \(needed)`")
@@ -160,10 +169,10 @@ func walkthroughOutputMatchesTheProgram(_ command: WalkthroughCommand) throws {
     let readmeLine = command.line + 1 + first
     Issue.record("""
       \(command.testDescription): the README shows output the program does not print.
-      First difference at README.md:\(readmeLine):
+      First difference at \(command.file):\(readmeLine):
         README:  \(first < wanted.count ? wanted[first] : "(end of output)")
         program: \(first < actual.count ? actual[first] : "(end of output)")
-      If the change is deliberate, run scripts/update-walkthrough and commit README.md.
+      If the change is deliberate, run scripts/update-walkthrough and commit the file.
       Full output:
       \(result.stdout)
       """)

@@ -789,7 +789,11 @@ func aLineAppendedByHandAfterAKilledBatchIsNeverCut(hand: HandLine) throws {
       ? try timeline(["--log", log, "add", "report", "--date", "2025-12-25", "--org", "next", "--source-title", "t"])
       : try timeline(["--log", log, "check", "--repair"])
     let after = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
-    #expect(after.count >= bytes.count && Array(after.prefix(bytes.count)) == bytes,
+    // Glued onto the batch's torn line without a newline, the typed text is
+    // part of that line, which the rollback cuts as the batch's: then its
+    // bytes must be printed verbatim, so nothing is lost.
+    let printed = !hand.atALineBreak && !hand.newline && repaired.stderr.contains(typed)
+    #expect(printed || after.count >= bytes.count && Array(after.prefix(bytes.count)) == bytes,
             "\(hand.testDescription): cut \(bytes.count - min(after.count, bytes.count)) bytes, the hand-typed line among them (exit \(repaired.status)): \(repaired.stderr.prefix(600))")
     if hand.atALineBreak && hand.newline {
       let listed = try timeline(["--log", log, "log", "--json"])
