@@ -57,7 +57,8 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   let follower = args.has("follow") ? try startFollowing(args, context) : nil
   // Every event once (duplicate ids collapse as in a replay), retractions included, in replay order.
   let table = try loadFacts(context)
-  try requireKnownNames(selection, in: table, context)
+  // A stream waits for what is to come: a name no event has named yet is not an error there.
+  if follower == nil { try requireKnownNames(selection, in: table, context) }
   let replay = selection.replay(table)
   // Selected on the facts, so that only the lines exported are read again whole.
   let exported = selection.carried(selection.facts(in: replay), in: replay)

@@ -62,18 +62,7 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
       w.member("mark", markTime?.description)
       w.key("changes")
       w.array { for change in news.changes { $0.change(change) } }
-      w.key("events")
-      w.array { a in
-        for (index, event) in events.enumerated() {
-          let (retracted, superseded) = marks(index)
-          a.event(event) { e in
-            e.key("retracted")
-            e.bool(retracted)
-            e.key("superseded")
-            e.bool(superseded)
-          }
-        }
-      }
+      w.markedEvents(events, marks: marks)
     }
   } else {
     let console = context.console
@@ -103,6 +92,24 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
   return 0
 }
 
+extension JSONWriter {
+  /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
+  mutating func markedEvents(_ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool)) {
+    key("events")
+    array { a in
+      for (index, event) in events.enumerated() {
+        let (retracted, superseded) = marks(index)
+        a.event(event) { e in
+          e.key("retracted")
+          e.bool(retracted)
+          e.key("superseded")
+          e.bool(superseded)
+        }
+      }
+    }
+  }
+}
+
 /// Events as aligned rows, each followed by its source, indented; retracted
 /// and superseded ones marked.
 func printEventsWithSources(
@@ -111,8 +118,9 @@ func printEventsWithSources(
   var rows = events.map(eventRow)
   for index in rows.indices {
     let (retracted, superseded) = marks(index)
-    if retracted { rows[index][6] = "[retracted] " + rows[index][6] }
-    if superseded { rows[index][6] = "[superseded] " + rows[index][6] }
+    let details = rows[index].count - 1  // the last column: attrs and note
+    if retracted { rows[index][details] = "[retracted] " + rows[index][details] }
+    if superseded { rows[index][details] = "[superseded] " + rows[index][details] }
   }
   let lines = alignedRows(rows, indent: 2, style: { row, column, cell in
     switch column {

@@ -78,18 +78,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
           }
         }
       }
-      w.key("events")
-      w.array { a in
-        for (index, event) in events.enumerated() {
-          let (retracted, superseded) = marks(index)
-          a.event(event) { e in
-            e.key("retracted")
-            e.bool(retracted)
-            e.key("superseded")
-            e.bool(superseded)
-          }
-        }
-      }
+      w.markedEvents(events, marks: marks)
     }
     return 0
   }
