@@ -92,6 +92,20 @@ public struct Selection: Sendable, Equatable {
   }
 
   /// The subject an event is about: its own, or for a metric or strategy without one, its org.
+  /// Whether the selection chooses `event`, decided as `facts(in:)` decides
+  /// on facts (date window, org, kind, subject, confidence) and with the
+  /// text search; the record-time window is not applied (a stream that
+  /// follows the log uses it only where it starts).
+  public func keeps(_ event: Event) -> Bool {
+    let about = event.subject ?? (event.kind == .metric || event.kind == .strategy ? event.org : nil)
+    return (from.map { event.date.firstDay >= $0 } ?? true) && (to.map { event.date.firstDay <= $0 } ?? true)
+      && (org.map { event.org == $0 } ?? true)
+      && (kind.map { event.kind == $0 } ?? true)
+      && (subject.map { about == $0 } ?? true)
+      && event.confidence >= minConfidence
+      && matchesText(event)
+  }
+
   static func subject(of fact: Fact) -> Int32 {
     if fact.subject != 0 { return fact.subject }
     return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0

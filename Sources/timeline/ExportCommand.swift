@@ -51,6 +51,9 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   if args.has("follow") && format == "csv" {
     throw UsageError("--follow writes jsonl or cloudevents: a CSV file's columns are the attrs of every event it holds, which a stream cannot know in advance", command: "export")
   }
+  if args.has("follow") && args.has("until") {
+    throw UsageError("--until ends a window of record time, and --follow writes what is recorded from now on: use one of them", command: "export")
+  }
   if args.has("poll") && !args.has("follow") {
     throw UsageError("--poll is how --follow waits for changes; add --follow, or leave --poll out", command: "export")
   }
@@ -92,24 +95,12 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     return 0
   }
   follower.markSeen(events.map(\.id))
-  return try follow(follower, first: out, format: format, source: sourceURI, selection: selection, context)
+  return try follow(
+    follower, first: out, writtenIDs: Set(events.map(\.id)), format: format, source: sourceURI, selection: selection, context)
 }
 
 let followOption = OptionSpec(name: "follow", short: "f", value: nil, help: "keep running: after the selected events, write each event appended later as it lands (whole batches, each id once), until interrupted; like tail -f")
 let pollOption = OptionSpec(name: "poll", value: "SECONDS", help: "with --follow: look at the log's files every SECONDS instead of waiting for the system to report a change (inotify), for a log on a network file system that another computer writes to")
-/// Whether `--follow` writes an event appended later: the selection's
-/// choice, except `--since`, which says where the stream starts: an event
-/// that lands later is new to the stream whatever its recorded time (a
-/// teammate's, pulled from git).
-private func followKeeps(_ event: Event, _ selection: Selection) -> Bool {
-  (selection.from.map { event.date.firstDay >= $0 } ?? true) && (selection.to.map { event.date.firstDay <= $0 } ?? true)
-    && (selection.org.map { event.org == $0 } ?? true)
-    && (selection.kind.map { event.kind == $0 } ?? true)
-    && (selection.subject.map { event.subject == $0 || (event.subject == nil && event.org == $0) } ?? true)
-    && event.confidence >= selection.minConfidence
-    && (selection.text == nil || selection.matchesText(event))
-}
-
 /// Checks `--follow`'s company and marks what the log holds now as read,
 /// before the first part is read, so that nothing appended in between is lost.
 private func startFollowing(_ args: ParsedArguments, _ context: Context) throws -> LogFollower {
@@ -136,18 +127,30 @@ private func startFollowing(_ args: ParsedArguments, _ context: Context) throws 
 /// each written (and so flushed) whole as it lands, until a stop signal or the
 /// reader going away.
 private func follow(
-  _ follower: LogFollower, first: [UInt8], format: String, source: String, selection: Selection, _ context: Context
+  _ follower: LogFollower, first: [UInt8], writtenIDs: Set<String>, format: String, source: String, selection: Selection,
+  _ context: Context
 ) throws -> Int32 {
   context.console.flush()
   guard LogFollower.write(first, to: 1) else { return 0 }
+  var written = writtenIDs
   while true {
     switch follower.wait(output: 1) {
     case .stopped, .outputClosed: return 0
     case .changed: break
     }
     // Across files, in the order they were recorded (within a file, that is the order of its lines).
-    let events = try follower.newEvents { context.console.error("timeline: warning: \($0)") }
-      .filter { followKeeps($0, selection) }.sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
+    // What the selection keeps, and, as export carries them, the retractions
+    // and corrections of what was written (transitively, in that order).
+    let landed = try follower.newEvents { context.console.error("timeline: warning: \($0)") }
+      .sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
+    var events: [Event] = []
+    for event in landed {
+      let carried = [event.retractTarget, event.supersedes].contains { $0.map(written.contains) ?? false }
+      if selection.keeps(event) || carried {
+        events.append(event)
+        written.insert(event.id)
+      }
+    }
     if events.isEmpty { continue }
     var out: [UInt8] = []
     for event in events {

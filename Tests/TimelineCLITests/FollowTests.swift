@@ -157,6 +157,24 @@ final class CountWatch: @unchecked Sendable {
     }
   }
 
+  /// A retraction has no org: the stream carries it with the event it
+  /// retracts, as a one-shot export does, so a consumer never keeps a
+  /// withdrawn fact (review of issue 14).
+  @Test func aFollowedSelectionCarriesTheRetractionOfAnEventItWrote() throws {
+    try withTemporaryDirectory { dir in
+      let log = try folderLog(dir)
+      let launched = try timeline(["--log", log, "add", "--stdin"], stdin: event("carried") + "\n")
+      let follow = try RunningFollow(["--log", log, "export", "--format", "jsonl", "--follow", "--org", "acme"])
+      #expect(try ids(follow.waitForLines(1)) == [launched.output])
+      let retracted = try timeline(["--log", log, "retract", launched.output, "--reason", "wrong"])
+      #expect(retracted.status == 0, "\(retracted.stderr)")
+      #expect(try ids(follow.waitForLines(2)) == [launched.output, retracted.output])
+      follow.process.terminate()
+      #expect(follow.waitForExit() == 0)
+      #expect(try timeline(["--log", log, "export", "--format", "jsonl", "--follow", "--until", "2026"]).status == 64)
+    }
+  }
+
   @Test func aFileLogIsFollowedAsAppendsLandEachIdOnceUntilSIGTERM() throws {
     try withTemporaryDirectory { dir in
       let log = dir + "/events.jsonl"
