@@ -17,7 +17,11 @@
 /// back are not handed back again.
 public final class LogFollower {
   public let store: LogStore
-  private var offsets: [String: (device: UInt64, inode: UInt64, offset: Int64)] = [:]
+  /// Per file: where reading stopped, and the last line read before it
+  /// (where it starts and the FastHash of its bytes with the `\n`), which must
+  /// still be there to resume: a file cut and grown again, or copied over in
+  /// place, is read again from its start (`seen` drops what was handed back).
+  private var offsets: [String: (device: UInt64, inode: UInt64, offset: Int64, lastLine: Int64, hash: UInt64)] = [:]
   private var seen = Set<String>()
   private var watcher: Int32?
   private var stamps: [String: FileStamp] = [:]
@@ -70,12 +74,17 @@ public final class LogFollower {
         read[file] = stamp
         var start: Int64 = 0
         if let known = offsets[file], known.device == stamp.device, known.inode == stamp.inode, known.offset <= stamp.size {
-          start = known.offset
+          var line = [UInt8](repeating: 0, count: Int(known.offset - known.lastLine))
+          let got = line.isEmpty ? 0 : try Sys.pread(fd, &line, line.count, known.lastLine)
+          if got == line.count && FastHash.hash(line) == known.hash { start = known.offset }
         }
         var end = stamp.size
         if case .verified(let length) = try store.rollbackState(fd, file: file), length < end { end = length }
+        // Nothing new: the proof stays what it was (none when reading from the start).
+        let none: (lastLine: Int64, hash: UInt64) = (0, FastHash.hash([UInt8]()))
+        let kept = start == 0 ? none : (offsets[file].map { (lastLine: $0.lastLine, hash: $0.hash) } ?? none)
         guard end > start else {
-          offsets[file] = (stamp.device, stamp.inode, start)
+          offsets[file] = (stamp.device, stamp.inode, start, kept.lastLine, kept.hash)
           continue
         }
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(end - start), alignment: 1)
@@ -83,7 +92,7 @@ public final class LogFollower {
         let count = try Sys.pread(fd, raw.baseAddress!, raw.count, start)
         let bytes = Array(raw[..<count])
         guard let lastNewline = bytes.lastIndex(of: 0x0a) else {
-          offsets[file] = (stamp.device, stamp.inode, start)
+          offsets[file] = (stamp.device, stamp.inode, start, kept.lastLine, kept.hash)
           continue
         }
         var lineStart = 0
@@ -101,7 +110,11 @@ public final class LogFollower {
             }
           }
         }
-        offsets[file] = (stamp.device, stamp.inode, start + Int64(lastNewline) + 1)
+        // The last line read, with its newline, proves the next read resumes where this one stopped.
+        let lastLine = lastNewline > 0 ? (bytes[..<lastNewline].lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) : 0
+        offsets[file] = (
+          stamp.device, stamp.inode, start + Int64(lastNewline) + 1, start + Int64(lastLine),
+          FastHash.hash(Array(bytes[lastLine...lastNewline])))
       } catch {
         throw LogError(.ioError, "cannot read \(file): \(error)")
       }

@@ -382,9 +382,23 @@ public struct LogStore: Sendable {
         if blank {
           // Removed below with the blank lines before it.
         } else if let event, repairing {
-          try Sys.writeAll(fd, [0x0a])
-          try Sys.fsync(fd)
-          size += 1
+          let content = try endOfContent(fd, size: keep)
+          if content < keep {
+            // Blank lines before the event would end up inside the file: the
+            // event moves up over them. Its bytes are handed back first, so
+            // that even a crash between the cut and the write loses nothing.
+            notice(RepairNote(
+              message: "moved the whole final event of \(file) (\(event.id)) over the blank lines before it; its bytes follow verbatim on the next line",
+              cutBytes: tail))
+            try Sys.ftruncate(fd, content)
+            try Sys.writeAll(fd, tail + [0x0a])
+            try Sys.fsync(fd)
+            size = content + Int64(tail.count) + 1
+          } else {
+            try Sys.writeAll(fd, [0x0a])
+            try Sys.fsync(fd)
+            size += 1
+          }
           notice(RepairNote(message: "added the missing newline at the end of \(file): its final line is a whole event (\(event.id)), which is kept"))
         } else if let event {
           wholeEvent = event.id

@@ -123,6 +123,23 @@ func checkReportsEachErrorWithFileAndLineAndExits65(line: String, message: Strin
   }
 }
 
+/// Blank lines before a whole final event lacking its newline would end up
+/// inside the file once it gets its newline (every query then 65): the
+/// event moves up over them, its bytes printed first (review of issue 10).
+@Test func repairMovesAWholeFinalEventOverTheBlankLinesBeforeIt() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = log + "/log.jsonl"
+    let typed = #"{"id":"gemini3-flash","date":"2025-12-17","kind":"launch","org":"google","subject":"google/gemini-3-flash","attrs":{"type":"model"},"confidence":"confirmed","source":{"title":"Gemini 3 Flash"},"recorded":"2025-12-17T09:00:00.000Z"}"#
+    try writeBytes(Array((industryLines.map { $0 + "\n" }.joined() + "\n \n" + typed).utf8), to: file)
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stdout)")
+    #expect(repaired.stderr.contains(typed), "its bytes are printed before it moves: \(repaired.stderr)")
+    #expect(fileLines(file) == industryLines + [typed])
+    #expect(try timeline(["--log", log, "state", "--json"]).status == 0)
+  }
+}
+
 /// Only an incomplete final line is cut, and its bytes, whatever they are
 /// (not UTF-8, an escape sequence), are printed verbatim on standard error.
 @Test func repairPrintsTheBytesOfAnIncompleteFinalLineItCutsVerbatim() throws {

@@ -157,6 +157,28 @@ final class CountWatch: @unchecked Sendable {
     }
   }
 
+  /// A file cut and grown again under the same inode (add removing a blank
+  /// last line, then appending) is read again from its start, so the new
+  /// event is not lost (review of issue 14).
+  @Test func aFileCutAndGrownAgainIsReadFromItsStart() throws {
+    try withTemporaryDirectory { dir in
+      let log = dir + "/l.jsonl"
+      #expect(try timeline(["--log", log, "add", "--stdin"], stdin: event("a") + "\n" + event("b", 2) + "\n").status == 0)
+      let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+      try handle.seekToEnd()
+      try handle.write(contentsOf: Data("\n".utf8))
+      try handle.close()
+      let follow = try RunningFollow(["--log", log, "export", "--format", "jsonl", "--follow"])
+      #expect(follow.waitForLines(2).count == 2)
+      let added = try timeline(["--log", log, "add", "--stdin"], stdin: event("new", 3) + "\n")
+      #expect(added.status == 0, "\(added.stderr)")
+      #expect(try ids(follow.waitForLines(3)).last == added.output)
+      follow.process.terminate()
+      #expect(follow.waitForExit() == 0)
+      #expect(!follow.stderr.contains("not an event"), "\(follow.stderr)")
+    }
+  }
+
   /// A retraction has no org: the stream carries it with the event it
   /// retracts, as a one-shot export does, so a consumer never keeps a
   /// withdrawn fact (review of issue 14).
