@@ -211,7 +211,7 @@ final class CacheFolder: @unchecked Sendable {
       base = base[..<dot]
     }
     guard !base.contains("/"), base != ".", base != ".." else { return false }
-    if base == LogStore.writerFileName { return true }
+    if base == LogStore.writerNameFile { return true }
     for suffix in [".facts", ".custody", ".news"] where base.hasSuffix(suffix) {
       return base.count > suffix.count
     }

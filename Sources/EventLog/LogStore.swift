@@ -60,9 +60,6 @@ public struct LogStore: Sendable {
   /// How long to wait for another process's lock before giving up (exit 75).
   public let lockTimeout: Double
 
-  /// The file `add` writes to in a folder log.
-  public static let folderLogName = "log.jsonl"
-
   /// Who appends, in a folder log: `add` writes to `<writer>.jsonl` there (a
   /// slug, checked by `isValidWriter`; `log` by default). A file log ignores it.
   public let writer: String
@@ -314,7 +311,7 @@ public struct LogStore: Sendable {
         throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
       }
       if path.hasSuffix(".jsonl") { return path }
-      if !create { return join(path, LogStore.folderLogName) }
+      if !create { return join(path, writerFileName) }
       do { try Sys.mkdir(path) } catch {
         throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)\(hint(for: error))")
       }

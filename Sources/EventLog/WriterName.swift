@@ -3,7 +3,7 @@
 /// cache folder, so every clone keeps its own.
 extension LogStore {
   /// The name of the file in the cache folder.
-  static let writerFileName = "writer"
+  static let writerNameFile = "writer"
 
   /// Whether the log is a folder (that exists).
   public var isFolder: Bool { Sys.type(of: path) == .directory }
@@ -13,7 +13,7 @@ extension LogStore {
   public func storedWriter() -> String? {
     guard Sys.type(of: path) == .directory,
       case .folder(let folder) = CacheFolder.open(join(path, LogStore.cacheFolderName), create: false),
-      let bytes = folder.read(LogStore.writerFileName, limit: 256)
+      let bytes = folder.read(LogStore.writerNameFile, limit: 256)
     else { return nil }
     var text = String(decoding: bytes, as: UTF8.self)
     while text.last == "\n" || text.last == "\r" || text.last == " " { text.removeLast() }
@@ -26,8 +26,8 @@ extension LogStore {
     let cache = join(path, LogStore.cacheFolderName)
     switch CacheFolder.open(cache, create: true) {
     case .folder(let folder):
-      let written = folder.replace(LogStore.writerFileName) { fd throws(Errno) in try Sys.writeAll(fd, Array((name + "\n").utf8)) }
-      if !written { throw LogError(.cannotCreate, "cannot write the writer name to \(join(cache, LogStore.writerFileName))") }
+      let written = folder.replace(LogStore.writerNameFile) { fd throws(Errno) in try Sys.writeAll(fd, Array((name + "\n").utf8)) }
+      if !written { throw LogError(.cannotCreate, "cannot write the writer name to \(join(cache, LogStore.writerNameFile))") }
     case .missing:
       throw LogError(.cannotCreate, "cannot create the cache folder \(cache) to keep the writer name in")
     case .refused(let note):

@@ -200,25 +200,13 @@ final class Console {
     pagerCommand = nil
     var pipeEnds: [Int32] = [0, 0]
     guard pipe(&pipeEnds) == 0 else { return }
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_adddup2(&actions, pipeEnds[0], 0)
-    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-    posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
     var childEnvironment = environment
     if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
     if childEnvironment["LV"] == nil { childEnvironment["LV"] = "-c" }
-    let arguments: [UnsafeMutablePointer<CChar>?] = ["/bin/sh", "-c", command].map { (text: String) in strdup(text) } + [nil]
-    let variables: [UnsafeMutablePointer<CChar>?] = childEnvironment.map { (entry) in strdup("\(entry.key)=\(entry.value)") } + [nil]
-    defer {
-      for pointer in arguments { free(pointer) }
-      for pointer in variables { free(pointer) }
-    }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, arguments, variables)
+    let spawned = spawn(
+      ["/bin/sh", "-c", command], environment: childEnvironment, input: pipeEnds[0], output: 1, quiet: false, closing: pipeEnds)
     close(pipeEnds[0])
-    guard spawned == 0 else {
+    guard let pid = spawned else {
       close(pipeEnds[1])
       return
     }

@@ -72,21 +72,10 @@ func sharedWriterWarnings(_ store: LogStore, files: [String]) -> [Finding] {
 func runGit(_ arguments: [String]) -> String? {
   var pipeEnds: [Int32] = [0, 0]
   guard pipe(&pipeEnds) == 0 else { return nil }
-  var actions = posix_spawn_file_actions_t()
-  posix_spawn_file_actions_init(&actions)
-  defer { posix_spawn_file_actions_destroy(&actions) }
-  posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
-  posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
-  posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-  let argv = (["git"] + arguments).map { strdup($0) } + [nil]
-  defer { for pointer in argv { free(pointer) } }
-  var pid = pid_t()
-  let spawned = posix_spawnp(&pid, "git", &actions, nil, argv, environ)
+  let spawned = spawn(["git"] + arguments, input: nil, output: pipeEnds[1], quiet: true, closing: pipeEnds)
   close(pipeEnds[1])
   defer { close(pipeEnds[0]) }
-  guard spawned == 0 else { return nil }
+  guard let pid = spawned else { return nil }
   var output: [UInt8] = []
   var chunk = [UInt8](repeating: 0, count: 65_536)
   while true {
