@@ -193,7 +193,13 @@ final class CountWatch: @unchecked Sendable {
       #expect(try ids(follow.waitForLines(2)) == [launched.output, retracted.output])
       follow.process.terminate()
       #expect(follow.waitForExit() == 0)
-      #expect(try timeline(["--log", log, "export", "--format", "jsonl", "--follow", "--until", "2026"]).status == 64)
+      // Refused before anything runs, the log as it was.
+      let before = snapshot(dir)
+      let until = try timeline(["--log", log, "export", "--format", "jsonl", "--follow", "--until", "2026"])
+      #expect(until.status == 64 && until.stderr.contains("--until"), "\(until.stderr)")
+      let csv = try timeline(["--log", log, "export", "--format", "csv", "--follow"])
+      #expect(csv.status == 64 && csv.stderr.contains("--follow writes jsonl or cloudevents"), "\(csv.stderr)")
+      #expect(snapshot(dir) == before)
     }
   }
 
