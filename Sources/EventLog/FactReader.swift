@@ -329,9 +329,12 @@ struct BlankRun {
   }
 }
 
+/// Whether a byte is white space a blank line may hold: a space, a tab or a carriage return.
+@inline(__always) func isBlankByte(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
+
 /// Whether a line holds nothing but spaces, tabs and carriage returns.
-@inline(__always) func isBlank(_ line: UnsafeRawBufferPointer) -> Bool {
-  for byte in line where byte != 0x20 && byte != 0x09 && byte != 0x0d { return false }
+@inline(__always) func isBlank(_ line: some Sequence<UInt8>) -> Bool {
+  for byte in line where !isBlankByte(byte) { return false }
   return true
 }
 

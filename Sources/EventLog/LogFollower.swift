@@ -100,7 +100,7 @@ public final class LogFollower {
           let line = Array(bytes[lineStart..<index])
           let offset = start + Int64(lineStart)
           lineStart = index + 1
-          if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+          if isBlank(line) { continue }
           do throws(ValueError) {
             let event = try EventCodec.decode(line, stored: true)
             if seen.insert(event.id).inserted { events.append(event) }

@@ -374,7 +374,7 @@ public struct LogStore: Sendable {
         let keep = try startOfLastLine(fd, size: size)
         var tail = [UInt8](repeating: 0, count: Int(size - keep))
         _ = try Sys.pread(fd, &tail, tail.count, keep)
-        let blank = tail.allSatisfy(isBlank)
+        let blank = isBlank(tail)
         let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
         if blank {
           // Removed below with the blank lines before it.
@@ -428,8 +428,6 @@ public struct LogStore: Sendable {
     }
   }
 
-  /// Blank: a line of nothing but spaces, tabs and carriage returns.
-  private func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0d }
 
   /// Where the file would end without its trailing run of blank lines (and
   /// a blank final fragment): just after the `\n` of its last line that holds
@@ -447,7 +445,7 @@ public struct LogStore: Sendable {
         let byte = chunk[index]
         if byte == 0x0a {
           lastNewline = start + Int64(index)
-        } else if !isBlank(byte) {
+        } else if !isBlankByte(byte) {
           // Content: keep through its line's newline (none: a final line without one, left as it is).
           return lastNewline.map { $0 + 1 } ?? size
         }
