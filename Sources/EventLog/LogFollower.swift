@@ -46,7 +46,7 @@ public final class LogFollower {
   /// event appended in between is then in the caller's read, or handed back
   /// by the next `newEvents`, never lost.
   public func markCurrentRead() throws(LogError) {
-    _ = try newEvents { _ in }
+    _ = try read(decoding: false) { _ in }
   }
 
   /// Marks ids as handed back (an event the caller wrote itself).
@@ -56,6 +56,12 @@ public final class LogFollower {
   /// order of their lines (the files in name order), each id once.
   /// - Parameter problem: receives a line that is not an event, once.
   public func newEvents(problem: (String) -> Void) throws(LogError) -> [Event] {
+    try read(decoding: true, problem: problem)
+  }
+
+  /// Reads what each file holds past where the last read stopped; with
+  /// `decoding` false only moves the marks (the caller reads the log itself).
+  private func read(decoding: Bool, problem: (String) -> Void) throws(LogError) -> [Event] {
     var events: [Event] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
@@ -87,6 +93,8 @@ public final class LogFollower {
           offsets[file] = (stamp.device, stamp.inode, start, kept.lastLine, kept.hash)
           continue
         }
+        // Only marking: the last whole line is all that needs reading (its bytes prove the mark).
+        if !decoding { start = max(start, try lastWholeLineStart(fd, before: end)) }
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: Int(end - start), alignment: 1)
         defer { raw.deallocate() }
         let count = try Sys.pread(fd, raw.baseAddress!, raw.count, start)
@@ -96,7 +104,7 @@ public final class LogFollower {
           continue
         }
         var lineStart = 0
-        for index in 0...lastNewline where bytes[index] == 0x0a {
+        for index in 0...lastNewline where decoding && bytes[index] == 0x0a {
           let line = Array(bytes[lineStart..<index])
           let offset = start + Int64(lineStart)
           lineStart = index + 1
@@ -120,6 +128,25 @@ public final class LogFollower {
       }
     }
     return events
+  }
+
+  /// Where the last whole line before `end` starts (just after the newline
+  /// before it), found reading backwards; 0 when there is no earlier newline.
+  private func lastWholeLineStart(_ fd: Int32, before end: Int64) throws(Errno) -> Int64 {
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
+    defer { chunk.deallocate() }
+    var newlines = 0
+    var position = end
+    while position > 0 {
+      let from = max(0, position - Int64(chunk.count))
+      let count = try Sys.pread(fd, chunk.baseAddress!, Int(position - from), from)
+      for index in stride(from: count - 1, through: 0, by: -1) where chunk[index] == 0x0a {
+        newlines += 1
+        if newlines == 2 { return from + Int64(index) + 1 }
+      }
+      position = from
+    }
+    return 0
   }
 
   /// What ended a wait.
