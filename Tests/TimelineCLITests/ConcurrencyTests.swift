@@ -30,7 +30,7 @@ func storedEvents(_ log: String) throws -> [J] {
   return events
 }
 
-@Test(.timeLimit(.minutes(5)), arguments: ["file.jsonl", "folder"])
+@Test(.timeLimit(.minutes(15)), arguments: ["file.jsonl", "folder"])
 func concurrentAddsLoseNothing(layout: String) throws {
   try withTemporaryDirectory { dir throws in
     let log = dir + "/" + layout
