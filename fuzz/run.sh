@@ -34,7 +34,7 @@ esac
 src=$out/src/$target
 rm -f "$src"/*.swift
 for module in "${modules[@]}"; do
-  for f in Sources/$module/*.swift; do
+  for f in $(find Sources/$module -name "*.swift" | sort); do
     [ "$(basename "$f")" = main.swift ] && continue
     sed -E -e '/^(@testable )?import (EventLog|Projections)$/d' -e 's/\b(EventLog|Projections)\.([A-Za-z])/Fuzz.\2/g' \
       "$f" > "$src/${module}_$(basename "$f")"
