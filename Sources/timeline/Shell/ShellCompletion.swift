@@ -3,38 +3,6 @@ import EventLog
 /// Shell completion scripts and the man page, written from the same command
 /// table that parses the arguments and prints `--help`, so none can drift.
 
-let completionCommand = Command(
-  name: "completion", usage: "timeline completion bash|zsh|fish",
-  summary: "print a shell completion script for bash, zsh or fish",
-  positionals: [PositionalSpec(name: "SHELL", help: "bash, zsh or fish", choices: ["bash", "zsh", "fish"])],
-  details: ["The script completes commands, their options, the words an option takes (--format's, add's kinds), file names where a file is wanted, and the log's own names where an option takes one: orgs for --org, subjects for --subject and lineage, event ids for --supersedes and retract, roles and products for add --set role= and predecessor=. It reads them with `timeline complete`, from the log --log names on the command line, else the one timeline finds."],
-  examples: [
-    "source <(timeline completion bash)",
-    "timeline completion zsh > \"${fpath[1]}/_timeline\"",
-    "timeline completion fish > ~/.config/fish/completions/timeline.fish",
-  ],
-  run: { args, context in
-    let shell = args.positionals[0]
-    switch shell {
-    case "bash": context.console.write(Array(bashCompletion().utf8))
-    case "zsh": context.console.write(Array(zshCompletion().utf8))
-    case "fish": context.console.write(Array(fishCompletion().utf8))
-    default:
-      throw UsageError("unknown shell '\(shell)'\(didYouMean(shell, in: ["bash", "zsh", "fish"])): use bash, zsh or fish", command: "completion")
-    }
-    return 0
-  })
-
-let manCommand = Command(
-  name: "man", usage: "timeline man",
-  summary: "print the manual page (roff), generated from the same table as --help",
-  examples: ["timeline man | man -l -", "timeline man > docs/timeline.1"],
-  run: { _, context in
-    context.console.write(Array(manPage().utf8))
-    return 0
-  })
-
-/// Every option of a command as the parser sees it, the global ones included.
 private func allOptions(_ command: Command) -> [OptionSpec] { command.options + globalOptions }
 
 /// Whether an option's value or a positional names a file.

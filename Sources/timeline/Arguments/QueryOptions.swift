@@ -1,0 +1,82 @@
+import EventLog
+import Projections
+
+// Reading the dates, windows and filters of a query.
+
+/// A date option, if given: `--from` means the start of its period, any
+/// other (`--at`, `--to`) its end. `--from` and `--to` are also read from
+/// `-p/--period A..B`, which cannot be combined with them.
+func dayOption(_ args: ParsedArguments, _ name: String, _ context: Context) throws(UsageError) -> Day? {
+  if (name == "from" || name == "to"), let period = args.value("period") {
+    if args.has("from") || args.has("to") {
+      throw UsageError("-p/--period gives both ends of the window: use it or --from/--to, not both")
+    }
+    let window: (from: DatePeriod?, to: DatePeriod?)
+    do { window = try QueryDate.parseWindow(period, today: context.today) } catch {
+      throw UsageError("--period: \(error.message)")
+    }
+    return name == "from" ? window.from?.first : window.to?.last
+  }
+  guard let text = args.value(name) else { return nil }
+  return try queryDay(text, option: "--" + name, start: name == "from", today: context.today)
+}
+
+/// `--from` and `--to` (or `-p/--period`), refused (64) when the window ends before it starts.
+func dateWindow(_ args: ParsedArguments, _ context: Context, command: String) throws(UsageError) -> (from: Day?, to: Day?) {
+  let from = try dayOption(args, "from", context)
+  let to = try dayOption(args, "to", context)
+  if let from, let to {
+    if let period = args.value("period") {
+      try checkWindow(start: ("-p", period, from), end: ("-p", period, to), command: command)
+    } else {
+      try checkWindow(start: ("--from", args.value("from")!, from), end: ("--to", args.value("to")!, to), command: command)
+    }
+  }
+  return (from, to)
+}
+
+/// The one check of every window, in one wording: its end may not be before
+/// its start. Each bound is the option (or argument) that gave it, the text
+/// typed and the day it resolved to.
+func checkWindow(
+  start: (name: String, text: String, day: Day), end: (name: String, text: String, day: Day), command: String
+) throws(UsageError) {
+  guard end.day < start.day else { return }
+  func shown(_ bound: (name: String, text: String, day: Day)) -> String {
+    bound.text == bound.day.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.day))"
+  }
+  let partial = start.name != "--from" && start.text != start.day.description
+    ? " (a partial \(start.name) means the end of its period)" : ""
+  throw UsageError("the window ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
+}
+
+/// Reads a query date (every form of `QueryDate`); a partial date is the end
+/// of its period, or its start when `start` is set (`--from`).
+func queryDay(_ text: String, option: String, start: Bool = false, today: Day) throws(UsageError) -> Day {
+  do {
+    let period = try QueryDate.parse(text, today: today)
+    return start ? period.first : period.last
+  } catch {
+    throw UsageError("\(option): \(error.message)")
+  }
+}
+
+/// Reads `--known-at`: an RFC 3339 time (it has a `:`), or a query date
+/// meaning the end of that UTC day (or period).
+func knownAt(_ args: ParsedArguments, _ context: Context) throws(UsageError) -> Timestamp? {
+  guard let text = args.value("known-at") else { return nil }
+  if !text.contains(":") {
+    do { return Timestamp.endOf(try QueryDate.parse(text, today: context.today).last) } catch {
+      throw UsageError("--known-at: \(error.message); or an RFC 3339 time like 2025-12-10T08:15:02Z")
+    }
+  }
+  do { return try Timestamp.parse(text) } catch {
+    throw UsageError("--known-at: \(error.message), or a date YYYY-MM-DD")
+  }
+}
+
+/// Reads `--min-confidence` (default: rumor, every event); a word it does not know is a usage error (64).
+func minConfidence(_ args: ParsedArguments, command: String) throws(UsageError) -> Confidence {
+  let word = try choice(args, "min-confidence", in: Confidence.allCases.map(\.rawValue), default: "rumor", command: command)
+  return Confidence(rawValue: word)!
+}

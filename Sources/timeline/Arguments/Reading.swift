@@ -1,0 +1,31 @@
+import EventLog
+import Projections
+
+// Reading the log for a command.
+
+/// Loads the log as facts, printing what the reader left out as warnings.
+func loadFacts(_ context: Context) throws(LogError) -> FactTable {
+  if let searched = context.searched, !context.store.exists {
+    throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, add an event to create ./events, or point --log or TIMELINE_LOG at a log")
+  }
+  let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts() }
+  if log.table.files.isEmpty { noteEmptyFolder(context) }
+  for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
+  if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }
+  context.reading.version = log.version
+  context.reading.keepable = log.notices.isEmpty && log.isLarge
+  return log.table
+}
+
+/// Says that the log folder has no `.jsonl` file, so that a mistyped `--log`
+/// (or `TIMELINE_LOG=/`) is not taken for an empty log.
+func noteEmptyFolder(_ context: Context) {
+  let path = context.store.path
+  context.console.note("timeline: note: the log folder \(path) holds no .jsonl file, so it reads as an empty log; is --log (or TIMELINE_LOG) the folder you meant?")
+}
+
+/// The log's facts, or none when there is no log yet (add and import create
+/// it); any other failure to read the log is an error, with its own code.
+func loadFactsIfAny(_ context: Context) throws(LogError) -> FactTable {
+  context.store.exists ? try loadFacts(context) : FactTable()
+}

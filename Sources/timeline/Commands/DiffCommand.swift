@@ -1,0 +1,129 @@
+import EventLog
+import Projections
+
+let diffCommand = Command(
+  name: "diff", usage: "timeline diff FROM TO | FROM..TO [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
+  summary: "show what changed in the state between two dates, and the events behind it",
+  positionals: [
+    PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),
+    PositionalSpec(name: "TO", help: "the later date", optional: true),
+  ],
+  options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
+  details: ["A change of an entry's confidence is a change too (field confidence). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
+  examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
+  run: { args, context in
+    let (from, to) = try diffDates(args.positionals, today: context.today)
+    let knownAt = try knownAt(args, context)
+    let org = args.value("org")
+    let least = try minConfidence(args, command: "diff")
+    let table = try loadFacts(context)
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
+    let before = replay.kept(at: from, org: org)
+    let after = replay.kept(at: to, org: org)
+    let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
+    let found = changes(from: states.0, to: states.1)
+    // Both come from one replay order with the same org filter, so the events
+    // kept at TO but not at FROM are those whose period ends after FROM.
+    let newFacts = after.filter { replay.table.facts[Int($0)].lastDay > from.yyyymmdd }
+    if args.has("json") {
+      printJSON(basis: basis, context) { w in
+        w.member("from", from.description)
+        w.member("to", to.description)
+        if let knownAt { w.member("knownAt", knownAt.description) }
+        w.key("changes")
+        w.array { for change in found { $0.change(change) } }
+        w.key("events")
+        w.strings(newFacts.map(replay.id))
+      }
+    } else {
+      let console = context.console
+      let newEvents = try context.store.events(newFacts, in: replay.table)
+      console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
+      console.line("")
+      if found.isEmpty { console.line("No changes.") }
+      for line in changeLines(found, console) { console.line(line) }
+      if !newEvents.isEmpty {
+        console.line("")
+        console.line(console.bold("Events"))
+        for line in alignedRows(newEvents.map(eventRow), indent: 2) { console.line(line) }
+      }
+    }
+    return 0
+  })
+
+/// diff's two dates, as two arguments or one `FROM..TO`; both mean the end of their period.
+private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -> (Day, Day) {
+  var texts = positionals
+  if positionals.count == 1 {
+    let text = positionals[0]
+    guard let dots = text.firstRange(of: "..") else {
+      throw UsageError("missing TO: the later date, as a second argument or in one argument FROM..TO (diff 2025-11..2025-12)", command: "diff")
+    }
+    texts = [String(text[..<dots.lowerBound]), String(text[dots.upperBound...])]
+    guard !texts[0].isEmpty, !texts[1].isEmpty, !texts[1].contains("..") else {
+      throw UsageError("'\(text)': diff compares two dates; give both, as in diff 2025-11..2025-12", command: "diff")
+    }
+  }
+  let from = try queryDay(texts[0], option: "FROM", today: today)
+  let to = try queryDay(texts[1], option: "TO", today: today)
+  // As the replay reads them: a partial FROM is the end of its period.
+  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), command: "diff")
+  return (from, to)
+}
+
+/// Changes as text, grouped by org.
+func changeLines(_ changes: [Change], _ console: Console) -> [String] {
+  var lines: [String] = []
+  var index = 0
+  while index < changes.count {
+    let org = changes[index].org
+    var rows: [[String]] = []
+    while index < changes.count && changes[index].org == org {
+      let change = changes[index]
+      let what: String
+      let detail: String
+      switch (change.field, change.before, change.after) {
+      case (nil, .null, let after):
+        what = "+"
+        detail = after == .bool(true) ? "" : describe(after)
+      case (nil, let before, .null):
+        what = "-"
+        detail = before == .bool(true) ? "" : describe(before)
+      case (let field?, _, _) where change.section == "metrics" && change.name == nil:
+        // A metric's value: shortened, with its unit.
+        what = field
+        func amount(_ value: DiffValue) -> Double? { if case .number(let number) = value { number } else { nil } }
+        detail = amountChangeText(amount(change.before), amount(change.after), unitBefore: change.unitBefore, unitAfter: change.unitAfter)
+      default:
+        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
+        detail = "\(describe(change.before)) -> \(describe(change.after))"
+      }
+      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
+      index += 1
+    }
+    if !lines.isEmpty { lines.append("") }
+    lines.append(console.bold(console.cyan(org)))
+    lines += alignedRows(rows, indent: 2, style: { _, column, cell in
+      guard column == 2 else { return cell }
+      return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell
+    })
+  }
+  return lines
+}
+
+private func describe(_ value: DiffValue) -> String {
+  switch value {
+  case .null: "(none)"
+  case .bool(true): "true"
+  case .bool(false): "false"
+  case .number(let number): CanonicalJSON.numberText(number)
+  case .string(let text): text
+  case .date(let date): date.description
+  case .product(let product):
+    [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
+     product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
+  case .role(let role): "\(role.person) since \(role.since)"
+  case .codename(let codename): codename.subject ?? "(unknown model)"
+  }
+}

@@ -1,0 +1,80 @@
+import EventLog
+import Projections
+
+let logCommand = Command(
+  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--since TIME] [--until TIME] [--known-at TIME] [--min-confidence C] [--json]",
+  summary: "list events in replay order, retractions and retracted events included",
+  options: [
+    OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
+    OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
+    periodOption, orgOption, kindOption, subjectOption, grepOption,
+    sinceOption, untilOption, knownAtOption,
+    OptionSpec(
+      name: "min-confidence", value: "C",
+      help: "only events of confidence C or higher (rumor, reported, confirmed), and retractions marked as the replay with that option sees them",
+      choices: Confidence.allCases.map(\.rawValue)),
+    jsonOption,
+  ],
+  details: [
+    "The order is the replay's: first day of the date's period, then recorded time, then id.",
+    "On a terminal each line is cut to its width, ending in …; piped or with --json, lines are whole.",
+    "Each event's source is shown below it: its title, or its URL when it has no title.",
+    "--grep ignores case by Unicode's lowercase mapping of both sides, and nothing more: accents and width still count (cafe does not find café).",
+    "An --org or --subject that no line of the log names is an error (65) with the nearest names the log knows; a known name with nothing in the window is an empty list.",
+  ],
+  examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log --grep hazelnut", "timeline log -p 'last month..' --json"],
+  run: { args, context in
+    let selection = try parseSelection(args, context, command: "log")
+    let table = try loadFacts(context)
+    try requireKnownNames(selection, in: table, context)
+    let replay = selection.replay(table)
+    var listedFacts = selection.facts(in: replay)
+    var listed = try context.store.events(listedFacts, in: table)
+    if selection.text != nil {
+      let matching = listed.indices.filter { selection.matchesText(listed[$0]) }
+      listedFacts = matching.map { listedFacts[$0] }
+      listed = matching.map { listed[$0] }
+    }
+    let basis = replay.basis(listedFacts)
+    if args.has("json") {
+      printJSON(basis: basis, context) { w in
+        w.key("events")
+        w.array { for event in listed { $0.event(event) } }
+      }
+      return 0
+    }
+    let console = context.console
+    var rows = listed.map(eventRow)
+    let details = rows.first.map { $0.count - 1 } ?? 0
+    for (index, fact) in listedFacts.enumerated() {
+      let key = table.facts[Int(fact)].id
+      if replay.retracted.contains(key) { rows[index][details] = "[retracted] " + rows[index][details] }
+      if replay.superseded.contains(key) { rows[index][details] = "[superseded] " + rows[index][details] }
+    }
+    // On a terminal each line is cut to its width (the note first); piped, lines are whole.
+    let lines = alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
+      switch column {
+      case 1: return console.dim(cell)
+      case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
+      default: return cell
+      }
+    })
+    for (line, event) in zip(lines, listed) {
+      console.line(line)
+      if let source = sourceLine(event) {
+        let indented = "            " + source
+        let fitted = console.fitWidth.map { fitCells([indented], widths: [displayWidth(indented)], indent: 0, width: $0)[0] } ?? indented
+        console.line(console.dim(fitted))
+      }
+    }
+    console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
+    return 0
+  })
+
+/// What `log` shows of an event's source: its title, or its URL when it has no title.
+func sourceLine(_ event: Event) -> String? {
+  guard let source = event.source else { return nil }
+  if let title = source.title, !title.isEmpty { return "source: " + oneLine(title) }
+  if let url = source.url, !url.isEmpty { return "source: " + oneLine(url) }
+  return nil
+}

@@ -1,0 +1,54 @@
+import EventLog
+import Projections
+
+let strategyCommand = Command(
+  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [-p A..B] [--known-at TIME] [--min-confidence C] [--json]",
+  summary: "list strategy shifts, each with the focus before and after",
+  options: [
+    orgOption,
+    OptionSpec(name: "from", value: "DATE", help: "shifts whose period starts on or after this date (a partial date means its start)"),
+    OptionSpec(name: "to", value: "DATE", help: "shifts whose period starts on or before this date (a partial date means its end)"),
+    periodOption, knownAtOption, minConfidenceOption, jsonOption,
+  ],
+  details: [
+    "Shifts are replayed as of today, so a shift dated only to a month or year counts once its period has ended.",
+    "Each shift carries its event's confidence; text output marks a shift reported or rumored with (reported) or (rumor).",
+  ],
+  examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
+  run: { args, context in
+    let (from, to) = try dateWindow(args, context, command: "strategy")
+    let org = args.value("org")
+    let least = try minConfidence(args, command: "strategy")
+    let table = try loadFacts(context)
+    if let org { try requireKnownName(org, option: "--org", in: table, context) }
+    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+    let kept = replay.kept(at: context.today, org: org)
+    let window = Selection(from: from, to: to)
+    let shifts = replay.strategyShifts(kept).filter { window.contains(firstDay: $0.date.firstDay) }
+    let basis = replay.basis(kept)
+    if args.has("json") {
+      printJSON(basis: basis, context) { w in
+        w.key("shifts")
+        w.array { for shift in shifts { $0.shift(shift) } }
+      }
+      return 0
+    }
+    let console = context.console
+    console.line(console.bold("Strategy shifts" + onlySurer(least)) + console.dim("  (\(plural(shifts.count, "shift")); basis \(basis.digest.prefix(12)))"))
+    if shifts.isEmpty {
+      console.line("")
+      console.line("No strategy shifts.")
+    }
+    for shift in shifts {
+      console.line("")
+      let mark = confidenceMark(shift.confidence, console)
+      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)") + (mark.isEmpty ? "" : "  " + mark))
+      var rows: [[String]] = []
+      if !shift.added.isEmpty { rows.append(["focus on", shift.added.joined(separator: ", ")]) }
+      if !shift.removed.isEmpty { rows.append(["deprioritize", shift.removed.joined(separator: ", ")]) }
+      rows.append(["focus before", shift.focusBefore.isEmpty ? "(none)" : shift.focusBefore.joined(separator: ", ")])
+      rows.append(["focus after", shift.focusAfter.isEmpty ? "(none)" : shift.focusAfter.joined(separator: ", ")])
+      for line in alignedRows(rows, indent: 2) { console.line(line) }
+    }
+    return 0
+  })

@@ -1,0 +1,13 @@
+import EventLog
+import Projections
+
+/// The queries whose answers are a function of the log, the arguments and the day.
+let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log"]
+
+/// Prints a JSON document, `basis` last.
+func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
+  JSONWriter.write(to: context.console.write) { w in
+    body(&w)
+    w.basis(basis)
+  }
+}
