@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The benchmark of issue 4: timeline against the cat floor and the peers.
+"""The benchmark of issues 4 and 15: timeline against the cat floor and the peers.
 
     python3 bench/run.py --bin .build/release/timeline [--sizes 100k,1m] [--runs 5]
     python3 bench/run.py --smoke --bin ...     # tiny and quick, for CI
@@ -17,13 +17,26 @@ the page cache warm:
   `lineage --json`, `log --org X --json` (the busiest org), `check`,
   `news --since TO --json` and `why PRODUCT --json` (a product of that org);
 * `add` into a copy of the large log and into an empty log, --add-runs each;
+* issue 15's new questions, each asked once with the projection cache present
+  and never asked before (the cache is removed and filled again by one other
+  question first, and no arguments repeat): `state --at D --org O --json` for
+  7 dates x 7 orgs (the busiest), `state --at D --json` for 7 other dates, 7
+  `diff A B --org O --json`, 7 `log --org O --json`, 7 `why PRODUCT --json`
+  and 7 `news --since T --json`; then, on the copy with its cache present,
+  --append-rounds rounds of one `add` and a new `state --at D --org O --json`.
+  Each row is the median over its questions, as a ratio to `cat`, beside the
+  issue's target; the peak memory is that of one more question of the kind,
+  run under GNU time. Every answer is compared byte for byte with a cold
+  replay: the same arguments on the same file (a hard link in
+  run-SIZE/cold/, whose cache is removed before each run);
 * the peers: Python with orjson and with json (bench/peers/fold.py), jq
   (bench/peers/fold.jq), SQLite's load (once) and its as-of query.
 
 It then checks that the answers agree: timeline's `state --json` against the
 Python fold in every section, confidences included (bench/peers/compare.py),
 the same once more with `--min-confidence confirmed` (untimed), and every
-peer's product statuses against the fold. It prints Markdown tables (medians, peak memory,
+peer's product statuses against the fold, and every new question's answer
+against its cold replay. It prints Markdown tables (medians, peak memory,
 ratios to the peers and to the floor, and the issue's targets met or missed),
 and writes them with the raw numbers to bench/out/results.md and .json.
 Exit status 1 if any answers disagree.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark of issue 4, from a clean clone, in one command:
+# The benchmark of issues 4 and 15, from a clean clone, in one command:
 #
 #   bench/run.sh                      # 100k and 1M events, 5 runs each
 #   bench/run.sh --sizes 100k,1m,10m  # 10M too (about 3 GB of disk; peers skipped there)
