@@ -63,7 +63,19 @@ public struct Selection: Sendable, Equatable {
   /// chooses on the fact table, in replay order. `text` is not applied here:
   /// see `matchesText(_:)`.
   public func facts(in replay: Replay) -> [Int32] {
-    let table = replay.table
+    let chooses = chooser(replay.table)
+    return replay.inReplayOrder(replay.known.filter(chooses))
+  }
+
+  /// The events among `candidates` (known events, one per id, in replay
+  /// order) that the selection chooses on the fact table, in that order:
+  /// `facts(in:)` for a replay read from the index.
+  public func facts(among candidates: [Int32], in table: FactTable) -> [Int32] {
+    candidates.filter(chooser(table))
+  }
+
+  /// Whether the selection chooses a fact (by index), on the fact table only.
+  private func chooser(_ table: FactTable) -> (Int32) -> Bool {
     func symbol(_ text: String?) -> Int32? { text.map { table.names.lookup($0) ?? -1 } }
     let org = symbol(self.org)
     let subject = symbol(self.subject)
@@ -74,7 +86,7 @@ public struct Selection: Sendable, Equatable {
     let to = self.to?.yyyymmdd ?? .max
     let recorded = self.recorded
     let facts = table.facts
-    let chosen = replay.known.filter { index in
+    return { index in
       let fact = facts[Int(index)]
       return fact.firstDay >= from && fact.firstDay <= to
         && recorded.contains(fact.recorded)
@@ -82,7 +94,6 @@ public struct Selection: Sendable, Equatable {
         && (subject.map { Selection.subject(of: fact) == $0 } ?? true)
         && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)
     }
-    return replay.inReplayOrder(chosen)
   }
 
   /// Whether a date (the first day of an event's period) lies in the

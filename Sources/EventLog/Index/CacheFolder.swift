@@ -212,7 +212,7 @@ final class CacheFolder: @unchecked Sendable {
     }
     guard !base.contains("/"), base != ".", base != ".." else { return false }
     if base == LogStore.writerNameFile { return true }
-    for suffix in [".facts", ".custody", ".news"] where base.hasSuffix(suffix) {
+    for suffix in [".facts", ".custody", ".news", ".replay"] where base.hasSuffix(suffix) {
       return base.count > suffix.count
     }
     if base.hasSuffix(".asked") { base = base.dropLast(6) }

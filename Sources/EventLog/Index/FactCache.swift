@@ -86,6 +86,11 @@ struct FactCache {
   /// The cached table and entries, if the file is an intact cache of this
   /// version whose every index checks out; nil otherwise (it is rebuilt).
   func read(in folder: CacheFolder) -> (FactTable, [Entry])? {
+    readIdentified(in: folder).map { ($0.0, $0.1) }
+  }
+
+  /// `read`, with the FastHash of the header: what the replay index is tied to.
+  func readIdentified(in folder: CacheFolder) -> (FactTable, [Entry], UInt64)? {
     guard let fd = folder.openForReading(name) else { return nil }
     defer { Sys.close(fd) }
     guard let size = try? Sys.size(fd) else { return nil }
@@ -151,7 +156,7 @@ struct FactCache {
     guard table.names.count == nameStrings.count, table.ids.count == idStrings.count,
       FactCache.isWellFormed(table, entries)
     else { return nil }
-    return (table, entries)
+    return (table, entries, checksum)
   }
 
   /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
@@ -306,6 +311,7 @@ struct FactCache {
     guard case .folder(let folder) = folder(create: false) else { return }
     folder.remove(name)
     folder.remove(custodyName)
+    ReplayIndexStore(cache: self).remove()
     AnswerMemo.forgetAll(in: folder)
   }
 

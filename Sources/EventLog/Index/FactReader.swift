@@ -17,6 +17,8 @@ public struct LoadedFacts: Sendable {
   public var cacheNote: String?
   /// How the projection cache served this read.
   var cacheUse: CacheUse = .none
+  /// The fact cache the table was read from, if it was (the replay index is tied to it).
+  public var cacheIdentity: CacheIdentity?
 
   /// Whether the log is large enough for its answers to be worth keeping.
   public var isLarge: Bool { table.count >= FactCache.threshold }
@@ -71,8 +73,10 @@ extension LogStore {
     var use = CacheUse.none
     switch cache.folder(create: false) {
     case .folder(let folder):
-      if case (var cached, let entries)? = cache.read(in: folder) {
-        if entries.map(\.path) == paths, let loaded = try extend(&cached, entries, cache: cache, folder: folder) {
+      if case (var cached, let entries, let checksum)? = cache.readIdentified(in: folder) {
+        let identity = CacheIdentity(checksum: checksum, facts: cached.count)
+        if entries.map(\.path) == paths, var loaded = try extend(&cached, entries, cache: cache, folder: folder) {
+          loaded.cacheIdentity = identity
           return loaded
         }
         use = .rebuilt

@@ -23,6 +23,8 @@ struct Context {
 final class Reading {
   var version: LogVersion?
   var keepable = false
+  /// The fact cache the table came from, if it did (for the replay index).
+  var cacheIdentity: CacheIdentity?
 }
 
 /// One command: the table row that parses its arguments, writes its help and runs it.

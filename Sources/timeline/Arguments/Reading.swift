@@ -14,6 +14,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
+  context.reading.cacheIdentity = log.cacheIdentity
   return log.table
 }
 

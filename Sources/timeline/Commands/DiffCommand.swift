@@ -18,7 +18,7 @@ let diffCommand = Command(
     let least = try minConfidence(args, command: "diff")
     let table = try loadFacts(context)
     if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
+    let replay = replayForQuestion(table, knownAt: knownAt, least: least, org: org, context)
     let before = replay.kept(at: from, org: org)
     let after = replay.kept(at: to, org: org)
     let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
@@ -34,7 +34,7 @@ let diffCommand = Command(
         w.key("changes")
         w.array { for change in found { $0.change(change) } }
         w.key("events")
-        w.strings(newFacts.map(replay.id))
+        w.strings(newFacts.map { replay.id($0) })
       }
     } else {
       let console = context.console

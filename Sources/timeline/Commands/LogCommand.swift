@@ -27,8 +27,8 @@ let logCommand = Command(
     let selection = try parseSelection(args, context, command: "log")
     let table = try loadFacts(context)
     try requireKnownNames(selection, in: table, context)
-    let replay = selection.replay(table)
-    var listedFacts = selection.facts(in: replay)
+    let (chosen, replay, isRetracted, isSuperseded) = replayForLog(selection, table, context)
+    var listedFacts = chosen
     var listed = try context.store.events(listedFacts, in: table)
     if selection.text != nil {
       let matching = listed.indices.filter { selection.matchesText(listed[$0]) }
@@ -48,8 +48,8 @@ let logCommand = Command(
     let details = rows.first.map { $0.count - 1 } ?? 0
     for (index, fact) in listedFacts.enumerated() {
       let key = table.facts[Int(fact)].id
-      if replay.retracted.contains(key) { rows[index][details] = "[retracted] " + rows[index][details] }
-      if replay.superseded.contains(key) { rows[index][details] = "[superseded] " + rows[index][details] }
+      if isRetracted(key) { rows[index][details] = "[retracted] " + rows[index][details] }
+      if isSuperseded(key) { rows[index][details] = "[superseded] " + rows[index][details] }
     }
     // On a terminal each line is cut to its width (the note first); piped, lines are whole.
     let lines = alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in

@@ -20,7 +20,7 @@ let stateCommand = Command(
     let least = try minConfidence(args, command: "state")
     let table = try loadFacts(context)
     if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
+    let replay = replayForQuestion(table, knownAt: knownAt, least: least, org: org, context)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {

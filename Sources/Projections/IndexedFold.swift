@@ -1,0 +1,182 @@
+import EventLog
+
+/// What `state` and `diff` ask of a replay: the events kept at a date, and
+/// the state and basis folded from them. A full `Replay` answers, and so
+/// does an `IndexedReplay` read from the cache.
+public protocol ReplayAnswers: Sendable {
+  var table: FactTable { get }
+  func kept(at day: Day, org: String?) -> [Int32]
+  func state(_ facts: [Int32]) -> CompetitorState
+  func basis(_ facts: [Int32]) -> Basis
+  func id(_ index: Int32) -> String
+}
+
+extension Replay: ReplayAnswers {}
+
+/// The default replay (no `--known-at`, no `--min-confidence`) answered
+/// from a `ReplayIndex` instead of replaying the whole table (issue 15):
+/// `--org` folds only that org's events, a whole state only filters the
+/// kept order. A table that grew since the index was built (lines added
+/// after the cache) is served when every added event is plain: not a
+/// retraction or a correction, and under an id that no event of the index
+/// has or points at; it is then put in place in replay order. Otherwise
+/// there is no indexed replay and the caller replays in full.
+public struct IndexedReplay: ReplayAnswers {
+  public let table: FactTable
+  private let index: ReplayIndex
+  /// Retracted and superseded keys together, sorted.
+  private let dropped: [UInt64]
+
+  /// Larger additions are replayed in full (the cache is about to be rewritten anyway).
+  static let largestAddition = 4096
+
+  /// - Parameters:
+  ///   - table: the table the index was built from, possibly with more facts after.
+  ///   - index: read with the parts the questions need, and with its keys
+  ///     when the table has more facts than it covers.
+  public init?(table: FactTable, index: ReplayIndex) {
+    var index = index
+    guard index.facts <= table.count, index.names <= table.names.count else { return nil }
+    if index.facts < table.count {
+      guard table.count - index.facts <= IndexedReplay.largestAddition, let keys = index.keys,
+        IndexedReplay.add(table.facts.indices.dropFirst(index.facts), to: &index, keys: keys, table: table)
+      else { return nil }
+    }
+    self.table = table
+    self.index = index
+    var dropped = index.retracted + index.superseded
+    dropped.sort()
+    self.dropped = dropped
+  }
+
+  /// Puts plain added events in place; false when one is not plain.
+  private static func add(_ added: Range<Int>, to index: inout ReplayIndex, keys: [UInt64], table: FactTable) -> Bool {
+    let facts = table.facts
+    var seen = Set<UInt64>()
+    for position in added {
+      let fact = facts[position]
+      guard fact.factKind != .retract, fact.target == 0, !ReplayIndex.contains(keys, fact.id),
+        seen.insert(fact.id).inserted
+      else { return false }
+    }
+    func precedes(_ a: Int32, _ b: Int32) -> Bool {
+      let fa = facts[Int(a)]
+      let fb = facts[Int(b)]
+      if fa.firstDay != fb.firstDay { return fa.firstDay < fb.firstDay }
+      if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+      return Replay.idPrecedes(fa.id, fb.id, in: table)
+    }
+    /// Where `new` goes in `list[range]`, kept in replay order.
+    func place(_ new: Int32, in list: [Int32], _ range: Range<Int>) -> Int {
+      var low = range.lowerBound
+      var high = range.upperBound
+      while low < high {
+        let middle = (low + high) / 2
+        if precedes(list[middle], new) { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    for position in added {
+      let new = Int32(position)
+      if var order = index.order {
+        index.order = nil
+        order.insert(new, at: place(new, in: order, order.indices))
+        index.order = order
+      }
+      if var start = index.orgStart, var known = index.orgKnown {
+        index.orgStart = nil
+        index.orgKnown = nil
+        let org = Int(facts[position].org)
+        // Orgs first named by added lines get empty ranges at the end.
+        if org + 1 >= start.count { start += [Int32](repeating: start.last!, count: org + 2 - start.count) }
+        known.insert(new, at: place(new, in: known, Int(start[org])..<Int(start[org + 1])))
+        for later in (org + 1)..<start.count { start[later] += 1 }
+        index.orgStart = start
+        index.orgKnown = known
+      }
+    }
+    index.names = max(index.names, (index.orgStart?.count ?? 1) - 1)
+    index.facts = added.upperBound
+    return true
+  }
+
+  /// Rule 5, as `Replay.kept`: the standing events certainly past by the end of `day`, in replay order.
+  public func kept(at day: Day, org: String?) -> [Int32] {
+    let limit = day.yyyymmdd
+    let facts = table.facts
+    if let org {
+      guard let symbol = table.names.lookup(org) else { return [] }
+      guard let known = index.known(org: symbol) else { preconditionFailure("the index was read without its orgs") }
+      let dropped = self.dropped
+      return known.filter {
+        let fact = facts[Int($0)]
+        return fact.lastDay <= limit && fact.org == symbol && (dropped.isEmpty || !ReplayIndex.contains(dropped, fact.id))
+      }
+    }
+    guard let order = index.order else { preconditionFailure("the index was read without its order") }
+    return order.filter { facts[Int($0)].lastDay <= limit }
+  }
+
+  public func state(_ facts: [Int32]) -> CompetitorState {
+    var fold = StateFold(table: table)
+    table.facts.withUnsafeBufferPointer { all in
+      for index in facts { fold.apply(all[Int(index)], index) }
+    }
+    return fold.materialize()
+  }
+
+  public func basis(_ facts: [Int32]) -> Basis {
+    Basis(keys: facts.map { table.facts[Int($0)].id }, table: table)
+  }
+
+  public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
+
+  /// The known events (one per id, retracted and superseded ones included)
+  /// of an org, in replay order: what `log --org` lists before its other filters.
+  public func known(org: String) -> [Int32] {
+    guard let symbol = table.names.lookup(org) else { return [] }
+    guard let known = index.known(org: symbol) else { preconditionFailure("the index was read without its orgs") }
+    let facts = table.facts
+    return known.filter { facts[Int($0)].org == symbol }
+  }
+
+  /// Whether a standing retraction drops the event with this key.
+  public func isRetracted(_ key: UInt64) -> Bool { ReplayIndex.contains(index.retracted, key) }
+
+  /// Whether a standing correction drops the event with this key.
+  public func isSuperseded(_ key: UInt64) -> Bool { ReplayIndex.contains(index.superseded, key) }
+}
+
+extension Replay {
+  /// This replay as a `ReplayIndex`, every part filled. Only the default
+  /// replay (no `knownAt`, no least confidence, no `only`) is an index.
+  public func index() -> ReplayIndex {
+    let facts = table.facts
+    let names = table.names.count
+    let known = inReplayOrder(self.known.filter { facts[Int($0)].factKind != .retract })
+    var start = [Int32](repeating: 0, count: names + 1)
+    for index in known { start[Int(facts[Int(index)].org) + 1] += 1 }
+    for org in 0..<names { start[org + 1] += start[org] }
+    var next = start
+    var byOrg = [Int32](repeating: 0, count: known.count)
+    for index in known {
+      let org = Int(facts[Int(index)].org)
+      byOrg[Int(next[org])] = index
+      next[org] += 1
+    }
+    var keys: [UInt64] = []
+    keys.reserveCapacity(facts.count + facts.count / 16)
+    for fact in facts {
+      keys.append(fact.id)
+      if fact.target != 0 { keys.append(fact.target) }
+    }
+    radixSort(&keys)
+    var retracted = Array(self.retracted)
+    radixSort(&retracted)
+    var superseded = Array(self.superseded)
+    radixSort(&superseded)
+    return ReplayIndex(
+      facts: facts.count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: retracted,
+      superseded: superseded, keys: keys)
+  }
+}
