@@ -24,8 +24,6 @@ extension Replay: ReplayAnswers {}
 public struct IndexedReplay: ReplayAnswers {
   public let table: FactTable
   private let index: ReplayIndex
-  /// Retracted and superseded keys together, sorted.
-  private let dropped: [UInt64]
 
   /// Larger additions are replayed in full (the cache is about to be rewritten anyway).
   static let largestAddition = 4096
@@ -44,9 +42,6 @@ public struct IndexedReplay: ReplayAnswers {
     }
     self.table = table
     self.index = index
-    var dropped = index.retracted + index.superseded
-    dropped.sort()
-    self.dropped = dropped
   }
 
   /// Puts plain added events in place; false when one is not plain.
@@ -72,7 +67,7 @@ public struct IndexedReplay: ReplayAnswers {
       var high = range.upperBound
       while low < high {
         let middle = (low + high) / 2
-        if precedes(list[middle], new) { low = middle + 1 } else { high = middle }
+        if precedes(list[middle] & Int32.max, new) { low = middle + 1 } else { high = middle }
       }
       return low
     }
@@ -107,11 +102,8 @@ public struct IndexedReplay: ReplayAnswers {
     if let org {
       guard let symbol = table.names.lookup(org) else { return [] }
       guard let known = index.known(org: symbol) else { preconditionFailure("the index was read without its orgs") }
-      let dropped = self.dropped
-      return known.filter {
-        let fact = facts[Int($0)]
-        return fact.lastDay <= limit && fact.org == symbol && (dropped.isEmpty || !ReplayIndex.contains(dropped, fact.id))
-      }
+      // Dropped events carry the mark (the sign bit): only standing ones pass.
+      return known.filter { $0 >= 0 && facts[Int($0)].lastDay <= limit && facts[Int($0)].org == symbol }
     }
     guard let order = index.order else { preconditionFailure("the index was read without its order") }
     return order.filter { facts[Int($0)].lastDay <= limit }
@@ -137,7 +129,7 @@ public struct IndexedReplay: ReplayAnswers {
     guard let symbol = table.names.lookup(org) else { return [] }
     guard let known = index.known(org: symbol) else { preconditionFailure("the index was read without its orgs") }
     let facts = table.facts
-    return known.filter { facts[Int($0)].org == symbol }
+    return known.map { $0 & Int32.max }.filter { facts[Int($0)].org == symbol }
   }
 
   /// Whether a standing retraction drops the event with this key.
@@ -160,8 +152,10 @@ extension Replay {
     var next = start
     var byOrg = [Int32](repeating: 0, count: known.count)
     for index in known {
-      let org = Int(facts[Int(index)].org)
-      byOrg[Int(next[org])] = index
+      let fact = facts[Int(index)]
+      let org = Int(fact.org)
+      let dropped = self.retracted.contains(fact.id) || self.superseded.contains(fact.id)
+      byOrg[Int(next[org])] = dropped ? index | ReplayIndex.droppedMark : index
       next[org] += 1
     }
     var keys: [UInt64] = []
@@ -171,12 +165,12 @@ extension Replay {
       if fact.target != 0 { keys.append(fact.target) }
     }
     radixSort(&keys)
-    var retracted = Array(self.retracted)
-    radixSort(&retracted)
-    var superseded = Array(self.superseded)
-    radixSort(&superseded)
+    var sortedRetracted = Array(self.retracted)
+    radixSort(&sortedRetracted)
+    var sortedSuperseded = Array(self.superseded)
+    radixSort(&sortedSuperseded)
     return ReplayIndex(
-      facts: facts.count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: retracted,
-      superseded: superseded, keys: keys)
+      facts: facts.count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: sortedRetracted,
+      superseded: sortedSuperseded, keys: keys)
   }
 }
