@@ -143,34 +143,57 @@ extension Replay {
   /// This replay as a `ReplayIndex`, every part filled. Only the default
   /// replay (no `knownAt`, no least confidence, no `only`) is an index.
   public func index() -> ReplayIndex {
-    let facts = table.facts
+    let table = self.table
     let names = table.names.count
-    let known = inReplayOrder(self.known.filter { facts[Int($0)].factKind != .retract })
-    var start = [Int32](repeating: 0, count: names + 1)
-    for index in known { start[Int(facts[Int(index)].org) + 1] += 1 }
-    for org in 0..<names { start[org + 1] += start[org] }
-    var next = start
-    var byOrg = [Int32](repeating: 0, count: known.count)
-    for index in known {
-      let fact = facts[Int(index)]
-      let org = Int(fact.org)
-      let dropped = self.retracted.contains(fact.id) || self.superseded.contains(fact.id)
-      byOrg[Int(next[org])] = dropped ? index | ReplayIndex.droppedMark : index
-      next[org] += 1
+    let count = table.facts.count
+    return table.facts.withUnsafeBufferPointer { facts in
+      // The known events that are not retractions: the standing ones (in
+      // `order`, already in replay order) merged with the dropped ones.
+      var standing = [Bool](repeating: false, count: count)
+      for index in order { standing[Int(index)] = true }
+      let dropped = inReplayOrder(self.known.filter { !standing[Int($0)] && facts[Int($0)].factKind != .retract })
+      func precedes(_ a: Int32, _ b: Int32) -> Bool {
+        let fa = facts[Int(a)]
+        let fb = facts[Int(b)]
+        if fa.firstDay != fb.firstDay { return fa.firstDay < fb.firstDay }
+        if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+        return Replay.idPrecedes(fa.id, fb.id, in: table)
+      }
+      var known: [Int32] = []
+      known.reserveCapacity(order.count + dropped.count)
+      var next = 0
+      for index in order {
+        while next < dropped.count && precedes(dropped[next], index) {
+          known.append(dropped[next] | ReplayIndex.droppedMark)
+          next += 1
+        }
+        known.append(index)
+      }
+      for index in dropped[next...] { known.append(index | ReplayIndex.droppedMark) }
+      var start = [Int32](repeating: 0, count: names + 1)
+      for index in known { start[Int(facts[Int(index & Int32.max)].org) + 1] += 1 }
+      for org in 0..<names { start[org + 1] += start[org] }
+      var place = start
+      var byOrg = [Int32](repeating: 0, count: known.count)
+      for index in known {
+        let org = Int(facts[Int(index & Int32.max)].org)
+        byOrg[Int(place[org])] = index
+        place[org] += 1
+      }
+      var keys: [UInt64] = []
+      keys.reserveCapacity(count + count / 16)
+      for fact in facts {
+        keys.append(fact.id)
+        if fact.target != 0 { keys.append(fact.target) }
+      }
+      radixSort(&keys)
+      var sortedRetracted = Array(self.retracted)
+      radixSort(&sortedRetracted)
+      var sortedSuperseded = Array(self.superseded)
+      radixSort(&sortedSuperseded)
+      return ReplayIndex(
+        facts: count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: sortedRetracted,
+        superseded: sortedSuperseded, keys: keys)
     }
-    var keys: [UInt64] = []
-    keys.reserveCapacity(facts.count + facts.count / 16)
-    for fact in facts {
-      keys.append(fact.id)
-      if fact.target != 0 { keys.append(fact.target) }
-    }
-    radixSort(&keys)
-    var sortedRetracted = Array(self.retracted)
-    radixSort(&sortedRetracted)
-    var sortedSuperseded = Array(self.superseded)
-    radixSort(&sortedSuperseded)
-    return ReplayIndex(
-      facts: facts.count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: sortedRetracted,
-      superseded: sortedSuperseded, keys: keys)
   }
 }

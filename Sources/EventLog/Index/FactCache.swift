@@ -232,7 +232,8 @@ struct FactCache {
   /// the entry's (else the bytes may not be the ones the facts came from,
   /// and nothing is written). Resets the chain of custody and drops the
   /// kept answers.
-  func write(_ table: FactTable, _ entries: [Entry]) {
+  /// - Parameter whenWritten: called with the new cache's identity once it is in place.
+  func write(_ table: FactTable, _ entries: [Entry], whenWritten: ((CacheIdentity) -> Void)? = nil) {
     guard case .folder(let folder) = folder(create: true) else { return }
     var entries = entries
     for index in entries.indices where entries[index].hash.length != entries[index].extent {
@@ -268,7 +269,8 @@ struct FactCache {
     append(FactCache.version, to: &head)
     append(UInt64(body.count), to: &head)
     head += body
-    append(FastHash.hash(head), to: &head)
+    let checksum = FastHash.hash(head)
+    append(checksum, to: &head)
     let written = folder.replace(name) { fd throws(Errno) in
       try Sys.writeAll(fd, head)
       let facts: Result<Void, Errno> = table.facts.withUnsafeBytes { raw in
@@ -282,7 +284,10 @@ struct FactCache {
       try Sys.writeAll(fd, names)
       try Sys.writeAll(fd, ids)
     }
-    if written { folder.remove(custodyName) }
+    if written {
+      folder.remove(custodyName)
+      whenWritten?(CacheIdentity(checksum: checksum, facts: table.facts.count))
+    }
     AnswerMemo.forgetAll(in: folder)
   }
 
@@ -299,9 +304,11 @@ struct FactCache {
 
   /// Writes the cache on another thread, while the query goes on with the
   /// table; `LogStore.finishWriting()` waits for it before the process ends.
-  func writeInBackground(_ table: FactTable, _ entries: [Entry]) {
+  func writeInBackground(
+    _ table: FactTable, _ entries: [Entry], whenWritten: (@Sendable (CacheIdentity) -> Void)? = nil
+  ) {
     let cache = self
-    DispatchQueue.global().async(group: FactCache.writes) { cache.write(table, entries) }
+    DispatchQueue.global().async(group: FactCache.writes) { cache.write(table, entries, whenWritten: whenWritten) }
   }
 
   /// Cache writes under way.

@@ -19,6 +19,8 @@ public struct LoadedFacts: Sendable {
   var cacheUse: CacheUse = .none
   /// The fact cache the table was read from, if it was (the replay index is tied to it).
   public var cacheIdentity: CacheIdentity?
+  /// The replay index awaiting the fact cache this read is writing, if it is writing one.
+  public var pendingIndex: PendingReplayIndex?
 
   /// Whether the log is large enough for its answers to be worth keeping.
   public var isLarge: Bool { table.count >= FactCache.threshold }
@@ -98,10 +100,15 @@ extension LogStore {
       entries.append(read.entry)
       notices += read.notices
     }
-    if notices.isEmpty && note == nil && table.count >= FactCache.threshold { cache.writeInBackground(table, entries) }
+    var pending: PendingReplayIndex?
+    if notices.isEmpty && note == nil && table.count >= FactCache.threshold {
+      let waiting = PendingReplayIndex(store: ReplayIndexStore(cache: cache))
+      pending = waiting
+      cache.writeInBackground(table, entries, whenWritten: waiting.cacheWritten)
+    }
     return LoadedFacts(
       table: table, notices: notices, version: LogVersion(files: paths, stamps: entries.map(\.stamp)), cacheNote: note,
-      cacheUse: use)
+      cacheUse: use, pendingIndex: pending)
   }
 
   /// The cached table brought up to date, if every file is unchanged or
@@ -135,14 +142,17 @@ extension LogStore {
     // written again (the next query follows the same chain and reads the
     // same few lines); one extended by a hash, or by much, is.
     let cachedBytes = entries.reduce(Int64(0)) { $0 + $1.extent }
+    var pending: PendingReplayIndex?
     if notices.isEmpty && !proofs.isEmpty
       && (proofs.contains(.hash) || added > min(Int64(8 << 20), cachedBytes / 16))
     {
-      cache.writeInBackground(table, updated)
+      let waiting = PendingReplayIndex(store: ReplayIndexStore(cache: cache))
+      pending = waiting
+      cache.writeInBackground(table, updated, whenWritten: waiting.cacheWritten)
     }
     return LoadedFacts(
       table: table, notices: notices, version: LogVersion(files: updated.map(\.path), stamps: updated.map(\.stamp)),
-      cacheUse: proofs.isEmpty ? .unchanged : .extended(proofs.contains(.hash) ? .hash : .custody))
+      cacheUse: proofs.isEmpty ? .unchanged : .extended(proofs.contains(.hash) ? .hash : .custody), pendingIndex: pending)
   }
 
   /// Reads a file's lines into `table`: all of them, or with `after` (what

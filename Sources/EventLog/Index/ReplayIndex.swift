@@ -287,3 +287,42 @@ func adviseHugePages(_ base: UnsafeMutableRawPointer, _ bytes: Int) {
     _ = madvise(aligned, Int(end - start), MADV_HUGEPAGE)
   #endif
 }
+
+/// A replay index waiting for the fact cache it belongs to: the cache is
+/// written in the background while the query replays, and the index built
+/// from that replay can be written only once the cache's header (its
+/// identity) is known. Whichever comes second, the cache written or the
+/// index offered, starts the index's write; a cache that is not written
+/// leaves the index unwritten.
+public final class PendingReplayIndex: @unchecked Sendable {
+  private let store: ReplayIndexStore
+  private let lock = DispatchQueue(label: "timeline.pending-replay-index")
+  private var identity: CacheIdentity?
+  private var build: (@Sendable () -> ReplayIndex)?
+  private var started = false
+
+  init(store: ReplayIndexStore) { self.store = store }
+
+  /// The fact cache was written, with this identity.
+  func cacheWritten(_ identity: CacheIdentity) {
+    let ready = lock.sync { () -> (@Sendable () -> ReplayIndex)? in
+      self.identity = identity
+      guard let build, !started else { return nil }
+      started = true
+      return build
+    }
+    if let ready { store.writeInBackground(identity: identity, ready) }
+  }
+
+  /// Offers the index of the table being cached, built by `build` (the
+  /// default replay of exactly that table).
+  public func offer(_ build: @escaping @Sendable () -> ReplayIndex) {
+    let ready = lock.sync { () -> CacheIdentity? in
+      self.build = build
+      guard let identity, !started else { return nil }
+      started = true
+      return identity
+    }
+    if let ready { store.writeInBackground(identity: ready, build) }
+  }
+}

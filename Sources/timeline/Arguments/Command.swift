@@ -25,6 +25,8 @@ final class Reading {
   var keepable = false
   /// The fact cache the table came from, if it did (for the replay index).
   var cacheIdentity: CacheIdentity?
+  /// The replay index awaiting the fact cache this query is writing.
+  var pendingIndex: PendingReplayIndex?
 }
 
 /// One command: the table row that parses its arguments, writes its help and runs it.

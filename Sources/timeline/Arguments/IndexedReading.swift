@@ -39,18 +39,22 @@ func replayForLog(
 }
 
 /// The indexed replay of `table`, if its index is there, intact and fits;
-/// and what to do with a full default replay when it is not: write the
-/// index built from it (in the background) when the index is missing or
-/// damaged and the table is exactly the cached one, else nothing.
+/// and what to do with a full default replay when it is not: when this
+/// query is writing the fact cache, offer the index built from it to go
+/// with the new cache; else write it (in the background) when the index is
+/// missing or damaged and the table is exactly the cached one; else nothing.
 private func readReplayIndex(
   _ table: FactTable, parts: ReplayIndex.Parts, _ context: Context
 ) -> (IndexedReplay?, (Replay) -> Void) {
-  guard let identity = context.reading.cacheIdentity else { return (nil, { _ in }) }
+  let pending = context.reading.pendingIndex
+  let offer: (Replay) -> Void = { replay in pending?.offer { replay.index() } }
+  guard let identity = context.reading.cacheIdentity else { return (nil, offer) }
   let store = ReplayIndexStore(store: context.store)
   var parts = parts
   if table.count > identity.facts { parts.insert(.keys) }
   let index = store.read(identity: identity, table: table, parts: parts)
   if let index, let indexed = IndexedReplay(table: table, index: index) { return (indexed, { _ in }) }
+  if pending != nil { return (nil, offer) }
   guard index == nil && table.count == identity.facts else { return (nil, { _ in }) }
   return (nil, { replay in store.writeInBackground(identity: identity) { replay.index() } })
 }

@@ -15,6 +15,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   context.reading.cacheIdentity = log.cacheIdentity
+  context.reading.pendingIndex = log.pendingIndex
   return log.table
 }
 
