@@ -290,39 +290,46 @@ func adviseHugePages(_ base: UnsafeMutableRawPointer, _ bytes: Int) {
 
 /// A replay index waiting for the fact cache it belongs to: the cache is
 /// written in the background while the query replays, and the index built
-/// from that replay can be written only once the cache's header (its
-/// identity) is known. Whichever comes second, the cache written or the
-/// index offered, starts the index's write; a cache that is not written
-/// leaves the index unwritten.
+/// from that replay (on another thread too, as soon as it is offered) can
+/// be written only once the cache's header (its identity) is known.
+/// Whichever comes second, the cache written or the index built, writes the
+/// index; a cache that is not written leaves the index unwritten.
 public final class PendingReplayIndex: @unchecked Sendable {
   private let store: ReplayIndexStore
   private let lock = DispatchQueue(label: "timeline.pending-replay-index")
   private var identity: CacheIdentity?
-  private var build: (@Sendable () -> ReplayIndex)?
-  private var started = false
+  private var index: ReplayIndex?
+  private var offered = false
 
   init(store: ReplayIndexStore) { self.store = store }
 
   /// The fact cache was written, with this identity.
   func cacheWritten(_ identity: CacheIdentity) {
-    let ready = lock.sync { () -> (@Sendable () -> ReplayIndex)? in
+    let ready = lock.sync { () -> ReplayIndex? in
       self.identity = identity
-      guard let build, !started else { return nil }
-      started = true
-      return build
+      defer { index = nil }
+      return index
     }
-    if let ready { store.writeInBackground(identity: identity, ready) }
+    if let ready { store.write(ready, identity: identity) }
   }
 
   /// Offers the index of the table being cached, built by `build` (the
-  /// default replay of exactly that table).
+  /// default replay of exactly that table) on another thread; the first offer counts.
   public func offer(_ build: @escaping @Sendable () -> ReplayIndex) {
-    let ready = lock.sync { () -> CacheIdentity? in
-      self.build = build
-      guard let identity, !started else { return nil }
-      started = true
-      return identity
+    guard lock.sync(execute: { () -> Bool in
+      defer { offered = true }
+      return !offered
+    }) else { return }
+    DispatchQueue.global().async(group: FactCache.writes) {
+      let built = build()
+      let ready = self.lock.sync { () -> CacheIdentity? in
+        guard let identity = self.identity else {
+          self.index = built
+          return nil
+        }
+        return identity
+      }
+      if let ready { self.store.write(built, identity: ready) }
     }
-    if let ready { store.writeInBackground(identity: ready, build) }
   }
 }
