@@ -5,7 +5,6 @@ let importFormats = ["csv", "jsonl", "json"]
 
 let importCommand = Command(
   name: "import",
-  usage: "timeline import FILE [--format csv|jsonl|json] [--preset NAME] [--map COLUMN=FIELD]... [--set FIELD=VALUE]... [--kind KIND]... [--skip-empty COLUMN]... [--restamp] [--dry-run]",
   summary: "append the events of a CSV, JSON-lines or JSON file, all or nothing, skipping those already in the log",
   positionals: [PositionalSpec(name: "FILE", help: "the file to read (- for standard input)")],
   options: [
