@@ -29,9 +29,11 @@ extension Command {
   }
 
   /// `usage`, one line for each way to call the command.
-  var usageLines: [String] {
+  private var usageLines: [String] {
     let alternatives = Set(forms.map(\.option))
-    // A positional that a form stands in for is required on the main line.
+    assert(forms.allSatisfy { ([$0.option] + $0.takes).allSatisfy { name in options.contains { $0.name == name } } }, "a usage form names an option \(name) lacks")
+    // The positionals are optional to the parser only where a form stands in
+    // for them (add's KIND, for --stdin): the main line shows them required.
     let main = positionals.map { forms.isEmpty && $0.optional ? "[\($0.name)]" : $0.name }
       + uniqueOptions.filter { !alternatives.contains($0.name) }.map(\.usage)
     let others = forms.map { form in
