@@ -3,12 +3,11 @@ import Projections
 
 let addCommand = Command(
   name: "add",
-  usage: "timeline add KIND --date DATE --org ORG [--subject S] [--set KEY=VALUE]... [options]\n       timeline add --stdin [--dry-run]",
   summary: "validate and append one event, or a batch of JSON lines from standard input",
   positionals: [PositionalSpec(name: "KIND", help: "launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract, or x-...", optional: true)],
   options: [
-    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)"),
-    OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)"),
+    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)", required: true),
+    OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)", required: true),
     OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
     OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; a list (focus, deprioritize) takes items split by commas or semicolons, or the key repeated", repeatable: true),
     OptionSpec(name: "confidence", value: "C", help: "rumor, reported (default) or confirmed"),
@@ -23,6 +22,7 @@ let addCommand = Command(
     OptionSpec(name: "dry-run", value: nil, help: "make every check of the real run (the lock and the file's last recorded time included), show the events as they would be written and the state changes they would cause; write nothing"),
     writerOption,
   ],
+  forms: [UsageForm(option: "stdin", takes: ["dry-run", "writer"])],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
     "Names (a role, codename, metric name or unit, strategy label, focus or deprioritize item, launch type) are compared exactly, so one with white space at either end, a no-break space or an invisible format character (such as a zero-width space) is refused. Known launch types: \(Names.knownLaunchTypes.joined(separator: ", ")); others are allowed, and one that differs from these only in case gets a warning.",

@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let checkCommand = Command(
-  name: "check", usage: "timeline check [--repair] [--json]",
+  name: "check",
   summary: "validate the whole log; --repair first rolls back an interrupted batch and repairs the end of each file",
   options: [
     OptionSpec(name: "repair", value: nil, help: "first roll back interrupted batches (setting aside a rollback record that does not match its file), add the missing newline after a whole final event, cut an incomplete final line (its bytes are printed on standard error) and remove blank lines at the end"),

@@ -4,7 +4,7 @@ import EventLog
 let completeKinds = ["orgs", "subjects", "people", "roles", "ids", "set"]
 
 let completeCommand = Command(
-  name: "complete", usage: "timeline complete orgs|subjects|people|roles|ids|set [PREFIX]",
+  name: "complete",
   summary: "print the log's orgs, subjects, people, roles or event ids that start with PREFIX, one a line (the completion scripts call it)",
   positionals: [
     PositionalSpec(name: "KIND", help: "orgs, subjects (products, people and orgs that events are about), people (the subjects of hires and departures), roles, ids, or set (KEY=PREFIX for add --set: role=, predecessor=, from=, focus=, deprioritize=)", choices: completeKinds),

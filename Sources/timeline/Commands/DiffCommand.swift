@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let diffCommand = Command(
-  name: "diff", usage: "timeline diff FROM TO | FROM..TO [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "diff",
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
     PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),

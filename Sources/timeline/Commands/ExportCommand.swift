@@ -3,10 +3,9 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [--follow [--poll SECONDS] | -o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
-    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
+    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats, required: true),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     periodOption, orgOption, kindOption, subjectOption, sinceOption, untilOption,

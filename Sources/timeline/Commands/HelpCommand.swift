@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let helpCommand = Command(
-  name: "help", usage: "timeline help [COMMAND]", summary: "show help for timeline or one command",
+  name: "help", summary: "show help for timeline or one command",
   positionals: [PositionalSpec(name: "COMMAND", help: "a command", optional: true)],
   run: { args, context in
     if let name = args.positionals.first {

@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let lineageCommand = Command(
-  name: "lineage", usage: "timeline lineage [MODEL | FAMILY-PREFIX] [--org ORG] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "lineage",
   summary: "show model family trees (who succeeded whom) with codenames",
   positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug), or of every model whose id starts with it (anthropic/claude)", optional: true)],
   options: [

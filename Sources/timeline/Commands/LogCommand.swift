@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--since TIME] [--until TIME] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "log",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),

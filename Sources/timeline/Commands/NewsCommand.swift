@@ -3,7 +3,6 @@ import Projections
 
 let newsCommand = Command(
   name: "news",
-  usage: "timeline news [--since TIME] [--known-at TIME] [--at DATE] [--org ORG] [--min-confidence C] [--json]",
   summary: "show what the log learned since the last news run (or --since): the changes it made to the state, and the new events",
   options: [
     OptionSpec(

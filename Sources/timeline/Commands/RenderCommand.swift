@@ -5,7 +5,6 @@ let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "
 
 let renderCommand = Command(
   name: "render",
-  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--title T] [-o FILE]",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: renderFormats),

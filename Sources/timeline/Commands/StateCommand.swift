@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let stateCommand = Command(
-  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--min-confidence C] [--json]",
+  name: "state",
   summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
   options: [
     OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date, like 2025-11 or 'this month', means the end of its period"),

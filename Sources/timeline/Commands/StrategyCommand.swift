@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let strategyCommand = Command(
-  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [-p A..B] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "strategy",
   summary: "list strategy shifts, each with the focus before and after",
   options: [
     orgOption,

@@ -3,7 +3,6 @@ import Projections
 
 let whyCommand = Command(
   name: "why",
-  usage: "timeline why KEY [--at DATE] [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "explain an entry: each field's value with the event and source it rests on, then every event about KEY",
   positionals: [
     PositionalSpec(name: "KEY", help: "a product or model (ORG/slug), a person, a role, a codename, a focus item, a metric's subject or an org"),
