@@ -170,7 +170,9 @@ private func optionsNamed(in text: String) throws -> [String] {
     let usage = help.prefix { !$0.isEmpty }
     #expect(usage.first?.hasPrefix("Usage: timeline \(name)") == true, "\(name)")
     for line in usage.dropFirst() { #expect(line.hasPrefix("       timeline \(name) "), "\(name): \(line)") }
-    let table = Set(try helpSection("Options:", of: help).flatMap(optionsNamed)).subtracting(global)
+    let rows = try helpSection("Options:", of: help).compactMap { try optionsNamed(in: $0).first }
+    #expect(Set(rows).count == rows.count, "\(name): an option listed twice in its table: \(rows)")
+    let table = Set(rows).subtracting(global)
     let shown = try usage.flatMap(optionsNamed)
     #expect(Set(shown) == table, "\(name): usage \(Set(shown).subtracting(table).sorted()), table \(table.subtracting(shown).sorted())")
     for line in usage {

@@ -15,7 +15,7 @@ let exportCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-uri", value: "URI", help: "cloudevents: the CloudEvents source of every event (default: urn:timeline)"),
     outputOption,
-    followOption, sinceOption, pollOption,
+    followOption, pollOption,
   ],
   details: [
     "With a selection (--from, --to, -p, --org, --kind, --subject, --min-confidence), every retraction and correction of a selected event goes with it, transitively, and so does every event they point to, so that a log imported from the file answers that selection's queries as this log does.",
