@@ -79,7 +79,7 @@ public struct Selection: Sendable, Equatable {
       return fact.firstDay >= from && fact.firstDay <= to
         && recorded.contains(fact.recorded)
         && (org.map { fact.org == $0 } ?? true)
-        && (subject.map { Selection.subject(of: fact) == $0 } ?? true)
+        && (subject.map { fact.about == $0 } ?? true)
         && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)
     }
     return replay.inReplayOrder(chosen)
@@ -91,24 +91,25 @@ public struct Selection: Sendable, Equatable {
     (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
   }
 
-  /// The subject an event is about: its own, or for a metric or strategy without one, its org.
   /// Whether the selection chooses `event`, decided as `facts(in:)` decides
   /// on facts (date window, org, kind, subject, confidence) and with the
   /// text search; the record-time window is not applied (a stream that
   /// follows the log uses it only where it starts).
   public func keeps(_ event: Event) -> Bool {
-    let about = event.subject ?? (event.kind == .metric || event.kind == .strategy ? event.org : nil)
-    return (from.map { event.date.firstDay >= $0 } ?? true) && (to.map { event.date.firstDay <= $0 } ?? true)
+    contains(firstDay: event.date.firstDay)
       && (org.map { event.org == $0 } ?? true)
       && (kind.map { event.kind == $0 } ?? true)
-      && (subject.map { about == $0 } ?? true)
+      && (subject.map { event.about == $0 } ?? true)
       && event.confidence >= minConfidence
       && matchesText(event)
   }
 
-  static func subject(of fact: Fact) -> Int32 {
-    if fact.subject != 0 { return fact.subject }
-    return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+  /// The events of `facts` (read from the log, in the same order) that
+  /// `matchesText(_:)` keeps, with their facts: the second step of a selection.
+  public func matchingText(_ facts: [Int32], _ events: [Event]) -> (facts: [Int32], events: [Event]) {
+    guard let text, !text.isEmpty else { return (facts, events) }
+    let kept = events.indices.filter { matchesText(events[$0]) }
+    return (kept.map { facts[$0] }, kept.map { events[$0] })
   }
 
   /// Whether the event's org, subject, note, source (title, publisher, URL)
@@ -174,6 +175,24 @@ public struct Selection: Sendable, Equatable {
     }
     return chosen.count == selected.count ? selected : replay.inReplayOrder(Array(chosen))
   }
+}
+
+// What an event is about: its subject, or for a metric or a strategy shift
+// without one, its org (an org's own valuation, its own focus). `--subject`
+// selects by it, and the state files an org's own metric under it.
+extension FactKind {
+  /// Whether an event of this kind without a subject is about its org.
+  @inline(__always) var isAboutItsOrg: Bool { self == .metric || self == .strategy }
+}
+
+extension Fact {
+  /// The symbol of what the event is about (0: nothing).
+  @inline(__always) var about: Int32 { subject != 0 ? subject : factKind.isAboutItsOrg ? org : 0 }
+}
+
+extension Event {
+  /// What the event is about, if anything.
+  var about: String? { subject ?? (FactKind(kind).isAboutItsOrg ? org : nil) }
 }
 
 extension AttrValue {

@@ -38,8 +38,8 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   let least = try minConfidence(args, command: "render")
   let table = try loadFacts(context)
   if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Selection(minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
-  let standing = try context.store.events(replay.order, in: table)
+  let selection = Selection(from: from, to: to, org: org, minConfidence: least, knownAt: try knownAt(args, context))
+  let standing = try context.store.events(selection.replay(table).standing, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
   let text: String

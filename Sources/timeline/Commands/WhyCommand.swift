@@ -46,10 +46,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let read = try context.store.events(sourceFacts + why.events, in: table)
   let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, read.prefix(sourceFacts.count)))
   let events = Array(read.dropFirst(sourceFacts.count))
-  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
-    let id = table.facts[Int(why.events[index])].id
-    return (replay.retracted.contains(id), replay.superseded.contains(id))
-  }
+  func marks(_ index: Int) -> EventMarks { replay.marks(why.events[index]) }
   if args.has("json") {
     printJSON(basis: why.basis, context) { w in
       w.member("at", day.description)
