@@ -10,7 +10,10 @@ import EventLog
 /// (`--grep` needs notes and sources, which the table does not keep), so
 /// only the lines already chosen are read again. `carried(_:in:)` adds what
 /// must travel with a selection so that it means the same elsewhere: the
-/// retractions and corrections of its events.
+/// retractions and corrections of its events. `drawing(_:)` (Drawing.swift)
+/// is the same selection as `render` draws it: the events that overlap the
+/// window, over the state folded from everything before it. `keeps(_:)` is
+/// `facts(in:)` for one event (`export --follow`).
 public struct Selection: Sendable, Equatable {
   /// Events whose period starts on or after this day (`--from`).
   public var from: Day?
