@@ -17,8 +17,9 @@ let diffCommand = Command(
     let org = args.value("org")
     let least = try minConfidence(args, command: "diff")
     let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
+    let selection = Selection(org: org, minConfidence: least, knownAt: knownAt)
+    try requireKnownNames(selection, in: table, context)
+    let replay = selection.replay(table)
     let diff = replay.diff(from: from, to: to, org: org)
     let (found, newFacts, basis) = (diff.changes, diff.events, diff.basis)
     if args.has("json") {

@@ -20,8 +20,9 @@ let strategyCommand = Command(
     let org = args.value("org")
     let least = try minConfidence(args, command: "strategy")
     let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let selection = Selection(from: from, to: to, org: org, minConfidence: least, knownAt: try knownAt(args, context))
+    var selection = Selection(from: from, to: to, org: org, minConfidence: least)
+    try requireKnownNames(selection, in: table, context)
+    selection.knownAt = try knownAt(args, context)
     let replay = selection.replay(table)
     let kept = replay.kept(at: context.today, org: org)
     let shifts = replay.strategyShifts(kept).filter { selection.contains(firstDay: $0.date.firstDay) }

@@ -31,8 +31,10 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let least = try minConfidence(args, command: "why")
   let table = try loadFacts(context)
   try requireKnownName(key, option: "KEY", in: table, context)
-  if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+  var selection = Selection(org: org, minConfidence: least)
+  try requireKnownNames(selection, in: table, context)
+  selection.knownAt = try knownAt(args, context)
+  let replay = selection.replay(table)
   // Strings the table does not keep are read from the events themselves.
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
   var attrMatches = Set<Int32>()
