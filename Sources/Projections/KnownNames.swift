@@ -39,7 +39,7 @@ public enum KnownNames {
 
   /// Whether an event names `name` as its org, its subject or a string in its attrs.
   public static func isNamed(_ name: String, by event: Event) -> Bool {
-    event.org == name || event.subject == name || event.attrs.contains { $0.value.allStrings.contains(name) }
+    event.org == name || event.subject == name || event.attrs.contains { $0.value.strings.contains(name) }
   }
 
   /// The known names nearest to `name` (edit distance, ignoring case), at most `limit`.

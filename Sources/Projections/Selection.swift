@@ -127,7 +127,7 @@ public struct Selection: Sendable, Equatable {
     func has(_ field: String?) -> Bool { field.map { $0.lowercased().contains(needle) } ?? false }
     if has(event.org) || has(event.subject) || has(event.note) { return true }
     if let source = event.source, has(source.title) || has(source.publisher) || has(source.url) { return true }
-    return event.attrs.contains { pair in pair.value.allStrings.contains { has($0) } }
+    return event.attrs.contains { pair in pair.value.strings.contains { has($0) } }
   }
 
   /// `selected` and every event that must travel with it, in replay order:
@@ -196,15 +196,4 @@ extension Fact {
 extension Event {
   /// What the event is about, if anything.
   var about: String? { subject ?? (FactKind(kind).isAboutItsOrg ? org : nil) }
-}
-
-extension AttrValue {
-  /// The strings of a value: itself, or the items of a list.
-  var allStrings: [String] {
-    switch self {
-    case .string(let text): [text]
-    case .strings(let items): items
-    default: []
-    }
-  }
 }

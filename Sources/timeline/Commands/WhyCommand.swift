@@ -37,11 +37,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let replay = selection.replay(table)
   // Strings the table does not keep are read from the events themselves.
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
-  var attrMatches = Set<Int32>()
-  for (index, event) in zip(candidates, try context.store.events(candidates, in: table))
-  where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
-    attrMatches.insert(index)
-  }
+  let attrMatches = replay.whyAttrMatches(key, candidates: candidates, events: try context.store.events(candidates, in: table))
   let why = replay.why(key, at: day, org: org, attrMatches: attrMatches)
   // The events behind the fields, and the events about the key, read once.
   let sourceFacts = Array(Set(why.entries.flatMap { $0.fields.compactMap(\.fact) })).sorted()
