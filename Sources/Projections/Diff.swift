@@ -152,3 +152,15 @@ extension Replay {
     return DiffAnswer(changes: Projections.changes(from: states.0, to: states.1), events: new, basis: basis)
   }
 }
+
+extension Replay {
+  /// What appending `events` to the log whose facts are `table` would change
+  /// in the state at `day` (`add --dry-run`).
+  public static func changes(adding events: [Event], to table: FactTable, at day: Day) -> [Change] {
+    let before = Replay(table).state(at: day)
+    var grown = table
+    if grown.files.isEmpty { grown.files = ["(new)"] }
+    for event in events { grown.append(event, file: 0, line: 0, offset: 0) }
+    return Projections.changes(from: before, to: Replay(grown).state(at: day))
+  }
+}

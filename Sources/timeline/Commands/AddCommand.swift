@@ -312,7 +312,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
   let day = stamped.map(\.date.lastDay).max() ?? context.today
-  var table: FactTable
+  let table: FactTable
   if let loaded {
     table = loaded
   } else {
@@ -323,11 +323,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
       return
     }
   }
-  let before = Replay(table).state(at: day)
-  if table.files.isEmpty { table.files = ["(new)"] }
-  for event in stamped { table.append(event, file: 0, line: 0, offset: 0) }
-  let after = Replay(table).state(at: day)
-  let found = changes(from: before, to: after)
+  let found = Replay.changes(adding: stamped, to: table, at: day)
   context.console.line("")
   if found.isEmpty {
     context.console.line("Would change nothing in the state at \(day).")
