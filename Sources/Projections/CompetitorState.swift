@@ -230,7 +230,7 @@ struct StateFold {
       }
     case .metric:
       guard fact.a != 0 else { return }
-      let subject = fact.subject != 0 ? fact.subject : fact.org
+      let subject = fact.about  // an org's own metric is about the org
       let key = StateFold.pair(subject, fact.a)
       let sure = fact.confidence &+ 1
       // One hash lookup, then the entry is changed in place.

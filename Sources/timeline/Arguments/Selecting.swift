@@ -32,8 +32,7 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
 func requireKnownName(_ name: String, option: String, in table: FactTable, _ context: Context) throws {
   if KnownNames.isIndexed(name, in: table) { return }
   // The table does not index every string of every line: read the lines that may hold others.
-  var others: [Int32] = []
-  for (index, fact) in table.facts.enumerated() where KnownNames.mayHoldOtherStrings(fact) { others.append(Int32(index)) }
+  let others = KnownNames.linesWithOtherStrings(in: table)
   // Only lines holding the name as a JSON string are decoded.
   var quoted: [UInt8] = []
   CanonicalJSON.appendString(name, to: &quoted)

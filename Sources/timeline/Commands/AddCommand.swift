@@ -288,16 +288,7 @@ func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20)
 /// or of the same batch that is not a retraction.
 func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _ context: Context) throws {
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
-  var wanted: [UInt64: String] = [:]
-  for event in events {
-    if let target = event.retractTarget ?? event.supersedes, let key = table.existingKey(target) { wanted[key] = target }
-  }
-  var isRetraction: [String: Bool] = [:]
-  if !wanted.isEmpty {
-    for fact in table.facts {
-      if let id = wanted[fact.id] { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
-    }
-  }
+  var isRetraction = KnownNames.retractionFlags(of: events.compactMap { $0.retractTarget ?? $0.supersedes }, in: table)
   for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
   for (index, event) in events.enumerated() {
     for (what, target) in [("retract", event.retractTarget), ("supersede", event.supersedes)] {
@@ -321,7 +312,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
   let day = stamped.map(\.date.lastDay).max() ?? context.today
-  var table: FactTable
+  let table: FactTable
   if let loaded {
     table = loaded
   } else {
@@ -332,11 +323,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
       return
     }
   }
-  let before = Replay(table).state(at: day)
-  if table.files.isEmpty { table.files = ["(new)"] }
-  for event in stamped { table.append(event, file: 0, line: 0, offset: 0) }
-  let after = Replay(table).state(at: day)
-  let found = changes(from: before, to: after)
+  let found = Replay.changes(adding: stamped, to: table, at: day)
   context.console.line("")
   if found.isEmpty {
     context.console.line("Would change nothing in the state at \(day).")

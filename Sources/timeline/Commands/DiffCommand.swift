@@ -17,15 +17,11 @@ let diffCommand = Command(
     let org = args.value("org")
     let least = try minConfidence(args, command: "diff")
     let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
-    let before = replay.kept(at: from, org: org)
-    let after = replay.kept(at: to, org: org)
-    let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
-    let found = changes(from: states.0, to: states.1)
-    // Both come from one replay order with the same org filter, so the events
-    // kept at TO but not at FROM are those whose period ends after FROM.
-    let newFacts = after.filter { replay.table.facts[Int($0)].lastDay > from.yyyymmdd }
+    let selection = Selection(org: org, minConfidence: least, knownAt: knownAt)
+    try requireKnownNames(selection, in: table, context)
+    let replay = selection.replay(table)
+    let diff = replay.diff(from: from, to: to, org: org)
+    let (found, newFacts, basis) = (diff.changes, diff.events, diff.basis)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("from", from.description)
@@ -38,7 +34,7 @@ let diffCommand = Command(
       }
     } else {
       let console = context.console
-      let newEvents = try context.store.events(newFacts, in: replay.table)
+      let newEvents = try context.store.events(newFacts, in: table)
       console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
       if found.isEmpty { console.line("No changes.") }
@@ -68,7 +64,7 @@ private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -
   let from = try queryDay(texts[0], option: "FROM", today: today)
   let to = try queryDay(texts[1], option: "TO", today: today)
   // As the replay reads them: a partial FROM is the end of its period.
-  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), command: "diff")
+  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), startIsItsEnd: true, command: "diff")
   return (from, to)
 }
 

@@ -26,7 +26,7 @@ let lineageCommand = Command(
     if let model, !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
-    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+    let replay = Selection(org: org, minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
     let kept = replay.kept(at: day)
     var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }

@@ -28,13 +28,9 @@ let logCommand = Command(
     let table = try loadFacts(context)
     try requireKnownNames(selection, in: table, context)
     let replay = selection.replay(table)
-    var listedFacts = selection.facts(in: replay)
-    var listed = try context.store.events(listedFacts, in: table)
-    if selection.text != nil {
-      let matching = listed.indices.filter { selection.matchesText(listed[$0]) }
-      listedFacts = matching.map { listedFacts[$0] }
-      listed = matching.map { listed[$0] }
-    }
+    // Chosen on the fact table, then by text on the events read.
+    let chosen = selection.facts(in: replay)
+    let (listedFacts, listed) = selection.matchingText(chosen, try context.store.events(chosen, in: table))
     let basis = replay.basis(listedFacts)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
@@ -44,21 +40,9 @@ let logCommand = Command(
       return 0
     }
     let console = context.console
-    var rows = listed.map(eventRow)
-    let details = rows.first.map { $0.count - 1 } ?? 0
-    for (index, fact) in listedFacts.enumerated() {
-      let key = table.facts[Int(fact)].id
-      if replay.retracted.contains(key) { rows[index][details] = "[retracted] " + rows[index][details] }
-      if replay.superseded.contains(key) { rows[index][details] = "[superseded] " + rows[index][details] }
-    }
+    let rows = markedRows(listed) { replay.marks(listedFacts[$0]) }
     // On a terminal each line is cut to its width (the note first); piped, lines are whole.
-    let lines = alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
-      switch column {
-      case 1: return console.dim(cell)
-      case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
-      default: return cell
-      }
-    })
+    let lines = alignedRows(rows, fit: console.fitWidth, style: eventRowStyle(listed, console))
     for (line, event) in zip(lines, listed) {
       console.line(line)
       if let source = sourceLine(event) {

@@ -49,10 +49,7 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
   }
   let news = News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
   let events = try context.store.events(news.events, in: table)
-  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
-    let key = table.facts[Int(news.events[index])].id
-    return (news.replay.retracted.contains(key), news.replay.superseded.contains(key))
-  }
+  func marks(_ index: Int) -> EventMarks { news.replay.marks(news.events[index]) }
   if args.has("json") {
     printJSON(basis: news.basis, context) { w in
       w.member("at", day.description)
@@ -93,16 +90,16 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
 
 extension JSONWriter {
   /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
-  mutating func markedEvents(_ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool)) {
+  mutating func markedEvents(_ events: [Event], marks: (Int) -> EventMarks) {
     key("events")
     array { a in
       for (index, event) in events.enumerated() {
-        let (retracted, superseded) = marks(index)
+        let marked = marks(index)
         a.event(event) { e in
           e.key("retracted")
-          e.bool(retracted)
+          e.bool(marked.retracted)
           e.key("superseded")
-          e.bool(superseded)
+          e.bool(marked.superseded)
         }
       }
     }
@@ -111,25 +108,33 @@ extension JSONWriter {
 
 /// Events as aligned rows, each followed by its source, indented; retracted
 /// and superseded ones marked.
-func printEventsWithSources(
-  _ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool), _ console: Console
-) {
-  var rows = events.map(eventRow)
-  for index in rows.indices {
-    let (retracted, superseded) = marks(index)
-    let details = rows[index].count - 1  // the last column: attrs and note
-    if retracted { rows[index][details] = "[retracted] " + rows[index][details] }
-    if superseded { rows[index][details] = "[superseded] " + rows[index][details] }
+func printEventsWithSources(_ events: [Event], marks: (Int) -> EventMarks, _ console: Console) {
+  let lines = alignedRows(markedRows(events, marks: marks), indent: 2, style: eventRowStyle(events, console))
+  for (index, line) in lines.enumerated() {
+    console.line(line)
+    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
   }
-  let lines = alignedRows(rows, indent: 2, style: { row, column, cell in
+}
+
+/// Events as rows (`eventRow`), the details of each that the replay dropped
+/// marked `[retracted]` or `[superseded]`, as log, news and why list them.
+func markedRows(_ events: [Event], marks: (Int) -> EventMarks) -> [[String]] {
+  events.enumerated().map { index, event in
+    var row = eventRow(event)
+    let marked = marks(index)
+    if marked.retracted { row[row.count - 1] = "[retracted] " + row[row.count - 1] }
+    if marked.superseded { row[row.count - 1] = "[superseded] " + row[row.count - 1] }
+    return row
+  }
+}
+
+/// The colours of an event row: its date dim, its kind red for a retraction, else cyan.
+func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) -> String {
+  { row, column, cell in
     switch column {
     case 1: return console.dim(cell)
     case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
     default: return cell
     }
-  })
-  for (index, line) in lines.enumerated() {
-    console.line(line)
-    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
   }
 }

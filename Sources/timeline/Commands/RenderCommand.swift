@@ -36,9 +36,10 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   let org = args.value("org")
   let least = try minConfidence(args, command: "render")
   let table = try loadFacts(context)
-  if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Selection(minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
-  let standing = try context.store.events(replay.order, in: table)
+  var selection = Selection(from: from, to: to, org: org, minConfidence: least)
+  try requireKnownNames(selection, in: table, context)
+  selection.knownAt = try knownAt(args, context)
+  let standing = try context.store.events(selection.replay(table).standing, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
   let text: String

@@ -19,8 +19,9 @@ let stateCommand = Command(
     let org = args.value("org")
     let least = try minConfidence(args, command: "state")
     let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: knownAt, minConfidence: least)
+    let selection = Selection(org: org, minConfidence: least, knownAt: knownAt)
+    try requireKnownNames(selection, in: table, context)
+    let replay = selection.replay(table)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {

@@ -20,11 +20,12 @@ let strategyCommand = Command(
     let org = args.value("org")
     let least = try minConfidence(args, command: "strategy")
     let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+    var selection = Selection(from: from, to: to, org: org, minConfidence: least)
+    try requireKnownNames(selection, in: table, context)
+    selection.knownAt = try knownAt(args, context)
+    let replay = selection.replay(table)
     let kept = replay.kept(at: context.today, org: org)
-    let window = Selection(from: from, to: to)
-    let shifts = replay.strategyShifts(kept).filter { window.contains(firstDay: $0.date.firstDay) }
+    let shifts = replay.strategyShifts(kept).filter { selection.contains(firstDay: $0.date.firstDay) }
     let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in

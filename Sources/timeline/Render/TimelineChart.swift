@@ -26,32 +26,14 @@ struct TimelineView {
     self.standing = standing
     self.org = org
     windowGiven = from != nil || to != nil
-    let inOrg = standing.filter { org == nil || $0.org == org }
-    let first = inOrg.map(\.date.firstDay).min()
-    let last = inOrg.map(\.date.lastDay).max()
-    var start = from ?? first ?? Day(yyyymmdd: 20000101)
-    var end = to ?? last ?? start
-    // One end given beyond all the events: the window shrinks to that end,
-    // and shows nothing outside it.
-    if end < start {
-      if from == nil { start = end } else { end = start }
-    }
-    // Events whose period overlaps the window.
-    events = inOrg.filter { $0.date.lastDay >= start && $0.date.firstDay <= end }
-    // Bands and lineage come from everything up to the window's end, so a
-    // product launched before the window still shows its status inside it.
-    let upToEnd = inOrg.filter { $0.date.firstDay <= end }
-    bands = productBands(folding: upToEnd).filter { band in
-      let began = band.spans.first?.start.firstDay ?? end
-      let ended = band.spans.last.flatMap { $0.status == .retired ? $0.start.firstDay : nil }
-      return began <= end && (ended.map { $0 >= start } ?? true)
-    }
-    lineage = Lineage(folding: upToEnd)
-    // Shifts folded from everything before, too, so that the focus before and
-    // after a shift in the window counts what was set earlier.
-    shifts = strategyShifts(folding: upToEnd).filter { $0.date.lastDay >= start }
-    self.from = start
-    self.to = end
+    // The window, and what is drawn in it, as the selection's rules say.
+    let drawing = Selection(from: from, to: to, org: org).drawing(standing)
+    events = drawing.events
+    bands = drawing.bands
+    lineage = drawing.lineage
+    shifts = drawing.shifts
+    self.from = drawing.from
+    self.to = drawing.to
     basis = Basis(ids: events.map(\.id))
   }
 
