@@ -131,7 +131,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
         events.append(try CSVLayout.event(row.values))
         labels.append("\(label):\(row.line)")
       } catch {
-        problems.append("\(label):\(row.line): \(error.message)")
+        problems.append("\(label):\(row.line): \(faultText(error, for: .importRow))")
       }
     }
   } else {
@@ -248,7 +248,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
       context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \($0)") }
+    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0
@@ -648,15 +648,15 @@ private struct RowConverter {
     do throws(ValueError) {
       event = try EventCodec.decode(JSONValue.object(members), stored: false, validating: false)
     } catch {
-      faults.append(error.message)
+      faults.append(faultText(error, for: .importRow))
       throw ValueError(faults.joined(separator: "; "))
     }
     // A missing org is said once, naming its column.
     var probe = event
     if orgMissing, let subject = event.subject, let parts = EventSchema.productParts(subject) { probe.org = parts.org }
     faults += EventSchema.faults(probe).filter { fault in
-      !(orgMissing && fault.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.hasPrefix($0) }
-    }
+      !(orgMissing && fault.message.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.message.hasPrefix($0) }
+    }.map { faultText($0, for: .importRow) }
     if faults.isEmpty {
       try assignID(&event)
     }
