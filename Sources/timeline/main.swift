@@ -143,7 +143,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     }
     return LogError.Code.usage.rawValue
   } catch let error as LogError {
-    console.error("timeline: error: \(error.message)")
+    console.error("timeline: error: \(errorText(error))")
     return error.code.rawValue
   } catch {
     console.error("timeline: error: \(error)")
@@ -235,6 +235,6 @@ do throws(LogError) {
   LogStore.finishWriting()
   exit(status)
 } catch {
-  Console(environment: [:]).error("timeline: error: \(error.message)")
+  Console(environment: [:]).error("timeline: error: \(errorText(error))")
   exit(error.code.rawValue)
 }

@@ -185,8 +185,8 @@ extension LogStore {
       swap(&scanned, &result.parts[part])  // the only reference, so that taking its table copies nothing
       if let failure = scanned.failure {
         switch failure {
-        case .malformed(let line, let message):
-          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
+        case .malformed(let line, let message, let hint):
+          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)", hint: hint, nextStep: .fixLogFirst)
         case .io(let message):
           throw LogError(.ioError, "cannot read \(file): \(message)")
         }
@@ -413,7 +413,7 @@ func forEachLine(
 /// What one reader thread produced.
 struct PartResult: LinesPart, @unchecked Sendable {
   enum Failure {
-    case malformed(line: Int32, message: String)
+    case malformed(line: Int32, message: String, hint: InputHint? = nil)
     case io(String)
   }
 
@@ -461,7 +461,7 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
         result.table.append(event, file: fileIndex, line: number, offset: offset)
         return true
       } catch {
-        result.failure = .malformed(line: number, message: error.message)
+        result.failure = .malformed(line: number, message: error.message, hint: error.hint)
         return false
       }
     }
@@ -485,7 +485,7 @@ extension LogStore {
         let fact = table.facts[Int(indices[position])]
         let bytes = try readLine(of: file, at: fact.offset)
         do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
-          throw LogError(.dataError, "\(file):\(fact.line): \(error.message)")
+          throw LogError(.dataError, "\(file):\(fact.line): \(error.message)", hint: error.hint)
         }
       }
       result[position] = event

@@ -85,8 +85,8 @@ public enum EventCodec {
     if let attrs = byName["attrs"] { event.attrs = try decodeAttrs(attrs, kind: kind) }
     if let source = byName["source"] { event.source = try decodeSource(source) }
     if stored {
-      if event.id.isEmpty { throw ValueError("missing \"id\": every line of the log has one (add writes it)") }
-      if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one (add writes it)") }
+      if event.id.isEmpty { throw ValueError("missing \"id\": every line of the log has one", hint: .writtenOnAppend) }
+      if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one", hint: .writtenOnAppend) }
     }
     guard validating else { return event }
     try EventSchema.validate(event)

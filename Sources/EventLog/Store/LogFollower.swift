@@ -55,13 +55,13 @@ public final class LogFollower {
   /// The whole events appended since the last call, file by file in the
   /// order of their lines (the files in name order), each id once.
   /// - Parameter problem: receives a line that is not an event, once.
-  public func newEvents(problem: (String) -> Void) throws(LogError) -> [Event] {
+  public func newEvents(problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
     try read(decoding: true, problem: problem)
   }
 
   /// Reads what each file holds past where the last read stopped; with
   /// `decoding` false only moves the marks (the caller reads the log itself).
-  private func read(decoding: Bool, problem: (String) -> Void) throws(LogError) -> [Event] {
+  private func read(decoding: Bool, problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
     var events: [Event] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
@@ -114,7 +114,7 @@ public final class LogFollower {
             if seen.insert(event.id).inserted { events.append(event) }
           } catch {
             if reported.insert("\(file)\u{0}\(offset)").inserted {
-              problem("\(file): a line at byte \(offset) is not an event (\(error.message)); it was skipped: run `timeline check`")
+              problem(SkippedLine(file: file, offset: offset, fault: error))
             }
           }
         }
@@ -206,4 +206,13 @@ public final class LogFollower {
     do { try Sys.writeAll(fd, bytes) } catch { return false }
     return true
   }
+}
+
+/// A line that a follower skipped because it is not an event: where it
+/// starts and why, for the command line to say (and say how to find it).
+public struct SkippedLine: Sendable, Equatable {
+  public var file: String
+  /// The byte the line starts at.
+  public var offset: Int64
+  public var fault: ValueError
 }

@@ -4,8 +4,9 @@
   import Darwin
 #endif
 
-/// Something a reader noticed and left out, without failing.
-public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
+/// Something a reader noticed and left out, without failing; the command
+/// line says it, and how to repair it, in its own words.
+public struct ReadNotice: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
     /// A final line without `\n`: an append that never finished.
     case tornTail(bytes: Int)
@@ -22,33 +23,44 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
   public var line: Int
   public var kind: Kind
 
-  public var description: String {
-    switch kind {
-    case .tornTail(let bytes):
-      "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
-    case .interruptedBatch(let bytes):
-      "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
-    case .blankTail(let count):
-      "\(file):\(line): \(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file \(count == 1 ? "was" : "were") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
-    case .unverifiedRollback(let record, let found):
-      "\(file):\(line): \(ReadNotice.unverifiedMessage(record: record, file: file, found: found)): the record was not used and the whole file was read; the next add or `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside), cutting nothing"
-    }
-  }
-
   /// What is wrong with a rollback record that cannot be used.
-  static func unverifiedMessage(record: String, file: String, found: String) -> String {
+  public static func unverifiedMessage(record: String, file: String, found: String) -> String {
     "a rollback record \(record) does not match \(file) (\(found))"
   }
+
+  /// The name a record that cannot be used is set aside under (in its folder).
+  public static func setAsideName(of record: String) -> String { baseName(record) + ".set-aside" }
 }
 
-/// Something a writer repaired before appending, or `check --repair` did.
-public struct RepairNote: Sendable, Equatable, CustomStringConvertible {
-  public var message: String
+/// Something a writer repaired before appending, or a repair of the log did.
+public struct RepairNote: Sendable, Equatable {
+  /// What was done: said whole, or a value the command line words.
+  public enum Done: Sendable, Equatable {
+    case said(String)
+    /// The bytes of a batch whose writer died before finishing it, proven by its rollback record, were cut.
+    case rolledBackBatch(bytes: Int64, file: String)
+  }
+
+  public var done: Done
   /// The bytes of an incomplete final line that were cut, to be shown
   /// verbatim so that nothing is lost even then; nil when none were.
   public var cutBytes: [UInt8]?
 
-  public var description: String { message }
+  public init(_ done: Done, cutBytes: [UInt8]? = nil) {
+    self.done = done
+    self.cutBytes = cutBytes
+  }
+
+  init(message: String, cutBytes: [UInt8]? = nil) {
+    self.init(.said(message), cutBytes: cutBytes)
+  }
+}
+
+/// Something an append warns of, for the command line to say.
+public enum AppendWarning: Sendable, Equatable {
+  /// The latest recorded time in `file` is more than a day after the clock
+  /// (`now`), so the new events are stamped after it, from `stamped` on.
+  case clockAhead(file: String, latest: Timestamp, now: Timestamp, stamped: Timestamp)
 }
 
 /// The log on disk: one `.jsonl` file, or a folder whose `*.jsonl` files are
@@ -103,9 +115,7 @@ public struct LogStore: Sendable {
     isSingleFile ? path : join(path, writerFileName)
   }
 
-  /// The files of the log, in name order.
-  /// - Throws: exit 66 when the log does not exist or cannot be listed.
-  /// Whether anything is at the log's path (add creates a missing log).
+  /// Whether anything is at the log's path (appending creates a missing log).
   public var exists: Bool { Sys.type(of: path) != .missing }
 
   /// Whether writing a file at `output` would replace a file of this log:
@@ -124,10 +134,12 @@ public struct LogStore: Sendable {
     return target == log || (output.hasSuffix(".jsonl") && parent(of: target) == log)
   }
 
+  /// The files of the log, in name order.
+  /// - Throws: exit 66 when the log does not exist or cannot be listed.
   public func files() throws(LogError) -> [String] {
     switch Sys.type(of: path) {
     case .missing:
-      throw LogError(.noInput, "no log at \(path): add an event to create it (timeline --log \(path) add ...), or point --log or TIMELINE_LOG at an existing log")
+      throw LogError(.noInput, "no log at \(path)", nextStep: .createLog(path: path))
     case .directory:
       do {
         return try Sys.list(path).filter { $0.hasSuffix(".jsonl") }.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
@@ -138,7 +150,7 @@ public struct LogStore: Sendable {
       return [path]
     case .other:
       // A FIFO would block the reader forever, /dev/zero would fill memory.
-      throw LogError(.noInput, "the log \(path) is not a regular file or a folder; point --log or TIMELINE_LOG at a .jsonl file or a folder of them")
+      throw LogError(.noInput, "the log \(path) is not a regular file or a folder", nextStep: .pointAtLog)
     }
   }
 
@@ -182,12 +194,12 @@ public struct LogStore: Sendable {
   ///     last `recorded` included, then stop before anything is created,
   ///     repaired or written.
   ///   - warning: receives a warning: the file's latest recorded time is
-  ///     more than a day after `now` (a clock ahead, a bad import), so new
-  ///     events are stamped after it.
+  ///     more than a day after `now` (a clock ahead, a wrong recorded time
+  ///     given), so new events are stamped after it.
   /// - Returns: the events as written (or as they would be), stamped.
   public func append(
     _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void,
-    warning: (String) -> Void = { _ in }
+    warning: (AppendWarning) -> Void = { _ in }
   ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
@@ -213,7 +225,7 @@ public struct LogStore: Sendable {
     let last = try lastRecorded(fd, size: acknowledged, file: target)
     let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
     if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
-      warning("the latest recorded time in \(target), \(last), is after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; the new event is stamped \(first), after it, so --known-at before then leaves it out (`timeline check` names the line; see the README on clocks)")
+      warning(.clockAhead(file: target, latest: last, now: now, stamped: first))
     }
     if dryRun { return stamped }
     if bytes.isEmpty { return [] }
@@ -240,7 +252,7 @@ public struct LogStore: Sendable {
     }
     if batch {
       do { try Sys.unlink(record) } catch {
-        throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error); the batch will be rolled back by the next add or check --repair")
+        throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error)", nextStep: .batchRolledBackLater)
       }
       Sys.fsyncDirectory(parent(of: record))
     }
@@ -261,13 +273,13 @@ public struct LogStore: Sendable {
       if let given = stamped[index].recorded {
         if let previous = cursor, given <= previous {
           let whose = previous == last && file != nil ? "the latest recorded time in \(file!)" : "the recorded time of the line before it"
-          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(previous), \(whose); recorded times increase within a file: leave \"recorded\" out to have add stamp the event")
+          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(previous), \(whose); recorded times increase within a file", nextStep: .leaveRecordedOut)
         }
         cursor = given
       } else {
         let next = max(now, cursor?.next ?? now)
         guard next <= Timestamp.latest else {
-          throw LogError(.dataError, "\(label(index)): cannot stamp the event after \(cursor.map(\.description) ?? "\(now)")\(file.map { " in \($0)" } ?? ""), the last time a timestamp can hold (years end at 9999): an import gave that line a wrong \"recorded\"")
+          throw LogError(.dataError, "\(label(index)): cannot stamp the event after \(cursor.map(\.description) ?? "\(now)")\(file.map { " in \($0)" } ?? ""), the last time a timestamp can hold (years end at 9999)", nextStep: .fixImportedRecorded)
         }
         stamped[index].recorded = next
         cursor = next
@@ -355,9 +367,7 @@ public struct LogStore: Sendable {
           _ = try Sys.pread(fd, &cut, cut.count, length)
           try Sys.ftruncate(fd, length)
           try Sys.fsync(fd)
-          notice(RepairNote(
-            message: "rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file) (its rollback record proved they were that batch, never acknowledged); its bytes follow verbatim",
-            cutBytes: cut))
+          notice(RepairNote(.rolledBackBatch(bytes: size - length, file: file), cutBytes: cut))
         }
         try Sys.unlink(record)
         Sys.fsyncDirectory(parent(of: record))
@@ -424,7 +434,7 @@ public struct LogStore: Sendable {
       throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
     if let wholeEvent {
-      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand: run `timeline check --repair` to keep it (it adds the newline), or end it with a newline yourself (echo >> \(file)); nothing was appended")
+      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand", nextStep: .keepFinalEvent(file: file))
     }
   }
 
@@ -515,7 +525,7 @@ public struct LogStore: Sendable {
     {
       return recorded
     }
-    throw LogError(.dataError, "the last line of \(file) has no valid \"recorded\" time, so a new event cannot be stamped after it; run `timeline check` to find the problem")
+    throw LogError(.dataError, "the last line of \(file) has no valid \"recorded\" time, so a new event cannot be stamped after it", nextStep: .findWithCheck)
   }
 
   // MARK: - Rollback records and repair

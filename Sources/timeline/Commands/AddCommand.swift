@@ -75,7 +75,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let written = try context.store.append(events, now: context.now, dryRun: dryRun, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
   } warning: {
-    context.console.error("timeline: warning: \($0)")
+    context.console.error("timeline: warning: \(appendWarningText($0))")
   }
   for (index, event) in written.enumerated() {
     if let note = plannedNote(event, today: context.today) {
@@ -167,7 +167,7 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today
   do throws(ValueError) {
     try EventSchema.validate(event)
     try Names.check(event)
-  } catch { throw invalid(error.message) }
+  } catch { throw invalid(faultText(error, for: .flags)) }
   if let url = event.source?.url, !EventSchema.hasScheme(url) {
     throw invalid("--source-url \(url) has no scheme, so no one can tell how to open it: add the scheme: \(EventSchema.suggestedURL(url))")
   }
@@ -261,7 +261,7 @@ func decodeInputLine(_ line: [UInt8]) throws(ValueError) -> Event {
   var event = try EventCodec.decode(value, stored: false, validating: false)
   // Every rule the event breaks, not only the first.
   let faults = EventSchema.faults(event)
-  if !faults.isEmpty { throw ValueError(faults.joined(separator: "; ")) }
+  if !faults.isEmpty { throw ValueError(faults.map { faultText($0, for: .jsonLine) }.joined(separator: "; ")) }
   try assignID(&event)
   return event
 }
@@ -318,7 +318,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
   } else {
     do { table = try loadFactsIfAny(context) } catch {
       context.console.line("")
-      context.console.line("Cannot show the changes: \(error.message)")
+      context.console.line("Cannot show the changes: \(errorText(error))")
       context.console.line("(dry run: nothing was written)")
       return
     }

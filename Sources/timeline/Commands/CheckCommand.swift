@@ -33,7 +33,7 @@ let checkCommand = Command(
               f.member("file", finding.file)
               f.key("line")
               f.number(Double(finding.line))
-              f.member("message", finding.message)
+              f.member("message", findingText(finding))
             }
           }
         }
@@ -83,7 +83,7 @@ let checkCommand = Command(
         text.append(contentsOf: ": ".utf8)
         text.append(contentsOf: labels[isError ? 1 : 0])
         text.append(contentsOf: ": ".utf8)
-        text.append(contentsOf: finding.message.utf8)
+        text.append(contentsOf: findingText(finding).utf8)
         text.append(0x0a)
         if text.count >= 1 << 16 {
           console.write(text)

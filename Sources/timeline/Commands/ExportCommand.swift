@@ -140,7 +140,7 @@ private func follow(
     // Across files, in the order they were recorded (within a file, that is the order of its lines).
     // What the selection keeps, and, as export carries them, the retractions
     // and corrections of what was written (transitively, in that order).
-    let landed = try follower.newEvents { context.console.error("timeline: warning: \($0)") }
+    let landed = try follower.newEvents { context.console.error("timeline: warning: \(skippedLineText($0))") }
       .sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
     var events: [Event] = []
     for event in landed {

@@ -110,7 +110,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
       context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \($0)") }
+    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0
@@ -201,7 +201,7 @@ private func exportedRows(_ bytes: [UInt8], label: String, progress: Progress) t
     do {
       read.add(try CSVLayout.event(row.values), label: "\(label):\(row.line)")
     } catch {
-      read.problems.append("\(label):\(row.line): \(error.message)")
+      read.problems.append("\(label):\(row.line): \(faultText(error, for: .importRow))")
     }
   }
   return read
@@ -710,15 +710,15 @@ private struct RowConverter {
     do throws(ValueError) {
       event = try EventCodec.decode(JSONValue.object(members), stored: false, validating: false)
     } catch {
-      faults.append(error.message)
+      faults.append(faultText(error, for: .importRow))
       throw ValueError(faults.joined(separator: "; "))
     }
     // A missing org is said once, naming its column.
     var probe = event
     if orgMissing, let subject = event.subject, let parts = EventSchema.productParts(subject) { probe.org = parts.org }
     faults += EventSchema.faults(probe).filter { fault in
-      !(orgMissing && fault.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.hasPrefix($0) }
-    }
+      !(orgMissing && fault.message.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.message.hasPrefix($0) }
+    }.map { faultText($0, for: .importRow) }
     if faults.isEmpty {
       try assignID(&event)
     }

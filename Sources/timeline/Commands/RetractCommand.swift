@@ -39,12 +39,14 @@ let retractCommand = Command(
     var event = Event(date: date, kind: .retract, confidence: confidence)
     event.attrs["target"] = .string(target)
     event.attrs["reason"] = .string(reason)
-    do throws(ValueError) { try EventSchema.validate(event) } catch { throw LogError(.dataError, "invalid retraction: \(error.message)") }
+    do throws(ValueError) { try EventSchema.validate(event) } catch {
+      throw LogError(.dataError, "invalid retraction: \(faultText(error, for: .flags))")
+    }
     event.id = EventCodec.contentID(event)
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
       context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \($0)") }
+    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
     for event in written { context.console.line(event.id) }
     return 0
   })

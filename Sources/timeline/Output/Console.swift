@@ -112,7 +112,7 @@ final class Console {
   /// no bytes were cut.
   func repaired(_ note: RepairNote, prefix: String) {
     if quiet && note.cutBytes == nil { return }
-    error("timeline: \(prefix): \(note.message)")
+    error("timeline: \(prefix): \(repairText(note))")
     if let cut = note.cutBytes { writeAll(2, cut + [0x0a]) }
   }
 
