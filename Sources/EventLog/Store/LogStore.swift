@@ -591,20 +591,25 @@ public struct LogStore: Sendable {
   /// Writes and syncs the record: 73 when it cannot be created, 74 (and no
   /// record left behind) when the write fails (a full disk, a file size limit).
   private func writeRollbackRecord(_ record: String, _ content: [UInt8], dir: String) throws(LogError) {
-    let fd: FileDescriptor
-    // recover has set aside any record found: a name taken now is not followed or overwritten.
-    do { fd = try Sys.open(record, [.writeOnly, .create, .exclusive, .noFollow]) } catch {
+    // The one atomic writer: the record appears whole or not at all. recover
+    // has set aside any record found, and the file's exclusive lock keeps other
+    // writers out: a name taken now is not followed or overwritten.
+    let folder: FileDescriptor
+    do { folder = try Sys.open(dir, [.readOnly, .directory]) } catch {
       throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
-    defer { Sys.close(fd) }
-    do throws(Errno) {
-      try Sys.writeAll(fd, content)
-      try Sys.fsync(fd)
+    defer { Sys.close(folder) }
+    do {
+      try Sys.writeAtomically(baseName(record), in: folder, replacing: false) { fd throws(Errno) in try Sys.writeAll(fd, content) }
     } catch {
-      try? Sys.unlink(record)
-      throw LogError(.ioError, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+      let cause = error.errno
+      switch error.step {
+      case .create, .rename:
+        throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      case .write:
+        throw LogError(.ioError, "cannot write the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      }
     }
-    Sys.fsyncDirectory(dir)
   }
 
   /// Renames a record that cannot be used to `RECORD.set-aside` (or

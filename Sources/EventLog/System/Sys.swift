@@ -328,10 +328,12 @@ enum Sys {
   /// and never through a symlink (one left by a dead process of the same pid
   /// is removed first), filled by `fill` (with `writeAll`), fsynced, renamed
   /// over `name` with `renameat`, and the folder fsynced. `sync` false skips
-  /// both fsyncs, for a file whose reader checks its own hash. On any failure
-  /// the temporary file is removed and `name` is left as it was.
+  /// both fsyncs, for a file whose reader checks its own hash. `replacing`
+  /// false refuses a taken `name` (step `create`, `Errno.exists`): for a file
+  /// whose writer holds a lock that keeps other writers of it out. On any
+  /// failure the temporary file is removed and `name` is left as it was.
   static func writeAtomically(
-    _ name: String, in dir: FileDescriptor, hidden: Bool = false, sync: Bool = true,
+    _ name: String, in dir: FileDescriptor, hidden: Bool = false, sync: Bool = true, replacing: Bool = true,
     _ fill: (FileDescriptor) throws(Errno) -> Void
   ) throws(AtomicWriteError) {
     let temporary = (hidden ? "." : "") + "\(name).\(processID).tmp"
@@ -349,6 +351,10 @@ enum Sys {
     } catch {
       try? unlink(at: dir, temporary)
       throw AtomicWriteError(step: .write, errno: error)
+    }
+    if !replacing, (try? info(at: dir, name)) != nil {
+      try? unlink(at: dir, temporary)
+      throw AtomicWriteError(step: .create, errno: .exists)
     }
     do { try rename(at: dir, temporary, name) } catch {
       try? unlink(at: dir, temporary)
