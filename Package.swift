@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
   name: "timeline",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "timeline", targets: ["timeline"])
   ],

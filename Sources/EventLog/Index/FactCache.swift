@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The projection cache: the log's fact table in a binary file, so that a
 /// query on a large log reads it instead of re-parsing every line. It lives
 /// in the cache folder `.timeline-cache/` beside a file log or inside a
@@ -31,10 +25,8 @@ struct FactCache {
 
   /// The running program's size and modification time, mixed.
   static let programStamp: UInt64 = {
-    var info = stat()
-    guard stat("/proc/self/exe", &info) == 0 else { return 0 }
-    let modified = UInt64(bitPattern: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
-    return (UInt64(bitPattern: Int64(info.st_size)) &* 0x9e37_79b9_7f4a_7c15 ^ modified) << 16
+    guard let program = Sys.programFile() else { return 0 }
+    return (UInt64(bitPattern: program.size) &* 0x9e37_79b9_7f4a_7c15 ^ UInt64(bitPattern: program.modified)) << 16
   }()
 
   /// What the cache knew of one file.
@@ -155,7 +147,7 @@ struct FactCache {
   }
 
   /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
-  private func readArray<T>(_ fd: Int32, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
+  private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
     let bytes = count * MemoryLayout<T>.stride
     var failed = false
     // Room for the lines a grown file adds, so that they go in without a copy.
@@ -225,7 +217,7 @@ struct FactCache {
   /// first, from each file as it is now, and only while its stamp is still
   /// the entry's (else the bytes may not be the ones the facts came from,
   /// and nothing is written). Resets the chain of custody and drops the
-  /// kept answers.
+  /// kept blobs.
   func write(_ table: FactTable, _ entries: [Entry]) {
     guard case .folder(let folder) = folder(create: true) else { return }
     var entries = entries
@@ -265,24 +257,18 @@ struct FactCache {
     append(FastHash.hash(head), to: &head)
     let written = folder.replace(name) { fd throws(Errno) in
       try Sys.writeAll(fd, head)
-      let facts: Result<Void, Errno> = table.facts.withUnsafeBytes { raw in
-        do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-      }
-      try facts.get()
-      let lists: Result<Void, Errno> = table.lists.withUnsafeBytes { raw in
-        do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-      }
-      try lists.get()
+      try Sys.writeAll(fd, contentsOf: table.facts)
+      try Sys.writeAll(fd, contentsOf: table.lists)
       try Sys.writeAll(fd, names)
       try Sys.writeAll(fd, ids)
     }
     if written { folder.remove(custodyName) }
-    AnswerMemo.forgetAll(in: folder)
+    folder.removeKeptBlobs()
   }
 
   /// The entry's hash completed over its whole extent, if the file still has the entry's stamp.
   private static func hashNow(_ entry: Entry) -> RegionHash? {
-    guard let fd = try? Sys.open(entry.path, O_RDONLY) else { return nil }
+    guard let fd = try? Sys.open(entry.path, .readOnly) else { return nil }
     defer { Sys.close(fd) }
     guard (try? Sys.stamp(fd)) == entry.stamp,
       let hash = RegionHash.compute(fd, length: entry.extent, reusing: entry.hash),
@@ -301,12 +287,12 @@ struct FactCache {
   /// Cache writes under way.
   static let writes = DispatchGroup()
 
-  /// Removes the cache, its custody records and its answers (it is rebuilt on the next query).
+  /// Removes the cache, its custody records and its kept blobs (it is rebuilt on the next query).
   func remove() {
     guard case .folder(let folder) = folder(create: false) else { return }
     folder.remove(name)
     folder.remove(custodyName)
-    AnswerMemo.forgetAll(in: folder)
+    folder.removeKeptBlobs()
   }
 
   private func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The fast decoder of log lines: bytes straight into a `Fact` (or an
 /// `Event`), with no JSON tree and no Foundation object. It understands exactly
 /// the event object (known fields; string, attrs and source values) and gives
@@ -763,7 +757,7 @@ private struct ValidationMemo {
     while slots[slot] != 0 {
       let entry = entries[Int(slots[slot]) - 1]
       if entry.count == key.count && keys.withUnsafeBufferPointer({ stored in
-        key.withUnsafeBufferPointer { memcmp(stored.baseAddress! + entry.start, $0.baseAddress!, $0.count * 4) == 0 }
+        key.withUnsafeBufferPointer { Sys.compareBytes(stored.baseAddress! + entry.start, $0.baseAddress!, count: $0.count * 4) == 0 }
       }) {
         return entry.valid
       }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One fact in the log: something that happened at `date`, recorded at `recorded`.
 public struct Event: Sendable, Hashable {
   /// The event's id: a content id (12 lowercase hex digits) or one chosen with `--id`.
@@ -242,7 +236,7 @@ public func codePointPrecedes(_ a: String, _ b: String) -> Bool {
     b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
       let common = min(pa.count, pb.count)
       if common > 0 {
-        let order = memcmp(pa.baseAddress!, pb.baseAddress!, common)
+        let order = Sys.compareBytes(pa.baseAddress!, pb.baseAddress!, count: common)
         if order != 0 { return order < 0 }
       }
       return pa.count < pb.count

@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One problem `check` found.
 public struct Finding: Sendable, Equatable {
   /// What is wrong at the line: said whole, or values the command line words
@@ -235,7 +229,7 @@ struct CheckPart: LinesPart, @unchecked Sendable {
 /// Checks each line of a part on its own: decoded by the fast scanner (or
 /// the strict codec, for its verdict and message), its content id verified
 /// against the SHA-256 of its canonical content.
-func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
+func checkPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
   var part = CheckPart()
   part.file = file
   var scanner = EventScanner()

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Something a reader noticed and left out, without failing; the command
 /// line says it, and how to repair it, in its own words.
 public struct ReadNotice: Sendable, Equatable {
@@ -123,10 +117,7 @@ public struct LogStore: Sendable {
   /// relative paths resolved).
   public func isLogFile(_ output: String) -> Bool {
     func resolved(_ path: String) -> String {
-      if let real = realpath(path, nil) {
-        defer { free(real) }
-        return String(cString: real)
-      }
+      if let real = Sys.realPath(path) { return real }
       return resolved(parent(of: path)) + "/" + baseName(path)
     }
     let target = resolved(output)
@@ -158,8 +149,8 @@ public struct LogStore: Sendable {
 
   /// Reads the bytes of one line at a known offset (for listing events found earlier).
   public func readLine(of file: String, at offset: Int64) throws(LogError) -> [UInt8] {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    let fd: FileDescriptor
+    do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
     var line: [UInt8] = []
     var position = offset
@@ -214,8 +205,8 @@ public struct LogStore: Sendable {
     }
     let created = type == .missing
     if dryRun && created { return try stamp(events, after: nil, now: now, label: label, file: target).0 }
-    let fd: Int32
-    do { fd = try Sys.open(target, O_RDWR | O_APPEND | (dryRun ? 0 : O_CREAT)) } catch {
+    let fd: FileDescriptor
+    do { fd = try Sys.open(target, dryRun ? [.readWrite, .append] : [.readWrite, .append, .create]) } catch {
       throw LogError(.cannotCreate, "cannot open \(target) for appending: \(error)\(hint(for: error))")
     }
     defer { Sys.close(fd) }
@@ -293,7 +284,7 @@ public struct LogStore: Sendable {
   /// The length the file will have once `recover` has rolled back an
   /// interrupted batch, cut a torn final line and removed blank lines at the
   /// end, worked out without changing it.
-  private func acknowledgedSize(_ fd: Int32, file: String) throws(LogError) -> Int64 {
+  private func acknowledgedSize(_ fd: FileDescriptor, file: String) throws(LogError) -> Int64 {
     do {
       var size = try Sys.size(fd)
       if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
@@ -333,11 +324,11 @@ public struct LogStore: Sendable {
   }
 
   private func hint(for error: Errno) -> String {
-    switch error.code {
-    case EACCES, EPERM: " (check the permissions of the file and its folder)"
-    case EROFS: " (the file system is read-only)"
-    case EFBIG: " (the file size limit was reached: see ulimit -f)"
-    case ENOSPC, EDQUOT: " (the disk is full)"
+    switch error {
+    case .permissionDenied, .notPermitted: " (check the permissions of the file and its folder)"
+    case .readOnlyFileSystem: " (the file system is read-only)"
+    case .fileTooLarge: " (the file size limit was reached: see ulimit -f)"
+    case .noSpace, .quotaExceeded: " (the disk is full)"
     default: ""
     }
   }
@@ -353,7 +344,7 @@ public struct LogStore: Sendable {
   ///   line and hands its bytes back in the note, and removes a run of blank
   ///   lines at the end of the file (an append after them would leave a blank
   ///   line inside the file).
-  private func recover(_ fd: Int32, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
+  private func recover(_ fd: FileDescriptor, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?
     do throws(Errno) {
       let record = rollbackPath(for: file)
@@ -442,7 +433,7 @@ public struct LogStore: Sendable {
   /// Where the file would end without its trailing run of blank lines (and
   /// a blank final fragment): just after the `\n` of its last line that holds
   /// anything but white space, or 0 when no line does.
-  private func endOfContent(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+  private func endOfContent(_ fd: FileDescriptor, size: Int64) throws(Errno) -> Int64 {
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
     var end = size
@@ -467,7 +458,7 @@ public struct LogStore: Sendable {
 
   /// The line number of the line that starts at or contains byte `offset`
   /// (clamped to the file), for naming a place in a message.
-  func lineNumber(_ fd: Int32, at offset: Int64?) throws(Errno) -> Int {
+  func lineNumber(_ fd: FileDescriptor, at offset: Int64?) throws(Errno) -> Int {
     let size = try Sys.size(fd)
     let end = min(offset ?? size, size)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
@@ -489,7 +480,7 @@ public struct LogStore: Sendable {
   }
 
   /// The offset where the file's last line starts (just after the previous `\n`).
-  private func startOfLastLine(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+  private func startOfLastLine(_ fd: FileDescriptor, size: Int64) throws(Errno) -> Int64 {
     var end = size - 1  // skip the final byte (a `\n`, or part of a torn line)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
@@ -506,7 +497,7 @@ public struct LogStore: Sendable {
   }
 
   /// The `recorded` of the file's last line (which ends in `\n`).
-  private func lastRecorded(_ fd: Int32, size: Int64, file: String) throws(LogError) -> Timestamp? {
+  private func lastRecorded(_ fd: FileDescriptor, size: Int64, file: String) throws(LogError) -> Timestamp? {
     guard size > 0 else { return nil }
     let line: [UInt8]
     do {
@@ -555,7 +546,7 @@ public struct LogStore: Sendable {
   private func recordBytes(for file: String) -> Result<[UInt8], RecordUnreadable>? {
     do throws(Errno) {
       // Not through a symlink, not a FIFO that would block, not a huge file.
-      let record = try Sys.open(rollbackPath(for: file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      let record = try Sys.open(rollbackPath(for: file), [.readOnly, .noFollow, .nonBlocking])
       defer { Sys.close(record) }
       let stamp = try Sys.stamp(record)
       guard Sys.isRegularFile(record) else { return .failure(RecordUnreadable(found: "it is not a regular file")) }
@@ -564,8 +555,8 @@ public struct LogStore: Sendable {
       }
       return .success(try Sys.readAll(record))
     } catch {
-      if error.code == ENOENT { return nil }
-      if error.code == ELOOP { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
+      if error == .noSuchFile { return nil }
+      if error == .tooManySymlinks { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
       return .failure(RecordUnreadable(found: "it cannot be read: \(error)"))
     }
   }
@@ -585,7 +576,7 @@ public struct LogStore: Sendable {
   }
 
   /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
-  func rollbackState(_ fd: Int32, file: String) throws(Errno) -> RollbackState {
+  func rollbackState(_ fd: FileDescriptor, file: String) throws(Errno) -> RollbackState {
     let bytes: [UInt8]
     switch recordBytes(for: file) {
     case .none: return .none
@@ -605,25 +596,30 @@ public struct LogStore: Sendable {
   }
 
   /// Takes the shared lock readers hold.
-  func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
+  func lockShared(_ fd: FileDescriptor, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
 
   /// Writes and syncs the record: 73 when it cannot be created, 74 (and no
   /// record left behind) when the write fails (a full disk, a file size limit).
   private func writeRollbackRecord(_ record: String, _ content: [UInt8], dir: String) throws(LogError) {
-    let fd: Int32
-    // recover has set aside any record found: a name taken now is not followed or overwritten.
-    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW) } catch {
+    // The one atomic writer: the record appears whole or not at all. recover
+    // has set aside any record found, and the file's exclusive lock keeps other
+    // writers out: a name taken now is not followed or overwritten.
+    let folder: FileDescriptor
+    do { folder = try Sys.open(dir, [.readOnly, .directory]) } catch {
       throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
-    defer { Sys.close(fd) }
-    do throws(Errno) {
-      try Sys.writeAll(fd, content)
-      try Sys.fsync(fd)
+    defer { Sys.close(folder) }
+    do {
+      try Sys.writeAtomically(baseName(record), in: folder, replacing: false) { fd throws(Errno) in try Sys.writeAll(fd, content) }
     } catch {
-      try? Sys.unlink(record)
-      throw LogError(.ioError, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+      let cause = error.errno
+      switch error.step {
+      case .create, .rename:
+        throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      case .write:
+        throw LogError(.ioError, "cannot write the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      }
     }
-    Sys.fsyncDirectory(dir)
   }
 
   /// Renames a record that cannot be used to `RECORD.set-aside` (or
@@ -640,7 +636,7 @@ public struct LogStore: Sendable {
         try Sys.link(record, name)  // refuses a taken name, unlike rename
         try Sys.unlink(record)
       } catch {
-        if error.code == EEXIST { continue }
+        if error == .exists { continue }
         // A file system without hard links: rename, the name checked free just now.
         try Sys.rename(record, name)
       }
@@ -656,8 +652,8 @@ public struct LogStore: Sendable {
   public func repair() throws(LogError) -> [RepairNote] {
     var done: [RepairNote] = []
     for file in try files() {
-      let fd: Int32
-      do { fd = try Sys.open(file, O_RDWR | O_APPEND) } catch {
+      let fd: FileDescriptor
+      do { fd = try Sys.open(file, [.readWrite, .append]) } catch {
         // A read-only log with nothing to repair is fine: check --repair then only checks.
         if try !needsRepair(file) { continue }
         throw LogError(.cannotCreate, "cannot open \(file) to repair it: \(error)\(hint(for: error))")
@@ -672,8 +668,8 @@ public struct LogStore: Sendable {
   /// Whether `file` has a rollback record, a final line without `\n` or
   /// blank lines at its end, seen under a shared lock.
   private func needsRepair(_ file: String) throws(LogError) -> Bool {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    let fd: FileDescriptor
+    do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
     try acquire(fd, exclusive: false, file: file)
     do {
@@ -687,7 +683,7 @@ public struct LogStore: Sendable {
     }
   }
 
-  private func acquire(_ fd: Int32, exclusive: Bool, file: String) throws(LogError) {
+  private func acquire(_ fd: FileDescriptor, exclusive: Bool, file: String) throws(LogError) {
     let locked: Bool
     do { locked = try Sys.lock(fd, exclusive: exclusive, timeout: lockTimeout) } catch {
       throw LogError(.ioError, "cannot lock \(file): \(error)")

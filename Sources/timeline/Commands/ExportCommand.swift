@@ -130,7 +130,7 @@ private func follow(
   _ context: Context
 ) throws -> Int32 {
   context.console.flush()
-  guard LogFollower.write(first, to: 1) else { return 0 }
+  guard context.console.writeNow(first) else { return 0 }
   var written = writtenIDs
   while true {
     switch follower.wait(output: 1) {
@@ -162,6 +162,6 @@ private func follow(
         out.append(0x0a)
       }
     }
-    guard LogFollower.write(out, to: 1) else { return 0 }
+    guard context.console.writeNow(out) else { return 0 }
   }
 }
