@@ -2,11 +2,22 @@ import Glibc
 
 /// An open file descriptor: EventLog's file code passes these, never a bare
 /// `Int32`, so that a descriptor cannot be mixed up with a count or a line number.
-struct FileDescriptor: Hashable, Sendable {
-  let rawValue: Int32
+public struct FileDescriptor: Hashable, Sendable {
+  public let rawValue: Int32
 
-  init(rawValue: Int32) { self.rawValue = rawValue }
+  public init(rawValue: Int32) { self.rawValue = rawValue }
 
+  public static let standardInput = FileDescriptor(rawValue: 0)
+  public static let standardOutput = FileDescriptor(rawValue: 1)
+  public static let standardError = FileDescriptor(rawValue: 2)
+
+  /// Writes every byte (the one write-all of the program, which the command
+  /// line's output uses too): retries on EINTR, goes on after a short write,
+  /// and throws any other error, EPIPE included (the caller decides).
+  public func writeAll(_ bytes: [UInt8]) throws(Errno) { try Sys.writeAll(self, bytes) }
+
+  /// Reads to the end, whatever the size is known to be (a pipe, standard input).
+  public func readAll() throws(Errno) -> [UInt8] { try Sys.readAll(self) }
 }
 
 /// How `Sys.open` opens a file (the `O_` flags; `O_CLOEXEC` is always added).
@@ -31,12 +42,15 @@ struct OpenOptions: OptionSet, Sendable {
 }
 
 /// The errno of a failed system call, described by `strerror`.
-struct Errno: Error, Equatable, CustomStringConvertible {
-  var code: Int32
+public struct Errno: Error, Equatable, CustomStringConvertible {
+  public var code: Int32
 
   static var current: Errno { Errno(code: errno) }
 
-  var description: String { String(cString: strerror(code)) }
+  public var description: String { String(cString: strerror(code)) }
+
+  /// The reader of a pipe went away (the user quit the pager, `| head` ended).
+  public static let brokenPipe = Errno(code: EPIPE)
 
   static let noSuchFile = Errno(code: ENOENT)
   static let exists = Errno(code: EEXIST)

@@ -131,13 +131,13 @@ final class Console {
   func writeNow(_ bytes: [UInt8]) -> Bool {
     flush()
     guard !outputClosed else { return false }
-    do { try Sys.writeAll(1, bytes) } catch { outputFailed(error) }
+    do { try FileDescriptor.standardOutput.writeAll(bytes) } catch { outputFailed(error) }
     return !outputClosed
   }
 
   private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     if fd == output && outputClosed { return }
-    do { try Sys.writeAll(fd, bytes) } catch {
+    do { try FileDescriptor(rawValue: fd).writeAll(bytes) } catch {
       // Standard error that cannot be written has nowhere to report to.
       if fd == output { outputFailed(error) }
     }

@@ -1,4 +1,5 @@
 @preconcurrency import Dispatch
+import EventLog
 import Synchronization
 
 /// A single updating line on standard error for work that takes longer than a
@@ -67,7 +68,7 @@ final class Progress: @unchecked Sendable {
   private static func variable(_ name: String) -> String? { Sys.variable(name) }
 
   private static func draw(_ text: String) {
-    try? Sys.writeAll(2, Array(text.utf8))  // a progress line that cannot be drawn is not missed
+    try? FileDescriptor.standardError.writeAll(Array(text.utf8))  // a progress line that cannot be drawn is not missed
   }
 
   /// Runs `body` with a progress line.

@@ -1,68 +1,13 @@
 import EventLog
 import Glibc
 
-/// The errno of a failed system call, described by `strerror`.
-struct Errno: Error, Equatable, CustomStringConvertible {
-  var code: Int32
-
-  static var current: Errno { Errno(code: errno) }
-
-  var description: String { String(cString: strerror(code)) }
-
-  /// The reader of a pipe went away (the user quit the pager, `| head` ended).
-  static let brokenPipe = Errno(code: EPIPE)
-}
-
 /// The CLI's edge to the operating system: every libc call of the `timeline`
 /// target is made here (EventLog has its own, for the log and cache files).
 /// Calls that a signal can interrupt retry on EINTR.
 enum Sys {
   typealias ProcessID = pid_t
 
-  // MARK: - Reading and writing descriptors
-
-  /// Writes the whole buffer: retries on EINTR, goes on after a short write,
-  /// and throws any other error (EPIPE included: the caller decides).
-  static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(Errno) {
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw Errno.current
-      }
-      done += n
-    }
-  }
-
-  /// Writes the whole array (see the other `writeAll`).
-  static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
-    let result: Result<Void, Errno> = bytes.withUnsafeBytes { raw in
-      do throws(Errno) { try writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-    }
-    try result.get()
-  }
-
-  /// Reads up to `count` bytes; 0 at end of file.
-  static func read(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) throws(Errno) -> Int {
-    while true {
-      let n = Glibc.read(fd, buffer, count)
-      if n >= 0 { return n }
-      if errno != EINTR { throw Errno.current }
-    }
-  }
-
-  /// Reads a descriptor to its end (a pipe, standard input).
-  static func readAll(_ fd: Int32) throws(Errno) -> [UInt8] {
-    var result: [UInt8] = []
-    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-    defer { chunk.deallocate() }
-    while true {
-      let n = try read(fd, chunk.baseAddress!, chunk.count)
-      if n == 0 { return result }
-      result.append(contentsOf: chunk[..<n])
-    }
-  }
+  // MARK: - Descriptors (reading and writing them whole is EventLog's FileDescriptor)
 
   static func close(_ fd: Int32) { _ = Glibc.close(fd) }
 
@@ -174,5 +119,5 @@ enum Sys {
 
 /// Reads all of standard input (for `add --stdin` and `import -`).
 func readStandardInput() throws(LogError) -> [UInt8] {
-  do { return try Sys.readAll(0) } catch { throw LogError(.ioError, "cannot read standard input: \(error)") }
+  do { return try FileDescriptor.standardInput.readAll() } catch { throw LogError(.ioError, "cannot read standard input: \(error)") }
 }

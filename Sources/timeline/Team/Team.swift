@@ -72,7 +72,7 @@ func runGit(_ arguments: [String]) -> String? {
   defer { Sys.close(pipeEnds.read) }
   guard let pid = spawned else { return nil }
   // A read error ends the output there, as end of file does.
-  let output = (try? Sys.readAll(pipeEnds.read)) ?? []
+  let output = (try? FileDescriptor(rawValue: pipeEnds.read).readAll()) ?? []
   guard Sys.waitForExit(pid) else { return nil }
   return String(decoding: output, as: UTF8.self)
 }
