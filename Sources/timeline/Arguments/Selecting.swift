@@ -26,6 +26,17 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
     recorded: try recordWindow(args, context, command: command))
 }
 
+/// A query's selection and the log's facts, in one order for every command:
+/// every option is read first (a usage error is 64 before the log is read),
+/// then the log, then each name the selection asks about (65 when no line of
+/// the log names it).
+func selectedFacts(_ args: ParsedArguments, _ context: Context, command: String) throws -> (Selection, FactTable) {
+  let selection = try parseSelection(args, context, command: command)
+  let table = try loadFacts(context)
+  try requireKnownNames(selection, in: table, context)
+  return (selection, table)
+}
+
 /// Refuses (65) a name that no line of the log names, as its org, its
 /// subject or a string in its attrs, with the nearest known names as the
 /// hint. `option` says where the name came from (`--org`, `MODEL`, `KEY`).

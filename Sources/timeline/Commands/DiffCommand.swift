@@ -13,12 +13,8 @@ let diffCommand = Command(
   examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
     let (from, to) = try diffDates(args.positionals, today: context.today)
-    let knownAt = try knownAt(args, context)
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "diff")
-    let table = try loadFacts(context)
-    let selection = Selection(org: org, minConfidence: least, knownAt: knownAt)
-    try requireKnownNames(selection, in: table, context)
+    let (selection, table) = try selectedFacts(args, context, command: "diff")
+    let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
     let replay = selection.replay(table)
     let diff = replay.diff(from: from, to: to, org: org)
     let (found, newFacts, basis) = (diff.changes, diff.events, diff.basis)

@@ -24,9 +24,7 @@ let logCommand = Command(
   ],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log --grep hazelnut", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let selection = try parseSelection(args, context, command: "log")
-    let table = try loadFacts(context)
-    try requireKnownNames(selection, in: table, context)
+    let (selection, table) = try selectedFacts(args, context, command: "log")
     let replay = selection.replay(table)
     // Chosen on the fact table, then by text on the events read.
     let chosen = selection.facts(in: replay)

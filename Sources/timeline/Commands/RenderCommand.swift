@@ -32,13 +32,8 @@ let renderFormats = ["html", "svg", "mermaid"]
 
 private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
-  let (from, to) = try dateWindow(args, context, command: "render")
-  let org = args.value("org")
-  let least = try minConfidence(args, command: "render")
-  let table = try loadFacts(context)
-  var selection = Selection(from: from, to: to, org: org, minConfidence: least)
-  try requireKnownNames(selection, in: table, context)
-  selection.knownAt = try knownAt(args, context)
+  let (selection, table) = try selectedFacts(args, context, command: "render")
+  let (from, to, org) = (selection.from, selection.to, selection.org)
   let standing = try context.store.events(selection.replay(table).standing, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)

@@ -15,12 +15,8 @@ let stateCommand = Command(
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
     let day = try dayOption(args, "at", context) ?? context.today
-    let knownAt = try knownAt(args, context)
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "state")
-    let table = try loadFacts(context)
-    let selection = Selection(org: org, minConfidence: least, knownAt: knownAt)
-    try requireKnownNames(selection, in: table, context)
+    let (selection, table) = try selectedFacts(args, context, command: "state")
+    let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
     let replay = selection.replay(table)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })

@@ -16,13 +16,8 @@ let strategyCommand = Command(
   ],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let (from, to) = try dateWindow(args, context, command: "strategy")
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "strategy")
-    let table = try loadFacts(context)
-    var selection = Selection(from: from, to: to, org: org, minConfidence: least)
-    try requireKnownNames(selection, in: table, context)
-    selection.knownAt = try knownAt(args, context)
+    let (selection, table) = try selectedFacts(args, context, command: "strategy")
+    let (org, least) = (selection.org, selection.minConfidence)
     let replay = selection.replay(table)
     let kept = replay.kept(at: context.today, org: org)
     let shifts = replay.strategyShifts(kept).filter { selection.contains(firstDay: $0.date.firstDay) }
