@@ -31,8 +31,7 @@ let checkCommand = Command(
           for finding in list {
             a.object { f in
               f.member("file", finding.file)
-              f.key("line")
-              f.number(Double(finding.line))
+              f.member("line", number: Double(finding.line))
               f.member("message", findingText(finding))
             }
           }
@@ -43,10 +42,8 @@ let checkCommand = Command(
         findings(report.errors, &w)
         w.key("warnings")
         findings(report.warnings, &w)
-        w.key("events")
-        w.number(Double(report.events))
-        w.key("files")
-        w.number(Double(report.files))
+        w.member("events", number: Double(report.events))
+        w.member("files", number: Double(report.files))
       }
     } else {
       // Errors and warnings each come in the log's order; merge them (an error first on a tie).

@@ -75,12 +75,7 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     if news.changes.isEmpty { console.line("No changes to the state at \(day).") }
     for line in changeLines(news.changes, console) { console.line(line) }
     console.line("")
-    if events.isEmpty {
-      console.line("No new events.")
-    } else {
-      console.line(console.bold("New events"))
-      printEventsWithSources(events, marks: marks, console)
-    }
+    printEventSection("New events", none: "No new events.", events, marks: marks, console)
   }
   if let nextMark, let failure = context.store.writeNewsMark(nextMark) {
     context.console.error("timeline: note: the news mark was not kept (\(failure)); the next news run will count everything as new")
@@ -96,45 +91,10 @@ extension JSONWriter {
       for (index, event) in events.enumerated() {
         let marked = marks(index)
         a.event(event) { e in
-          e.key("retracted")
-          e.bool(marked.retracted)
-          e.key("superseded")
-          e.bool(marked.superseded)
+          e.member("retracted", bool: marked.retracted)
+          e.member("superseded", bool: marked.superseded)
         }
       }
-    }
-  }
-}
-
-/// Events as aligned rows, each followed by its source, indented; retracted
-/// and superseded ones marked.
-func printEventsWithSources(_ events: [Event], marks: (Int) -> EventMarks, _ console: Console) {
-  let lines = alignedRows(markedRows(events, marks: marks), indent: 2, style: eventRowStyle(events, console))
-  for (index, line) in lines.enumerated() {
-    console.line(line)
-    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
-  }
-}
-
-/// Events as rows (`eventRow`), the details of each that the replay dropped
-/// marked `[retracted]` or `[superseded]`, as log, news and why list them.
-func markedRows(_ events: [Event], marks: (Int) -> EventMarks) -> [[String]] {
-  events.enumerated().map { index, event in
-    var row = eventRow(event)
-    let marked = marks(index)
-    if marked.retracted { row[row.count - 1] = "[retracted] " + row[row.count - 1] }
-    if marked.superseded { row[row.count - 1] = "[superseded] " + row[row.count - 1] }
-    return row
-  }
-}
-
-/// The colours of an event row: its date dim, its kind red for a retraction, else cyan.
-func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) -> String {
-  { row, column, cell in
-    switch column {
-    case 1: return console.dim(cell)
-    case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
-    default: return cell
     }
   }
 }

@@ -64,8 +64,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
                   v.diffValue(field.value)
                   v.member("event", field.fact.map(replay.id))
                   v.member("confidence", field.confidence?.rawValue)
-                  v.key("date")
-                  v.date(field.date)
+                  v.member("date", date: field.date)
                 }
               }
             }
@@ -99,12 +98,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     }
   }
   console.line("")
-  if events.isEmpty {
-    console.line("No event names \(key).")
-  } else {
-    console.line(console.bold("Events about \(key)"))
-    printEventsWithSources(events, marks: marks, console)
-  }
+  printEventSection("Events about \(key)", none: "No event names \(key).", events, marks: marks, console)
   return 0
 }
 

@@ -31,3 +31,42 @@ func eventRow(_ event: Event) -> [String] {
   return [event.date.description, event.id, event.kind.description, event.org ?? "", event.subject ?? "", event.confidence.rawValue,
           details.joined(separator: " ")]
 }
+
+/// A titled section of events (news's new events, why's events about a key):
+/// aligned rows, each followed by its source, indented; retracted and
+/// superseded ones marked; or one line saying there are none.
+func printEventSection(_ title: String, none: String, _ events: [Event], marks: (Int) -> EventMarks, _ console: Console) {
+  if events.isEmpty {
+    console.line(none)
+    return
+  }
+  console.line(console.bold(title))
+  let lines = alignedRows(markedRows(events, marks: marks), indent: 2, style: eventRowStyle(events, console))
+  for (index, line) in lines.enumerated() {
+    console.line(line)
+    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
+  }
+}
+
+/// Events as rows (`eventRow`), the details of each that the replay dropped
+/// marked `[retracted]` or `[superseded]`, as log, news and why list them.
+func markedRows(_ events: [Event], marks: (Int) -> EventMarks) -> [[String]] {
+  events.enumerated().map { index, event in
+    var row = eventRow(event)
+    let marked = marks(index)
+    if marked.retracted { row[row.count - 1] = "[retracted] " + row[row.count - 1] }
+    if marked.superseded { row[row.count - 1] = "[superseded] " + row[row.count - 1] }
+    return row
+  }
+}
+
+/// The colours of an event row: its date dim, its kind red for a retraction, else cyan.
+func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) -> String {
+  { row, column, cell in
+    switch column {
+    case 1: return console.dim(cell)
+    case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
+    default: return cell
+    }
+  }
+}
