@@ -51,9 +51,7 @@ public enum KnownNames {
     for fact in table.facts {
       used.insert(fact.org)
       used.insert(fact.subject)
-      if fact.factKind != .custom { used.insert(fact.a) }
-      used.insert(fact.b)
-      used.insert(fact.c)
+      for symbol in fact.keptNames { used.insert(symbol) }
     }
     used.formUnion(table.lists)
     used.remove(0)

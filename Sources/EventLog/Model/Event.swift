@@ -45,18 +45,38 @@ public struct Event: Sendable, Hashable {
   }
 }
 
-/// What kind of fact an event records.
-public enum Kind: Sendable, Hashable, CustomStringConvertible {
-  case launch, pause, resume, retire, throttle, unthrottle
-  case hire, depart, codename, strategy, metric, report, retract
+/// What kind of fact an event records: a built-in kind (a row of the kind
+/// table, `FactKind`) or a custom kind spelled `x-...`.
+public struct Kind: Sendable, Hashable, CustomStringConvertible {
+  /// Its row in the kind table; `.custom` for every custom kind.
+  public let code: FactKind
+  /// A custom kind's name (`x-...`); empty for a built-in kind.
+  public let customName: String
+
+  init(code: FactKind, customName: String = "") {
+    self.code = code
+    self.customName = customName
+  }
+
+  public static let launch = Kind(code: .launch)
+  public static let pause = Kind(code: .pause)
+  public static let resume = Kind(code: .resume)
+  public static let retire = Kind(code: .retire)
+  public static let throttle = Kind(code: .throttle)
+  public static let unthrottle = Kind(code: .unthrottle)
+  public static let hire = Kind(code: .hire)
+  public static let depart = Kind(code: .depart)
+  public static let codename = Kind(code: .codename)
+  public static let strategy = Kind(code: .strategy)
+  public static let metric = Kind(code: .metric)
+  public static let report = Kind(code: .report)
+  public static let retract = Kind(code: .retract)
+
   /// A custom kind, spelled `x-...`.
-  case custom(String)
+  public static func custom(_ name: String) -> Kind { Kind(code: .custom, customName: name) }
 
   /// Every built-in kind, in the order of DESIGN.md's table.
-  public static let builtIn: [Kind] = [
-    .launch, .pause, .resume, .retire, .throttle, .unthrottle,
-    .hire, .depart, .codename, .strategy, .metric, .report, .retract,
-  ]
+  public static let builtIn: [Kind] = FactKind.builtIn.map { Kind(code: $0) }
 
   public init?(_ name: String) {
     if let kind = Kind.builtIn.first(where: { $0.description == name }) {
@@ -73,32 +93,10 @@ public enum Kind: Sendable, Hashable, CustomStringConvertible {
     name.hasPrefix("x-") && name.utf8.count > 2 && name.utf8.dropFirst(2).allSatisfy(isSlugByte)
   }
 
-  public var description: String {
-    switch self {
-    case .launch: "launch"
-    case .pause: "pause"
-    case .resume: "resume"
-    case .retire: "retire"
-    case .throttle: "throttle"
-    case .unthrottle: "unthrottle"
-    case .hire: "hire"
-    case .depart: "depart"
-    case .codename: "codename"
-    case .strategy: "strategy"
-    case .metric: "metric"
-    case .report: "report"
-    case .retract: "retract"
-    case .custom(let name): name
-    }
-  }
+  public var description: String { code == .custom ? customName : code.name }
 
   /// The kinds whose subject is a product and that change its status.
-  public var isProductKind: Bool {
-    switch self {
-    case .launch, .pause, .resume, .retire, .throttle, .unthrottle: true
-    default: false
-    }
-  }
+  public var isProductKind: Bool { code.isProduct }
 }
 
 /// How sure the log is of a fact.

@@ -46,7 +46,7 @@ func completionCandidates(_ kind: String, prefix: String, in table: FactTable) -
     case "orgs": symbols.insert(fact.org)
     case "subjects": symbols.insert(fact.subject)
     case "people" where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.subject)
-    case "roles" where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.a)
+    case "roles" where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.role)
     case "ids": ids.insert(table.idString(fact.id))
     default: break
     }
