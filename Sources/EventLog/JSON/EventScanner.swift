@@ -46,13 +46,13 @@ public struct EventScanner {
       listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: kind.rawValue, precision: date.precisionCode,
       confidence: raw.confidence.code, file: file, line: number, offset: offset)
     if let supersedes = raw.supersedes {
-      guard let target = reference(supersedes, from: id, in: &table) else { return false }
+      guard let target = EventScanner.reference(supersedes, from: id, in: &table) else { return false }
       fact.target = target
     }
     if kind == .custom, let name = raw.customKind { fact.slot0 = table.names.intern(name) }
-    guard contextIsValid(fact, date: date, table: table),
+    guard contextIsValid(fact, date: date, table: &table),
       let lists = keepAttrs(of: kind, into: &fact, id: id, table: &table),
-      attrsAreValid(kind, date: date, table: table)
+      attrsAreValid(kind, date: date, table: &table)
     else { return false }
     if kind == .strategy { guard appendLists(lists, to: &fact, in: &table) else { return false } }
     table.facts.append(fact)
@@ -61,7 +61,7 @@ public struct EventScanner {
 
   /// The key of a reference to another event (`supersedes`, a retraction's
   /// target): a valid id, not the event's own; nil otherwise.
-  @inline(__always) private func reference(
+  @inline(__always) private static func reference(
     _ bytes: UnsafeBufferPointer<UInt8>, from id: UnsafeBufferPointer<UInt8>, in table: inout FactTable
   ) -> UInt64? {
     guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return nil }
@@ -71,18 +71,21 @@ public struct EventScanner {
   /// Whether validation accepts the event's context: its kind, org, subject,
   /// source and supersedes, as symbols in one memo key (the first time a
   /// combination is seen, `EventSchema` judges a stand-in event).
-  @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: FactTable) -> Bool {
+  /// (`table` is inout only so that the memo's judge borrows it rather than copies it.)
+  @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
+    let sourceState = raw.sourceState
+    let supersedes = raw.supersedes != nil
     key.removeAll(keepingCapacity: true)
     key.append(Int32(fact.kind))
     key.append(fact.org)
     key.append(fact.subject)
-    key.append(raw.sourceState)
-    key.append(raw.supersedes == nil ? 0 : 1)
+    key.append(sourceState)
+    key.append(supersedes ? 1 : 0)
     return memo.verdict(for: key) {
       let event = Event(
         id: "x", date: date, kind: fact.factKind.kind(customName: "x-x"),
         org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
-        source: raw.sourcePlaceholder, supersedes: raw.supersedes == nil ? nil : "y")
+        source: RawEvent.sourcePlaceholder(sourceState), supersedes: supersedes ? "y" : nil)
       do {
         try EventSchema.checkOrgAndSubject(event)
         try EventSchema.checkSourceAndReferences(event)
@@ -109,6 +112,7 @@ public struct EventScanner {
     key.append(-1 - Int32(kind.rawValue))  // never equal to a context key
     var lists = StrategyLists()
     let freeForm = kind == .report || kind == .custom
+    let keeps = kind == .custom ? UnsafeBufferPointer(start: nil, count: 0) : FactKind.keptBuffers[Int(kind.rawValue)]
     for attr in raw.attrs {
       if freeForm {
         // Free-form attributes: only their keys are checked, and nothing of them is kept.
@@ -116,7 +120,7 @@ public struct EventScanner {
         continue
       }
       let keySymbol = table.names.intern(attr.key)
-      let kept = kind.keptField(named: attr.key)
+      let kept = KeptAttr.find(attr.key, in: keeps)
       // Each attribute adds three entries to the key (a list also one per
       // item): its key, its type (1 string, 2 number, 3 bool, 4 list,
       // 5 free text) and what validation sees of its value.
@@ -125,7 +129,7 @@ public struct EventScanner {
         continue
       case .string(let bytes):
         if kept?.field == .target {
-          guard let target = reference(bytes, from: id, in: &table) else { return nil }
+          guard let target = EventScanner.reference(bytes, from: id, in: &table) else { return nil }
           fact.target = target
           key.append(keySymbol)
           key.append(1)
@@ -169,8 +173,9 @@ public struct EventScanner {
   /// Whether validation accepts the attributes whose shape `keepAttrs` wrote
   /// into the memo key (the first time a shape is seen, `EventSchema` judges
   /// a stand-in event rebuilt from the key).
-  @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: FactTable) -> Bool {
-    memo.verdict(for: key) {
+  @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: inout FactTable) -> Bool {
+    let key = self.key
+    return memo.verdict(for: key) {
       var event = Event(id: "x", date: date, kind: kind.kind(customName: "x-x"), org: "x")
       var index = 1
       while index < key.count {
@@ -306,11 +311,14 @@ private struct RawEvent {
     return publisher != nil || sourceDate != nil ? 2 : 0
   }
 
-  /// Enough of the source for validation to judge it as the strict codec does.
-  var sourcePlaceholder: Source? {
-    if title != nil || url != nil { return Source(title: "") }
-    if publisher != nil || sourceDate != nil { return Source(publisher: "") }
-    return nil
+  /// Enough of a source in `state` (`sourceState`) for validation to judge
+  /// it as the strict codec does.
+  static func sourcePlaceholder(_ state: Int32) -> Source? {
+    switch state {
+    case 1: Source(title: "")
+    case 2: Source(publisher: "")
+    default: nil
+    }
   }
 }
 

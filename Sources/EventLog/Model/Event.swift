@@ -53,24 +53,24 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible {
   /// A custom kind's name (`x-...`); empty for a built-in kind.
   public let customName: String
 
-  init(code: FactKind, customName: String = "") {
+  @usableFromInline init(code: FactKind, customName: String = "") {
     self.code = code
     self.customName = customName
   }
 
-  public static let launch = Kind(code: .launch)
-  public static let pause = Kind(code: .pause)
-  public static let resume = Kind(code: .resume)
-  public static let retire = Kind(code: .retire)
-  public static let throttle = Kind(code: .throttle)
-  public static let unthrottle = Kind(code: .unthrottle)
-  public static let hire = Kind(code: .hire)
-  public static let depart = Kind(code: .depart)
-  public static let codename = Kind(code: .codename)
-  public static let strategy = Kind(code: .strategy)
-  public static let metric = Kind(code: .metric)
-  public static let report = Kind(code: .report)
-  public static let retract = Kind(code: .retract)
+  @inlinable public static var launch: Kind { Kind(code: .launch) }
+  @inlinable public static var pause: Kind { Kind(code: .pause) }
+  @inlinable public static var resume: Kind { Kind(code: .resume) }
+  @inlinable public static var retire: Kind { Kind(code: .retire) }
+  @inlinable public static var throttle: Kind { Kind(code: .throttle) }
+  @inlinable public static var unthrottle: Kind { Kind(code: .unthrottle) }
+  @inlinable public static var hire: Kind { Kind(code: .hire) }
+  @inlinable public static var depart: Kind { Kind(code: .depart) }
+  @inlinable public static var codename: Kind { Kind(code: .codename) }
+  @inlinable public static var strategy: Kind { Kind(code: .strategy) }
+  @inlinable public static var metric: Kind { Kind(code: .metric) }
+  @inlinable public static var report: Kind { Kind(code: .report) }
+  @inlinable public static var retract: Kind { Kind(code: .retract) }
 
   /// A custom kind, spelled `x-...`.
   public static func custom(_ name: String) -> Kind { Kind(code: .custom, customName: name) }
@@ -94,6 +94,16 @@ public struct Kind: Sendable, Hashable, CustomStringConvertible {
   }
 
   public var description: String { code == .custom ? customName : code.name }
+
+  /// The same kind: the same row, and for custom kinds the same name.
+  @inlinable public static func == (lhs: Kind, rhs: Kind) -> Bool {
+    lhs.code == rhs.code && (lhs.code != .custom || lhs.customName == rhs.customName)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(code)
+    if code == .custom { hasher.combine(customName) }
+  }
 
   /// The kinds whose subject is a product and that change its status.
   public var isProductKind: Bool { code.isProduct }

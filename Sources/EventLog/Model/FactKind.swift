@@ -50,36 +50,41 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
     return start..<start + table[index].keeps.count
   }
 
+  /// The table's names and product flags as plain arrays, which the hot
+  /// paths read without reference counting (a row holds an array).
+  private static let names: [StaticString] = table.map(\.name)
+  /// The names as strings (each short enough to be stored inline, so copies are free).
+  private static let nameStrings: [String] = table.map(\.name.description)
+  private static let products: [Bool] = table.map(\.isProduct)
+
   /// Every built-in kind, in DESIGN.md's order.
   public static let builtIn: [FactKind] = table.map(\.kind)
 
   /// The kind's name as the log spells it; "x-" for `custom`, whose events each spell their own.
-  public var name: String { self == .custom ? "x-" : FactKind.table[Int(rawValue)].name.description }
+  public var name: String { self == .custom ? "x-" : FactKind.nameStrings[Int(rawValue)] }
 
   /// Whether its subject is a product whose status or throttling it changes.
-  @inline(__always) public var isProduct: Bool { self != .custom && FactKind.table[Int(rawValue)].isProduct }
+  @inline(__always) public var isProduct: Bool { self != .custom && FactKind.products[Int(rawValue)] }
 
   /// What the kind's fact keeps of its attributes (none for free-form kinds).
   public var keptAttributes: ArraySlice<KeptAttr> {
     self == .custom ? [] : FactKind.keptAttrs[FactKind.keptRange[Int(rawValue)]]
   }
 
-  /// Where an attribute named by UTF-8 bytes goes in the kind's fact; nil for
-  /// one the fact does not keep (free text, or any attribute of a free-form kind).
-  @inline(__always) func keptField(named key: UnsafeBufferPointer<UInt8>) -> KeptAttr? {
-    guard self != .custom, let base = key.baseAddress else { return nil }
-    for index in FactKind.keptRange[Int(rawValue)] {
-      let kept = FactKind.keptAttrs[index]
-      if kept.name.utf8CodeUnitCount == key.count && memcmpBytes(base, kept.name.utf8Start, key.count) { return kept }
-    }
-    return nil
+  /// `keptAttributes` of each built-in kind in memory that lives as long as
+  /// the program, so that the scanner, which looks up every attribute of
+  /// every line, reads them without reference counting.
+  nonisolated(unsafe) static let keptBuffers: [UnsafeBufferPointer<KeptAttr>] = table.map { row in
+    let buffer = UnsafeMutableBufferPointer<KeptAttr>.allocate(capacity: row.keeps.count)
+    _ = buffer.initialize(from: row.keeps)
+    return UnsafeBufferPointer(buffer)
   }
 
   /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
   public init?(name bytes: UnsafeBufferPointer<UInt8>) {
-    for row in FactKind.table where row.name.utf8CodeUnitCount == bytes.count {
-      if memcmpBytes(row.name.utf8Start, bytes.baseAddress!, bytes.count) {
-        self = row.kind
+    for (index, name) in FactKind.names.enumerated() where name.utf8CodeUnitCount == bytes.count {
+      if memcmpBytes(name.utf8Start, bytes.baseAddress!, bytes.count) {
+        self.init(rawValue: UInt8(index))
         return
       }
     }
@@ -107,6 +112,15 @@ public struct KeptAttr: Sendable {
   /// be `ORG/slug`: `EventSchema.checkAttrs`), so the scanner's memo of
   /// verdicts must tell its values apart.
   let formChecked: Bool
+
+  /// The attribute named by UTF-8 bytes among `kept`, or nil.
+  @inline(__always) static func find(_ key: UnsafeBufferPointer<UInt8>, in kept: UnsafeBufferPointer<KeptAttr>) -> KeptAttr? {
+    guard let base = key.baseAddress else { return nil }
+    for attr in kept where attr.name.utf8CodeUnitCount == key.count {
+      if memcmpBytes(base, attr.name.utf8Start, key.count) { return attr }
+    }
+    return nil
+  }
 
   init(_ name: StaticString, _ field: FactField, formChecked: Bool = false) {
     self.name = name
