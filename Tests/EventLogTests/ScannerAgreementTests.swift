@@ -160,3 +160,12 @@ func everyKindKeepsTheSameNamedFieldsFromTheScannerAndTheCodec(line: String) {
 @Test func aFactTakes96Bytes() {
   #expect(MemoryLayout<Fact>.stride == 96)
 }
+
+@Test func theKindTableIsInDesignOrderAndEachRowIsItsCode() {
+  #expect(FactKind.builtIn.map(\.rawValue) == Array(0..<13))
+  #expect(Kind.builtIn.map(\.description) == [
+    "launch", "pause", "resume", "retire", "throttle", "unthrottle", "hire", "depart", "codename", "strategy", "metric",
+    "report", "retract",
+  ])
+  #expect(FactKind.builtIn.filter(\.isProduct) == [.launch, .pause, .resume, .retire, .throttle, .unthrottle])
+}

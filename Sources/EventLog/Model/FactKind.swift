@@ -41,15 +41,6 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
     Row(kind: .retract, name: "retract", keeps: [KeptAttr("target", .target)]),
   ]
 
-  /// The table's kept attributes of every kind, one after another, and where
-  /// each kind's run starts (a flat list of plain values: the scanner reads
-  /// it once per attribute).
-  static let keptAttrs: [KeptAttr] = table.flatMap(\.keeps)
-  static let keptRange: [Range<Int>] = table.indices.map { index in
-    let start = table[..<index].reduce(0) { $0 + $1.keeps.count }
-    return start..<start + table[index].keeps.count
-  }
-
   /// The table's names and product flags as plain arrays, which the hot
   /// paths read without reference counting (a row holds an array).
   private static let names: [StaticString] = table.map(\.name)
@@ -67,9 +58,7 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
   @inline(__always) public var isProduct: Bool { self != .custom && FactKind.products[Int(rawValue)] }
 
   /// What the kind's fact keeps of its attributes (none for free-form kinds).
-  public var keptAttributes: ArraySlice<KeptAttr> {
-    self == .custom ? [] : FactKind.keptAttrs[FactKind.keptRange[Int(rawValue)]]
-  }
+  public var keptAttributes: [KeptAttr] { self == .custom ? [] : FactKind.table[Int(rawValue)].keeps }
 
   /// `keptAttributes` of each built-in kind in memory that lives as long as
   /// the program, so that the scanner, which looks up every attribute of
