@@ -65,7 +65,7 @@ public enum KnownNames {
       case .orgs: symbols.insert(fact.org)
       case .subjects: symbols.insert(fact.subject)
       case .people where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.subject)
-      case .roles where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.a)
+      case .roles where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.role)
       case .ids: ids.insert(table.idString(fact.id))
       default: break
       }
@@ -100,9 +100,7 @@ public enum KnownNames {
     for fact in table.facts {
       used.insert(fact.org)
       used.insert(fact.subject)
-      if fact.factKind != .custom { used.insert(fact.a) }
-      used.insert(fact.b)
-      used.insert(fact.c)
+      for symbol in fact.keptNames { used.insert(symbol) }
     }
     used.formUnion(table.lists)
     used.remove(0)

@@ -27,12 +27,12 @@ public struct Lineage: Sendable, Equatable {
       switch fact.factKind {
       case .launch where fact.subject != 0:
         let subject = names[fact.subject]
-        if fact.b != 0 {
-          let predecessor = names[fact.b]
+        if fact.predecessor != 0 {
+          let predecessor = names[fact.predecessor]
           touch(subject, org: names[fact.org])
           touch(predecessor, org: EventSchema.productParts(predecessor)?.org ?? names[fact.org])
           models[subject]!.predecessor = predecessor
-        } else if fact.a == model {
+        } else if fact.launchType == model {
           touch(subject, org: names[fact.org])
         }
       case .codename where fact.subject != 0:

@@ -134,7 +134,7 @@ public struct Replay: Sendable {
     if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
     func content(_ fact: Fact) -> [String] {
       [String(fact.kind), String(fact.firstDay), String(fact.precision), String(fact.confidence), table.names[fact.org],
-       table.names[fact.subject], table.names[fact.a], table.names[fact.b], table.names[fact.c],
+       table.names[fact.subject]] + fact.nameSlots.map { table.names[$0] } + [
        CanonicalJSON.numberText(fact.value), table.idString(fact.target), table.files[Int(fact.file)], String(fact.line)]
     }
     return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)

@@ -71,7 +71,7 @@ public struct Selection: Sendable, Equatable {
     let org = symbol(self.org)
     let subject = symbol(self.subject)
     let factKind = kind.map(FactKind.init)
-    // A custom kind is one FactKind; its name (`x-...`) is the fact's `a`.
+    // A custom kind is one FactKind; its name (`x-...`) is the fact's `customName`.
     let customName: Int32? = kind.flatMap { kind in FactKind(kind) == .custom ? symbol(kind.description) : nil }
     let from = self.from?.yyyymmdd ?? .min
     let to = self.to?.yyyymmdd ?? .max
@@ -83,7 +83,7 @@ public struct Selection: Sendable, Equatable {
         && recorded.contains(fact.recorded)
         && (org.map { fact.org == $0 } ?? true)
         && (subject.map { fact.about == $0 } ?? true)
-        && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)
+        && (factKind.map { fact.factKind == $0 && (customName == nil || fact.customName == customName) } ?? true)
     }
     return replay.inReplayOrder(chosen)
   }

@@ -134,13 +134,8 @@ extension Replay {
 
   /// The attribute strings a fact keeps in the table (not a custom kind's name).
   func keptAttrs(_ fact: Fact) -> [Int32] {
-    switch fact.factKind {
-    case .launch: return [fact.a, fact.b, fact.c].filter { $0 != 0 }
-    case .hire, .depart, .codename: return fact.a != 0 ? [fact.a] : []
-    case .metric: return [fact.a, fact.b].filter { $0 != 0 }
-    case .strategy: return (fact.a != 0 ? [fact.a] : []) + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact))
-    default: return []
-    }
+    fact.factKind == .strategy
+      ? fact.keptNames + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact)) : fact.keptNames
   }
 }
 

@@ -20,8 +20,9 @@ import Dispatch
 struct FactCache {
   static let magic = Array("TLCACHE2".utf8)
   /// Changes whenever the layout of a fact or of this file changes, and with
-  /// the program itself (another build may read lines differently).
-  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 2 ^ programStamp
+  /// the program itself (another build may read lines differently). 3: a
+  /// codename event keeps its codename in the third name slot, as a launch does.
+  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 3 ^ programStamp
 
   /// The running program's size and modification time, mixed.
   static let programStamp: UInt64 = {
@@ -198,7 +199,7 @@ struct FactCache {
         else { return false }
       }
       previous = (fact.file, fact.line, fact.offset)
-      guard isName(fact.org), isName(fact.subject), isName(fact.a), isName(fact.b), isName(fact.c),
+      guard isName(fact.org), isName(fact.subject), isName(fact.slot0), isName(fact.slot1), isName(fact.slot2),
         isKey(fact.id), fact.id != 0, isKey(fact.target),
         isDay(fact.firstDay), isDay(fact.lastDay), fact.firstDay <= fact.lastDay,
         fact.recorded == .max || (earliest...latest).contains(fact.recorded),

@@ -41,7 +41,7 @@ public enum EventSchema {
   /// The attributes of a kind; nil means any attributes are allowed.
   public static func attrs(of kind: Kind) -> [AttrSpec]? {
     func s(_ name: String, required: Bool = false) -> AttrSpec { AttrSpec(name: name, type: .string, required: required) }
-    switch kind {
+    switch kind.code {
     case .launch: return [s("type"), s("predecessor"), s("codename")]
     case .pause, .retire: return [s("reason")]
     case .resume, .unthrottle: return []
@@ -61,7 +61,7 @@ public enum EventSchema {
 
   /// The rule for a kind's subject.
   public static func subjectRule(of kind: Kind) -> SubjectRule {
-    switch kind {
+    switch kind.code {
     case .launch, .pause, .resume, .retire, .throttle, .unthrottle: .product
     case .hire, .depart: .person
     case .codename: .optionalProduct

@@ -53,17 +53,17 @@ func nameFindings(_ table: FactTable) -> [Finding] {
     }
     switch fact.factKind {
     case .launch:
-      use(fact.a, .launchType)
-      use(fact.c, .codename)
-    case .hire, .depart: use(fact.a, .role)
-    case .codename: use(fact.a, .codename)
+      use(fact.launchType, .launchType)
+      use(fact.codename, .codename)
+    case .hire, .depart: use(fact.role, .role)
+    case .codename: use(fact.codename, .codename)
     case .strategy:
-      use(fact.a, .label)
+      use(fact.label, .label)
       for item in table.focus(of: fact) { use(item, .focusItem, attr: "focus") }
       for item in table.deprioritize(of: fact) { use(item, .focusItem, attr: "deprioritize") }
     case .metric:
-      use(fact.a, .metricName)
-      use(fact.b, .unit)
+      use(fact.metricName, .metricName)
+      use(fact.unit, .unit)
     default: break
     }
   }

@@ -181,8 +181,7 @@ extension LogStore {
         }
       }
       let kind = fact.factKind
-      if kind == .pause || kind == .resume || kind == .retire || kind == .throttle || kind == .unthrottle,
-        fact.subject != 0, !launched.contains(fact.subject)
+      if kind.isProduct, kind != .launch, fact.subject != 0, !launched.contains(fact.subject)
       {
         let (file, line) = place(fact)
         report.warnings.append(Finding(file: file, line: line, message: "\(kind.kind(customName: "")) of \(table.names[fact.subject]), which was never launched in this log; the event creates it (add its launch if it is known)"))

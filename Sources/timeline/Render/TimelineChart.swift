@@ -193,7 +193,7 @@ enum ChartStyle {
   }
 
   static func kindColor(_ kind: Kind) -> String {
-    switch kind {
+    switch kind.code {
     case .launch, .resume: "#1b7a2e"
     case .pause: "#b7791f"
     case .retire: "#c0392b"
@@ -213,7 +213,7 @@ enum ChartStyle {
     func points(_ list: [(Double, Double)]) -> String {
       "<polygon points=\"" + list.map { "\(n($0.0 + x)),\(n($0.1 + y))" }.joined(separator: " ") + "\" \(attributes)/>"
     }
-    switch kind {
+    switch kind.code {
     case .launch: return "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" \(attributes)/>"
     case .resume: return points([(-r, -r), (r, 0), (-r, r)])
     case .pause: return "<rect x=\"\(n(x - r + 1))\" y=\"\(n(y - r))\" width=\"\(n(2 * r - 2))\" height=\"\(n(2 * r))\" \(attributes)/>"
@@ -242,7 +242,7 @@ enum ChartStyle {
   static func paint(_ kind: Kind, _ confidence: Confidence) -> String {
     let color = kindColor(kind)
     var hollow = kind == .depart || kind == .report
-    if case .custom = kind { hollow = true }
+    if kind.code == .custom { hollow = true }
     if kind == .retire {
       return "stroke=\"\(color)\" fill=\"none\"" + (confidence == .rumor ? " stroke-dasharray=\"2 2\"" : "")
     }
