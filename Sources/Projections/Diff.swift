@@ -144,7 +144,7 @@ extension Replay {
   public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
     let before = kept(at: from, org: org)
     let after = kept(at: to, org: org)
-    let (states, basis) = Replay.concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
+    let (states, basis) = concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
     // Both come from one replay order with the same org filter, so the events
     // kept at `to` but not at `from` are those whose period ends after `from`.
     let facts = table.facts

@@ -1,4 +1,3 @@
-import Dispatch
 import EventLog
 
 /// The replay of DESIGN.md, rules 2 to 6, over a table of facts: which
@@ -191,15 +190,6 @@ public struct Replay: Sendable {
     return fold.materialize()
   }
 
-  /// Several answers computed at once, one per core: each closure runs on its own thread.
-  public static func concurrently<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
-    let results = Results<A, B>()
-    DispatchQueue.concurrentPerform(iterations: 2) { index in
-      if index == 0 { results.a = a() } else { results.b = b() }
-    }
-    return (results.a!, results.b!)
-  }
-
   /// The competitor state on `day`.
   public func state(at day: Day, org: String? = nil) -> CompetitorState {
     state(kept(at: day, org: org))
@@ -217,10 +207,4 @@ public struct EventMarks: Sendable, Equatable {
     self.retracted = retracted
     self.superseded = superseded
   }
-}
-
-/// Two slots, each written by one thread of `Replay.concurrently`.
-private final class Results<A, B>: @unchecked Sendable {
-  var a: A?
-  var b: B?
 }

@@ -30,6 +30,21 @@ private let systemFolders = ["Sources/EventLog/System/", "Sources/timeline/Syste
   #expect(offenders.isEmpty, "\(offenders.joined(separator: "\n"))")
 }
 
+/// Projections is pure: it imports EventLog and nothing else (no Foundation,
+/// no Dispatch, no libc), so every answer is a function of the facts alone.
+@Test func projectionsImportsOnlyEventLog() throws {
+  let folder = checkoutRoot + "/Sources/Projections"
+  let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".swift") }
+  #expect(files.count > 10)
+  for file in files {
+    for line in try contents(folder + "/" + file).split(separator: "\n") {
+      let words = line.split(separator: " ")
+      guard let at = words.firstIndex(of: "import"), at + 1 < words.count, words[..<at].allSatisfy({ $0.hasPrefix("@") }) else { continue }
+      #expect(words[at + 1] == "EventLog", "Sources/Projections/\(file): \(line)")
+    }
+  }
+}
+
 @Test func thePackageClaimsNoPlatformItDoesNotBuildFor() throws {
   let manifest = try contents(checkoutRoot + "/Package.swift")
   #expect(!manifest.contains(".macOS("), "Darwin is not built nor tested: Package.swift must not claim it")

@@ -28,7 +28,7 @@ let lineageCommand = Command(
     }
     let replay = Selection(org: org, minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
     let kept = replay.kept(at: day)
-    var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
+    var (lineage, basis) = concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }
     if let org { lineage = lineage.only(org: org) }
     if args.has("json") {

@@ -19,7 +19,7 @@ let stateCommand = Command(
     let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
     let replay = selection.replay(table)
     let kept = replay.kept(at: day, org: org)
-    let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
+    let (state, basis) = concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)
