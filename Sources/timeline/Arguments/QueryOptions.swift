@@ -86,3 +86,6 @@ func minConfidence(_ args: ParsedArguments, command: String) throws(UsageError) 
   let word = try choice(args, "min-confidence", in: Confidence.allCases.map(\.rawValue), default: "rumor", command: command)
   return Confidence(rawValue: word)!
 }
+
+/// What help says of query dates.
+let datesHelp = "Query dates (--at, --from, --to, -p, diff's dates, --known-at) are also YYYY-Qn or YYYYQn (a quarter), today, yesterday, or this or last followed by week (ISO, Monday to Sunday), month, quarter or year, as one argument ('last month' or last-month): a partial date means the end of its period, or its start for --from."

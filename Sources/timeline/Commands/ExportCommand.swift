@@ -36,9 +36,6 @@ let exportCommand = Command(
 
 let exportFormats = ["jsonl", "csv", "cloudevents"]
 
-/// The CSV header: field names, which `import` maps back without `--map`.
-let csvColumns = ImportMapping.fields
-
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
   let selection = try parseSelection(args, context, command: "export")

@@ -1,8 +1,6 @@
 import EventLog
 import Projections
 
-let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "write to FILE (atomically: the old file or the whole new one) instead of standard output")
-
 let renderCommand = Command(
   name: "render",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
@@ -47,27 +45,3 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   return 0
 }
 
-/// Writes a command's output to `-o FILE` atomically, or to standard output.
-func emit(_ bytes: [UInt8], _ args: ParsedArguments, _ context: Context) throws(LogError) {
-  if let path = args.value("output"), path != "-" {
-    if context.store.isLogFile(path) {
-      throw LogError(.usage, "-o \(path) is a file of the log \(context.store.path), which is only ever appended to; write the output elsewhere")
-    }
-    try PlainFile.writeAtomically(bytes, to: path)
-    context.console.note("timeline: wrote \(path) (\(bytes.count) bytes)")
-  } else {
-    context.console.write(bytes)
-  }
-}
-
-/// The value of an option that takes one of a few words.
-func choice(_ args: ParsedArguments, _ name: String, in choices: [String], default fallback: String?, command: String) throws(UsageError) -> String {
-  guard let value = args.value(name) else {
-    if let fallback { return fallback }
-    throw UsageError("missing --\(name): one of \(choices.joined(separator: ", "))", command: command)
-  }
-  guard choices.contains(value) else {
-    throw UsageError("--\(name): '\(value)' is not one of \(choices.joined(separator: ", "))\(didYouMean(value, in: choices))", command: command)
-  }
-  return value
-}

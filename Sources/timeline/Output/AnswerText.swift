@@ -70,3 +70,59 @@ func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) 
     }
   }
 }
+
+/// Changes as text, grouped by org.
+func changeLines(_ changes: [Change], _ console: Console) -> [String] {
+  var lines: [String] = []
+  var index = 0
+  while index < changes.count {
+    let org = changes[index].org
+    var rows: [[String]] = []
+    while index < changes.count && changes[index].org == org {
+      let change = changes[index]
+      let what: String
+      let detail: String
+      switch (change.field, change.before, change.after) {
+      case (nil, .null, let after):
+        what = "+"
+        detail = after == .bool(true) ? "" : describe(after)
+      case (nil, let before, .null):
+        what = "-"
+        detail = before == .bool(true) ? "" : describe(before)
+      case (let field?, _, _) where change.section == "metrics" && change.name == nil:
+        // A metric's value: shortened, with its unit.
+        what = field
+        func amount(_ value: DiffValue) -> Double? { if case .number(let number) = value { number } else { nil } }
+        detail = amountChangeText(amount(change.before), amount(change.after), unitBefore: change.unitBefore, unitAfter: change.unitAfter)
+      default:
+        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
+        detail = "\(describe(change.before)) -> \(describe(change.after))"
+      }
+      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
+      index += 1
+    }
+    if !lines.isEmpty { lines.append("") }
+    lines.append(console.bold(console.cyan(org)))
+    lines += alignedRows(rows, indent: 2, style: { _, column, cell in
+      guard column == 2 else { return cell }
+      return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell
+    })
+  }
+  return lines
+}
+
+private func describe(_ value: DiffValue) -> String {
+  switch value {
+  case .null: "(none)"
+  case .bool(true): "true"
+  case .bool(false): "false"
+  case .number(let number): CanonicalJSON.numberText(number)
+  case .string(let text): text
+  case .date(let date): date.description
+  case .product(let product):
+    [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
+     product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
+  case .role(let role): "\(role.person) since \(role.since)"
+  case .codename(let codename): codename.subject ?? "(unknown model)"
+  }
+}
