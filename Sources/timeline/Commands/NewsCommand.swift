@@ -82,19 +82,3 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
   }
   return 0
 }
-
-extension JSONWriter {
-  /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
-  mutating func markedEvents(_ events: [Event], marks: (Int) -> EventMarks) {
-    key("events")
-    array { a in
-      for (index, event) in events.enumerated() {
-        let marked = marks(index)
-        a.event(event) { e in
-          e.member("retracted", bool: marked.retracted)
-          e.member("superseded", bool: marked.superseded)
-        }
-      }
-    }
-  }
-}
