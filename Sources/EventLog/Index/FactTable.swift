@@ -164,6 +164,17 @@ public struct FactTable: Sendable {
     return ids.lookup(id).map { EventKey.customBit | UInt64($0) }
   }
 
+  /// The first fact (in file order) of each of these ids that the table holds.
+  public func firstFacts(withIDs ids: some Sequence<String>) -> [Int32] {
+    let keys = Set(ids.compactMap(existingKey))
+    var found = Set<UInt64>()
+    var first: [Int32] = []
+    for (index, fact) in facts.enumerated() where keys.contains(fact.id) && found.insert(fact.id).inserted {
+      first.append(Int32(index))
+    }
+    return first
+  }
+
   /// The id a key stands for.
   public func idString(_ key: UInt64) -> String {
     if key & EventKey.customBit != 0 { return ids[Int32(truncatingIfNeeded: key & 0xffff_ffff)] }

@@ -258,12 +258,7 @@ private struct NewEvents {
 private func newEvents(_ read: inout ReadEvents, in table: FactTable, restamp: Bool, _ context: Context) throws -> NewEvents {
   // Only the events of the log whose ids the file also has are read whole
   // (the first line of each such id).
-  let keys = Set(read.events.compactMap { table.existingKey($0.id) })
-  var found = Set<UInt64>()
-  var shared: [Int32] = []
-  for (index, fact) in table.facts.enumerated() where keys.contains(fact.id) && found.insert(fact.id).inserted {
-    shared.append(Int32(index))
-  }
+  let shared = table.firstFacts(withIDs: read.events.map(\.id))
   var existing: [String: [UInt8]] = [:]
   for event in try context.store.events(shared, in: table) { existing[event.id] = EventCodec.content(event) }
   var seen: [String: (content: [UInt8], label: String)] = [:]
