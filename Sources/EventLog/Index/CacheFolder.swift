@@ -107,12 +107,14 @@ final class CacheFolder: @unchecked Sendable {
     guard let file = openForReading(name) else { return nil }
     defer { Sys.close(file) }
     guard let size = try? Sys.size(file), size <= limit else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(size))
-    let count = bytes.withUnsafeMutableBytes { raw -> Int? in
-      guard let base = raw.baseAddress else { return 0 }
-      return try? Sys.pread(file, base, raw.count, 0)
+    // Not zeroed first: every byte is read over, or the array is dropped.
+    var complete = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+      let count = buffer.baseAddress.map { (try? Sys.pread(file, $0, buffer.count, 0)) ?? -1 } ?? 0
+      complete = count == buffer.count
+      initialized = complete ? count : 0
     }
-    return count == bytes.count ? bytes : nil
+    return complete ? bytes : nil
   }
 
   /// Whether a regular file by this name is here.

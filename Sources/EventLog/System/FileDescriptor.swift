@@ -16,6 +16,14 @@ public struct FileDescriptor: Hashable, Sendable {
   /// and throws any other error, EPIPE included (the caller decides).
   public func writeAll(_ bytes: [UInt8]) throws(Errno) { try Sys.writeAll(self, bytes) }
 
+  /// Writes every byte of a slice, from its own memory (see the other `writeAll`).
+  public func writeAll(_ bytes: ArraySlice<UInt8>) throws(Errno) {
+    let result: Result<Void, Errno> = bytes.withUnsafeBytes { raw in
+      do throws(Errno) { try Sys.writeAll(self, raw); return .success(()) } catch { return .failure(error) }
+    }
+    try result.get()
+  }
+
   /// Reads to the end, whatever the size is known to be (a pipe, standard input).
   public func readAll() throws(Errno) -> [UInt8] { try Sys.readAll(self) }
 }

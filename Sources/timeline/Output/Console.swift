@@ -78,6 +78,15 @@ final class Console {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  /// Prints a large block (a kept answer) straight from its memory: what is
+  /// buffered first, then the block, without copying it into the buffer.
+  func write(_ bytes: ArraySlice<UInt8>) {
+    guard bytes.count >= 1 << 16, pagerCommand == nil, recording == nil else { return write(Array(bytes)) }
+    flush()
+    guard !outputClosed else { return }
+    do { try FileDescriptor(rawValue: output).writeAll(bytes) } catch { outputFailed(error) }
+  }
+
   /// Keeps a copy of what is printed on standard output from now on.
   func record() { recording = [] }
 

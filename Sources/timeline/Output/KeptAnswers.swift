@@ -31,7 +31,7 @@ struct KeptAnswers {
     let kept = KeptBlobs(store: store)
     console.flush()
     if let answer = kept.bytes(for: query, store: store) {
-      console.write(Array(answer))
+      console.write(answer)
       return 0
     }
     if let note = kept.note { console.note("timeline: note: \(note)") }
