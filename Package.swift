@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
   name: "timeline",
-  platforms: [.macOS(.v13)],
   products: [
     .executable(name: "timeline", targets: ["timeline"])
   ],
@@ -17,6 +16,7 @@ let package = Package(
     .target(name: "ReferenceModel", dependencies: ["EventLog"], path: "Tests/ReferenceModel"),
     .testTarget(name: "EventLogTests", dependencies: ["EventLog", "ReferenceModel"]),
     .testTarget(name: "ProjectionsTests", dependencies: ["Projections", "EventLog", "ReferenceModel"]),
-    .testTarget(name: "TimelineCLITests", dependencies: ["timeline", "ReferenceModel"]),
+    // Fixtures are read by path (Paths.swift), not bundled.
+    .testTarget(name: "TimelineCLITests", dependencies: ["timeline", "ReferenceModel"], exclude: ["Fixtures"]),
   ]
 )

@@ -141,7 +141,7 @@ struct StateFold {
     /// took over either.
     mutating func take(_ fact: Fact, _ index: Int32, _ sure: UInt8) {
       var touched = StateFold.settle(&value, &valueSure, &valueSource, to: fact.value, sure, index)
-      if StateFold.settle(&unit, &unitSure, &unitSource, to: fact.b, sure, index) { touched = true }
+      if StateFold.settle(&unit, &unitSure, &unitSource, to: fact.unit, sure, index) { touched = true }
       if touched {
         org = fact.org
         event = index
@@ -192,31 +192,33 @@ struct StateFold {
   mutating func apply(_ fact: Fact, _ index: Int32) {
     guard fact.org != 0 else { return }  // retractions are never folded
     orgSeen[Int(fact.org)] = true
-    switch fact.factKind {
-    case .launch, .pause, .resume, .retire, .throttle, .unthrottle:
+    if fact.factKind.isProduct {
       guard fact.subject != 0 else { return }
       applyProduct(fact, index)
-      if fact.factKind == .launch && fact.c != 0 { link(fact.c, to: fact.subject, fact, index) }
+      if fact.factKind == .launch && fact.codename != 0 { link(fact.codename, to: fact.subject, fact, index) }
+      return
+    }
+    switch fact.factKind {
     case .hire:
-      guard fact.subject != 0, fact.a != 0 else { return }
-      if let holder = roles[fact.org]?[fact.a], holder.person == fact.subject {
+      guard fact.subject != 0, fact.role != 0 else { return }
+      if let holder = roles[fact.org]?[fact.role], holder.person == fact.subject {
         // The same holder: only more certainty is news.
         if fact.confidence > holder.confidence {
-          roles[fact.org]![fact.a] = Role(person: holder.person, since: holder.since, event: index, confidence: fact.confidence)
+          roles[fact.org]![fact.role] = Role(person: holder.person, since: holder.since, event: index, confidence: fact.confidence)
         }
       } else {
-        roles[fact.org, default: [:]][fact.a] = Role(person: fact.subject, since: index, event: index, confidence: fact.confidence)
+        roles[fact.org, default: [:]][fact.role] = Role(person: fact.subject, since: index, event: index, confidence: fact.confidence)
       }
     case .depart:
       guard fact.subject != 0 else { return }
-      if fact.a != 0 {
-        if roles[fact.org]?[fact.a]?.person == fact.subject { roles[fact.org]![fact.a] = nil }
+      if fact.role != 0 {
+        if roles[fact.org]?[fact.role]?.person == fact.subject { roles[fact.org]![fact.role] = nil }
       } else if let held = roles[fact.org]?.filter({ $0.value.person == fact.subject }) {
         for role in held.keys { roles[fact.org]![role] = nil }
       }
     case .codename:
-      guard fact.a != 0 else { return }
-      link(fact.a, to: fact.subject, fact, index)
+      guard fact.codename != 0 else { return }
+      link(fact.codename, to: fact.subject, fact, index)
     case .strategy:
       for item in table.focus(of: fact) {
         if !focus[fact.org, default: []].contains(item) { focus[fact.org, default: []].append(item) }
@@ -229,20 +231,20 @@ struct StateFold {
         deprioritizedSource[StateFold.pair(fact.org, item)] = index
       }
     case .metric:
-      guard fact.a != 0 else { return }
-      let subject = fact.subject != 0 ? fact.subject : fact.org
-      let key = StateFold.pair(subject, fact.a)
+      guard fact.metricName != 0 else { return }
+      let subject = fact.about  // an org's own metric is about the org
+      let key = StateFold.pair(subject, fact.metricName)
       let sure = fact.confidence &+ 1
       // One hash lookup, then the entry is changed in place.
       guard let slot = metrics.index(forKey: key) else {
         metrics[key] = Metric(
-          org: fact.org, value: fact.value, unit: fact.b, event: index, valueSure: sure, unitSure: sure, valueSource: index,
+          org: fact.org, value: fact.value, unit: fact.unit, event: index, valueSure: sure, unitSure: sure, valueSource: index,
           unitSource: index)
         return
       }
       metrics.values[slot].take(fact, index, sure)
-    case .report, .retract, .custom:
-      break
+    case .launch, .pause, .resume, .retire, .throttle, .unthrottle, .report, .retract, .custom:
+      break  // products above; the rest change no state
     }
   }
 
@@ -303,7 +305,9 @@ struct StateFold {
         product.launchedSource = index
         touched = true
       }
-      if fact.a != 0, StateFold.settle(&product.type, &product.typeSure, &product.typeSource, to: fact.a, sure, index) {
+      if fact.launchType != 0,
+        StateFold.settle(&product.type, &product.typeSure, &product.typeSource, to: fact.launchType, sure, index)
+      {
         touched = true
       }
     }

@@ -127,3 +127,40 @@ public func sortedKeys<Keys: Sequence>(_ keys: Keys) -> [String] where Keys.Elem
   keys.sort(by: codePointPrecedes)
   return keys
 }
+
+/// What changed in the state between two dates, and the events behind it (`diff`).
+public struct DiffAnswer: Sendable {
+  /// The state at `from` against the state at `to`.
+  public var changes: [Change]
+  /// The events kept at `to` but not at `from`, in replay order.
+  public var events: [Int32]
+  /// The events folded into the state at `to`.
+  public var basis: Basis
+}
+
+extension Replay {
+  /// The state at `to` against the state at `from` (each the end of its
+  /// day), of one org or of all, and the events that came in between.
+  public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
+    let before = kept(at: from, org: org)
+    let after = kept(at: to, org: org)
+    let (states, basis) = concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
+    // Both come from one replay order with the same org filter, so the events
+    // kept at `to` but not at `from` are those whose period ends after `from`.
+    let facts = table.facts
+    let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
+    return DiffAnswer(changes: Projections.changes(from: states.0, to: states.1), events: new, basis: basis)
+  }
+}
+
+extension Replay {
+  /// What appending `events` to the log whose facts are `table` would change
+  /// in the state at `day` (`add --dry-run`).
+  public static func changes(adding events: [Event], to table: FactTable, at day: Day) -> [Change] {
+    let before = Replay(table).state(at: day)
+    var grown = table
+    if grown.files.isEmpty { grown.files = ["(new)"] }
+    for event in events { grown.append(event, file: 0, line: 0, offset: 0) }
+    return Projections.changes(from: before, to: Replay(grown).state(at: day))
+  }
+}

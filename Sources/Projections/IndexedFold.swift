@@ -1,14 +1,15 @@
 import EventLog
 
-/// What `state` and `diff` ask of a replay: the events kept at a date, and
-/// the state and basis folded from them. A full `Replay` answers, and so
-/// does an `IndexedReplay` read from the cache.
+/// What `state`, `diff` and `log` ask of a replay: the events kept at a
+/// date, the state and basis folded from them, a diff, the marks of a listed
+/// event. A full `Replay` answers, and so does an `IndexedReplay` read from the cache.
 public protocol ReplayAnswers: Sendable {
-  var table: FactTable { get }
   func kept(at day: Day, org: String?) -> [Int32]
   func state(_ facts: [Int32]) -> CompetitorState
   func basis(_ facts: [Int32]) -> Basis
   func id(_ index: Int32) -> String
+  func diff(from: Day, to: Day, org: String?) -> DiffAnswer
+  func marks(_ index: Int32) -> EventMarks
 }
 
 extension Replay: ReplayAnswers {}
@@ -123,6 +124,23 @@ public struct IndexedReplay: ReplayAnswers {
 
   public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
 
+  /// As `Replay.diff`: the state at `to` against the state at `from`, and the events that came in between.
+  public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
+    let before = kept(at: from, org: org)
+    let after = kept(at: to, org: org)
+    let (states, basis) = concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
+    let facts = table.facts
+    let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
+    return DiffAnswer(changes: Projections.changes(from: states.0, to: states.1), events: new, basis: basis)
+  }
+
+  /// As `Replay.marks`: whether a standing retraction or correction drops the listed event.
+  public func marks(_ index: Int32) -> EventMarks {
+    let key = table.facts[Int(index)].id
+    return EventMarks(
+      retracted: ReplayIndex.contains(self.index.retracted, key), superseded: ReplayIndex.contains(self.index.superseded, key))
+  }
+
   /// The known events (one per id, retracted and superseded ones included)
   /// of an org, in replay order: what `log --org` lists before its other filters.
   public func known(org: String) -> [Int32] {
@@ -131,12 +149,6 @@ public struct IndexedReplay: ReplayAnswers {
     let facts = table.facts
     return known.map { $0 & Int32.max }.filter { facts[Int($0)].org == symbol }
   }
-
-  /// Whether a standing retraction drops the event with this key.
-  public func isRetracted(_ key: UInt64) -> Bool { ReplayIndex.contains(index.retracted, key) }
-
-  /// Whether a standing correction drops the event with this key.
-  public func isSuperseded(_ key: UInt64) -> Bool { ReplayIndex.contains(index.superseded, key) }
 }
 
 extension Replay {

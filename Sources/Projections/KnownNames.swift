@@ -21,8 +21,16 @@ public enum KnownNames {
     return usedSymbols(in: table).contains(symbol)
   }
 
+  /// The lines (facts) that may hold strings in their attrs that the table
+  /// does not index: the lines to read when `isIndexed` says no.
+  public static func linesWithOtherStrings(in table: FactTable) -> [Int32] {
+    var lines: [Int32] = []
+    for (index, fact) in table.facts.enumerated() where mayHoldOtherStrings(fact) { lines.append(Int32(index)) }
+    return lines
+  }
+
   /// Whether a fact's line may hold strings in its attrs that the table does not index.
-  public static func mayHoldOtherStrings(_ fact: Fact) -> Bool {
+  static func mayHoldOtherStrings(_ fact: Fact) -> Bool {
     switch fact.factKind {
     case .pause, .retire, .throttle, .hire, .retract, .report, .custom: true
     case .launch, .resume, .unthrottle, .depart, .codename, .strategy, .metric: false
@@ -31,7 +39,7 @@ public enum KnownNames {
 
   /// Whether an event names `name` as its org, its subject or a string in its attrs.
   public static func isNamed(_ name: String, by event: Event) -> Bool {
-    event.org == name || event.subject == name || event.attrs.contains { $0.value.allStrings.contains(name) }
+    event.org == name || event.subject == name || event.attrs.contains { $0.value.strings.contains(name) }
   }
 
   /// The known names nearest to `name` (edit distance, ignoring case), at most `limit`.
@@ -45,15 +53,54 @@ public enum KnownNames {
     usedSymbols(in: table).contains { table.names[$0].hasPrefix(prefix) }
   }
 
+  /// The names of one sort that the log's lines use, whatever their date,
+  /// record time, confidence or retraction, each once, unsorted (`timeline
+  /// complete`): orgs, subjects, people (the subjects of hires and
+  /// departures), roles, or event ids.
+  public static func names(_ sort: NameSort, in table: FactTable) -> Set<String> {
+    var symbols = Set<Int32>()
+    var ids = Set<String>()
+    for fact in table.facts {
+      switch sort {
+      case .orgs: symbols.insert(fact.org)
+      case .subjects: symbols.insert(fact.subject)
+      case .people where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.subject)
+      case .roles where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.role)
+      case .ids: ids.insert(table.idString(fact.id))
+      default: break
+      }
+    }
+    var names = ids
+    for symbol in symbols where symbol != 0 { names.insert(table.names[symbol]) }
+    return names
+  }
+
+  /// The sorts of name `names(_:in:)` lists.
+  public enum NameSort: String, Sendable, CaseIterable {
+    case orgs, subjects, people, roles, ids
+  }
+
+  /// Of the ids given (retraction targets, superseded ids), those an event of
+  /// the log has, each with whether one of its events is a retraction
+  /// (which nothing may retract or supersede).
+  public static func retractionFlags(of ids: [String], in table: FactTable) -> [String: Bool] {
+    var wanted: [UInt64: String] = [:]
+    for id in ids { if let key = table.existingKey(id) { wanted[key] = id } }
+    var isRetraction: [String: Bool] = [:]
+    guard !wanted.isEmpty else { return isRetraction }
+    for fact in table.facts {
+      if let id = wanted[fact.id] { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
+    }
+    return isRetraction
+  }
+
   /// The symbols the facts use as a name: org, subject, indexed attrs, list items.
   static func usedSymbols(in table: FactTable) -> Set<Int32> {
     var used = Set<Int32>()
     for fact in table.facts {
       used.insert(fact.org)
       used.insert(fact.subject)
-      if fact.factKind != .custom { used.insert(fact.a) }
-      used.insert(fact.b)
-      used.insert(fact.c)
+      for symbol in fact.keptNames { used.insert(symbol) }
     }
     used.formUnion(table.lists)
     used.remove(0)

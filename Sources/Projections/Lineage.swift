@@ -27,12 +27,12 @@ public struct Lineage: Sendable, Equatable {
       switch fact.factKind {
       case .launch where fact.subject != 0:
         let subject = names[fact.subject]
-        if fact.b != 0 {
-          let predecessor = names[fact.b]
+        if fact.predecessor != 0 {
+          let predecessor = names[fact.predecessor]
           touch(subject, org: names[fact.org])
           touch(predecessor, org: EventSchema.productParts(predecessor)?.org ?? names[fact.org])
           models[subject]!.predecessor = predecessor
-        } else if fact.a == model {
+        } else if fact.launchType == model {
           touch(subject, org: names[fact.org])
         }
       case .codename where fact.subject != 0:
@@ -92,15 +92,18 @@ public struct Lineage: Sendable, Equatable {
   /// The models of one org, with the links among them.
   public func only(org: String) -> Lineage { filtered { $1.org == org } }
 
-  /// The models for which `keep` holds, each with all its links (a
-  /// predecessor or successor left out is still named; it roots the tree).
+  /// The models for which `keep` holds, each with all its links: a
+  /// predecessor or successor left out is still named in the links of the
+  /// models kept, and a kept model whose predecessor is left out becomes a root.
   func filtered(_ keep: (String, ModelNode) -> Bool) -> Lineage {
     var kept = Lineage()
     for (id, node) in models where keep(id, node) { kept.models[id] = node }
     return kept
   }
 
-  /// Models with no known predecessor in the lineage, sorted: the roots of the trees.
+  /// Models whose predecessor is not a model of this lineage (they have
+  /// none, or it was left out), sorted: the roots of the trees. A cycle of
+  /// successions has no root.
   public var roots: [String] {
     sortedKeys(models.filter { $0.value.predecessor.map { models[$0] == nil } ?? true }.map(\.key))
   }
@@ -124,7 +127,8 @@ public struct ModelNode: Sendable, Equatable {
 }
 
 extension Replay {
-  /// The lineage on `day`.
+  /// The lineage folded from `facts`, in replay order: on a day, the events
+  /// `kept(at:)` that day.
   public func lineage(_ facts: [Int32]) -> Lineage {
     Lineage(table: table, facts: facts)
   }

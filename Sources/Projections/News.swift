@@ -46,11 +46,11 @@ public struct News: Sendable {
     _ table: FactTable, start: NewsStart, until: Timestamp?, at day: Day, org: String? = nil,
     minConfidence: Confidence = .rumor
   ) {
-    let (before, after) = Replay.concurrently(
+    let (before, after) = concurrently(
       { Replay(table, knownAt: until, minConfidence: minConfidence, only: { !start.isNew($0) }) },
       { Replay(table, knownAt: until, minConfidence: minConfidence) })
     let kept = after.kept(at: day, org: org)
-    let (states, basis) = Replay.concurrently(
+    let (states, basis) = concurrently(
       { (before.state(at: day, org: org), after.state(kept)) }, { after.basis(kept) })
     changes = Projections.changes(from: states.0, to: states.1)
     let facts = table.facts

@@ -1,23 +1,22 @@
-import Dispatch
 import EventLog
 
 /// The replay of DESIGN.md, rules 2 to 6, over a table of facts: which
 /// events stand, in the order they are folded. Build it once, then ask for
 /// the events kept at any date.
 public struct Replay: Sendable {
-  public let table: FactTable
+  let table: FactTable
   /// Indices (into `table.facts`) of the events that survive rules 2-4
   /// (duplicates collapsed, `--known-at`, retractions and supersedes), in
   /// replay order: first day of the date's period, recorded, id. Retractions
   /// themselves are left out: they are never folded.
-  public let order: [Int32]
+  let order: [Int32]
   /// Indices of the events that rules 2-3 keep (one per id, known at the
   /// time, of the least confidence asked for), retractions included, in file order.
-  public let known: [Int32]
+  let known: [Int32]
   /// Keys of events dropped by a surviving retraction.
-  public let retracted: Set<UInt64>
+  let retracted: Set<UInt64>
   /// Keys of events dropped because a standing event supersedes them.
-  public let superseded: Set<UInt64>
+  let superseded: Set<UInt64>
   /// The winner of each id (rule 2), and the `--known-at` limit.
   private let winners: KeyMap
   private let limit: Int64
@@ -95,7 +94,7 @@ public struct Replay: Sendable {
   }
 
   /// The known event (rule 2's winner, known at the time) with this key, if any.
-  public func knownFact(_ key: UInt64) -> Int32? {
+  func knownFact(_ key: UInt64) -> Int32? {
     guard let index = winners[key], table.facts[Int(index)].recorded <= limit else { return nil }
     return index
   }
@@ -134,7 +133,7 @@ public struct Replay: Sendable {
     if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
     func content(_ fact: Fact) -> [String] {
       [String(fact.kind), String(fact.firstDay), String(fact.precision), String(fact.confidence), table.names[fact.org],
-       table.names[fact.subject], table.names[fact.a], table.names[fact.b], table.names[fact.c],
+       table.names[fact.subject]] + fact.nameSlots.map { table.names[$0] } + [
        CanonicalJSON.numberText(fact.value), table.idString(fact.target), table.files[Int(fact.file)], String(fact.line)]
     }
     return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)
@@ -159,13 +158,23 @@ public struct Replay: Sendable {
   }
 
   /// Facts (one per id) sorted in replay order, by the radix sort of `order`.
-  public func inReplayOrder(_ indices: [Int32]) -> [Int32] {
+  func inReplayOrder(_ indices: [Int32]) -> [Int32] {
     var indices = indices
     return Replay.sortInReplayOrder(&indices, table: table)
   }
 
   /// The id of a fact.
   public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
+
+  /// What the replay did to a listed event (`log`, `news`, `why` mark it):
+  /// dropped by a standing retraction, or by a standing correction.
+  public func marks(_ index: Int32) -> EventMarks {
+    let key = table.facts[Int(index)].id
+    return EventMarks(retracted: retracted.contains(key), superseded: superseded.contains(key))
+  }
+
+  /// Every standing event, in replay order (`render` draws them).
+  public var standing: [Int32] { order }
 
   /// The basis of an answer folded from `facts`.
   public func basis(_ facts: [Int32]) -> Basis {
@@ -181,23 +190,21 @@ public struct Replay: Sendable {
     return fold.materialize()
   }
 
-  /// Several answers computed at once, one per core: each closure runs on its own thread.
-  public static func concurrently<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
-    let results = Results<A, B>()
-    DispatchQueue.concurrentPerform(iterations: 2) { index in
-      if index == 0 { results.a = a() } else { results.b = b() }
-    }
-    return (results.a!, results.b!)
-  }
-
   /// The competitor state on `day`.
   public func state(at day: Day, org: String? = nil) -> CompetitorState {
     state(kept(at: day, org: org))
   }
 }
 
-/// Two slots, each written by one thread of `Replay.concurrently`.
-private final class Results<A, B>: @unchecked Sendable {
-  var a: A?
-  var b: B?
+/// What the replay did to an event that a command lists.
+public struct EventMarks: Sendable, Equatable {
+  /// A standing retraction drops it.
+  public var retracted: Bool
+  /// A standing event supersedes it.
+  public var superseded: Bool
+
+  public init(retracted: Bool = false, superseded: Bool = false) {
+    self.retracted = retracted
+    self.superseded = superseded
+  }
 }

@@ -10,7 +10,10 @@ import EventLog
 /// (`--grep` needs notes and sources, which the table does not keep), so
 /// only the lines already chosen are read again. `carried(_:in:)` adds what
 /// must travel with a selection so that it means the same elsewhere: the
-/// retractions and corrections of its events.
+/// retractions and corrections of its events. `drawing(_:)` (Drawing.swift)
+/// is the same selection as `render` draws it: the events that overlap the
+/// window, over the state folded from everything before it. `keeps(_:)` is
+/// `facts(in:)` for one event (`export --follow`).
 public struct Selection: Sendable, Equatable {
   /// Events whose period starts on or after this day (`--from`).
   public var from: Day?
@@ -80,7 +83,7 @@ public struct Selection: Sendable, Equatable {
     let org = symbol(self.org)
     let subject = symbol(self.subject)
     let factKind = kind.map(FactKind.init)
-    // A custom kind is one FactKind; its name (`x-...`) is the fact's `a`.
+    // A custom kind is one FactKind; its name (`x-...`) is the fact's `customName`.
     let customName: Int32? = kind.flatMap { kind in FactKind(kind) == .custom ? symbol(kind.description) : nil }
     let from = self.from?.yyyymmdd ?? .min
     let to = self.to?.yyyymmdd ?? .max
@@ -91,8 +94,8 @@ public struct Selection: Sendable, Equatable {
       return fact.firstDay >= from && fact.firstDay <= to
         && recorded.contains(fact.recorded)
         && (org.map { fact.org == $0 } ?? true)
-        && (subject.map { Selection.subject(of: fact) == $0 } ?? true)
-        && (factKind.map { fact.factKind == $0 && (customName == nil || fact.a == customName) } ?? true)
+        && (subject.map { fact.about == $0 } ?? true)
+        && (factKind.map { fact.factKind == $0 && (customName == nil || fact.customName == customName) } ?? true)
     }
   }
 
@@ -102,24 +105,25 @@ public struct Selection: Sendable, Equatable {
     (from.map { firstDay >= $0 } ?? true) && (to.map { firstDay <= $0 } ?? true)
   }
 
-  /// The subject an event is about: its own, or for a metric or strategy without one, its org.
   /// Whether the selection chooses `event`, decided as `facts(in:)` decides
   /// on facts (date window, org, kind, subject, confidence) and with the
   /// text search; the record-time window is not applied (a stream that
   /// follows the log uses it only where it starts).
   public func keeps(_ event: Event) -> Bool {
-    let about = event.subject ?? (event.kind == .metric || event.kind == .strategy ? event.org : nil)
-    return (from.map { event.date.firstDay >= $0 } ?? true) && (to.map { event.date.firstDay <= $0 } ?? true)
+    contains(firstDay: event.date.firstDay)
       && (org.map { event.org == $0 } ?? true)
       && (kind.map { event.kind == $0 } ?? true)
-      && (subject.map { about == $0 } ?? true)
+      && (subject.map { event.about == $0 } ?? true)
       && event.confidence >= minConfidence
       && matchesText(event)
   }
 
-  static func subject(of fact: Fact) -> Int32 {
-    if fact.subject != 0 { return fact.subject }
-    return fact.factKind == .metric || fact.factKind == .strategy ? fact.org : 0
+  /// The events of `facts` (read from the log, in the same order) that
+  /// `matchesText(_:)` keeps, with their facts: the second step of a selection.
+  public func matchingText(_ facts: [Int32], _ events: [Event]) -> (facts: [Int32], events: [Event]) {
+    guard let text, !text.isEmpty else { return (facts, events) }
+    let kept = events.indices.filter { matchesText(events[$0]) }
+    return (kept.map { facts[$0] }, kept.map { events[$0] })
   }
 
   /// Whether the event's org, subject, note, source (title, publisher, URL)
@@ -134,7 +138,7 @@ public struct Selection: Sendable, Equatable {
     func has(_ field: String?) -> Bool { field.map { $0.lowercased().contains(needle) } ?? false }
     if has(event.org) || has(event.subject) || has(event.note) { return true }
     if let source = event.source, has(source.title) || has(source.publisher) || has(source.url) { return true }
-    return event.attrs.contains { pair in pair.value.allStrings.contains { has($0) } }
+    return event.attrs.contains { pair in pair.value.strings.contains { has($0) } }
   }
 
   /// `selected` and every event that must travel with it, in replay order:
@@ -187,13 +191,20 @@ public struct Selection: Sendable, Equatable {
   }
 }
 
-extension AttrValue {
-  /// The strings of a value: itself, or the items of a list.
-  var allStrings: [String] {
-    switch self {
-    case .string(let text): [text]
-    case .strings(let items): items
-    default: []
-    }
-  }
+// What an event is about: its subject, or for a metric or a strategy shift
+// without one, its org (an org's own valuation, its own focus). `--subject`
+// selects by it, and the state files an org's own metric under it.
+extension FactKind {
+  /// Whether an event of this kind without a subject is about its org.
+  @inline(__always) var isAboutItsOrg: Bool { self == .metric || self == .strategy }
+}
+
+extension Fact {
+  /// The symbol of what the event is about (0: nothing).
+  @inline(__always) var about: Int32 { subject != 0 ? subject : factKind.isAboutItsOrg ? org : 0 }
+}
+
+extension Event {
+  /// What the event is about, if anything.
+  var about: String? { subject ?? (FactKind(kind).isAboutItsOrg ? org : nil) }
 }

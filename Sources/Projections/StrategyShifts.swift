@@ -34,7 +34,7 @@ func strategyShifts(table: FactTable, facts: [Int32]) -> [StrategyShift] {
     let before = focus(fact.org)
     fold.apply(index)
     shifts.append(StrategyShift(
-      date: fact.date, org: names[fact.org], label: fact.a == 0 ? nil : names[fact.a],
+      date: fact.date, org: names[fact.org], label: fact.label == 0 ? nil : names[fact.label],
       added: table.focus(of: fact).map { names[$0] }, removed: table.deprioritize(of: fact).map { names[$0] },
       focusBefore: before, focusAfter: focus(fact.org), event: table.idString(fact.id),
       confidence: Confidence(code: fact.confidence)))

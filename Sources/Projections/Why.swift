@@ -51,11 +51,19 @@ extension Replay {
       let fact = facts[Int(index)]
       if fact.org == keySymbol || fact.subject == keySymbol { return false }
       if let orgSymbol, fact.org != orgSymbol, fact.factKind != .retract { return false }
-      switch fact.factKind {
-      case .pause, .retire, .throttle, .hire, .retract, .report, .custom: return true
-      default: return false
-      }
+      return KnownNames.mayHoldOtherStrings(fact)
     }
+  }
+
+  /// Of `candidates` (`whyCandidates`, read from the log as `events`, in the
+  /// same order), those whose `attrs` hold a string (or list item) equal to
+  /// `key`: `why`'s `attrMatches`.
+  public func whyAttrMatches(_ key: String, candidates: [Int32], events: [Event]) -> Set<Int32> {
+    var matches = Set<Int32>()
+    for (index, event) in zip(candidates, events) where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
+      matches.insert(index)
+    }
+    return matches
   }
 
   /// `why KEY` at `day`.
@@ -126,13 +134,8 @@ extension Replay {
 
   /// The attribute strings a fact keeps in the table (not a custom kind's name).
   func keptAttrs(_ fact: Fact) -> [Int32] {
-    switch fact.factKind {
-    case .launch: return [fact.a, fact.b, fact.c].filter { $0 != 0 }
-    case .hire, .depart, .codename: return fact.a != 0 ? [fact.a] : []
-    case .metric: return [fact.a, fact.b].filter { $0 != 0 }
-    case .strategy: return (fact.a != 0 ? [fact.a] : []) + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact))
-    default: return []
-    }
+    fact.factKind == .strategy
+      ? fact.keptNames + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact)) : fact.keptNames
   }
 }
 

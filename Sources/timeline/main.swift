@@ -1,15 +1,19 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import EventLog
 
 /// The one exit path: runs the command line and maps every error to its
-/// message on standard error and its sysexits code.
+/// message on standard error and its sysexits code; a failed write to
+/// standard output (other than its reader going away) ends with 74.
 func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 {
   let console = Console(environment: environment)
-  defer { console.finish() }
+  let status = runCommandLine(arguments, environment: environment, console: console)
+  console.finish()
+  guard let failure = console.outputFailure else { return status }
+  console.error("timeline: error: cannot write to standard output: \(failure)")
+  return status == 0 ? LogError.Code.ioError.rawValue : status
+}
+
+/// Runs the command line, printing through `console`.
+private func runCommandLine(_ arguments: [String], environment: [String: String], console: Console) -> Int32 {
   var commandName: String?
   do {
     // Global options may come before or after the command.
@@ -119,23 +123,9 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     // On a terminal the answer depends on its width and goes through the pager: it is not kept.
     guard answerCommands.contains(name), !console.isTerminal else { return try command.run(parsed, context) }
     // A large log's answer to the same query on the same log and day is printed again as kept.
-    let query = ([name] + rest + [context.today.description, console.color ? "color" : "plain"]).joined(separator: "\u{0}")
-    let memo = AnswerMemo(store: context.store)
-    console.flush()
-    if memo.printAnswer(for: query, store: context.store, to: 1) { return 0 }
-    if let note = memo.note { console.note("timeline: note: \(note)") }
-    let askedBefore = memo.wasAsked(query)
-    if askedBefore { console.record() }
-    let status = try command.run(parsed, context)
-    console.flush()
-    if status == 0, context.reading.keepable {
-      if askedBefore, let version = context.reading.version, let output = console.recording {
-        memo.remember(output, for: query, version: version)
-      } else {
-        memo.noteAsked(query)
-      }
+    return try KeptAnswers(command: name, arguments: rest, context: context).run { () throws in
+      try command.run(parsed, context)
     }
-    return status
   } catch let error as UsageError {
     console.error("timeline: error: \(error.message)")
     if let name = error.command ?? commandName, name != "help", commands.contains(where: { $0.name == name }) {
@@ -143,7 +133,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
     }
     return LogError.Code.usage.rawValue
   } catch let error as LogError {
-    console.error("timeline: error: \(error.message)")
+    console.error("timeline: error: \(errorText(error))")
     return error.code.rawValue
   } catch {
     console.error("timeline: error: \(error)")
@@ -191,21 +181,17 @@ func utf8Arguments() throws(LogError) -> [String] {
 }
 
 func currentTime() -> Timestamp {
-  var spec = timespec()
-  clock_gettime(CLOCK_REALTIME, &spec)
-  return Timestamp(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
+  Timestamp(milliseconds: Sys.clockMilliseconds())
 }
 
 /// The environment's UTF-8 entries; an entry that is not valid UTF-8 is left
 /// out, except `TIMELINE_LOG`, which is refused as an argument would be.
 func environmentVariables() throws(LogError) -> [String: String] {
   var result: [String: String] = [:]
-  var pointer = environ
-  while let entry = pointer.pointee {
-    pointer += 1
-    guard let text = String(validatingCString: entry) else {
-      if strncmp(entry, "TIMELINE_LOG=", 13) == 0 {
-        throw LogError(.dataError, "TIMELINE_LOG (\(String(cString: entry + 13).debugDescription), with U+FFFD for each bad byte) is not valid UTF-8; timeline reads paths as UTF-8 only")
+  for entry in Sys.environmentEntries() {
+    guard let text = String(validating: entry, as: UTF8.self) else {
+      if entry.starts(with: "TIMELINE_LOG=".utf8) {
+        throw LogError(.dataError, "TIMELINE_LOG (\(String(decoding: entry.dropFirst(13), as: UTF8.self).debugDescription), with U+FFFD for each bad byte) is not valid UTF-8; timeline reads paths as UTF-8 only")
       }
       continue
     }
@@ -219,22 +205,19 @@ func environmentVariables() throws(LogError) -> [String: String] {
 /// Opens /dev/null on any of standard input, output and error that is closed:
 /// otherwise the log could be opened as descriptor 1 or 2, and a note printed
 /// while appending (a torn tail cut) would be written into the log itself.
+/// When /dev/null cannot be opened, stop rather than risk the log.
 func reserveStandardDescriptors() {
-  for fd in Int32(0)...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
-    // open() returns the lowest free descriptor, so this is `fd`, unless
-    // /dev/null cannot be opened: then stop rather than risk the log.
-    guard open("/dev/null", O_RDWR) == fd else { exit(LogError.Code.ioError.rawValue) }
-  }
+  guard Sys.reserveStandardDescriptors() else { Sys.exit(LogError.Code.ioError.rawValue) }
 }
 
 reserveStandardDescriptors()
 // A write past the file size limit must fail with EFBIG (and be undone), not kill the process.
-signal(SIGXFSZ, SIG_IGN)
+Sys.ignoreFileSizeLimitSignal()
 do throws(LogError) {
   let status = runTimeline(try utf8Arguments(), environment: try environmentVariables())
   LogStore.finishWriting()
-  exit(status)
+  Sys.exit(status)
 } catch {
-  Console(environment: [:]).error("timeline: error: \(error.message)")
-  exit(error.code.rawValue)
+  Console(environment: [:]).error("timeline: error: \(errorText(error))")
+  Sys.exit(error.code.rawValue)
 }

@@ -31,7 +31,7 @@ private func temporaryFolder() throws -> String {
   let (_, entries) = try #require(cache.read(in: folder))
   #expect(entries.map(\.path) == [dir + "/a.jsonl", dir + "/b.jsonl"])
   for entry in entries {
-    let fd = try Sys.open(entry.path, O_RDONLY)
+    let fd = try Sys.open(entry.path, .readOnly)
     defer { Sys.close(fd) }
     #expect(entry.hash.length == entry.extent)
     #expect(entry.hash == RegionHash.compute(fd, length: entry.extent), "\(entry.path)")

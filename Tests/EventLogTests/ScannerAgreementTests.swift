@@ -38,7 +38,7 @@ private func expectAgreement(_ line: [UInt8], _ context: String, valid: Bool = f
 /// A fact with its symbols spelled out, so that two tables compare.
 private func describe(_ table: FactTable) -> String {
   guard let fact = table.facts.first else { return "none" }
-  let names = [fact.org, fact.subject, fact.a, fact.b, fact.c].map { table.names[$0] }
+  let names = [fact.org, fact.subject].map { table.names[$0] } + namedFields(of: fact, in: table)
   let lists = Array(table.focus(of: fact).map { table.names[$0] }) + ["|"] + table.deprioritize(of: fact).map { table.names[$0] }
   return "\(table.idString(fact.id)) \(fact.kind) \(fact.firstDay)-\(fact.lastDay)/\(fact.precision) \(fact.recorded) "
     + "\(fact.confidence) \(names) \(fact.value) \(table.idString(fact.target)) \(lists)"
@@ -88,4 +88,84 @@ private func describe(_ table: FactTable) -> String {
 ])
 func scannerAgreesWithTheStrictCodecOnEdgeCases(line: String) {
   expectAgreement(Array(line.utf8), line)
+}
+
+/// The names a fact keeps, each read through its named accessor, as `attr=value`.
+private func namedFields(of fact: Fact, in table: FactTable) -> [String] {
+  let kind = fact.factKind
+  var fields: [String] = []
+  func field(_ name: String, _ symbol: Int32) { fields.append("\(name)=\(table.names[symbol])") }
+  switch kind {
+  case .launch:
+    field("type", fact.launchType)
+    field("predecessor", fact.predecessor)
+    field("codename", fact.codename)
+  case .hire, .depart: field("role", fact.role)
+  case .codename: field("codename", fact.codename)
+  case .strategy: field("label", fact.label)
+  case .metric:
+    field("name", fact.metricName)
+    field("unit", fact.unit)
+  case .custom: field("kind", fact.customName)
+  case .pause, .resume, .retire, .throttle, .unthrottle, .report, .retract: break
+  }
+  // The accessors and the kind table say the same.
+  for kept in kind.keptAttributes where fact[kept.field] != 0 {
+    #expect(fields.contains("\(kept.key)=\(table.names[fact[kept.field]])"), "\(kept.key) of a \(kind.name)")
+  }
+  return fields
+}
+
+/// One event of every kind in the kind table (and a custom kind), with every
+/// attribute the table says its fact keeps.
+private let everyKind: [String] = FactKind.builtIn.map { kind in
+  var attrs: [String] = []
+  for kept in kind.keptAttributes {
+    switch kept.field {
+    case .value: attrs.append("\"\(kept.key)\":2.5")
+    case .target: attrs.append("\"\(kept.key)\":\"b2\"")
+    case .focus, .deprioritize: attrs.append("\"\(kept.key)\":[\"openai/\(kept.key)-1\",\"openai/\(kept.key)-2\"]")
+    case .predecessor: attrs.append("\"\(kept.key)\":\"openai/old\"")
+    default: attrs.append("\"\(kept.key)\":\"\(kept.key) of \(kind.name)\"")
+    }
+  }
+  let org = kind == .retract ? "" : #""org":"openai","#
+  let subject: String
+  switch EventSchema.subjectRule(of: kind.kind(customName: "")) {
+  case .product, .optionalProduct, .productOrOrg, .any: subject = #""subject":"openai/x","#
+  case .person: subject = #""subject":"ann","#
+  case .orgOnly, .none: subject = ""
+  }
+  return #"{"id":"a1","date":"2025-12-11","kind":"\#(kind.name)",\#(org)\#(subject)"attrs":{\#(attrs.joined(separator: ","))},"recorded":"2025-12-11T00:00:00.000Z"}"#
+} + [#"{"id":"a1","date":"2025-12-11","kind":"x-funding","org":"openai","attrs":{"round":"B"},"recorded":"2025-12-11T00:00:00.000Z"}"#]
+
+@Test(arguments: everyKind)
+func everyKindKeepsTheSameNamedFieldsFromTheScannerAndTheCodec(line: String) {
+  expectAgreement(Array(line.utf8), line, valid: true)
+}
+
+@Test func everyKeptNameIsReadByItsNamedAccessor() throws {
+  for line in everyKind {
+    let event = try EventCodec.decode(Array(line.utf8), stored: true)
+    var table = FactTable()
+    table.append(event, file: 0, line: 1, offset: 0)
+    let fact = try #require(table.facts.first)
+    for kept in event.kind.code.keptAttributes where kept.field.isName {
+      #expect(table.names[fact[kept.field]] == event.attrs[kept.key]?.description, "\(kept.key) of \(line)")
+    }
+    #expect(fact.keptNames.count == event.kind.code.keptAttributes.filter(\.field.isName).count, "\(line)")
+  }
+}
+
+@Test func aFactTakes96Bytes() {
+  #expect(MemoryLayout<Fact>.stride == 96)
+}
+
+@Test func theKindTableIsInDesignOrderAndEachRowIsItsCode() {
+  #expect(FactKind.builtIn.map(\.rawValue) == Array(0..<13))
+  #expect(Kind.builtIn.map(\.description) == [
+    "launch", "pause", "resume", "retire", "throttle", "unthrottle", "hire", "depart", "codename", "strategy", "metric",
+    "report", "retract",
+  ])
+  #expect(FactKind.builtIn.filter(\.isProduct) == [.launch, .pause, .resume, .retire, .throttle, .unthrottle])
 }

@@ -1,5 +1,5 @@
 import EventLog
-import Projections
+@testable import Projections
 import Testing
 
 // DESIGN.md, "Confidence in every answer": each field of an entry rests on the

@@ -1,5 +1,5 @@
 import EventLog
-import Projections
+@testable import Projections
 import Testing
 
 /// Recorded times of test events start here (2025-12-20T00:00:00Z) and step by one second.

@@ -1,5 +1,5 @@
 import EventLog
-import Projections
+@testable import Projections
 import Testing
 
 // DESIGN.md, "What is new, and why": news compares the state before and at

@@ -1,5 +1,5 @@
 import EventLog
-import Projections
+@testable import Projections
 import Testing
 
 // The selection: which events a filter chooses, and what must travel with them.

@@ -141,3 +141,49 @@ func colourOnlyOnATerminalWithoutNoColor() throws {
   let columns = Set(rows.map { row in row.distance(from: row.startIndex, to: row.range(of: #"\S  +\S"#, options: .regularExpression)!.upperBound) })
   #expect(columns.count == 1, "\(Array(rows))")
 }
+
+/// The rows of a help section (`Options:`, `Arguments:`...), each cut to its
+/// name column: `-o, --output FILE`.
+private func helpSection(_ title: String, of lines: [String]) -> [String] {
+  lines.drop { $0 != title }.dropFirst().prefix { !$0.isEmpty }.filter { !$0.hasPrefix("   ") }.map {
+    let row = $0.dropFirst(2)
+    return String(row[..<(row.range(of: "  ")?.lowerBound ?? row.endIndex)])
+  }
+}
+
+/// `--name VALUE` or `--name`, for every long option a text names.
+private func optionsNamed(in text: String) throws -> [String] {
+  let option = try Regex(#"--[a-z][a-z-]*(?: [A-Z][A-Z=._-]*)?"#)
+  return text.matches(of: option).map { String(text[$0.range]) }
+}
+
+// The usage line is built from the command's table, so it names every option the
+// command takes, with the value the options table gives it, and no other option.
+@Test func everyCommandsUsageNamesExactlyTheOptionsOfItsTable() throws {
+  let wide = ["COLUMNS": "1000"]
+  let main = try timeline(["help"], environment: wide).lines
+  let names = helpSection("Commands:", of: main).map { String($0.prefix { $0 != " " }) }
+  let global = Set(try helpSection("Options for every command:", of: main).flatMap(optionsNamed))
+  #expect(names.count == 18)
+  for name in names {
+    let help = try timeline(["help", name], environment: wide).lines
+    let usage = help.prefix { !$0.isEmpty }
+    #expect(usage.first?.hasPrefix("Usage: timeline \(name)") == true, "\(name)")
+    for line in usage.dropFirst() { #expect(line.hasPrefix("       timeline \(name) "), "\(name): \(line)") }
+    let rows = try helpSection("Options:", of: help).compactMap { try optionsNamed(in: $0).first }
+    #expect(Set(rows).count == rows.count, "\(name): an option listed twice in its table: \(rows)")
+    let table = Set(rows).subtracting(global)
+    let shown = try usage.flatMap(optionsNamed)
+    #expect(Set(shown) == table, "\(name): usage \(Set(shown).subtracting(table).sorted()), table \(table.subtracting(shown).sorted())")
+    for line in usage {
+      #expect(line.filter { $0 == "[" }.count == line.filter { $0 == "]" }.count, "\(line)")
+      // Each option once a line.
+      let once = try optionsNamed(in: line)
+      #expect(Set(once).count == once.count, "\(line)")
+    }
+    // The positionals come first, in the order of the Arguments table.
+    let arguments = helpSection("Arguments:", of: help)
+    let words = (usage.first ?? "").split(separator: " ").dropFirst(3).prefix { !$0.hasPrefix("-") && !$0.hasPrefix("[-") }
+    #expect(words.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) } == arguments, "\(name)")
+  }
+}

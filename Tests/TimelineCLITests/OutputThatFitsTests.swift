@@ -194,8 +194,7 @@ func helpOnATerminalFitsItsWidth(width: Int) throws {
   // Every README section help names is a heading of the README (help must not drift from it).
   let help = try timeline(["help"]).stdout.replacingOccurrences(of: "\n", with: " ")
   #expect(help.contains("\"Your first ten events\""), "help points to the README's sections")
-  let readme = try String(contentsOfFile: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().path + "/README.md", encoding: .utf8)
+  let readme = try String(contentsOfFile: checkoutRoot + "/README.md", encoding: .utf8)
   let named = help.split(separator: "\"").enumerated().filter { $0.offset % 2 == 1 }.map { String($0.element) }
   for section in named where !section.contains("/") {
     #expect(readme.contains("\n## \(section)\n"), "help names a README section that is not there: \(section)")

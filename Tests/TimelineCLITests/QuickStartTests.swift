@@ -8,9 +8,6 @@ import Testing
 // real clock, so a time like 2026-12-04T17:22:39.563Z is compared as a
 // placeholder on both sides.
 
-private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
 private let quickStartHeading = "## Your first ten events"
 
 /// Replaces every RFC 3339 UTC time with milliseconds by one placeholder.
@@ -25,7 +22,7 @@ private func withoutTimes(_ text: String) -> String {
 }
 
 @Test func quickStartRunsAsWrittenFromAnEmptyFolder() throws {
-  let readme = try String(contentsOfFile: repositoryRoot + "/README.md", encoding: .utf8)
+  let readme = try String(contentsOfFile: checkoutRoot + "/README.md", encoding: .utf8)
   let commands = try walkthroughCommands(readme: readme, heading: quickStartHeading)
   let subcommands = commands.compactMap { $0.arguments.first }
   for needed in ["init", "add", "state", "diff", "why", "news"] {

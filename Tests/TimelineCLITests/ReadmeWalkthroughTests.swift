@@ -9,9 +9,6 @@ import Testing
 // rewrites the README's outputs; review the diff and commit it.
 
 /// The repository root: this file is Tests/TimelineCLITests/ReadmeWalkthroughTests.swift.
-private let repositoryRoot: String = URL(fileURLWithPath: #filePath)
-  .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
 let walkthroughHeading = "## Walkthrough: December 2025"
 
 /// The walkthrough lives in docs/walkthrough.md; the README shows a taste of
@@ -131,7 +128,7 @@ func shellWords(_ text: String, line: Int) throws -> [String] {
 
 private func allWalkthroughCommands() throws -> [WalkthroughCommand] {
   try walkthroughFiles.flatMap { file in
-    try walkthroughCommands(readme: String(contentsOfFile: repositoryRoot + "/" + file, encoding: .utf8), file: file)
+    try walkthroughCommands(readme: String(contentsOfFile: checkoutRoot + "/" + file, encoding: .utf8), file: file)
   }
 }
 
@@ -158,7 +155,7 @@ private let readmeCommands: [WalkthroughCommand] = (try? allWalkthroughCommands(
 
 @Test(arguments: readmeCommands)
 func walkthroughOutputMatchesTheProgram(_ command: WalkthroughCommand) throws {
-  let result = try timeline(["--log", repositoryRoot + "/events"] + command.arguments, in: repositoryRoot)
+  let result = try timeline(["--log", checkoutRoot + "/events"] + command.arguments, in: checkoutRoot)
   let expected = command.expected.isEmpty ? "" : command.expected.joined(separator: "\n") + "\n"
   #expect(result.status == 0, "\(command.testDescription) exited \(result.status): \(result.stderr)")
   #expect(result.stderr == "", "\(command.testDescription) wrote to standard error: \(result.stderr)")
@@ -206,7 +203,7 @@ func walkthroughOutputMatchesTheProgram(_ command: WalkthroughCommand) throws {
 }
 
 @Test func shippedLogIsClean() throws {
-  let result = try timeline(["--log", repositoryRoot + "/events", "check", "--json"], in: repositoryRoot)
+  let result = try timeline(["--log", checkoutRoot + "/events", "check", "--json"], in: checkoutRoot)
   #expect(result.status == 0)
   let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
   #expect((report?["errors"] as? [Any])?.isEmpty == true, "check found errors: \(result.stdout)")

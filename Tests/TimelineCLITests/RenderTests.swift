@@ -183,7 +183,7 @@ private let hostileTexts = [
     #expect(written.status == 0 && written.stdout.isEmpty)
     #expect(try contents(dir + "/page.html") == first)
     #expect(try timeline(["--log", log, "render"]).stdout == first)
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp") }
     #expect(leftovers.isEmpty)
     let before = snapshot(dir)
     let missingFolder = try timeline(["--log", log, "render", "-o", dir + "/no/such/page.html"])

@@ -244,3 +244,93 @@ extension J {
     #expect(try timeline(["--log", log, "state", "--org", "xai-lab", "--at", "2025-12-31"]).status == 65)
   }
 }
+
+// MARK: - one selection for log, export and render
+
+/// The ids of the events a rendered page lists (its table: `<tr id="e-ID"`).
+private func renderedIDs(_ html: String) -> Set<String> {
+  var ids = Set<String>()
+  for part in html.components(separatedBy: "<tr id=\"e-").dropFirst() {
+    if let end = part.firstIndex(of: "\"") { ids.insert(String(part[..<end])) }
+  }
+  return ids
+}
+
+/// Day-dated events with no retraction or correction: here the events whose
+/// period starts in a window are the events that overlap it, and every event
+/// stands, so log, export and render must list the same ones.
+private let dayDatedLines = selectionLines.filter { line in
+  !["\"val\"", "\"no-val\"", "\"grok4b\"", "\"shift\""].contains { line.hasPrefix("{\"id\":" + $0) }
+} + [
+  #"{"id":"shift2","date":"2025-06-20","kind":"strategy","org":"meta","attrs":{"focus":["meta/superintelligence"]},"confidence":"rumor","recorded":"2025-06-21T00:00:00.000Z"}"#,
+  #"{"id":"val2","date":"2025-07-01","kind":"metric","org":"xai","attrs":{"name":"valuation","unit":"USD","value":200000000000},"confidence":"reported","recorded":"2025-07-02T00:00:00.000Z"}"#,
+]
+
+@Test(arguments: [
+  [], ["--org", "meta"], ["--org", "xai"], ["--from", "2025-06-01", "--to", "2025-07-05"], ["-p", "2025-06..2025-07"],
+  ["--org", "xai", "--to", "2025-07-05"], ["--min-confidence", "reported"], ["--min-confidence", "confirmed"],
+  ["--from", "2025-07-10"],
+])
+func logExportAndRenderSelectTheSameEvents(selection: [String]) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, dayDatedLines)
+    let listed = Set(ids(try json(["log"] + selection, log: log)))
+    let exported = try timeline(["--log", log, "export", "--format", "jsonl"] + selection)
+    #expect(exported.status == 0, "\(exported.stderr)")
+    let exportedIDs = Set(exported.lines.compactMap { try? J.parse($0) }.compactMap { $0["id"]?.stringValue })
+    let rendered = try timeline(["--log", log, "render"] + selection)
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    #expect(!listed.isEmpty || selection == ["--from", "2025-07-10"], "\(selection) selects something")
+    #expect(exportedIDs == listed, "export \(selection)")
+    #expect(renderedIDs(rendered.stdout) == listed, "render \(selection)")
+  }
+}
+
+/// With retractions and corrections: export carries the retraction of what
+/// it selects, log lists the selected events (retractions and dropped ones
+/// marked), render draws those that stand; each from the one selection.
+@Test(arguments: [
+  ([], ["val", "grok", "grok3", "grok4b", "no-val", "llama", "shift", "cto"], [], ["grok3", "grok4b", "llama", "shift", "cto"]),
+  (["--org", "xai"], ["val", "grok", "grok3", "grok4b"], ["no-val"], ["grok3", "grok4b"]),
+  (["--org", "meta"], ["llama", "shift", "cto"], [], ["llama", "shift", "cto"]),
+] as [([String], [String], [String], [String])])
+func exportCarriesWhatLogListsAndRenderDrawsWhatStands(selection: [String], listed: [String], carried: [String], drawn: [String]) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, selectionLines)
+    #expect(Set(ids(try json(["log"] + selection, log: log))) == Set(listed), "log \(selection)")
+    let exported = try timeline(["--log", log, "export", "--format", "jsonl"] + selection)
+    let exportedIDs = Set(exported.lines.compactMap { try? J.parse($0) }.compactMap { $0["id"]?.stringValue })
+    #expect(exportedIDs == Set(listed + carried), "export \(selection)")
+    #expect(renderedIDs(try timeline(["--log", log, "render"] + selection).stdout) == Set(drawn), "render \(selection)")
+  }
+}
+
+/// A window that ends before it starts: one message (but for the command
+/// named in its hint) and 64 from every command that takes that window.
+@Test(arguments: [
+  (["--from", "2025-12", "--to", "2025-11"], ["log", "export --format jsonl", "render", "strategy"]),
+  (["-p", "2025-12..2025-11"], ["log", "export --format jsonl", "render", "strategy"]),
+  (["--period", "2025-12-10..2025-12-09"], ["log", "export --format csv", "render --format svg", "strategy"]),
+  (["--since", "2025-12-13", "--until", "2025-12-12"], ["log", "export --format jsonl"]),
+  (["--since", "2025-12-13T00:00:00Z", "--known-at", "2025-12-12T23:59:59Z"], ["news"]),
+  (["2025-12..2025-11"], ["diff"]),
+  (["2025-12", "2025-11"], ["diff"]),
+] as [([String], [String])])
+func aReversedWindowIsOneErrorInEveryCommand(window: [String], commands: [String]) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let before = snapshot(dir)
+    var messages = Set<String>()
+    for command in commands {
+      let words = command.split(separator: " ").map(String.init)
+      let result = try timeline(["--log", log] + words + window)
+      #expect(result.status == 64, "\(command) \(window): \(result.stderr)")
+      #expect(result.stdout.isEmpty)
+      #expect(result.stderr.hasPrefix("timeline: error: the window ends before it starts: ")
+        || result.stderr.hasPrefix("timeline: error: the record-time window ends before it starts: "), "\(result.stderr)")
+      messages.insert(result.stderr.replacingOccurrences(of: "timeline \(words[0]) --help", with: "timeline COMMAND --help"))
+    }
+    #expect(messages.count == 1, "\(window): \(messages)")
+    #expect(snapshot(dir) == before)
+  }
+}

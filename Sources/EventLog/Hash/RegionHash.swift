@@ -17,7 +17,7 @@ struct RegionHash: Equatable {
   /// Hashes the first `length` bytes of `fd`, keeping the whole blocks of
   /// `known` (bytes already proven unchanged) instead of reading them again.
   /// - Returns: nil when the file is shorter or cannot be read.
-  static func compute(_ fd: Int32, length: Int64, reusing known: RegionHash? = nil) -> RegionHash? {
+  static func compute(_ fd: FileDescriptor, length: Int64, reusing known: RegionHash? = nil) -> RegionHash? {
     guard length >= 0 else { return nil }
     let whole = Int(length / blockSize)
     let kept = known.map { min($0.blocks.count, whole) } ?? 0
@@ -56,7 +56,7 @@ struct RegionHash: Equatable {
   }
 
   /// Whether the first `length` bytes of `fd` still hash to this.
-  func matches(_ fd: Int32) -> Bool {
+  func matches(_ fd: FileDescriptor) -> Bool {
     RegionHash.compute(fd, length: length) == self
   }
 

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// The cache folder (`.timeline-cache`) or its `answers` subfolder, opened
+/// The cache folder (`.timeline-cache`) or its `answers` subfolder (kept blobs), opened
 /// so that nothing outside it can be touched through it: the folder itself
 /// is opened with `O_NOFOLLOW | O_DIRECTORY` and must be a real folder owned
 /// by the user running `timeline`; every file in it is opened, created,
@@ -14,9 +8,9 @@
 final class CacheFolder: @unchecked Sendable {
   /// The folder's path, for messages.
   let path: String
-  private let fd: Int32
+  private let fd: FileDescriptor
 
-  private init(path: String, fd: Int32) {
+  private init(path: String, fd: FileDescriptor) {
     self.path = path
     self.fd = fd
   }
@@ -54,31 +48,31 @@ final class CacheFolder: @unchecked Sendable {
   }
 
   private static func open(
-    _ path: String, create: Bool, top: Bool, opening: (Int32) -> Result<Int32, Errno>, make: () -> Bool
+    _ path: String, create: Bool, top: Bool, opening: (OpenOptions) -> Result<FileDescriptor, Errno>, make: () -> Bool
   ) -> Opened {
     var created = false
-    var descriptor: Int32
-    switch opening(O_RDONLY | O_DIRECTORY | O_NOFOLLOW) {
+    var descriptor: FileDescriptor
+    switch opening([.readOnly, .directory, .noFollow]) {
     case .success(let fd): descriptor = fd
-    case .failure(let error) where error.code == ENOENT:
+    case .failure(let error) where error == .noSuchFile:
       guard create, make() else { return .missing }
       created = true
-      guard case .success(let fd) = opening(O_RDONLY | O_DIRECTORY | O_NOFOLLOW) else { return .missing }
+      guard case .success(let fd) = opening([.readOnly, .directory, .noFollow]) else { return .missing }
       descriptor = fd
     case .failure(let error):
       // A symlink gives ELOOP (or ENOTDIR with O_DIRECTORY); a file ENOTDIR.
-      if let info = try? Sys.linkInfo(path), info.st_mode & S_IFMT == S_IFLNK {
+      if let info = try? Sys.linkInfo(path), info.kind == .symlink {
         return .refused(note: note(path, "it is a symbolic link"))
       }
-      if error.code == ENOTDIR || error.code == ELOOP { return .refused(note: note(path, "it is not a folder")) }
+      if error == .notDirectory || error == .tooManySymlinks { return .refused(note: note(path, "it is not a folder")) }
       return .refused(note: note(path, "cannot open it: \(error)"))
     }
     let folder = CacheFolder(path: path, fd: descriptor)
-    guard let info = try? Sys.info(descriptor), info.st_mode & S_IFMT == S_IFDIR else {
+    guard let info = try? Sys.info(descriptor), info.kind == .directory else {
       return .refused(note: note(path, "it is not a folder"))
     }
-    guard info.st_uid == Sys.effectiveUser else {
-      return .refused(note: note(path, "it belongs to another user (uid \(info.st_uid))"))
+    guard info.owner == Sys.effectiveUser else {
+      return .refused(note: note(path, "it belongs to another user (uid \(info.owner))"))
     }
     if created { Sys.fsyncDirectory(parent(of: path)) }
     if top { folder.ensureGitignore() }
@@ -92,19 +86,16 @@ final class CacheFolder: @unchecked Sendable {
   /// Git ignores the folder's contents (`*` matches the `.gitignore` too), so
   /// `git status` never offers to commit a cache.
   private func ensureGitignore() {
-    guard (try? Sys.info(at: fd, ".gitignore")) == nil,
-      let file = try? Sys.open(at: fd, ".gitignore", O_WRONLY | O_CREAT | O_EXCL)
-    else { return }
-    defer { Sys.close(file) }
-    try? Sys.writeAll(file, Array("*\n".utf8))
+    guard (try? Sys.info(at: fd, ".gitignore")) == nil else { return }
+    try? Sys.writeAtomically(".gitignore", in: fd) { file throws(Errno) in try Sys.writeAll(file, Array("*\n".utf8)) }
   }
 
   // MARK: - Files inside
 
   /// Opens a regular file for reading (a symlink, a FIFO or a folder is not opened).
-  func openForReading(_ name: String) -> Int32? {
-    guard let file = try? Sys.open(at: fd, name, O_RDONLY) else { return nil }
-    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG else {
+  func openForReading(_ name: String) -> FileDescriptor? {
+    guard let file = try? Sys.open(at: fd, name, .readOnly) else { return nil }
+    guard let info = try? Sys.info(file), info.kind == .file else {
       Sys.close(file)
       return nil
     }
@@ -116,50 +107,31 @@ final class CacheFolder: @unchecked Sendable {
     guard let file = openForReading(name) else { return nil }
     defer { Sys.close(file) }
     guard let size = try? Sys.size(file), size <= limit else { return nil }
-    var bytes = [UInt8](repeating: 0, count: Int(size))
-    let count = bytes.withUnsafeMutableBytes { raw -> Int? in
-      guard let base = raw.baseAddress else { return 0 }
-      return try? Sys.pread(file, base, raw.count, 0)
+    // Not zeroed first: every byte is read over, or the array is dropped.
+    var complete = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: Int(size)) { buffer, initialized in
+      let count = buffer.baseAddress.map { (try? Sys.pread(file, $0, buffer.count, 0)) ?? -1 } ?? 0
+      complete = count == buffer.count
+      initialized = complete ? count : 0
     }
-    return count == bytes.count ? bytes : nil
+    return complete ? bytes : nil
   }
 
   /// Whether a regular file by this name is here.
   func hasFile(_ name: String) -> Bool {
     guard let info = try? Sys.info(at: fd, name) else { return false }
-    return info.st_mode & S_IFMT == S_IFREG
+    return info.kind == .file
   }
 
-  /// Writes `name` whole or not at all: a temporary file of this folder
-  /// (`NAME.PID.tmp`), filled by `fill`, fsynced (unless `sync` is false: a
-  /// file whose reader checks its own hash), renamed over `name`, and the
-  /// folder fsynced.
+  /// Writes `name` whole or not at all (`Sys.writeAtomically`, relative to
+  /// this folder's descriptor): `NAME.PID.tmp`, filled by `fill`, fsynced
+  /// (unless `sync` is false: a file whose reader checks its own hash),
+  /// renamed over `name`, and the folder fsynced.
   /// - Returns: whether the file was replaced.
   @discardableResult
-  func replace(_ name: String, sync: Bool = true, _ fill: (Int32) throws(Errno) -> Void) -> Bool {
+  func replace(_ name: String, sync: Bool = true, _ fill: (FileDescriptor) throws(Errno) -> Void) -> Bool {
     guard CacheFolder.isOwnName(name) else { return false }
-    let temporary = "\(name).\(getpid()).tmp"
-    var file: Int32
-    do { file = try Sys.open(at: fd, temporary, O_WRONLY | O_CREAT | O_EXCL) } catch {
-      // Left by a process that died with this one's pid: it is ours to remove.
-      guard error.code == EEXIST else { return false }
-      try? Sys.unlink(at: fd, temporary)
-      guard let again = try? Sys.open(at: fd, temporary, O_WRONLY | O_CREAT | O_EXCL) else { return false }
-      file = again
-    }
-    do throws(Errno) {
-      defer { Sys.close(file) }
-      try fill(file)
-      if sync { try Sys.fsync(file) }
-    } catch {
-      try? Sys.unlink(at: fd, temporary)
-      return false
-    }
-    do { try Sys.rename(at: fd, temporary, name) } catch {
-      try? Sys.unlink(at: fd, temporary)
-      return false
-    }
-    if sync { _ = Glibc.fsync(fd) }
+    do { try Sys.writeAtomically(name, in: fd, sync: sync, fill) } catch { return false }
     return true
   }
 
@@ -168,11 +140,10 @@ final class CacheFolder: @unchecked Sendable {
   /// is a hint.
   func append(_ name: String, _ bytes: [UInt8], limit: Int64) {
     guard CacheFolder.isOwnName(name) else { return }
-    guard let file = try? Sys.open(at: fd, name, O_WRONLY | O_APPEND | O_CREAT) else { return }
+    guard let file = try? Sys.open(at: fd, name, [.writeOnly, .append, .create]) else { return }
     defer { Sys.close(file) }
     // A second link could be any file of the user's (the log itself): never append to one.
-    guard let info = try? Sys.info(file), info.st_mode & S_IFMT == S_IFREG, info.st_nlink == 1,
-      Int64(info.st_size) < limit
+    guard let info = try? Sys.info(file), info.kind == .file, info.links == 1, info.size < limit
     else { return }
     try? Sys.writeAll(file, bytes)
   }
@@ -180,7 +151,7 @@ final class CacheFolder: @unchecked Sendable {
   /// Creates an empty file `name` if none is there.
   func touch(_ name: String) {
     guard CacheFolder.isOwnName(name) else { return }
-    if let file = try? Sys.open(at: fd, name, O_WRONLY | O_CREAT) { Sys.close(file) }
+    if let file = try? Sys.open(at: fd, name, [.writeOnly, .create]) { Sys.close(file) }
   }
 
   /// Removes `name`, if it is a name of a form `timeline` writes (anything
@@ -192,6 +163,21 @@ final class CacheFolder: @unchecked Sendable {
 
   /// The names in the folder.
   func names() -> [String] { (try? Sys.list(fd)) ?? [] }
+
+  /// Removes every file of a name `timeline` writes (`isOwnName`); anything else is left.
+  func removeOwnNames() {
+    for name in names() where CacheFolder.isOwnName(name) { remove(name) }
+  }
+
+  /// The subfolder of kept blobs (`KeptBlobs`).
+  static let keptFolderName = "answers"
+
+  /// Drops every kept blob (files of the forms written there only; a
+  /// symlinked folder is left alone).
+  func removeKeptBlobs() {
+    guard case .folder(let kept) = subfolder(CacheFolder.keptFolderName, create: false) else { return }
+    kept.removeOwnNames()
+  }
 
   // MARK: - Names
 

@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The projection cache: the log's fact table in a binary file, so that a
 /// query on a large log reads it instead of re-parsing every line. It lives
 /// in the cache folder `.timeline-cache/` beside a file log or inside a
@@ -26,15 +20,14 @@ import Dispatch
 struct FactCache {
   static let magic = Array("TLCACHE2".utf8)
   /// Changes whenever the layout of a fact or of this file changes, and with
-  /// the program itself (another build may read lines differently).
-  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 2 ^ programStamp
+  /// the program itself (another build may read lines differently). 3: a
+  /// codename event keeps its codename in the third name slot, as a launch does.
+  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 3 ^ programStamp
 
   /// The running program's size and modification time, mixed.
   static let programStamp: UInt64 = {
-    var info = stat()
-    guard stat("/proc/self/exe", &info) == 0 else { return 0 }
-    let modified = UInt64(bitPattern: Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec))
-    return (UInt64(bitPattern: Int64(info.st_size)) &* 0x9e37_79b9_7f4a_7c15 ^ modified) << 16
+    guard let program = Sys.programFile() else { return 0 }
+    return (UInt64(bitPattern: program.size) &* 0x9e37_79b9_7f4a_7c15 ^ UInt64(bitPattern: program.modified)) << 16
   }()
 
   /// What the cache knew of one file.
@@ -160,7 +153,7 @@ struct FactCache {
   }
 
   /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
-  private func readArray<T>(_ fd: Int32, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
+  private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
     let bytes = count * MemoryLayout<T>.stride
     var failed = false
     // Room for the lines a grown file adds, so that they go in without a copy.
@@ -212,7 +205,7 @@ struct FactCache {
         else { return false }
       }
       previous = (fact.file, fact.line, fact.offset)
-      guard isName(fact.org), isName(fact.subject), isName(fact.a), isName(fact.b), isName(fact.c),
+      guard isName(fact.org), isName(fact.subject), isName(fact.slot0), isName(fact.slot1), isName(fact.slot2),
         isKey(fact.id), fact.id != 0, isKey(fact.target),
         isDay(fact.firstDay), isDay(fact.lastDay), fact.firstDay <= fact.lastDay,
         fact.recorded == .max || (earliest...latest).contains(fact.recorded),
@@ -231,7 +224,7 @@ struct FactCache {
   /// first, from each file as it is now, and only while its stamp is still
   /// the entry's (else the bytes may not be the ones the facts came from,
   /// and nothing is written). Resets the chain of custody and drops the
-  /// kept answers.
+  /// kept blobs.
   /// - Parameter whenWritten: called with the new cache's identity once it is in place.
   func write(_ table: FactTable, _ entries: [Entry], whenWritten: ((CacheIdentity) -> Void)? = nil) {
     guard case .folder(let folder) = folder(create: true) else { return }
@@ -273,14 +266,8 @@ struct FactCache {
     append(checksum, to: &head)
     let written = folder.replace(name) { fd throws(Errno) in
       try Sys.writeAll(fd, head)
-      let facts: Result<Void, Errno> = table.facts.withUnsafeBytes { raw in
-        do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-      }
-      try facts.get()
-      let lists: Result<Void, Errno> = table.lists.withUnsafeBytes { raw in
-        do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-      }
-      try lists.get()
+      try Sys.writeAll(fd, contentsOf: table.facts)
+      try Sys.writeAll(fd, contentsOf: table.lists)
       try Sys.writeAll(fd, names)
       try Sys.writeAll(fd, ids)
     }
@@ -288,12 +275,12 @@ struct FactCache {
       folder.remove(custodyName)
       whenWritten?(CacheIdentity(checksum: checksum, facts: table.facts.count))
     }
-    AnswerMemo.forgetAll(in: folder)
+    folder.removeKeptBlobs()
   }
 
   /// The entry's hash completed over its whole extent, if the file still has the entry's stamp.
   private static func hashNow(_ entry: Entry) -> RegionHash? {
-    guard let fd = try? Sys.open(entry.path, O_RDONLY) else { return nil }
+    guard let fd = try? Sys.open(entry.path, .readOnly) else { return nil }
     defer { Sys.close(fd) }
     guard (try? Sys.stamp(fd)) == entry.stamp,
       let hash = RegionHash.compute(fd, length: entry.extent, reusing: entry.hash),
@@ -314,13 +301,13 @@ struct FactCache {
   /// Cache writes under way.
   static let writes = DispatchGroup()
 
-  /// Removes the cache, its custody records and its answers (it is rebuilt on the next query).
+  /// Removes the cache, its custody records and its kept blobs (it is rebuilt on the next query).
   func remove() {
     guard case .folder(let folder) = folder(create: false) else { return }
     folder.remove(name)
     folder.remove(custodyName)
     ReplayIndexStore(cache: self).remove()
-    AnswerMemo.forgetAll(in: folder)
+    folder.removeKeptBlobs()
   }
 
   private func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {

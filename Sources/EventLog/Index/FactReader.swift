@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Every event of a log in compact form, with what the reader left out.
 public struct LoadedFacts: Sendable {
   public var table: FactTable
@@ -199,8 +193,8 @@ extension LogStore {
       swap(&scanned, &result.parts[part])  // the only reference, so that taking its table copies nothing
       if let failure = scanned.failure {
         switch failure {
-        case .malformed(let line, let message):
-          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)\n  the log must be fixed first: `timeline check` lists every problem")
+        case .malformed(let line, let message, let hint):
+          throw LogError(.dataError, "\(file):\(Int(line) + Int(lines)): \(message)", hint: hint, nextStep: .fixLogFirst)
         case .io(let message):
           throw LogError(.ioError, "cannot read \(file): \(message)")
         }
@@ -231,11 +225,11 @@ extension LogStore {
   /// - Returns: the parts' results in file order, and the torn tail or
   ///   interrupted batch noticed at the end.
   func readInParts<Result: LinesPart>(
-    _ file: String, from start: Int64 = 0, firstLine: Int = 1, before: ((Int32, FileStamp) -> Bool)? = nil,
-    _ work: @escaping @Sendable (Int32, (Int64, Int64)) -> Result
+    _ file: String, from start: Int64 = 0, firstLine: Int = 1, before: ((FileDescriptor, FileStamp) -> Bool)? = nil,
+    _ work: @escaping @Sendable (FileDescriptor, (Int64, Int64)) -> Result
   ) throws(LogError) -> (parts: [Result], notices: [ReadNotice], stamp: FileStamp, end: Int64) {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    let fd: FileDescriptor
+    do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
     try lockShared(fd, file: file)
     let stamp: FileStamp
@@ -305,7 +299,7 @@ extension LogStore {
   }
 
   /// The offset just after the first `\n` at or after `from`.
-  private func nextLineStart(_ fd: Int32, from: Int64, limit: Int64) throws(Errno) -> Int64 {
+  private func nextLineStart(_ fd: FileDescriptor, from: Int64, limit: Int64) throws(Errno) -> Int64 {
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
     var position = from
@@ -383,7 +377,7 @@ final class PartResults<Result>: @unchecked Sendable {
 /// (counted from the range's start) and its offset, until `body` returns false.
 /// - Returns: the lines read and the bytes of a final line without `\n`.
 func forEachLine(
-  fd: Int32, range: (Int64, Int64), _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
+  fd: FileDescriptor, range: (Int64, Int64), _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
 ) throws(Errno) -> (lines: Int32, torn: Int?) {
   var capacity = 8 << 20
   var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
@@ -406,7 +400,7 @@ func forEachLine(
     position += Int64(n)
     let end = filled + n
     var start = 0
-    while start < end, let found = memchr(buffer.baseAddress! + start, 0x0a, end - start) {
+    while start < end, let found = Sys.firstByte(0x0a, in: buffer.baseAddress! + start, count: end - start) {
       let newline = UnsafeRawPointer(found) - UnsafeRawPointer(buffer.baseAddress!)
       lines += 1
       guard body(UnsafeRawBufferPointer(rebasing: buffer[start..<newline]), lines, bufferOffset + Int64(start)) else {
@@ -427,7 +421,7 @@ func forEachLine(
 /// What one reader thread produced.
 struct PartResult: LinesPart, @unchecked Sendable {
   enum Failure {
-    case malformed(line: Int32, message: String)
+    case malformed(line: Int32, message: String, hint: InputHint? = nil)
     case io(String)
   }
 
@@ -443,7 +437,7 @@ struct PartResult: LinesPart, @unchecked Sendable {
 }
 
 /// Scans lines `range` of a file into a table; line numbers count from the range's start.
-func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
+func scanPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex: UInt16) -> PartResult {
   var result = PartResult()
   // Room for every line from here to the end of the file (lines are rarely
   // under 200 bytes), so that the parts after this one merge into it in
@@ -475,7 +469,7 @@ func scanPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16)
         result.table.append(event, file: fileIndex, line: number, offset: offset)
         return true
       } catch {
-        result.failure = .malformed(line: number, message: error.message)
+        result.failure = .malformed(line: number, message: error.message, hint: error.hint)
         return false
       }
     }
@@ -499,7 +493,7 @@ extension LogStore {
         let fact = table.facts[Int(indices[position])]
         let bytes = try readLine(of: file, at: fact.offset)
         do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
-          throw LogError(.dataError, "\(file):\(fact.line): \(error.message)")
+          throw LogError(.dataError, "\(file):\(fact.line): \(error.message)", hint: error.hint)
         }
       }
       result[position] = event
@@ -516,7 +510,7 @@ extension LogStore {
     var keep = [Bool](repeating: false, count: indices.count)
     try withLines(indices, in: table) { (position, line, _) throws(LogError) in
       guard let base = line.baseAddress, line.count > 0 else { return }
-      keep[position] = memchr(base, 0x5c, line.count) != nil
+      keep[position] = Sys.firstByte(0x5c, in: base, count: line.count) != nil
         || needle.isEmpty
         || bytes(line, contain: needle)
     }
@@ -533,8 +527,8 @@ extension LogStore {
     let byFile = Dictionary(grouping: indices.indices) { table.facts[Int(indices[$0])].file }
     for (fileIndex, positions) in byFile {
       let file = table.files[Int(fileIndex)]
-      let fd: Int32
-      do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+      let fd: FileDescriptor
+      do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
       defer { Sys.close(fd) }
       try lockShared(fd, file: file)
       let window = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 16)
@@ -547,7 +541,7 @@ extension LogStore {
         var line: UnsafeRawBufferPointer?
         if fact.offset >= windowStart, fact.offset < windowStart + Int64(windowCount) {
           let start = Int(fact.offset - windowStart)
-          if let found = memchr(window.baseAddress! + start, 0x0a, windowCount - start) {
+          if let found = Sys.firstByte(0x0a, in: window.baseAddress! + start, count: windowCount - start) {
             let end = UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!)
             line = UnsafeRawBufferPointer(rebasing: window[start..<end])
           }
@@ -557,7 +551,7 @@ extension LogStore {
             throw LogError(.ioError, "cannot read \(file): \(error)")
           }
           windowStart = fact.offset
-          if let found = memchr(window.baseAddress!, 0x0a, windowCount) {
+          if let found = Sys.firstByte(0x0a, in: window.baseAddress!, count: windowCount) {
             line = UnsafeRawBufferPointer(rebasing: window[0..<(UnsafeRawPointer(found) - UnsafeRawPointer(window.baseAddress!))])
           }
         }
@@ -580,11 +574,11 @@ extension LogStore {
 /// Whether `line` holds the bytes of `needle` (not empty) somewhere.
 private func bytes(_ line: UnsafeRawBufferPointer, contain needle: [UInt8]) -> Bool {
   guard let base = line.baseAddress, needle.count <= line.count else { return false }
-  let first = Int32(needle[0])
+  let first = needle[0]
   var from = 0
-  while from + needle.count <= line.count, let found = memchr(base + from, first, line.count - from - needle.count + 1) {
+  while from + needle.count <= line.count, let found = Sys.firstByte(first, in: base + from, count: line.count - from - needle.count + 1) {
     let at = UnsafeRawPointer(found) - base
-    if needle.withUnsafeBytes({ memcmp(base + at, $0.baseAddress!, needle.count) == 0 }) { return true }
+    if needle.withUnsafeBytes({ Sys.compareBytes(base + at, $0.baseAddress!, count: needle.count) == 0 }) { return true }
     from = at + 1
   }
   return false

@@ -1,5 +1,6 @@
 /// An event as the projections need it: integers only (interned strings,
-/// dates as `yyyymmdd`), about 80 bytes, so that millions fit in memory.
+/// dates as `yyyymmdd`), 96 bytes (`MemoryLayout<Fact>.stride`, which the
+/// cache's version records), so that millions fit in memory.
 /// Notes, sources and free-form attributes are not kept: `log` reads the
 /// line again at `file`/`offset` when it needs them.
 public struct Fact: Sendable {
@@ -8,12 +9,12 @@ public struct Fact: Sendable {
   /// Symbols in `FactTable.names` (0: none).
   public var org: Int32
   public var subject: Int32
-  /// Kind-specific symbols in `FactTable.names`: launch type, predecessor,
-  /// codename; hire/depart role; codename codename; strategy label; metric
-  /// name and unit; a custom kind's name.
-  public var a: Int32
-  public var b: Int32
-  public var c: Int32
+  /// The three name slots: symbols in `FactTable.names` (0: none) of the
+  /// attributes the kind table (`FactKind`) keeps; read them by meaning,
+  /// through `launchType`, `role`, `codename`, ... (`FactField.slot` says which is where).
+  var slot0: Int32
+  var slot1: Int32
+  var slot2: Int32
   /// The `EventKey` of the event this one supersedes, or of a retraction's target (0: none).
   public var target: UInt64
   public var firstDay: Int32
@@ -35,7 +36,53 @@ public struct Fact: Sendable {
   public var line: Int32
   public var offset: Int64
 
-  public var factKind: FactKind { FactKind(rawValue: kind) ?? .custom }
+  @inline(__always) public var factKind: FactKind { FactKind(rawValue: kind) ?? .custom }
+
+  /// A launch's type (`model`, `product`, ...).
+  @inline(__always) public var launchType: Int32 { slot0 }
+  /// A hire's or depart's role.
+  @inline(__always) public var role: Int32 { slot0 }
+  /// A strategy's label.
+  @inline(__always) public var label: Int32 { slot0 }
+  /// A metric's name.
+  @inline(__always) public var metricName: Int32 { slot0 }
+  /// A custom kind's name (`x-...`).
+  @inline(__always) public var customName: Int32 { slot0 }
+  /// A launch's predecessor.
+  @inline(__always) public var predecessor: Int32 { slot1 }
+  /// A metric's unit.
+  @inline(__always) public var unit: Int32 { slot1 }
+  /// A launch's or a codename event's codename.
+  @inline(__always) public var codename: Int32 { slot2 }
+
+  /// The name a kept attribute holds (0: none).
+  @inline(__always) public subscript(field: FactField) -> Int32 {
+    switch field.slot {
+    case 0: slot0
+    case 1: slot1
+    case 2: slot2
+    default: 0
+    }
+  }
+
+  /// Keeps `symbol` as the name `field` holds (a field that is not a name keeps nothing).
+  @inline(__always) mutating func keep(_ symbol: Int32, as field: FactField) {
+    switch field.slot {
+    case 0: slot0 = symbol
+    case 1: slot1 = symbol
+    case 2: slot2 = symbol
+    default: break
+    }
+  }
+
+  /// The names the fact keeps of its attributes, in the kind table's order
+  /// (not a custom kind's own name).
+  public var keptNames: [Int32] {
+    factKind == .custom ? [] : [slot0, slot1, slot2].filter { $0 != 0 }
+  }
+
+  /// All three name slots in order, for orders that treat them alike.
+  public var nameSlots: [Int32] { [slot0, slot1, slot2] }
 
   /// The event's date with its precision.
   public var date: EventDate {
@@ -66,52 +113,6 @@ public enum EventKey {
       value = value << 4 | digit
     }
     return value | contentBit
-  }
-}
-
-/// The kinds as small integers, in DESIGN.md's order.
-public enum FactKind: UInt8, Sendable {
-  case launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract
-  case custom = 255
-
-  /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
-  public init?(name bytes: UnsafeBufferPointer<UInt8>) {
-    for (index, name) in FactKind.names.enumerated() where name.count == bytes.count {
-      if name.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, bytes.baseAddress!, bytes.count) }) {
-        self.init(rawValue: UInt8(index))
-        return
-      }
-    }
-    guard bytes.count > 2, bytes[0] == UInt8(ascii: "x"), bytes[1] == UInt8(ascii: "-"),
-      bytes.dropFirst(2).allSatisfy(isSlugByte)
-    else { return nil }
-    self = .custom
-  }
-
-  private static let names: [[UInt8]] = Kind.builtIn.map { Array($0.description.utf8) }
-
-  /// The `Kind`, given a custom kind's name.
-  public func kind(customName: String) -> Kind {
-    self == .custom ? .custom(customName) : Kind.builtIn[Int(rawValue)]
-  }
-
-  public init(_ kind: Kind) {
-    switch kind {
-    case .launch: self = .launch
-    case .pause: self = .pause
-    case .resume: self = .resume
-    case .retire: self = .retire
-    case .throttle: self = .throttle
-    case .unthrottle: self = .unthrottle
-    case .hire: self = .hire
-    case .depart: self = .depart
-    case .codename: self = .codename
-    case .strategy: self = .strategy
-    case .metric: self = .metric
-    case .report: self = .report
-    case .retract: self = .retract
-    case .custom: self = .custom
-    }
   }
 }
 
@@ -163,6 +164,17 @@ public struct FactTable: Sendable {
     return ids.lookup(id).map { EventKey.customBit | UInt64($0) }
   }
 
+  /// The first fact (in file order) of each of these ids that the table holds.
+  public func firstFacts(withIDs ids: some Sequence<String>) -> [Int32] {
+    let keys = Set(ids.compactMap(existingKey))
+    var found = Set<UInt64>()
+    var first: [Int32] = []
+    for (index, fact) in facts.enumerated() where keys.contains(fact.id) && found.insert(fact.id).inserted {
+      first.append(Int32(index))
+    }
+    return first
+  }
+
   /// The id a key stands for.
   public func idString(_ key: UInt64) -> String {
     if key & EventKey.customBit != 0 { return ids[Int32(truncatingIfNeeded: key & 0xffff_ffff)] }
@@ -180,39 +192,34 @@ public struct FactTable: Sendable {
       if case .string(let text)? = event.attrs[key] { return names.intern(text) }
       return 0
     }
-    let kind = FactKind(event.kind)
+    let kind = event.kind.code
     var fact = Fact(
-      id: key(event.id), org: name(event.org), subject: name(event.subject), a: 0, b: 0, c: 0,
+      id: key(event.id), org: name(event.org), subject: name(event.subject), slot0: 0, slot1: 0, slot2: 0,
       target: (event.supersedes ?? event.retractTarget).map { key($0) } ?? 0,
       firstDay: event.date.firstDay.yyyymmdd, lastDay: event.date.lastDay.yyyymmdd,
       recorded: event.recorded?.milliseconds ?? .max, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
       kind: kind.rawValue, precision: event.date.precisionCode,
       confidence: event.confidence.code, file: file, line: line, offset: offset)
-    switch kind {
-    case .launch:
-      fact.a = attr("type")
-      fact.b = attr("predecessor")
-      fact.c = attr("codename")
-    case .hire, .depart: fact.a = attr("role")
-    case .codename: fact.a = attr("codename")
-    case .strategy:
-      fact.a = attr("label")
-      let focus = event.attrs["focus"]?.strings ?? []
-      let deprioritize = event.attrs["deprioritize"]?.strings ?? []
+    if kind == .custom { fact.slot0 = names.intern(event.kind.description) }
+    var focus: [String] = []
+    var deprioritize: [String] = []
+    for kept in kind.keptAttributes {
+      switch kept.field {
+      case .value: if case .number(let value)? = event.attrs[kept.key] { fact.value = value }
+      case .target: break  // `retractTarget`, above
+      case .focus: focus = event.attrs[kept.key]?.strings ?? []
+      case .deprioritize: deprioritize = event.attrs[kept.key]?.strings ?? []
+      default: fact.keep(attr(kept.key), as: kept.field)
+      }
+    }
+    if kind == .strategy {
+      // Focus items first, then deprioritize items.
       fact.listStart = Int32(lists.count)
       fact.focusCount = UInt16(clamping: focus.count)
       fact.deprioritizeCount = UInt16(clamping: deprioritize.count)
       for item in focus.prefix(Int(fact.focusCount)) + deprioritize.prefix(Int(fact.deprioritizeCount)) {
         lists.append(names.intern(item))
       }
-    case .metric:
-      fact.a = attr("name")
-      fact.b = attr("unit")
-      if case .number(let value)? = event.attrs["value"] { fact.value = value }
-    case .custom:
-      fact.a = names.intern(event.kind.description)
-    default:
-      break
     }
     facts.append(fact)
   }
@@ -243,9 +250,9 @@ public struct FactTable: Sendable {
       fact.target = mapKey(fact.target)
       fact.org = nameMap[Int(fact.org)]
       fact.subject = nameMap[Int(fact.subject)]
-      fact.a = nameMap[Int(fact.a)]
-      fact.b = nameMap[Int(fact.b)]
-      fact.c = nameMap[Int(fact.c)]
+      fact.slot0 = nameMap[Int(fact.slot0)]
+      fact.slot1 = nameMap[Int(fact.slot1)]
+      fact.slot2 = nameMap[Int(fact.slot2)]
       fact.listStart += listBase
       fact.line += lineOffset
       facts.append(fact)

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The mark of the last `news` run on a log from this clone: how much of
 /// each file it read, and proof of those bytes, so that the next `news`
 /// counts as new exactly the lines after them (DESIGN.md, "What is new, and
@@ -87,7 +81,7 @@ extension LogStore {
       let old = marked[name]
       var start: Int64 = 0
       defer { starts.append(start) }
-      guard let fd = try? Sys.open(path, O_RDONLY) else { continue }
+      guard let fd = try? Sys.open(path, .readOnly) else { continue }
       defer { Sys.close(fd) }
       guard let stamp = try? Sys.stamp(fd) else { continue }
       var length: Int64 = 0
@@ -110,7 +104,7 @@ extension LogStore {
   /// The `FastHash` of a file's first `length` bytes, and of its first
   /// `checkpoint` bytes when that is within the file (nil otherwise), in one
   /// pass; nil when the file cannot be read.
-  private func hashRegion(_ fd: Int32, upTo length: Int64, checkpoint: Int64?) -> (UInt64?, UInt64)? {
+  private func hashRegion(_ fd: FileDescriptor, upTo length: Int64, checkpoint: Int64?) -> (UInt64?, UInt64)? {
     guard let size = try? Sys.size(fd) else { return nil }
     let end = max(length, checkpoint.map { $0 <= size ? $0 : 0 } ?? 0)
     var hasher = FastHash()

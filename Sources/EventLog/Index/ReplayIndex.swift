@@ -197,7 +197,7 @@ public struct ReplayIndexStore: Sendable {
   }
 
   /// Reads `count` values at `offset`, if their FastHash is `checksum`.
-  private func readArray<T>(_ fd: Int32, count: Int, at offset: Int64, checksum: UInt64) -> [T]? {
+  private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: Int64, checksum: UInt64) -> [T]? {
     let bytes = count * MemoryLayout<T>.stride
     var failed = false
     let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -242,18 +242,12 @@ public struct ReplayIndexStore: Sendable {
     // The reader checks every section's hash: no fsync is needed for safety.
     folder.replace(name, sync: false) { fd throws(Errno) in
       try Sys.writeAll(fd, head)
-      func write<T>(_ values: [T]) throws(Errno) {
-        let result: Result<Void, Errno> = values.withUnsafeBytes { raw in
-          do throws(Errno) { try Sys.writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-        }
-        try result.get()
-      }
-      try write(order)
-      try write(orgStart)
-      try write(orgKnown)
-      try write(index.retracted)
-      try write(index.superseded)
-      try write(keys)
+      try Sys.writeAll(fd, contentsOf: order)
+      try Sys.writeAll(fd, contentsOf: orgStart)
+      try Sys.writeAll(fd, contentsOf: orgKnown)
+      try Sys.writeAll(fd, contentsOf: index.retracted)
+      try Sys.writeAll(fd, contentsOf: index.superseded)
+      try Sys.writeAll(fd, contentsOf: keys)
     }
   }
 

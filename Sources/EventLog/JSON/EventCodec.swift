@@ -85,8 +85,8 @@ public enum EventCodec {
     if let attrs = byName["attrs"] { event.attrs = try decodeAttrs(attrs, kind: kind) }
     if let source = byName["source"] { event.source = try decodeSource(source) }
     if stored {
-      if event.id.isEmpty { throw ValueError("missing \"id\": every line of the log has one (add writes it)") }
-      if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one (add writes it)") }
+      if event.id.isEmpty { throw ValueError("missing \"id\": every line of the log has one", hint: .writtenOnAppend) }
+      if event.recorded == nil { throw ValueError("missing \"recorded\": every line of the log has one", hint: .writtenOnAppend) }
     }
     guard validating else { return event }
     try EventSchema.validate(event)
@@ -228,6 +228,12 @@ public enum EventCodec {
       out.append(UInt8(ascii: "\""))
       out.append(UInt8(ascii: ":"))
     }
+    /// `"name":"value"`, or nothing when there is no value.
+    func optional(_ name: StaticString, _ value: String?) {
+      guard let value else { return }
+      key(name)
+      CanonicalJSON.appendString(value, to: &out)
+    }
     if withIdentity {
       key("id")
       CanonicalJSON.appendString(event.id, to: &out)
@@ -236,14 +242,8 @@ public enum EventCodec {
     CanonicalJSON.appendDate(event.date, to: &out)
     key("kind")
     CanonicalJSON.appendString(event.kind.description, to: &out)
-    if let org = event.org {
-      key("org")
-      CanonicalJSON.appendString(org, to: &out)
-    }
-    if let subject = event.subject {
-      key("subject")
-      CanonicalJSON.appendString(subject, to: &out)
-    }
+    optional("org", event.org)
+    optional("subject", event.subject)
     if !event.attrs.isEmpty {
       key("attrs")
       appendAttrs(event.attrs, to: &out)
@@ -274,14 +274,8 @@ public enum EventCodec {
       member("url", source.url)
       out.append(UInt8(ascii: "}"))
     }
-    if let supersedes = event.supersedes {
-      key("supersedes")
-      CanonicalJSON.appendString(supersedes, to: &out)
-    }
-    if let note = event.note {
-      key("note")
-      CanonicalJSON.appendString(note, to: &out)
-    }
+    optional("supersedes", event.supersedes)
+    optional("note", event.note)
     if withIdentity, let recorded = event.recorded {
       key("recorded")
       CanonicalJSON.appendString(recorded.description, to: &out)

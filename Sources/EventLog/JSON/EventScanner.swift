@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The fast decoder of log lines: bytes straight into a `Fact` (or an
 /// `Event`), with no JSON tree and no Foundation object. It understands exactly
 /// the event object (known fields; string, attrs and source values) and gives
@@ -23,78 +17,120 @@ public struct EventScanner {
 
   /// Decodes one stored line (without its `\n`) into `table`. One scanner
   /// serves one table (its validation memo speaks of the table's symbols).
+  ///
+  /// In steps: scan the line; start the fact from the fields every event has;
+  /// judge the context (org, subject, source, supersedes) by the memo; walk
+  /// the attributes once, keeping what the kind table says and noting their
+  /// shape; judge that shape by the memo; add a strategy's lists.
   /// - Returns: false when the fast path cannot decide; nothing is appended then.
   public mutating func scanFact(
     _ line: UnsafeRawBufferPointer, into table: inout FactTable, file: UInt16, line number: Int32, offset: Int64
   ) -> Bool {
-    guard scan(line), let date = raw.date, let factKind = raw.kind, let id = raw.id, let recorded = raw.recorded,
+    guard scan(line), let date = raw.date, let kind = raw.kind, let id = raw.id, let recorded = raw.recorded,
       EventSchema.isValidID(bytes: id)
     else { return false }
     if memoTable != table.identity {
       memo = ValidationMemo()
       memoTable = table.identity
     }
-    let listStart = table.lists.count
-    let idKey = table.key(id)
     var fact = Fact(
-      id: idKey, org: raw.org.map { table.names.intern($0) } ?? 0, subject: raw.subject.map { table.names.intern($0) } ?? 0,
-      a: 0, b: 0, c: 0, target: 0, firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd,
-      recorded: recorded.milliseconds, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
-      kind: factKind.rawValue, precision: date.precisionCode, confidence: raw.confidence.code, file: file, line: number,
-      offset: offset)
-    // A reference to another event: a valid id, not the event itself.
-    func reference(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-      guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return false }
-      fact.target = table.key(bytes)
-      return true
+      id: table.key(id), org: raw.org.map { table.names.intern($0) } ?? 0,
+      subject: raw.subject.map { table.names.intern($0) } ?? 0, slot0: 0, slot1: 0, slot2: 0, target: 0,
+      firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd, recorded: recorded.milliseconds, value: 0,
+      listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: kind.rawValue, precision: date.precisionCode,
+      confidence: raw.confidence.code, file: file, line: number, offset: offset)
+    if let supersedes = raw.supersedes {
+      guard let target = EventScanner.reference(supersedes, from: id, in: &table) else { return false }
+      fact.target = target
     }
-    if let supersedes = raw.supersedes, !reference(supersedes) { return false }
-    if factKind == .custom, let name = raw.customKind { fact.a = table.names.intern(name) }
+    if kind == .custom, let name = raw.customKind { fact.slot0 = table.names.intern(name) }
+    guard contextIsValid(fact, date: date, table: &table),
+      let lists = keepAttrs(of: kind, into: &fact, id: id, table: &table),
+      attrsAreValid(kind, date: date, table: &table)
+    else { return false }
+    if kind == .strategy { guard appendLists(lists, to: &fact, in: &table) else { return false } }
+    table.facts.append(fact)
+    return true
+  }
 
-    // Everything else validation looks at, as symbols, in two memo keys: the
-    // org, subject, source and supersedes; and the shape of the attributes.
+  /// The key of a reference to another event (`supersedes`, a retraction's
+  /// target): a valid id, not the event's own; nil otherwise.
+  @inline(__always) private static func reference(
+    _ bytes: UnsafeBufferPointer<UInt8>, from id: UnsafeBufferPointer<UInt8>, in table: inout FactTable
+  ) -> UInt64? {
+    guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return nil }
+    return table.key(bytes)
+  }
+
+  /// Whether validation accepts the event's context: its kind, org, subject,
+  /// source and supersedes, as symbols in one memo key (the first time a
+  /// combination is seen, `EventSchema` judges a stand-in event).
+  /// (`table` is inout only so that the memo's judge borrows it rather than copies it.)
+  @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
+    let sourceState = raw.sourceState
+    let supersedes = raw.supersedes != nil
     key.removeAll(keepingCapacity: true)
-    key.append(Int32(factKind.rawValue))
+    key.append(Int32(fact.kind))
     key.append(fact.org)
     key.append(fact.subject)
-    key.append(raw.sourceState)
-    key.append(raw.supersedes == nil ? 0 : 1)
-    let context = memo.verdict(for: key) {
+    key.append(sourceState)
+    key.append(supersedes ? 1 : 0)
+    return memo.verdict(for: key) {
       let event = Event(
-        id: "x", date: date, kind: factKind.kind(customName: "x-x"),
+        id: "x", date: date, kind: fact.factKind.kind(customName: "x-x"),
         org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
-        source: raw.sourcePlaceholder, supersedes: raw.supersedes == nil ? nil : "y")
+        source: RawEvent.sourcePlaceholder(sourceState), supersedes: supersedes ? "y" : nil)
       do {
         try EventSchema.checkOrgAndSubject(event)
         try EventSchema.checkSourceAndReferences(event)
       } catch { return false }
       return true
     }
-    guard context else { return false }
+  }
 
+  /// Where a strategy's lists are in `raw.items`.
+  private struct StrategyLists {
+    var focus = 0..<0
+    var deprioritize = 0..<0
+  }
+
+  /// The one walk over the attributes: keeps in `fact` what the kind table
+  /// (`FactKind.keptAttributes`) says, and writes their shape into the memo
+  /// key that `attrsAreValid` judges.
+  /// - Returns: where a strategy's lists are, or nil for an attribute the
+  ///   fast path refuses (an empty key of a free-form kind, a bad target).
+  @inline(__always) private mutating func keepAttrs(
+    of kind: FactKind, into fact: inout Fact, id: UnsafeBufferPointer<UInt8>, table: inout FactTable
+  ) -> StrategyLists? {
     key.removeAll(keepingCapacity: true)
-    key.append(-1 - Int32(factKind.rawValue))  // never equal to a first key above
-    let freeForm = factKind == .report || factKind == .custom
+    key.append(-1 - Int32(kind.rawValue))  // never equal to a context key
+    var lists = StrategyLists()
+    let freeForm = kind == .report || kind == .custom
+    let keeps = kind == .custom ? UnsafeBufferPointer(start: nil, count: 0) : FactKind.keptBuffers[Int(kind.rawValue)]
     for attr in raw.attrs {
       if freeForm {
-        // Free-form attributes: only their keys are checked, and nothing of them is folded.
-        if attr.key.isEmpty { return false }
+        // Free-form attributes: only their keys are checked, and nothing of them is kept.
+        if attr.key.isEmpty { return nil }
         continue
       }
       let keySymbol = table.names.intern(attr.key)
-      let role = AttrRole(attr.key, factKind)
+      let kept = KeptAttr.find(attr.key, in: keeps)
+      // Each attribute adds three entries to the key (a list also one per
+      // item): its key, its type (1 string, 2 number, 3 bool, 4 list,
+      // 5 free text) and what validation sees of its value.
       switch attr.value {
       case .null:
         continue
       case .string(let bytes):
-        if role == .target {
-          guard reference(bytes) else { return false }
+        if kept?.field == .target {
+          guard let target = EventScanner.reference(bytes, from: id, in: &table) else { return nil }
+          fact.target = target
           key.append(keySymbol)
           key.append(1)
           key.append(-1)
           continue
         }
-        if role == .other || bytes.isEmpty {
+        guard let kept, !bytes.isEmpty else {
           // Free text (reason, limit, from, ...): validation asks only that it
           // is not empty (EventSchema.checkAttrs), so that is all the key holds.
           key.append(keySymbol)
@@ -103,21 +139,15 @@ public struct EventScanner {
           continue
         }
         let symbol = table.names.intern(bytes)
-        switch role {
-        case .a: fact.a = symbol
-        case .b: fact.b = symbol
-        case .c: fact.c = symbol
-        default: break
-        }
-        // Of these only a launch's predecessor has a form to check.
+        fact.keep(symbol, as: kept.field)
         key.append(keySymbol)
         key.append(1)
-        key.append(role == .b && factKind == .launch ? symbol : -2)
+        key.append(kept.formChecked ? symbol : -2)
       case .number(let value):
         key.append(keySymbol)
         key.append(2)
         key.append(0)
-        if role == .value { fact.value = value }
+        if kept?.field == .value { fact.value = value }
       case .bool(let flag):
         key.append(keySymbol)
         key.append(3)
@@ -127,52 +157,53 @@ public struct EventScanner {
         key.append(4)
         key.append(Int32(count))
         for item in raw.items[start..<start + count] { key.append(item.isEmpty ? 0 : 1) }
+        if kept?.field == .focus { lists.focus = start..<start + count }
+        if kept?.field == .deprioritize { lists.deprioritize = start..<start + count }
       }
     }
-    let valid = memo.verdict(for: key) {
-        var event = Event(id: "x", date: date, kind: factKind.kind(customName: "x-x"), org: "x")
-        var index = 1
-        while index < key.count {
-          let name = table.names[key[index]]
-          switch key[index + 1] {
-          case 1:
-            let value = key[index + 2]
-            event.attrs[name] = .string(value == -1 ? "y" : value == -2 ? "text" : table.names[value])
-          case 2: event.attrs[name] = .number(0)
-          case 3: event.attrs[name] = .bool(key[index + 2] == 1)
-          case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
-          default:
-            let count = Int(key[index + 2])
-            event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
-            index += count
-          }
-          index += 3
+    return lists
+  }
+
+  /// Whether validation accepts the attributes whose shape `keepAttrs` wrote
+  /// into the memo key (the first time a shape is seen, `EventSchema` judges
+  /// a stand-in event rebuilt from the key).
+  @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: inout FactTable) -> Bool {
+    let key = self.key
+    return memo.verdict(for: key) {
+      var event = Event(id: "x", date: date, kind: kind.kind(customName: "x-x"), org: "x")
+      var index = 1
+      while index < key.count {
+        let name = table.names[key[index]]
+        switch key[index + 1] {
+        case 1:
+          let value = key[index + 2]
+          event.attrs[name] = .string(value == -1 ? "y" : value == -2 ? "text" : table.names[value])
+        case 2: event.attrs[name] = .number(0)
+        case 3: event.attrs[name] = .bool(key[index + 2] == 1)
+        case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
+        default:
+          let count = Int(key[index + 2])
+          event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
+          index += count
         }
-        do { try EventSchema.checkAttrs(event) } catch { return false }
-        return true
+        index += 3
       }
-    guard valid else { return false }
-    if factKind == .strategy {
-      // Focus items first, then deprioritize items.
-      fact.listStart = Int32(listStart)
-      for attr in raw.attrs {
-        guard case .list(let start, let count) = attr.value else { continue }
-        let role = AttrRole(attr.key, factKind)
-        guard role == .focus else { continue }
-        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
-        fact.focusCount = UInt16(clamping: count)
-      }
-      for attr in raw.attrs {
-        guard case .list(let start, let count) = attr.value, AttrRole(attr.key, factKind) == .deprioritize else { continue }
-        for item in raw.items[start..<start + count] { table.lists.append(table.names.intern(item)) }
-        fact.deprioritizeCount = UInt16(clamping: count)
-      }
-      if Int(fact.focusCount) + Int(fact.deprioritizeCount) != table.lists.count - listStart {
-        table.lists.removeSubrange(listStart...)
-        return false
-      }
+      do { try EventSchema.checkAttrs(event) } catch { return false }
+      return true
     }
-    table.facts.append(fact)
+  }
+
+  /// Adds a strategy's focus items, then its deprioritize items, to the
+  /// table's lists; false (nothing added) when a list is longer than a fact counts.
+  @inline(__always) private func appendLists(
+    _ lists: StrategyLists, to fact: inout Fact, in table: inout FactTable
+  ) -> Bool {
+    guard lists.focus.count <= Int(UInt16.max), lists.deprioritize.count <= Int(UInt16.max) else { return false }
+    fact.listStart = Int32(table.lists.count)
+    fact.focusCount = UInt16(lists.focus.count)
+    fact.deprioritizeCount = UInt16(lists.deprioritize.count)
+    for item in raw.items[lists.focus] { table.lists.append(table.names.intern(item)) }
+    for item in raw.items[lists.deprioritize] { table.lists.append(table.names.intern(item)) }
     return true
   }
 
@@ -274,11 +305,14 @@ private struct RawEvent {
     return publisher != nil || sourceDate != nil ? 2 : 0
   }
 
-  /// Enough of the source for validation to judge it as the strict codec does.
-  var sourcePlaceholder: Source? {
-    if title != nil || url != nil { return Source(title: "") }
-    if publisher != nil || sourceDate != nil { return Source(publisher: "") }
-    return nil
+  /// Enough of a source in `state` (`sourceState`) for validation to judge
+  /// it as the strict codec does.
+  static func sourcePlaceholder(_ state: Int32) -> Source? {
+    switch state {
+    case 1: Source(title: "")
+    case 2: Source(publisher: "")
+    default: nil
+    }
   }
 }
 
@@ -727,26 +761,6 @@ private struct Scanner {
   }
 }
 
-/// What an attribute of a built-in kind is to the fact.
-private enum AttrRole {
-  case a, b, c, value, target, focus, deprioritize, other
-
-  @inline(__always) init(_ key: UnsafeBufferPointer<UInt8>, _ kind: FactKind) {
-    func named(_ name: StaticString) -> Bool {
-      key.count == name.utf8CodeUnitCount && memcmpBytes(key.baseAddress!, name.utf8Start, key.count)
-    }
-    switch kind {
-    case .launch: self = named("type") ? .a : named("predecessor") ? .b : named("codename") ? .c : .other
-    case .hire, .depart: self = named("role") ? .a : .other
-    case .codename: self = named("codename") ? .a : .other
-    case .strategy: self = named("label") ? .a : named("focus") ? .focus : named("deprioritize") ? .deprioritize : .other
-    case .metric: self = named("name") ? .a : named("unit") ? .b : named("value") ? .value : .other
-    case .retract: self = named("target") ? .target : .other
-    default: self = .other
-    }
-  }
-}
-
 /// Verdicts of validation by everything it depends on but the event's own id,
 /// dates and numbers (which the scanner checks itself), so that a million
 /// events are judged by `EventSchema.validate` only once per distinct shape.
@@ -763,7 +777,7 @@ private struct ValidationMemo {
     while slots[slot] != 0 {
       let entry = entries[Int(slots[slot]) - 1]
       if entry.count == key.count && keys.withUnsafeBufferPointer({ stored in
-        key.withUnsafeBufferPointer { memcmp(stored.baseAddress! + entry.start, $0.baseAddress!, $0.count * 4) == 0 }
+        key.withUnsafeBufferPointer { Sys.compareBytes(stored.baseAddress! + entry.start, $0.baseAddress!, count: $0.count * 4) == 0 }
       }) {
         return entry.valid
       }

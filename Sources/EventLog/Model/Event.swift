@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One fact in the log: something that happened at `date`, recorded at `recorded`.
 public struct Event: Sendable, Hashable {
   /// The event's id: a content id (12 lowercase hex digits) or one chosen with `--id`.
@@ -45,18 +39,38 @@ public struct Event: Sendable, Hashable {
   }
 }
 
-/// What kind of fact an event records.
-public enum Kind: Sendable, Hashable, CustomStringConvertible {
-  case launch, pause, resume, retire, throttle, unthrottle
-  case hire, depart, codename, strategy, metric, report, retract
+/// What kind of fact an event records: a built-in kind (a row of the kind
+/// table, `FactKind`) or a custom kind spelled `x-...`.
+public struct Kind: Sendable, Hashable, CustomStringConvertible {
+  /// Its row in the kind table; `.custom` for every custom kind.
+  public let code: FactKind
+  /// A custom kind's name (`x-...`); empty for a built-in kind.
+  public let customName: String
+
+  @usableFromInline init(code: FactKind, customName: String = "") {
+    self.code = code
+    self.customName = customName
+  }
+
+  @inlinable public static var launch: Kind { Kind(code: .launch) }
+  @inlinable public static var pause: Kind { Kind(code: .pause) }
+  @inlinable public static var resume: Kind { Kind(code: .resume) }
+  @inlinable public static var retire: Kind { Kind(code: .retire) }
+  @inlinable public static var throttle: Kind { Kind(code: .throttle) }
+  @inlinable public static var unthrottle: Kind { Kind(code: .unthrottle) }
+  @inlinable public static var hire: Kind { Kind(code: .hire) }
+  @inlinable public static var depart: Kind { Kind(code: .depart) }
+  @inlinable public static var codename: Kind { Kind(code: .codename) }
+  @inlinable public static var strategy: Kind { Kind(code: .strategy) }
+  @inlinable public static var metric: Kind { Kind(code: .metric) }
+  @inlinable public static var report: Kind { Kind(code: .report) }
+  @inlinable public static var retract: Kind { Kind(code: .retract) }
+
   /// A custom kind, spelled `x-...`.
-  case custom(String)
+  public static func custom(_ name: String) -> Kind { Kind(code: .custom, customName: name) }
 
   /// Every built-in kind, in the order of DESIGN.md's table.
-  public static let builtIn: [Kind] = [
-    .launch, .pause, .resume, .retire, .throttle, .unthrottle,
-    .hire, .depart, .codename, .strategy, .metric, .report, .retract,
-  ]
+  public static let builtIn: [Kind] = FactKind.builtIn.map { Kind(code: $0) }
 
   public init?(_ name: String) {
     if let kind = Kind.builtIn.first(where: { $0.description == name }) {
@@ -73,32 +87,20 @@ public enum Kind: Sendable, Hashable, CustomStringConvertible {
     name.hasPrefix("x-") && name.utf8.count > 2 && name.utf8.dropFirst(2).allSatisfy(isSlugByte)
   }
 
-  public var description: String {
-    switch self {
-    case .launch: "launch"
-    case .pause: "pause"
-    case .resume: "resume"
-    case .retire: "retire"
-    case .throttle: "throttle"
-    case .unthrottle: "unthrottle"
-    case .hire: "hire"
-    case .depart: "depart"
-    case .codename: "codename"
-    case .strategy: "strategy"
-    case .metric: "metric"
-    case .report: "report"
-    case .retract: "retract"
-    case .custom(let name): name
-    }
+  public var description: String { code == .custom ? customName : code.name }
+
+  /// The same kind: the same row, and for custom kinds the same name.
+  @inlinable public static func == (lhs: Kind, rhs: Kind) -> Bool {
+    lhs.code == rhs.code && (lhs.code != .custom || lhs.customName == rhs.customName)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(code)
+    if code == .custom { hasher.combine(customName) }
   }
 
   /// The kinds whose subject is a product and that change its status.
-  public var isProductKind: Bool {
-    switch self {
-    case .launch, .pause, .resume, .retire, .throttle, .unthrottle: true
-    default: false
-    }
-  }
+  public var isProductKind: Bool { code.isProduct }
 }
 
 /// How sure the log is of a fact.
@@ -242,7 +244,7 @@ public func codePointPrecedes(_ a: String, _ b: String) -> Bool {
     b.utf8.withContiguousStorageIfAvailable { pb -> Bool in
       let common = min(pa.count, pb.count)
       if common > 0 {
-        let order = memcmp(pa.baseAddress!, pb.baseAddress!, common)
+        let order = Sys.compareBytes(pa.baseAddress!, pb.baseAddress!, count: common)
         if order != 0 { return order < 0 }
       }
       return pa.count < pb.count

@@ -177,7 +177,15 @@ func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
 
 /// A value that could not be read, with a message for the user.
 public struct ValueError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// What is wrong, in the data's own terms.
   public var message: String
-  public init(_ message: String) { self.message = message }
+  /// What the rest of the message depends on: how the event was given,
+  /// which the command line words (`--set role=CEO` for flags).
+  public var hint: InputHint?
+  public init(_ message: String, hint: InputHint? = nil) {
+    self.message = message
+    self.hint = hint
+  }
+  /// The message alone, without the hint.
   public var description: String { message }
 }

@@ -41,7 +41,7 @@ public enum EventSchema {
   /// The attributes of a kind; nil means any attributes are allowed.
   public static func attrs(of kind: Kind) -> [AttrSpec]? {
     func s(_ name: String, required: Bool = false) -> AttrSpec { AttrSpec(name: name, type: .string, required: required) }
-    switch kind {
+    switch kind.code {
     case .launch: return [s("type"), s("predecessor"), s("codename")]
     case .pause, .retire: return [s("reason")]
     case .resume, .unthrottle: return []
@@ -61,7 +61,7 @@ public enum EventSchema {
 
   /// The rule for a kind's subject.
   public static func subjectRule(of kind: Kind) -> SubjectRule {
-    switch kind {
+    switch kind.code {
     case .launch, .pause, .resume, .retire, .throttle, .unthrottle: .product
     case .hire, .depart: .person
     case .codename: .optionalProduct
@@ -91,10 +91,10 @@ public enum EventSchema {
   /// Every rule one new event breaks, each said as `validate` says it: the
   /// id, the org, the subject, the attrs, the source and references (the
   /// first fault of each), then its names and its source URL. Empty: valid.
-  public static func faults(_ event: Event) -> [String] {
-    var found: [String] = []
+  public static func faults(_ event: Event) -> [ValueError] {
+    var found: [ValueError] = []
     func run(_ check: (Event) throws(ValueError) -> Void) {
-      do throws(ValueError) { try check(event) } catch { found.append(error.message) }
+      do throws(ValueError) { try check(event) } catch { found.append(error) }
     }
     if !event.id.isEmpty { run { event throws(ValueError) in try checkID(event.id, field: "id") } }
     run(checkOrg)
@@ -278,7 +278,7 @@ public enum EventSchema {
       }
     }
     for spec in specs where spec.required && event.attrs[spec.name] == nil {
-      throw ValueError("missing attr \"\(spec.name)\": a \(kind) event needs it (\(example(for: spec.name)))")
+      throw ValueError("missing attr \"\(spec.name)\": a \(kind) event needs it", hint: .missingAttr(name: spec.name, example: example(for: spec.name)))
     }
     if case .string(let predecessor) = event.attrs["predecessor"], productParts(predecessor) == nil {
       let advice = predecessor.contains("/") ? slugAdvice(productIDProblem(predecessor), otherwise: "") : ""
@@ -300,14 +300,15 @@ public enum EventSchema {
     }
   }
 
-  static func example(for attr: String) -> String {
+  /// A value a required attr could take, for the message that says it is missing.
+  static func example(for attr: String) -> AttrExample {
     switch attr {
-    case "role": "--set role=CEO"
-    case "codename": "--set codename=olive-oil-cake"
-    case "name": "--set name=valuation"
-    case "value": "--set value=500000000000"
-    case "target": "the id of the event to retract"
-    default: "--set \(attr)=..."
+    case "role": .string("CEO")
+    case "codename": .string("olive-oil-cake")
+    case "name": .string("valuation")
+    case "value": .number("500000000000")
+    case "target": .described("the id of the event to retract")
+    default: .any
     }
   }
 }

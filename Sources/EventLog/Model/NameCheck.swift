@@ -1,4 +1,4 @@
-/// `check`'s warnings about the names a log already holds (DESIGN.md,
+/// A check's warnings about the names a log already holds (DESIGN.md,
 /// "Kinds"): a name with white space at an end, a no-break space or a format
 /// character (on every line that holds it); two names of one category that
 /// differ only in case or Unicode normalization (once per pair, naming both
@@ -14,8 +14,8 @@ func nameFindings(_ table: FactTable) -> [Finding] {
   var seenIn = [UInt8](repeating: 0, count: names.count)
   var firstUses: [(category: Names.Category, symbol: Int32, fact: Int)] = []
   var findings: [Finding] = []
-  func place(_ fact: Fact, _ message: String) -> Finding {
-    Finding(file: table.files[Int(fact.file)], line: Int(fact.line), message: message)
+  func place(_ fact: Fact, _ problem: Finding.Problem) -> Finding {
+    Finding(file: table.files[Int(fact.file)], line: Int(fact.line), problem: problem)
   }
 
   func judge(_ symbol: Int32) -> UInt8 {
@@ -45,25 +45,25 @@ func nameFindings(_ table: FactTable) -> [Finding] {
         let what = attr.map { "\($0) item" } ?? category.singular
         let fixed = Names.cleaned(name)
         let apart = fixed.isEmpty ? "a \(what) that cannot be seen" : "a \(what) apart from \(Names.escaped(fixed)), which looks the same"
-        findings.append(place(fact, "\(what) \(Names.escaped(name)) \(fault.description): replay takes it as \(apart); record the event again with the name corrected and --supersedes \(table.idString(fact.id))"))
+        findings.append(place(fact, .faultyName(said: "\(what) \(Names.escaped(name)) \(fault.description): replay takes it as \(apart)", id: table.idString(fact.id))))
       }
       if category == .launchType, found & 4 != 0, let known = Names.knownTypeDifferingInCase(names[symbol]) {
-        findings.append(place(fact, "launch type \(Names.escaped(names[symbol])) differs from the known type \"\(known)\" only in case: replay and lineage take it as another type; record the launch again with type \(known) and --supersedes \(table.idString(fact.id))"))
+        findings.append(place(fact, .typeCase(said: "launch type \(Names.escaped(names[symbol])) differs from the known type \"\(known)\" only in case: replay and lineage take it as another type", known: known, id: table.idString(fact.id))))
       }
     }
     switch fact.factKind {
     case .launch:
-      use(fact.a, .launchType)
-      use(fact.c, .codename)
-    case .hire, .depart: use(fact.a, .role)
-    case .codename: use(fact.a, .codename)
+      use(fact.launchType, .launchType)
+      use(fact.codename, .codename)
+    case .hire, .depart: use(fact.role, .role)
+    case .codename: use(fact.codename, .codename)
     case .strategy:
-      use(fact.a, .label)
+      use(fact.label, .label)
       for item in table.focus(of: fact) { use(item, .focusItem, attr: "focus") }
       for item in table.deprioritize(of: fact) { use(item, .focusItem, attr: "deprioritize") }
     case .metric:
-      use(fact.a, .metricName)
-      use(fact.b, .unit)
+      use(fact.metricName, .metricName)
+      use(fact.unit, .unit)
     default: break
     }
   }
@@ -91,7 +91,7 @@ func nameFindings(_ table: FactTable) -> [Finding] {
           let alsoNormalization = !name.lowercased().utf8.elementsEqual(firstName.lowercased().utf8)
           message = "\(category.singular) \(Names.escaped(name)) and \(Names.escaped(firstName)) (at \(firstPlace)) differ only in case\(alsoNormalization ? " and Unicode normalization" : ""): replay takes them as two \(category.plural); use one spelling"
         }
-        findings.append(place(fact, message))
+        findings.append(place(fact, .said(message)))
       }
     }
   }

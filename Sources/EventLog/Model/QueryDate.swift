@@ -38,7 +38,7 @@ public enum QueryDate {
     Form(syntax: "YYYY-Qn, YYYYQn", meaning: "a quarter: 2025-Q4 is 2025-10-01 to 2025-12-31") { text, _ throws(ValueError) in
       try quarter(text)
     },
-    Form(syntax: "today", meaning: "the day (UTC, or --today / TIMELINE_TODAY)") { text, today in
+    Form(syntax: "today", meaning: "the day (UTC, unless the caller fixes another)") { text, today in
       text == Array("today".utf8) ? DatePeriod(first: today, last: today) : nil
     },
     Form(syntax: "yesterday", meaning: "the day before today") { text, today throws(ValueError) in

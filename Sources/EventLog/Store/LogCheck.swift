@@ -1,27 +1,50 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One problem `check` found.
 public struct Finding: Sendable, Equatable {
+  /// What is wrong at the line: said whole, or values the command line words
+  /// (with the option that records a correction, the command that repairs).
+  public enum Problem: Sendable, Equatable {
+    /// Said whole, in the log's own terms.
+    case said(String)
+    /// The line breaks a rule on its own.
+    case fault(ValueError)
+    /// The line's `recorded` is more than a day after the clock, `now`.
+    case clockAhead(recorded: Timestamp, now: Timestamp)
+    /// Something a reader leaves out at the end of the file (a repair fixes it).
+    case notice(ReadNotice.Kind)
+    /// The content-form id `id` does not match the content, which hashes to `contentID`.
+    case idMismatch(id: String, contentID: String)
+    /// The event gives no source.
+    case noSource
+    /// The source url has no scheme; `suggested` is the url with one, `id` the event's.
+    case urlWithoutScheme(url: String, suggested: String, id: String)
+    /// A name replay takes apart from the one meant (`said` says which);
+    /// event `id` is recorded again with the name corrected.
+    case faultyName(said: String, id: String)
+    /// A launch type that is a known one but for its case (`said` says
+    /// which); event `id` is recorded again with type `known`.
+    case typeCase(said: String, known: String, id: String)
+  }
+
   public var file: String
   public var line: Int
-  public var message: String
+  public var problem: Problem
   /// The file's place among the log's files, which orders findings.
   public var fileIndex = 0
 
-  public init(file: String, line: Int, message: String) {
+  public init(file: String, line: Int, problem: Problem) {
     self.file = file
     self.line = line
-    self.message = message
+    self.problem = problem
+  }
+
+  public init(file: String, line: Int, message: String) {
+    self.init(file: file, line: line, problem: .said(message))
   }
 }
 
-/// Everything `check` found in a log.
+/// Everything a check found in a log.
 public struct CheckReport: Sendable {
   public var errors: [Finding] = []
   public var warnings: [Finding] = []
@@ -75,7 +98,7 @@ extension LogStore {
           if let now, fact.recorded > now.milliseconds + LogStore.clockTolerance {
             report.warnings.append(Finding(
               file: file, line: Int(fact.line + lines),
-              message: "recorded \(Timestamp(milliseconds: fact.recorded)) is more than a day after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; every later add to this file is stamped after it, and --known-at before then leaves those events out"))
+              problem: .clockAhead(recorded: Timestamp(milliseconds: fact.recorded), now: now)))
           }
           previous = (fact.recorded, Int(fact.line + lines))
         }
@@ -88,18 +111,7 @@ extension LogStore {
       entries.append(FactCache.Entry(
         path: file, stamp: stamp, extent: end - Int64(parts.last?.tornBytes ?? 0), lines: lines, hash: RegionHash()))
       for notice in notices {
-        let message: String
-        switch notice.kind {
-        case .tornTail(let bytes):
-          message = "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
-        case .interruptedBatch(let bytes):
-          message = "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
-        case .blankTail(let count):
-          message = "\(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file (nothing but spaces, tabs or CRs) \(count == 1 ? "is" : "are") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
-        case .unverifiedRollback(let record, let found):
-          message = "\(ReadNotice.unverifiedMessage(record: record, file: notice.file, found: found)): it is not used, nothing is cut; `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside)"
-        }
-        report.warnings.append(Finding(file: notice.file, line: notice.line, message: message))
+        report.warnings.append(Finding(file: notice.file, line: notice.line, problem: .notice(notice.kind)))
       }
     }
     report.events = table.facts.count
@@ -169,8 +181,7 @@ extension LogStore {
         }
       }
       let kind = fact.factKind
-      if kind == .pause || kind == .resume || kind == .retire || kind == .throttle || kind == .unthrottle,
-        fact.subject != 0, !launched.contains(fact.subject)
+      if kind.isProduct, kind != .launch, fact.subject != 0, !launched.contains(fact.subject)
       {
         let (file, line) = place(fact)
         report.warnings.append(Finding(file: file, line: line, message: "\(kind.kind(customName: "")) of \(table.names[fact.subject]), which was never launched in this log; the event creates it (add its launch if it is known)"))
@@ -217,7 +228,7 @@ struct CheckPart: LinesPart, @unchecked Sendable {
 /// Checks each line of a part on its own: decoded by the fast scanner (or
 /// the strict codec, for its verdict and message), its content id verified
 /// against the SHA-256 of its canonical content.
-func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
+func checkPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex: UInt16) -> CheckPart {
   var part = CheckPart()
   part.file = file
   var scanner = EventScanner()
@@ -241,7 +252,7 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
         return true
       } else {
         do throws(ValueError) { event = try EventCodec.decode(line, stored: true) } catch {
-          part.errors.append(Finding(file: file, line: Int(number), message: error.message))
+          part.errors.append(Finding(file: file, line: Int(number), problem: .fault(error)))
           return true
         }
       }
@@ -251,13 +262,14 @@ func checkPart(fd: Int32, range: (Int64, Int64), file: String, fileIndex: UInt16
       var id = event.id
       if let key = id.withUTF8({ EventKey.content($0) }), key != prefix {
         let expected = part.table.idString(prefix)
-        part.errors.append(Finding(file: file, line: Int(number), message: "id \(event.id) does not match the event's content, which hashes to \(expected): the line was edited after it was added; restore it, and record a correction as a new event with --supersedes \(event.id)"))
+        part.errors.append(Finding(file: file, line: Int(number), problem: .idMismatch(id: event.id, contentID: expected)))
       }
       if event.source == nil && event.kind != .retract {
-        part.warnings.append(Finding(file: file, line: Int(number), message: "no source: say where the fact comes from with --source-title or --source-url"))
+        part.warnings.append(Finding(file: file, line: Int(number), problem: .noSource))
       }
       if let url = event.source?.url, !EventSchema.hasScheme(url) {
-        part.warnings.append(Finding(file: file, line: Int(number), message: "source url \"\(url)\" has no scheme, so no one can tell how to open it; record the event again with --source-url \(EventSchema.suggestedURL(url)) and --supersedes \(event.id)"))
+        part.warnings.append(Finding(
+          file: file, line: Int(number), problem: .urlWithoutScheme(url: url, suggested: EventSchema.suggestedURL(url), id: event.id)))
       }
       part.table.append(event, file: fileIndex, line: number, offset: offset)
       part.digests.append(digest)

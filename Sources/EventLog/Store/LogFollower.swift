@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Follows a log as it grows (`export --follow`): hands back the whole
 /// events appended since it last looked, each id once, and sleeps until a
 /// file of the log changes (inotify on Linux, a poll of the files' stamps
@@ -23,7 +17,7 @@ public final class LogFollower {
   /// place, is read again from its start (`seen` drops what was handed back).
   private var offsets: [String: (device: UInt64, inode: UInt64, offset: Int64, lastLine: Int64, hash: UInt64)] = [:]
   private var seen = Set<String>()
-  private var watcher: Int32?
+  private var watcher: FileDescriptor?
   private var stamps: [String: FileStamp] = [:]
   /// Lines that are not events, reported once each (file and offset).
   private var reported = Set<String>()
@@ -55,13 +49,13 @@ public final class LogFollower {
   /// The whole events appended since the last call, file by file in the
   /// order of their lines (the files in name order), each id once.
   /// - Parameter problem: receives a line that is not an event, once.
-  public func newEvents(problem: (String) -> Void) throws(LogError) -> [Event] {
+  public func newEvents(problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
     try read(decoding: true, problem: problem)
   }
 
   /// Reads what each file holds past where the last read stopped; with
   /// `decoding` false only moves the marks (the caller reads the log itself).
-  private func read(decoding: Bool, problem: (String) -> Void) throws(LogError) -> [Event] {
+  private func read(decoding: Bool, problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
     var events: [Event] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
@@ -71,8 +65,8 @@ public final class LogFollower {
       throw error
     }
     for file in paths {
-      let fd: Int32
-      do { fd = try Sys.open(file, O_RDONLY) } catch { continue }  // removed since the listing
+      let fd: FileDescriptor
+      do { fd = try Sys.open(file, .readOnly) } catch { continue }  // removed since the listing
       defer { Sys.close(fd) }
       try store.lockShared(fd, file: file)
       do throws(Errno) {
@@ -114,7 +108,7 @@ public final class LogFollower {
             if seen.insert(event.id).inserted { events.append(event) }
           } catch {
             if reported.insert("\(file)\u{0}\(offset)").inserted {
-              problem("\(file): a line at byte \(offset) is not an event (\(error.message)); it was skipped: run `timeline check`")
+              problem(SkippedLine(file: file, offset: offset, fault: error))
             }
           }
         }
@@ -132,7 +126,7 @@ public final class LogFollower {
 
   /// Where the last whole line before `end` starts (just after the newline
   /// before it), found reading backwards; 0 when there is no earlier newline.
-  private func lastWholeLineStart(_ fd: Int32, before end: Int64) throws(Errno) -> Int64 {
+  private func lastWholeLineStart(_ fd: FileDescriptor, before end: Int64) throws(Errno) -> Int64 {
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
     var newlines = 0
@@ -157,6 +151,7 @@ public final class LogFollower {
   /// Uses inotify on the log folder (for a file log, the folder holding it);
   /// elsewhere, when it cannot or when asked to poll, compares the files'
   /// stamps every second (or the interval given).
+  /// - Parameter output: the descriptor whose reader is watched (1, standard output).
   public func wait(output: Int32) -> Wake {
     let folder = store.isSingleFile ? parent(of: store.path) : store.path
     let poll = pollInterval ?? 1
@@ -164,7 +159,7 @@ public final class LogFollower {
     while true {
       if Sys.stopRequested { return .stopped }
       // With inotify, a long timeout only as a safety net (a watch lost when the folder was replaced).
-      let result = Sys.wait(for: watcher, output: output, timeout: watcher == nil ? poll : 30)
+      let result = Sys.wait(for: watcher, output: FileDescriptor(rawValue: output), timeout: watcher == nil ? poll : 30)
       if Sys.stopRequested { return .stopped }
       switch result {
       case .outputClosed: return .outputClosed
@@ -188,7 +183,7 @@ public final class LogFollower {
   private func stampsChanged() -> Bool {
     var now: [String: FileStamp] = [:]
     for file in (try? store.files()) ?? [] {
-      guard let fd = try? Sys.open(file, O_RDONLY) else { continue }
+      guard let fd = try? Sys.open(file, .readOnly) else { continue }
       if let stamp = try? Sys.stamp(fd) { now[file] = stamp }
       Sys.close(fd)
     }
@@ -200,10 +195,13 @@ public final class LogFollower {
 
   /// Whether SIGINT, SIGTERM or SIGHUP arrived since `catchStopSignals`.
   public static var stopRequested: Bool { Sys.stopRequested }
+}
 
-  /// Writes bytes whole to `fd`; false when the reader went away (EPIPE) or the write failed.
-  public static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
-    do { try Sys.writeAll(fd, bytes) } catch { return false }
-    return true
-  }
+/// A line that a follower skipped because it is not an event: where it
+/// starts and why, for the command line to say (and say how to find it).
+public struct SkippedLine: Sendable, Equatable {
+  public var file: String
+  /// The byte the line starts at.
+  public var offset: Int64
+  public var fault: ValueError
 }

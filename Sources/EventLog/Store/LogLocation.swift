@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Where the log is when neither `--log` nor `TIMELINE_LOG` says, found the
 /// way git finds its repository.
 public enum LogLocation {
@@ -67,17 +61,5 @@ extension LogStore {
     Sys.fsyncDirectory(path)
     Sys.fsyncDirectory(dir)
     return true
-  }
-}
-
-extension Sys {
-  /// Removes an empty directory, if it is there and empty.
-  static func removeDirectory(_ path: String) { _ = rmdir(path) }
-
-  /// The absolute path of the current folder, or nil (removed, or not UTF-8).
-  static func currentDirectory() -> String? {
-    guard let path = getcwd(nil, 0) else { return nil }
-    defer { free(path) }
-    return String(validatingCString: path)
   }
 }

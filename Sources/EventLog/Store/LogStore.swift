@@ -1,11 +1,6 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// Something a reader noticed and left out, without failing.
-public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
+/// Something a reader noticed and left out, without failing; the command
+/// line says it, and how to repair it, in its own words.
+public struct ReadNotice: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
     /// A final line without `\n`: an append that never finished.
     case tornTail(bytes: Int)
@@ -22,33 +17,44 @@ public struct ReadNotice: Sendable, Equatable, CustomStringConvertible {
   public var line: Int
   public var kind: Kind
 
-  public var description: String {
-    switch kind {
-    case .tornTail(let bytes):
-      "\(file):\(line): torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
-    case .interruptedBatch(let bytes):
-      "\(file):\(line): an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
-    case .blankTail(let count):
-      "\(file):\(line): \(count == 1 ? "a blank line" : "\(count) blank lines") at the end of the file \(count == 1 ? "was" : "were") ignored; `timeline check --repair` removes \(count == 1 ? "it" : "them")"
-    case .unverifiedRollback(let record, let found):
-      "\(file):\(line): \(ReadNotice.unverifiedMessage(record: record, file: file, found: found)): the record was not used and the whole file was read; the next add or `timeline check --repair` sets it aside (renames it \(baseName(record)).set-aside), cutting nothing"
-    }
-  }
-
   /// What is wrong with a rollback record that cannot be used.
-  static func unverifiedMessage(record: String, file: String, found: String) -> String {
+  public static func unverifiedMessage(record: String, file: String, found: String) -> String {
     "a rollback record \(record) does not match \(file) (\(found))"
   }
+
+  /// The name a record that cannot be used is set aside under (in its folder).
+  public static func setAsideName(of record: String) -> String { baseName(record) + ".set-aside" }
 }
 
-/// Something a writer repaired before appending, or `check --repair` did.
-public struct RepairNote: Sendable, Equatable, CustomStringConvertible {
-  public var message: String
+/// Something a writer repaired before appending, or a repair of the log did.
+public struct RepairNote: Sendable, Equatable {
+  /// What was done: said whole, or a value the command line words.
+  public enum Done: Sendable, Equatable {
+    case said(String)
+    /// The bytes of a batch whose writer died before finishing it, proven by its rollback record, were cut.
+    case rolledBackBatch(bytes: Int64, file: String)
+  }
+
+  public var done: Done
   /// The bytes of an incomplete final line that were cut, to be shown
   /// verbatim so that nothing is lost even then; nil when none were.
   public var cutBytes: [UInt8]?
 
-  public var description: String { message }
+  public init(_ done: Done, cutBytes: [UInt8]? = nil) {
+    self.done = done
+    self.cutBytes = cutBytes
+  }
+
+  init(message: String, cutBytes: [UInt8]? = nil) {
+    self.init(.said(message), cutBytes: cutBytes)
+  }
+}
+
+/// Something an append warns of, for the command line to say.
+public enum AppendWarning: Sendable, Equatable {
+  /// The latest recorded time in `file` is more than a day after the clock
+  /// (`now`), so the new events are stamped after it, from `stamped` on.
+  case clockAhead(file: String, latest: Timestamp, now: Timestamp, stamped: Timestamp)
 }
 
 /// The log on disk: one `.jsonl` file, or a folder whose `*.jsonl` files are
@@ -103,9 +109,7 @@ public struct LogStore: Sendable {
     isSingleFile ? path : join(path, writerFileName)
   }
 
-  /// The files of the log, in name order.
-  /// - Throws: exit 66 when the log does not exist or cannot be listed.
-  /// Whether anything is at the log's path (add creates a missing log).
+  /// Whether anything is at the log's path (appending creates a missing log).
   public var exists: Bool { Sys.type(of: path) != .missing }
 
   /// Whether writing a file at `output` would replace a file of this log:
@@ -113,10 +117,7 @@ public struct LogStore: Sendable {
   /// relative paths resolved).
   public func isLogFile(_ output: String) -> Bool {
     func resolved(_ path: String) -> String {
-      if let real = realpath(path, nil) {
-        defer { free(real) }
-        return String(cString: real)
-      }
+      if let real = Sys.realPath(path) { return real }
       return resolved(parent(of: path)) + "/" + baseName(path)
     }
     let target = resolved(output)
@@ -124,10 +125,12 @@ public struct LogStore: Sendable {
     return target == log || (output.hasSuffix(".jsonl") && parent(of: target) == log)
   }
 
+  /// The files of the log, in name order.
+  /// - Throws: exit 66 when the log does not exist or cannot be listed.
   public func files() throws(LogError) -> [String] {
     switch Sys.type(of: path) {
     case .missing:
-      throw LogError(.noInput, "no log at \(path): add an event to create it (timeline --log \(path) add ...), or point --log or TIMELINE_LOG at an existing log")
+      throw LogError(.noInput, "no log at \(path)", nextStep: .createLog(path: path))
     case .directory:
       do {
         return try Sys.list(path).filter { $0.hasSuffix(".jsonl") }.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
@@ -138,7 +141,7 @@ public struct LogStore: Sendable {
       return [path]
     case .other:
       // A FIFO would block the reader forever, /dev/zero would fill memory.
-      throw LogError(.noInput, "the log \(path) is not a regular file or a folder; point --log or TIMELINE_LOG at a .jsonl file or a folder of them")
+      throw LogError(.noInput, "the log \(path) is not a regular file or a folder", nextStep: .pointAtLog)
     }
   }
 
@@ -146,8 +149,8 @@ public struct LogStore: Sendable {
 
   /// Reads the bytes of one line at a known offset (for listing events found earlier).
   public func readLine(of file: String, at offset: Int64) throws(LogError) -> [UInt8] {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    let fd: FileDescriptor
+    do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
     var line: [UInt8] = []
     var position = offset
@@ -182,12 +185,12 @@ public struct LogStore: Sendable {
   ///     last `recorded` included, then stop before anything is created,
   ///     repaired or written.
   ///   - warning: receives a warning: the file's latest recorded time is
-  ///     more than a day after `now` (a clock ahead, a bad import), so new
-  ///     events are stamped after it.
+  ///     more than a day after `now` (a clock ahead, a wrong recorded time
+  ///     given), so new events are stamped after it.
   /// - Returns: the events as written (or as they would be), stamped.
   public func append(
     _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void,
-    warning: (String) -> Void = { _ in }
+    warning: (AppendWarning) -> Void = { _ in }
   ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
@@ -202,8 +205,8 @@ public struct LogStore: Sendable {
     }
     let created = type == .missing
     if dryRun && created { return try stamp(events, after: nil, now: now, label: label, file: target).0 }
-    let fd: Int32
-    do { fd = try Sys.open(target, O_RDWR | O_APPEND | (dryRun ? 0 : O_CREAT)) } catch {
+    let fd: FileDescriptor
+    do { fd = try Sys.open(target, dryRun ? [.readWrite, .append] : [.readWrite, .append, .create]) } catch {
       throw LogError(.cannotCreate, "cannot open \(target) for appending: \(error)\(hint(for: error))")
     }
     defer { Sys.close(fd) }
@@ -213,7 +216,7 @@ public struct LogStore: Sendable {
     let last = try lastRecorded(fd, size: acknowledged, file: target)
     let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
     if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
-      warning("the latest recorded time in \(target), \(last), is after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; the new event is stamped \(first), after it, so --known-at before then leaves it out (`timeline check` names the line; see the README on clocks)")
+      warning(.clockAhead(file: target, latest: last, now: now, stamped: first))
     }
     if dryRun { return stamped }
     if bytes.isEmpty { return [] }
@@ -240,7 +243,7 @@ public struct LogStore: Sendable {
     }
     if batch {
       do { try Sys.unlink(record) } catch {
-        throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error); the batch will be rolled back by the next add or check --repair")
+        throw LogError(.ioError, "appended to \(target) but cannot remove \(record): \(error)", nextStep: .batchRolledBackLater)
       }
       Sys.fsyncDirectory(parent(of: record))
     }
@@ -261,13 +264,13 @@ public struct LogStore: Sendable {
       if let given = stamped[index].recorded {
         if let previous = cursor, given <= previous {
           let whose = previous == last && file != nil ? "the latest recorded time in \(file!)" : "the recorded time of the line before it"
-          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(previous), \(whose); recorded times increase within a file: leave \"recorded\" out to have add stamp the event")
+          throw LogError(.dataError, "\(label(index)): recorded \(given) is not after \(previous), \(whose); recorded times increase within a file", nextStep: .leaveRecordedOut)
         }
         cursor = given
       } else {
         let next = max(now, cursor?.next ?? now)
         guard next <= Timestamp.latest else {
-          throw LogError(.dataError, "\(label(index)): cannot stamp the event after \(cursor.map(\.description) ?? "\(now)")\(file.map { " in \($0)" } ?? ""), the last time a timestamp can hold (years end at 9999): an import gave that line a wrong \"recorded\"")
+          throw LogError(.dataError, "\(label(index)): cannot stamp the event after \(cursor.map(\.description) ?? "\(now)")\(file.map { " in \($0)" } ?? ""), the last time a timestamp can hold (years end at 9999)", nextStep: .fixImportedRecorded)
         }
         stamped[index].recorded = next
         cursor = next
@@ -281,7 +284,7 @@ public struct LogStore: Sendable {
   /// The length the file will have once `recover` has rolled back an
   /// interrupted batch, cut a torn final line and removed blank lines at the
   /// end, worked out without changing it.
-  private func acknowledgedSize(_ fd: Int32, file: String) throws(LogError) -> Int64 {
+  private func acknowledgedSize(_ fd: FileDescriptor, file: String) throws(LogError) -> Int64 {
     do {
       var size = try Sys.size(fd)
       if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
@@ -321,11 +324,11 @@ public struct LogStore: Sendable {
   }
 
   private func hint(for error: Errno) -> String {
-    switch error.code {
-    case EACCES, EPERM: " (check the permissions of the file and its folder)"
-    case EROFS: " (the file system is read-only)"
-    case EFBIG: " (the file size limit was reached: see ulimit -f)"
-    case ENOSPC, EDQUOT: " (the disk is full)"
+    switch error {
+    case .permissionDenied, .notPermitted: " (check the permissions of the file and its folder)"
+    case .readOnlyFileSystem: " (the file system is read-only)"
+    case .fileTooLarge: " (the file size limit was reached: see ulimit -f)"
+    case .noSpace, .quotaExceeded: " (the disk is full)"
     default: ""
     }
   }
@@ -341,7 +344,7 @@ public struct LogStore: Sendable {
   ///   line and hands its bytes back in the note, and removes a run of blank
   ///   lines at the end of the file (an append after them would leave a blank
   ///   line inside the file).
-  private func recover(_ fd: Int32, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
+  private func recover(_ fd: FileDescriptor, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?
     do throws(Errno) {
       let record = rollbackPath(for: file)
@@ -355,9 +358,7 @@ public struct LogStore: Sendable {
           _ = try Sys.pread(fd, &cut, cut.count, length)
           try Sys.ftruncate(fd, length)
           try Sys.fsync(fd)
-          notice(RepairNote(
-            message: "rolled back an interrupted add --stdin batch of \(size - length) bytes in \(file) (its rollback record proved they were that batch, never acknowledged); its bytes follow verbatim",
-            cutBytes: cut))
+          notice(RepairNote(.rolledBackBatch(bytes: size - length, file: file), cutBytes: cut))
         }
         try Sys.unlink(record)
         Sys.fsyncDirectory(parent(of: record))
@@ -424,7 +425,7 @@ public struct LogStore: Sendable {
       throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
     if let wholeEvent {
-      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand: run `timeline check --repair` to keep it (it adds the newline), or end it with a newline yourself (echo >> \(file)); nothing was appended")
+      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand", nextStep: .keepFinalEvent(file: file))
     }
   }
 
@@ -432,7 +433,7 @@ public struct LogStore: Sendable {
   /// Where the file would end without its trailing run of blank lines (and
   /// a blank final fragment): just after the `\n` of its last line that holds
   /// anything but white space, or 0 when no line does.
-  private func endOfContent(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+  private func endOfContent(_ fd: FileDescriptor, size: Int64) throws(Errno) -> Int64 {
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
     var end = size
@@ -457,7 +458,7 @@ public struct LogStore: Sendable {
 
   /// The line number of the line that starts at or contains byte `offset`
   /// (clamped to the file), for naming a place in a message.
-  func lineNumber(_ fd: Int32, at offset: Int64?) throws(Errno) -> Int {
+  func lineNumber(_ fd: FileDescriptor, at offset: Int64?) throws(Errno) -> Int {
     let size = try Sys.size(fd)
     let end = min(offset ?? size, size)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 1)
@@ -479,7 +480,7 @@ public struct LogStore: Sendable {
   }
 
   /// The offset where the file's last line starts (just after the previous `\n`).
-  private func startOfLastLine(_ fd: Int32, size: Int64) throws(Errno) -> Int64 {
+  private func startOfLastLine(_ fd: FileDescriptor, size: Int64) throws(Errno) -> Int64 {
     var end = size - 1  // skip the final byte (a `\n`, or part of a torn line)
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 1)
     defer { chunk.deallocate() }
@@ -496,7 +497,7 @@ public struct LogStore: Sendable {
   }
 
   /// The `recorded` of the file's last line (which ends in `\n`).
-  private func lastRecorded(_ fd: Int32, size: Int64, file: String) throws(LogError) -> Timestamp? {
+  private func lastRecorded(_ fd: FileDescriptor, size: Int64, file: String) throws(LogError) -> Timestamp? {
     guard size > 0 else { return nil }
     let line: [UInt8]
     do {
@@ -515,7 +516,7 @@ public struct LogStore: Sendable {
     {
       return recorded
     }
-    throw LogError(.dataError, "the last line of \(file) has no valid \"recorded\" time, so a new event cannot be stamped after it; run `timeline check` to find the problem")
+    throw LogError(.dataError, "the last line of \(file) has no valid \"recorded\" time, so a new event cannot be stamped after it", nextStep: .findWithCheck)
   }
 
   // MARK: - Rollback records and repair
@@ -545,7 +546,7 @@ public struct LogStore: Sendable {
   private func recordBytes(for file: String) -> Result<[UInt8], RecordUnreadable>? {
     do throws(Errno) {
       // Not through a symlink, not a FIFO that would block, not a huge file.
-      let record = try Sys.open(rollbackPath(for: file), O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+      let record = try Sys.open(rollbackPath(for: file), [.readOnly, .noFollow, .nonBlocking])
       defer { Sys.close(record) }
       let stamp = try Sys.stamp(record)
       guard Sys.isRegularFile(record) else { return .failure(RecordUnreadable(found: "it is not a regular file")) }
@@ -554,8 +555,8 @@ public struct LogStore: Sendable {
       }
       return .success(try Sys.readAll(record))
     } catch {
-      if error.code == ENOENT { return nil }
-      if error.code == ELOOP { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
+      if error == .noSuchFile { return nil }
+      if error == .tooManySymlinks { return .failure(RecordUnreadable(found: "it is a symbolic link, which timeline never writes")) }
       return .failure(RecordUnreadable(found: "it cannot be read: \(error)"))
     }
   }
@@ -575,7 +576,7 @@ public struct LogStore: Sendable {
   }
 
   /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
-  func rollbackState(_ fd: Int32, file: String) throws(Errno) -> RollbackState {
+  func rollbackState(_ fd: FileDescriptor, file: String) throws(Errno) -> RollbackState {
     let bytes: [UInt8]
     switch recordBytes(for: file) {
     case .none: return .none
@@ -595,25 +596,30 @@ public struct LogStore: Sendable {
   }
 
   /// Takes the shared lock readers hold.
-  func lockShared(_ fd: Int32, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
+  func lockShared(_ fd: FileDescriptor, file: String) throws(LogError) { try acquire(fd, exclusive: false, file: file) }
 
   /// Writes and syncs the record: 73 when it cannot be created, 74 (and no
   /// record left behind) when the write fails (a full disk, a file size limit).
   private func writeRollbackRecord(_ record: String, _ content: [UInt8], dir: String) throws(LogError) {
-    let fd: Int32
-    // recover has set aside any record found: a name taken now is not followed or overwritten.
-    do { fd = try Sys.open(record, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW) } catch {
+    // The one atomic writer: the record appears whole or not at all. recover
+    // has set aside any record found, and the file's exclusive lock keeps other
+    // writers out: a name taken now is not followed or overwritten.
+    let folder: FileDescriptor
+    do { folder = try Sys.open(dir, [.readOnly, .directory]) } catch {
       throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
     }
-    defer { Sys.close(fd) }
-    do throws(Errno) {
-      try Sys.writeAll(fd, content)
-      try Sys.fsync(fd)
+    defer { Sys.close(folder) }
+    do {
+      try Sys.writeAtomically(baseName(record), in: folder, replacing: false) { fd throws(Errno) in try Sys.writeAll(fd, content) }
     } catch {
-      try? Sys.unlink(record)
-      throw LogError(.ioError, "cannot write the rollback record \(record): \(error)\(hint(for: error)); nothing was written")
+      let cause = error.errno
+      switch error.step {
+      case .create, .rename:
+        throw LogError(.cannotCreate, "cannot create the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      case .write:
+        throw LogError(.ioError, "cannot write the rollback record \(record): \(cause)\(hint(for: cause)); nothing was written")
+      }
     }
-    Sys.fsyncDirectory(dir)
   }
 
   /// Renames a record that cannot be used to `RECORD.set-aside` (or
@@ -630,7 +636,7 @@ public struct LogStore: Sendable {
         try Sys.link(record, name)  // refuses a taken name, unlike rename
         try Sys.unlink(record)
       } catch {
-        if error.code == EEXIST { continue }
+        if error == .exists { continue }
         // A file system without hard links: rename, the name checked free just now.
         try Sys.rename(record, name)
       }
@@ -646,8 +652,8 @@ public struct LogStore: Sendable {
   public func repair() throws(LogError) -> [RepairNote] {
     var done: [RepairNote] = []
     for file in try files() {
-      let fd: Int32
-      do { fd = try Sys.open(file, O_RDWR | O_APPEND) } catch {
+      let fd: FileDescriptor
+      do { fd = try Sys.open(file, [.readWrite, .append]) } catch {
         // A read-only log with nothing to repair is fine: check --repair then only checks.
         if try !needsRepair(file) { continue }
         throw LogError(.cannotCreate, "cannot open \(file) to repair it: \(error)\(hint(for: error))")
@@ -662,8 +668,8 @@ public struct LogStore: Sendable {
   /// Whether `file` has a rollback record, a final line without `\n` or
   /// blank lines at its end, seen under a shared lock.
   private func needsRepair(_ file: String) throws(LogError) -> Bool {
-    let fd: Int32
-    do { fd = try Sys.open(file, O_RDONLY) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
+    let fd: FileDescriptor
+    do { fd = try Sys.open(file, .readOnly) } catch { throw LogError(.noInput, "cannot read \(file): \(error)") }
     defer { Sys.close(fd) }
     try acquire(fd, exclusive: false, file: file)
     do {
@@ -677,7 +683,7 @@ public struct LogStore: Sendable {
     }
   }
 
-  private func acquire(_ fd: Int32, exclusive: Bool, file: String) throws(LogError) {
+  private func acquire(_ fd: FileDescriptor, exclusive: Bool, file: String) throws(LogError) {
     let locked: Bool
     do { locked = try Sys.lock(fd, exclusive: exclusive, timeout: lockTimeout) } catch {
       throw LogError(.ioError, "cannot lock \(file): \(error)")

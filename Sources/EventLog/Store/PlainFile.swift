@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Files that are not the log: an input read whole (`import FILE`) and an
 /// output written atomically (`render -o`, `export -o`). Kept in EventLog so
 /// that it stays the only module that touches files.
@@ -20,13 +14,13 @@ public enum PlainFile {
       break
     }
     do { return try Sys.readSmallFile(path) } catch {
-      throw LogError(error.code == EACCES ? .noInput : .ioError, "cannot read \(path): \(error)")
+      throw LogError(error == .permissionDenied ? .noInput : .ioError, "cannot read \(path): \(error)")
     }
   }
 
   /// Writes `bytes` to `path` so that a reader sees the old file or the whole
-  /// new one, never a part: a temporary file in the same folder, `fsync`,
-  /// then `rename` over the target.
+  /// new one, never a part (`Sys.writeAtomically`: a temporary file in the
+  /// same folder, `fsync`, `rename` over the target, the folder fsynced).
   /// - Throws: 73 when the file cannot be created, 74 on a write error.
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
     let dir = parent(of: path)
@@ -36,24 +30,18 @@ public enum PlainFile {
     if Sys.type(of: path) == .directory {
       throw LogError(.cannotCreate, "cannot write \(path): it is a folder")
     }
-    let temporary = join(dir, ".\(baseName(path)).tmp-\(getpid())")
-    let fd: Int32
-    do { fd = try Sys.open(temporary, O_WRONLY | O_CREAT | O_TRUNC) } catch {
+    // The one atomic writer, relative to the folder: `.NAME.PID.tmp` beside the file.
+    let folder: FileDescriptor
+    do { folder = try Sys.open(dir, [.readOnly, .directory]) } catch {
       throw LogError(.cannotCreate, "cannot create \(path): \(error)")
     }
-    do throws(Errno) {
-      defer { Sys.close(fd) }
-      try Sys.writeAll(fd, bytes)
-      try Sys.fsync(fd)
-    } catch {
-      try? Sys.unlink(temporary)
-      throw LogError(.ioError, "cannot write \(path): \(error); it was left as it was")
+    defer { Sys.close(folder) }
+    do { try Sys.writeAtomically(baseName(path), in: folder, hidden: true) { fd throws(Errno) in try Sys.writeAll(fd, bytes) } } catch {
+      switch error.step {
+      case .create: throw LogError(.cannotCreate, "cannot create \(path): \(error.errno)")
+      case .write: throw LogError(.ioError, "cannot write \(path): \(error.errno); it was left as it was")
+      case .rename: throw LogError(.cannotCreate, "cannot write \(path): \(error.errno)")
+      }
     }
-    guard Glibc.rename(temporary, path) == 0 else {
-      let error = Errno.current
-      try? Sys.unlink(temporary)
-      throw LogError(.cannotCreate, "cannot write \(path): \(error)")
-    }
-    Sys.fsyncDirectory(dir)
   }
 }

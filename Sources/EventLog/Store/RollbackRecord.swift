@@ -138,7 +138,7 @@ public struct RollbackRecord: Sendable, Equatable {
 
   /// Whether the file open as `fd` (of identity and size `stamp`) still holds,
   /// after `length`, a prefix of this record's batch; otherwise what differs.
-  func verify(_ fd: Int32, stamp: FileStamp) -> String? {
+  func verify(_ fd: FileDescriptor, stamp: FileStamp) -> String? {
     guard stamp.device == device, stamp.inode == inode else {
       return "it is another file now (device \(stamp.device), inode \(stamp.inode), not \(device), \(inode)): the file was replaced since the batch's writer died"
     }

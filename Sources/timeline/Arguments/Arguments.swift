@@ -12,6 +12,9 @@ struct OptionSpec: Sendable {
   var repeatable = false
   /// The words the value may be (for help, completion and checking), if it is one of a few.
   var choices: [String] = []
+  /// Whether the usage line shows it without brackets, as one the command
+  /// needs (the command's run checks that it is given, with its own message).
+  var required = false
 
   var display: String {
     let long = "--" + name + (value.map { " " + $0 } ?? "")

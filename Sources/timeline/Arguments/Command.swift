@@ -29,13 +29,15 @@ final class Reading {
   var pendingIndex: PendingReplayIndex?
 }
 
-/// One command: the table row that parses its arguments, writes its help and runs it.
+/// One command: the table row that parses its arguments, writes its help
+/// (its usage line included, see `Command.usage`) and runs it.
 struct Command: Sendable {
   var name: String
-  var usage: String
   var summary: String
   var positionals: [PositionalSpec] = []
   var options: [OptionSpec] = []
+  /// Other ways to call it, each shown on a usage line of its own.
+  var forms: [UsageForm] = []
   /// Paragraphs shown after the options in `--help`.
   var details: [String] = []
   var examples: [String] = []

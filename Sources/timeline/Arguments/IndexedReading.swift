@@ -7,35 +7,29 @@ import Projections
 /// fits (see `IndexedReplay`); otherwise the table is replayed in full, and
 /// when the index is missing or damaged it is built from that replay and
 /// written in the background, for the next question.
-func replayForQuestion(
-  _ table: FactTable, knownAt: Timestamp?, least: Confidence, org: String?, _ context: Context
-) -> any ReplayAnswers {
-  guard knownAt == nil, least == .rumor else { return Replay(table, knownAt: knownAt, minConfidence: least) }
-  let (indexed, keep) = readReplayIndex(table, parts: org == nil ? .order : .orgs, context)
+func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
+  guard selection.knownAt == nil, selection.minConfidence == .rumor else { return selection.replay(table) }
+  let (indexed, keep) = readReplayIndex(table, parts: selection.org == nil ? .order : .orgs, context)
   if let indexed { return indexed }
-  let replay = Replay(table)
+  let replay = selection.replay(table)
   keep(replay)
   return replay
 }
 
-/// What `log` lists (the selection's events on the fact table, in replay
-/// order) and the replay that marks them: from the replay index for an
-/// `--org` selection on the default replay, else from a full replay.
-func replayForLog(
-  _ selection: Selection, _ table: FactTable, _ context: Context
-) -> (facts: [Int32], replay: any ReplayAnswers, retracted: (UInt64) -> Bool, superseded: (UInt64) -> Bool) {
+/// What `log` lists (the selection's known events, chosen on the fact
+/// table, in replay order) and the replay that marks them: from the replay
+/// index for an `--org` selection on the default replay, else from a full replay.
+func replayForLog(_ selection: Selection, _ table: FactTable, _ context: Context) -> ([Int32], any ReplayAnswers) {
   var keep: (Replay) -> Void = { _ in }
   // (Retractions have no org: an empty --org would list them, and the index leaves them out.)
   if let org = selection.org, !org.isEmpty, selection.knownAt == nil, selection.minConfidence == .rumor {
     let (indexed, write) = readReplayIndex(table, parts: .orgs, context)
-    if let indexed {
-      return (selection.facts(among: indexed.known(org: org), in: table), indexed, indexed.isRetracted, indexed.isSuperseded)
-    }
+    if let indexed { return (selection.facts(among: indexed.known(org: org), in: table), indexed) }
     keep = write
   }
   let replay = selection.replay(table)
   keep(replay)
-  return (selection.facts(in: replay), replay, { replay.retracted.contains($0) }, { replay.superseded.contains($0) })
+  return (selection.facts(in: replay), replay)
 }
 
 /// The indexed replay of `table`, if its index is there, intact and fits;

@@ -22,3 +22,17 @@ let minConfidenceOption = OptionSpec(
   help: "replay as if the log held only events of confidence C or higher (rumor, reported, confirmed); a retraction or correction below C is left out too, so its target stands",
   choices: Confidence.allCases.map(\.rawValue))
 let knownAtOption = OptionSpec(name: "known-at", value: "TIME", help: "only what the log knew then: an RFC 3339 time, or a date meaning the end of that UTC day (or period)")
+
+let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "write to FILE (atomically: the old file or the whole new one) instead of standard output")
+
+/// The value of an option that takes one of a few words.
+func choice(_ args: ParsedArguments, _ name: String, in choices: [String], default fallback: String?, command: String) throws(UsageError) -> String {
+  guard let value = args.value(name) else {
+    if let fallback { return fallback }
+    throw UsageError("missing --\(name): one of \(choices.joined(separator: ", "))", command: command)
+  }
+  guard choices.contains(value) else {
+    throw UsageError("--\(name): '\(value)' is not one of \(choices.joined(separator: ", "))\(didYouMean(value, in: choices))", command: command)
+  }
+  return value
+}

@@ -26,28 +26,34 @@ func dateWindow(_ args: ParsedArguments, _ context: Context, command: String) th
   let from = try dayOption(args, "from", context)
   let to = try dayOption(args, "to", context)
   if let from, let to {
-    if let period = args.value("period") {
-      try checkWindow(start: ("-p", period, from), end: ("-p", period, to), command: command)
-    } else {
+    if let period = args.value("period"), let dots = period.firstRange(of: "..") {
+      // Each end as typed, the other left open: -p 2025-12.. and -p ..2025-11.
+      let start = String(period[..<dots.lowerBound]) + ".."
+      let end = ".." + String(period[dots.upperBound...])
+      try checkWindow(start: ("-p", start, from), end: ("-p", end, to), command: command)
+    } else if args.value("period") == nil {
       try checkWindow(start: ("--from", args.value("from")!, from), end: ("--to", args.value("to")!, to), command: command)
     }
   }
   return (from, to)
 }
 
-/// The one check of every window, in one wording: its end may not be before
-/// its start. Each bound is the option (or argument) that gave it, the text
-/// typed and the day it resolved to.
-func checkWindow(
-  start: (name: String, text: String, day: Day), end: (name: String, text: String, day: Day), command: String
+/// The one check of every window, date or record time, in one wording: its
+/// end may not be before its start (64). Each bound is the option (or
+/// argument) that gave it, the text typed and the value it resolved to.
+/// `startIsItsEnd`: a partial start means the end of its period (diff's FROM),
+/// which the message says, as it is the likely surprise.
+func checkWindow<Bound: Comparable & CustomStringConvertible>(
+  start: (name: String, text: String, value: Bound), end: (name: String, text: String, value: Bound),
+  window: String = "window", startIsItsEnd: Bool = false, command: String
 ) throws(UsageError) {
-  guard end.day < start.day else { return }
-  func shown(_ bound: (name: String, text: String, day: Day)) -> String {
-    bound.text == bound.day.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.day))"
+  guard end.value < start.value else { return }
+  func shown(_ bound: (name: String, text: String, value: Bound)) -> String {
+    bound.text == bound.value.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.value))"
   }
-  let partial = start.name != "--from" && start.text != start.day.description
+  let partial = startIsItsEnd && start.text != start.value.description
     ? " (a partial \(start.name) means the end of its period)" : ""
-  throw UsageError("the window ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
+  throw UsageError("the \(window) ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
 }
 
 /// Reads a query date (every form of `QueryDate`); a partial date is the end
@@ -80,3 +86,6 @@ func minConfidence(_ args: ParsedArguments, command: String) throws(UsageError) 
   let word = try choice(args, "min-confidence", in: Confidence.allCases.map(\.rawValue), default: "rumor", command: command)
   return Confidence(rawValue: word)!
 }
+
+/// What help says of query dates.
+let datesHelp = "Query dates (--at, --from, --to, -p, diff's dates, --known-at) are also YYYY-Qn or YYYYQn (a quarter), today, yesterday, or this or last followed by week (ISO, Monday to Sunday), month, quarter or year, as one argument ('last month' or last-month): a partial date means the end of its period, or its start for --from."

@@ -10,7 +10,7 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   }
   let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts() }
   if log.table.files.isEmpty { noteEmptyFolder(context) }
-  for notice in log.notices { context.console.error("timeline: warning: \(notice)") }
+  for notice in log.notices { context.console.error("timeline: warning: \(noticeText(notice))") }
   if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge

@@ -33,13 +33,9 @@ func recordWindow(
   var window = RecordWindow()
   if let text = args.value("since") { window.since = try recordTime(text, option: "--since", lower: true, today: context.today) }
   if let text = args.value(upper) { window.until = try recordTime(text, option: "--" + upper, lower: false, today: context.today) }
-  if let since = window.since, let until = window.until, until < since {
-    func shown(_ option: String, _ time: Timestamp) -> String {
-      let text = args.value(option)!
-      return text == time.description ? "--\(option) \(text)" : "--\(option) \(text) (\(time))"
-    }
-    throw UsageError(
-      "the record-time window ends before it starts: \(shown(upper, until)) is before \(shown("since", since)); swap them, or give a later --\(upper)",
+  if let since = window.since, let until = window.until {
+    try checkWindow(
+      start: ("--since", args.value("since")!, since), end: ("--" + upper, args.value(upper)!, until), window: "record-time window",
       command: command)
   }
   return window

@@ -26,14 +26,24 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
     recorded: try recordWindow(args, context, command: command))
 }
 
+/// A query's selection and the log's facts, in one order for every command:
+/// every option is read first (a usage error is 64 before the log is read),
+/// then the log, then each name the selection asks about (65 when no line of
+/// the log names it).
+func selectedFacts(_ args: ParsedArguments, _ context: Context, command: String) throws -> (Selection, FactTable) {
+  let selection = try parseSelection(args, context, command: command)
+  let table = try loadFacts(context)
+  try requireKnownNames(selection, in: table, context)
+  return (selection, table)
+}
+
 /// Refuses (65) a name that no line of the log names, as its org, its
 /// subject or a string in its attrs, with the nearest known names as the
 /// hint. `option` says where the name came from (`--org`, `MODEL`, `KEY`).
 func requireKnownName(_ name: String, option: String, in table: FactTable, _ context: Context) throws {
   if KnownNames.isIndexed(name, in: table) { return }
   // The table does not index every string of every line: read the lines that may hold others.
-  var others: [Int32] = []
-  for (index, fact) in table.facts.enumerated() where KnownNames.mayHoldOtherStrings(fact) { others.append(Int32(index)) }
+  let others = KnownNames.linesWithOtherStrings(in: table)
   // Only lines holding the name as a JSON string are decoded.
   var quoted: [UInt8] = []
   CanonicalJSON.appendString(name, to: &quoted)

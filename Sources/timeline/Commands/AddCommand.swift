@@ -3,12 +3,11 @@ import Projections
 
 let addCommand = Command(
   name: "add",
-  usage: "timeline add KIND --date DATE --org ORG [--subject S] [--set KEY=VALUE]... [options]\n       timeline add --stdin [--dry-run]",
   summary: "validate and append one event, or a batch of JSON lines from standard input",
   positionals: [PositionalSpec(name: "KIND", help: "launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract, or x-...", optional: true)],
   options: [
-    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)"),
-    OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)"),
+    OptionSpec(name: "date", value: "DATE", help: "when it happened: YYYY, YYYY-MM or YYYY-MM-DD, or today or yesterday (stored as the day they mean)", required: true),
+    OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)", required: true),
     OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
     OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; a list (focus, deprioritize) takes items split by commas or semicolons, or the key repeated", repeatable: true),
     OptionSpec(name: "confidence", value: "C", help: "rumor, reported (default) or confirmed"),
@@ -23,6 +22,7 @@ let addCommand = Command(
     OptionSpec(name: "dry-run", value: nil, help: "make every check of the real run (the lock and the file's last recorded time included), show the events as they would be written and the state changes they would cause; write nothing"),
     writerOption,
   ],
+  forms: [UsageForm(option: "stdin", takes: ["dry-run", "writer"])],
   details: [
     "Attributes by kind: launch type, predecessor, codename; pause/retire reason; throttle limit; hire role (required), from; depart role; codename codename (required); strategy label, focus, deprioritize; metric name, value (a number), unit (name and value required); retract target (required), reason. report and x-... kinds take any attributes.",
     "Names (a role, codename, metric name or unit, strategy label, focus or deprioritize item, launch type) are compared exactly, so one with white space at either end, a no-break space or an invisible format character (such as a zero-width space) is refused. Known launch types: \(Names.knownLaunchTypes.joined(separator: ", ")); others are allowed, and one that differs from these only in case gets a warning.",
@@ -75,7 +75,7 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let written = try context.store.append(events, now: context.now, dryRun: dryRun, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
   } warning: {
-    context.console.error("timeline: warning: \($0)")
+    context.console.error("timeline: warning: \(appendWarningText($0))")
   }
   for (index, event) in written.enumerated() {
     if let note = plannedNote(event, today: context.today) {
@@ -88,22 +88,6 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   }
   for event in written { context.console.line(event.id) }
   return 0
-}
-
-/// What `add` and `import` say about an event dated after today (DESIGN's
-/// "today", which `--today` and TIMELINE_TODAY set): kept, but not yet a fact.
-func plannedNote(_ event: Event, today: Day) -> String? {
-  guard event.date.firstDay > today else { return nil }
-  return "\(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(today)): a planned or expected event, which state shows only from \(event.date.lastDay)"
-}
-
-/// Says on standard error what is odd but allowed in new events' names (a
-/// launch type that is a known one but for its case).
-func warnAboutNames(_ events: [Event], labels: [String]?, _ context: Context) {
-  for (index, event) in events.enumerated() {
-    let place = labels.map { $0[index] + ": " } ?? ""
-    for warning in Names.warnings(event) { context.console.error("timeline: warning: \(place)\(warning)") }
-  }
 }
 
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.
@@ -167,7 +151,7 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today
   do throws(ValueError) {
     try EventSchema.validate(event)
     try Names.check(event)
-  } catch { throw invalid(error.message) }
+  } catch { throw invalid(faultText(error, for: .flags)) }
   if let url = event.source?.url, !EventSchema.hasScheme(url) {
     throw invalid("--source-url \(url) has no scheme, so no one can tell how to open it: add the scheme: \(EventSchema.suggestedURL(url))")
   }
@@ -185,23 +169,6 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today
   }
   if event.supersedes == event.id { throw invalid("an event cannot supersede itself") }
   return event
-}
-
-/// The items of a list attr (focus, deprioritize) written in one value, by
-/// `add --set` or an `import` cell: split on commas and semicolons, with the
-/// spaces and tabs beside each separator dropped. `a,b`, `a; b` and `a` then
-/// `b` given twice all make the same list. The value's own ends are kept, so
-/// that a stray space there is refused as in any name, and an empty item
-/// (`a,,b`) is kept for validation to refuse. No item can hold a comma or a
-/// semicolon this way (a JSON line can).
-func listItems(_ value: String) -> [String] {
-  let parts = value.split(omittingEmptySubsequences: false) { $0 == "," || $0 == ";" }
-  return parts.indices.map { index in
-    var item = parts[index]
-    if index > parts.startIndex { while let first = item.first, first == " " || first == "\t" { item.removeFirst() } }
-    if index < parts.endIndex - 1 { while let last = item.last, last == " " || last == "\t" { item.removeLast() } }
-    return String(item)
-  }
 }
 
 /// A `--set` number: a JSON number a double holds exactly.
@@ -253,65 +220,6 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
   return (events, labels)
 }
 
-/// One JSON line given to `add --stdin` or `import --format jsonl`: decoded,
-/// validated, and given its content id (or checked against it).
-func decodeInputLine(_ line: [UInt8]) throws(ValueError) -> Event {
-  let value: JSONValue
-  do { value = try JSONParser.parse(line) } catch { throw ValueError("malformed JSON: \(error.description)") }
-  var event = try EventCodec.decode(value, stored: false, validating: false)
-  // Every rule the event breaks, not only the first.
-  let faults = EventSchema.faults(event)
-  if !faults.isEmpty { throw ValueError(faults.joined(separator: "; ")) }
-  try assignID(&event)
-  return event
-}
-
-/// Gives an event without an id its content id; refuses an id of the content-id
-/// form that does not match the content.
-func assignID(_ event: inout Event) throws(ValueError) {
-  let contentID = EventCodec.contentID(event)
-  if event.id.isEmpty {
-    event.id = contentID
-  } else if EventSchema.isContentIDForm(event.id) && event.id != contentID {
-    throw ValueError("id \(event.id) does not match the content, which hashes to \(contentID); drop \"id\" to have add compute it, or choose an id of another form")
-  }
-}
-
-/// The error that rejects a whole batch, listing every problem (the first 20 in full).
-func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20) -> LogError {
-  let shown = problems.prefix(limit).map { "  " + $0 }.joined(separator: "\n")
-  let more = problems.count > limit ? "\n  ... and \(problems.count - limit) more" : ""
-  return LogError(.dataError, "\(problems.count) of the \(total) \(what) \(problems.count == 1 ? "is" : "are") invalid; nothing was appended:\n\(shown)\(more)")
-}
-
-/// Retractions and `supersedes` must point at an event of the log (`table`)
-/// or of the same batch that is not a retraction.
-func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _ context: Context) throws {
-  guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
-  var wanted: [UInt64: String] = [:]
-  for event in events {
-    if let target = event.retractTarget ?? event.supersedes, let key = table.existingKey(target) { wanted[key] = target }
-  }
-  var isRetraction: [String: Bool] = [:]
-  if !wanted.isEmpty {
-    for fact in table.facts {
-      if let id = wanted[fact.id] { isRetraction[id] = (isRetraction[id] ?? false) || fact.factKind == .retract }
-    }
-  }
-  for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
-  for (index, event) in events.enumerated() {
-    for (what, target) in [("retract", event.retractTarget), ("supersede", event.supersedes)] {
-      guard let target else { continue }
-      guard let retraction = isRetraction[target] else {
-        throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): no event with that id is in the log \(context.store.path); `timeline log` lists the ids")
-      }
-      if retraction {
-        throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): it is a retraction, and retractions cannot be \(what == "retract" ? "retracted" : "superseded")")
-      }
-    }
-  }
-}
-
 /// `--dry-run`: the events as they would be written (stamped) and the changes
 /// they would cause at their date. The log is read for the changes only if the
 /// real run did not read it already; a log that cannot be read then only leaves
@@ -321,22 +229,18 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
     context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self))
   }
   let day = stamped.map(\.date.lastDay).max() ?? context.today
-  var table: FactTable
+  let table: FactTable
   if let loaded {
     table = loaded
   } else {
     do { table = try loadFactsIfAny(context) } catch {
       context.console.line("")
-      context.console.line("Cannot show the changes: \(error.message)")
+      context.console.line("Cannot show the changes: \(errorText(error))")
       context.console.line("(dry run: nothing was written)")
       return
     }
   }
-  let before = Replay(table).state(at: day)
-  if table.files.isEmpty { table.files = ["(new)"] }
-  for event in stamped { table.append(event, file: 0, line: 0, offset: 0) }
-  let after = Replay(table).state(at: day)
-  let found = changes(from: before, to: after)
+  let found = Replay.changes(adding: stamped, to: table, at: day)
   context.console.line("")
   if found.isEmpty {
     context.console.line("Would change nothing in the state at \(day).")

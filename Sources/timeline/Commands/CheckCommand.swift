@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let checkCommand = Command(
-  name: "check", usage: "timeline check [--repair] [--json]",
+  name: "check",
   summary: "validate the whole log; --repair first rolls back an interrupted batch and repairs the end of each file",
   options: [
     OptionSpec(name: "repair", value: nil, help: "first roll back interrupted batches (setting aside a rollback record that does not match its file), add the missing newline after a whole final event, cut an incomplete final line (its bytes are printed on standard error) and remove blank lines at the end"),
@@ -31,9 +31,8 @@ let checkCommand = Command(
           for finding in list {
             a.object { f in
               f.member("file", finding.file)
-              f.key("line")
-              f.number(Double(finding.line))
-              f.member("message", finding.message)
+              f.member("line", number: Double(finding.line))
+              f.member("message", findingText(finding))
             }
           }
         }
@@ -43,10 +42,8 @@ let checkCommand = Command(
         findings(report.errors, &w)
         w.key("warnings")
         findings(report.warnings, &w)
-        w.key("events")
-        w.number(Double(report.events))
-        w.key("files")
-        w.number(Double(report.files))
+        w.member("events", number: Double(report.events))
+        w.member("files", number: Double(report.files))
       }
     } else {
       // Errors and warnings each come in the log's order; merge them (an error first on a tie).
@@ -83,7 +80,7 @@ let checkCommand = Command(
         text.append(contentsOf: ": ".utf8)
         text.append(contentsOf: labels[isError ? 1 : 0])
         text.append(contentsOf: ": ".utf8)
-        text.append(contentsOf: finding.message.utf8)
+        text.append(contentsOf: findingText(finding).utf8)
         text.append(0x0a)
         if text.count >= 1 << 16 {
           console.write(text)

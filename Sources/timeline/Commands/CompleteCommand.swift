@@ -1,10 +1,11 @@
 import EventLog
+import Projections
 
 /// What `timeline complete` lists, for the completion scripts.
 let completeKinds = ["orgs", "subjects", "people", "roles", "ids", "set"]
 
 let completeCommand = Command(
-  name: "complete", usage: "timeline complete orgs|subjects|people|roles|ids|set [PREFIX]",
+  name: "complete",
   summary: "print the log's orgs, subjects, people, roles or event ids that start with PREFIX, one a line (the completion scripts call it)",
   positionals: [
     PositionalSpec(name: "KIND", help: "orgs, subjects (products, people and orgs that events are about), people (the subjects of hires and departures), roles, ids, or set (KEY=PREFIX for add --set: role=, predecessor=, from=, focus=, deprioritize=)", choices: completeKinds),
@@ -39,19 +40,7 @@ func completionCandidates(_ kind: String, prefix: String, in table: FactTable) -
     }
     return completionCandidates(source, prefix: rest, in: table).map { key + "=" + $0 }
   }
-  var symbols = Set<Int32>()
-  var ids = Set<String>()
-  for fact in table.facts {
-    switch kind {
-    case "orgs": symbols.insert(fact.org)
-    case "subjects": symbols.insert(fact.subject)
-    case "people" where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.subject)
-    case "roles" where fact.factKind == .hire || fact.factKind == .depart: symbols.insert(fact.a)
-    case "ids": ids.insert(table.idString(fact.id))
-    default: break
-    }
-  }
-  var names = ids
-  for symbol in symbols where symbol != 0 { names.insert(table.names[symbol]) }
+  guard let sort = KnownNames.NameSort(rawValue: kind) else { return [] }
+  let names = KnownNames.names(sort, in: table)
   return names.filter { $0.hasPrefix(prefix) && !$0.isEmpty }.sorted()
 }

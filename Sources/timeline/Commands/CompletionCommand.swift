@@ -1,7 +1,7 @@
 import EventLog
 
 let completionCommand = Command(
-  name: "completion", usage: "timeline completion bash|zsh|fish",
+  name: "completion",
   summary: "print a shell completion script for bash, zsh or fish",
   positionals: [PositionalSpec(name: "SHELL", help: "bash, zsh or fish", choices: ["bash", "zsh", "fish"])],
   details: ["The script completes commands, their options, the words an option takes (--format's, add's kinds), file names where a file is wanted, and the log's own names where an option takes one: orgs for --org, subjects for --subject and lineage, event ids for --supersedes and retract, roles and products for add --set role= and predecessor=. It reads them with `timeline complete`, from the log --log names on the command line, else the one timeline finds."],

@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let diffCommand = Command(
-  name: "diff", usage: "timeline diff FROM TO | FROM..TO [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "diff",
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
     PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),
@@ -13,19 +13,11 @@ let diffCommand = Command(
   examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
     let (from, to) = try diffDates(args.positionals, today: context.today)
-    let knownAt = try knownAt(args, context)
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "diff")
-    let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = replayForQuestion(table, knownAt: knownAt, least: least, org: org, context)
-    let before = replay.kept(at: from, org: org)
-    let after = replay.kept(at: to, org: org)
-    let (states, basis) = Replay.concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
-    let found = changes(from: states.0, to: states.1)
-    // Both come from one replay order with the same org filter, so the events
-    // kept at TO but not at FROM are those whose period ends after FROM.
-    let newFacts = after.filter { replay.table.facts[Int($0)].lastDay > from.yyyymmdd }
+    let (selection, table) = try selectedFacts(args, context, command: "diff")
+    let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
+    let replay = replayForQuestion(selection, table, context)
+    let diff = replay.diff(from: from, to: to, org: org)
+    let (found, newFacts, basis) = (diff.changes, diff.events, diff.basis)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("from", from.description)
@@ -38,7 +30,7 @@ let diffCommand = Command(
       }
     } else {
       let console = context.console
-      let newEvents = try context.store.events(newFacts, in: replay.table)
+      let newEvents = try context.store.events(newFacts, in: table)
       console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
       if found.isEmpty { console.line("No changes.") }
@@ -68,62 +60,7 @@ private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -
   let from = try queryDay(texts[0], option: "FROM", today: today)
   let to = try queryDay(texts[1], option: "TO", today: today)
   // As the replay reads them: a partial FROM is the end of its period.
-  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), command: "diff")
+  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), startIsItsEnd: true, command: "diff")
   return (from, to)
 }
 
-/// Changes as text, grouped by org.
-func changeLines(_ changes: [Change], _ console: Console) -> [String] {
-  var lines: [String] = []
-  var index = 0
-  while index < changes.count {
-    let org = changes[index].org
-    var rows: [[String]] = []
-    while index < changes.count && changes[index].org == org {
-      let change = changes[index]
-      let what: String
-      let detail: String
-      switch (change.field, change.before, change.after) {
-      case (nil, .null, let after):
-        what = "+"
-        detail = after == .bool(true) ? "" : describe(after)
-      case (nil, let before, .null):
-        what = "-"
-        detail = before == .bool(true) ? "" : describe(before)
-      case (let field?, _, _) where change.section == "metrics" && change.name == nil:
-        // A metric's value: shortened, with its unit.
-        what = field
-        func amount(_ value: DiffValue) -> Double? { if case .number(let number) = value { number } else { nil } }
-        detail = amountChangeText(amount(change.before), amount(change.after), unitBefore: change.unitBefore, unitAfter: change.unitAfter)
-      default:
-        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
-        detail = "\(describe(change.before)) -> \(describe(change.after))"
-      }
-      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
-      index += 1
-    }
-    if !lines.isEmpty { lines.append("") }
-    lines.append(console.bold(console.cyan(org)))
-    lines += alignedRows(rows, indent: 2, style: { _, column, cell in
-      guard column == 2 else { return cell }
-      return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell
-    })
-  }
-  return lines
-}
-
-private func describe(_ value: DiffValue) -> String {
-  switch value {
-  case .null: "(none)"
-  case .bool(true): "true"
-  case .bool(false): "false"
-  case .number(let number): CanonicalJSON.numberText(number)
-  case .string(let text): text
-  case .date(let date): date.description
-  case .product(let product):
-    [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
-     product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
-  case .role(let role): "\(role.person) since \(role.since)"
-  case .codename(let codename): codename.subject ?? "(unknown model)"
-  }
-}

@@ -3,10 +3,9 @@ import Projections
 
 let exportCommand = Command(
   name: "export",
-  usage: "timeline export --format jsonl|csv|cloudevents [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--since TIME] [--until TIME] [--min-confidence C] [--source-uri URI] [--follow [--poll SECONDS] | -o FILE]",
   summary: "write every event of the log as canonical JSON lines, CSV or CloudEvents",
   options: [
-    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats),
+    OptionSpec(name: "format", value: "FORMAT", help: "jsonl: the canonical lines; csv: one row per event with a header, one column per attr name; cloudevents: CloudEvents 1.0 JSON, one per line", choices: exportFormats, required: true),
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
     OptionSpec(name: "to", value: "DATE", help: "events whose period starts on or before this date (a partial date means its end)"),
     periodOption, orgOption, kindOption, subjectOption, sinceOption, untilOption,
@@ -16,7 +15,7 @@ let exportCommand = Command(
       choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-uri", value: "URI", help: "cloudevents: the CloudEvents source of every event (default: urn:timeline)"),
     outputOption,
-    followOption, sinceOption, pollOption,
+    followOption, pollOption,
   ],
   details: [
     "With a selection (--from, --to, -p, --org, --kind, --subject, --min-confidence), every retraction and correction of a selected event goes with it, transitively, and so does every event they point to, so that a log imported from the file answers that selection's queries as this log does.",
@@ -36,9 +35,6 @@ let exportCommand = Command(
   run: runExport)
 
 let exportFormats = ["jsonl", "csv", "cloudevents"]
-
-/// The CSV header: field names, which `import` maps back without `--map`.
-let csvColumns = ImportMapping.fields
 
 private func runExport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: exportFormats, default: nil, command: "export")
@@ -131,7 +127,7 @@ private func follow(
   _ context: Context
 ) throws -> Int32 {
   context.console.flush()
-  guard LogFollower.write(first, to: 1) else { return 0 }
+  guard context.console.writeNow(first) else { return 0 }
   var written = writtenIDs
   while true {
     switch follower.wait(output: 1) {
@@ -141,7 +137,7 @@ private func follow(
     // Across files, in the order they were recorded (within a file, that is the order of its lines).
     // What the selection keeps, and, as export carries them, the retractions
     // and corrections of what was written (transitively, in that order).
-    let landed = try follower.newEvents { context.console.error("timeline: warning: \($0)") }
+    let landed = try follower.newEvents { context.console.error("timeline: warning: \(skippedLineText($0))") }
       .sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
     var events: [Event] = []
     for event in landed {
@@ -163,6 +159,6 @@ private func follow(
         out.append(0x0a)
       }
     }
-    guard LogFollower.write(out, to: 1) else { return 0 }
+    guard context.console.writeNow(out) else { return 0 }
   }
 }

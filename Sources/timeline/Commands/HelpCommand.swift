@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let helpCommand = Command(
-  name: "help", usage: "timeline help [COMMAND]", summary: "show help for timeline or one command",
+  name: "help", summary: "show help for timeline or one command",
   positionals: [PositionalSpec(name: "COMMAND", help: "a command", optional: true)],
   run: { args, context in
     if let name = args.positionals.first {
@@ -58,5 +58,3 @@ func help(for command: Command, width: Int = 80) -> String {
   return lines.joined(separator: "\n")
 }
 
-/// What help says of query dates.
-let datesHelp = "Query dates (--at, --from, --to, -p, diff's dates, --known-at) are also YYYY-Qn or YYYYQn (a quarter), today, yesterday, or this or last followed by week (ISO, Monday to Sunday), month, quarter or year, as one argument ('last month' or last-month): a partial date means the end of its period, or its start for --from."

@@ -5,7 +5,6 @@ let importFormats = ["csv", "jsonl", "json"]
 
 let importCommand = Command(
   name: "import",
-  usage: "timeline import FILE [--format csv|jsonl|json] [--preset NAME] [--map COLUMN=FIELD]... [--set FIELD=VALUE]... [--kind KIND]... [--skip-empty COLUMN]... [--restamp] [--dry-run]",
   summary: "append the events of a CSV, JSON-lines or JSON file, all or nothing, skipping those already in the log",
   positionals: [PositionalSpec(name: "FILE", help: "the file to read (- for standard input)")],
   options: [
@@ -75,172 +74,35 @@ private struct Row {
   var values: [String: String]
 }
 
+/// Appends the events of a file: read its rows into events, keep those new
+/// to the log, check them all, and append them in one batch (or say what a
+/// dry run would append).
 private func runImport(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
-  var args = args
-  if let name = args.value("preset") {
-    guard let preset = importPresets.first(where: { $0.name == name }) else {
-      throw UsageError("--preset: unknown preset '\(name)'\(didYouMean(name, in: importPresets.map(\.name))); the presets are \(importPresets.map(\.name).joined(separator: ", "))", command: "import")
-    }
-    let given = try parse(preset.arguments, options: importCommand.options, positionals: [], command: "import")
-    args = merged(given, with: args)
-  }
+  let args = try withPreset(args)
   let path = args.positionals[0]
   let format = try importFormat(args, path: path)
-  let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
   let mapping = try ImportMapping(maps: args.all("map"), sets: args.all("set"), kinds: args.all("kind"), skipEmpty: args.all("skip-empty"))
   let label = path == "-" ? "<stdin>" : path
-  // A byte order mark (spreadsheets save CSV with one) is not part of the
-  // first column's name or the first line's JSON: it is dropped.
   let progress = Progress("reading \(label)", counting: "rows")
   defer { progress.finish() }
+  // A byte order mark (spreadsheets save CSV with one) is not part of the
+  // first column's name or the first line's JSON: it is dropped.
   let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
-
-  var events: [Event] = []
-  var labels: [String] = []
-  var problems: [String] = []
-  var notes: [String] = []
-  var rowCount = 0
-  var skipped: [String] = []
-
-  if format == "jsonl" && !usesMapping {
-    // Whole events, one a line, exactly as add --stdin reads them.
-    var lineNumber = 0
-    var start = 0
-    while start < bytes.count {
-      let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
-      lineNumber += 1
-      let line = Array(bytes[start..<end])
-      start = end + 1
-      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
-      rowCount += 1
-      if rowCount & 1023 == 0 { progress.advance(by: 1024) }
-      do {
-        events.append(try decodeInputLine(line))
-        labels.append("\(label):\(lineNumber)")
-      } catch {
-        problems.append("\(label):\(lineNumber): \(error.message)")
-      }
-    }
-  } else if format == "csv" && !usesMapping && hasExportHeader(bytes) {
-    // What export --format csv writes: read back exactly, attr columns typed.
-    let (_, rows) = try readRows(bytes, format: format, label: label)
-    rowCount = rows.count
-    for (index, row) in rows.enumerated() {
-      if index & 1023 == 1023 { progress.advance(by: 1024) }
-      do {
-        events.append(try CSVLayout.event(row.values))
-        labels.append("\(label):\(row.line)")
-      } catch {
-        problems.append("\(label):\(row.line): \(error.message)")
-      }
-    }
-  } else {
-    let (columns, rows) = try readRows(bytes, format: format, label: label)
-    rowCount = rows.count
-    var effective = mapping
-    var undoInert = false
-    // An empty file (not even a header) has nothing to map: 0 rows, as an empty jsonl file.
-    let empty = columns.isEmpty && rows.isEmpty
-    if !args.has("map") && !empty {
-      // The columns named like fields fill them (the CSV timeline writes),
-      // but for the fields --set and --kind give.
-      let given = Set(mapping.constants.map(\.target.field) + (mapping.kinds.isEmpty ? [] : ["kind"]))
-      let known = columns.filter {
-        (ImportMapping.fields.contains($0) || ($0.hasPrefix("attrs.") && $0.count > 6)) && !given.contains($0)
-      }
-      guard !known.isEmpty || usesMapping else {
-        throw UsageError("\(label): no column is named like an event field (\(ImportMapping.fields.joined(separator: ", "))); say which column fills which field with --map COLUMN=FIELD, or use --preset", command: "import")
-      }
-      effective.maps = known.map { ImportMapping.ColumnMap(column: $0, target: ImportMapping.Target(field: $0, kind: nil, transforms: [])) }
-      undoInert = format == "csv" && columns == csvColumns
-    }
-    for column in Set(effective.columns) where !columns.contains(column) && !empty {
-      throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
-    }
-    var converter = RowConverter(mapping: effective, undoInert: undoInert, label: label)
-    for (index, row) in rows.enumerated() {
-      if index & 1023 == 1023 { progress.advance(by: 1024) }
-      if let empty = effective.skipEmpty.first(where: { (row.values[$0] ?? "").trimmed.isEmpty }) {
-        skipped.append("\(label):\(row.line): skipped\(converter.name(of: row.values)): empty '\(empty)'")
-        continue
-      }
-      do {
-        for event in try converter.events(from: row.values, line: row.line) {
-          events.append(event)
-          labels.append("\(label):\(row.line)")
-        }
-      } catch {
-        problems.append("\(label):\(row.line)\(converter.name(of: row.values)): \(error.message)")
-      }
-    }
-    notes += converter.summaries()
-  }
-
-
+  var read = try readEvents(bytes, format: format, mapping: mapping, args, label: label, progress: progress)
   progress.finish()
-  // Idempotence: content ids already in the log, or repeated in the file, are skipped.
-  // Only the events of the log whose ids the file also has are read whole
-  // (the first line of each such id).
+
   let table = try loadFactsIfAny(context)
-  let keys = Set(events.compactMap { table.existingKey($0.id) })
-  var found = Set<UInt64>()
-  var shared: [Int32] = []
-  for (index, fact) in table.facts.enumerated() where keys.contains(fact.id) && found.insert(fact.id).inserted {
-    shared.append(Int32(index))
+  let new = try newEvents(&read, in: table, restamp: args.has("restamp"), context)
+  if !read.problems.isEmpty {
+    for note in read.skipped { context.console.note("timeline: \(note)") }
+    throw batchError(read.problems, total: read.rowCount, what: "rows of \(label)", limit: Int.max)
   }
-  var existing: [String: [UInt8]] = [:]
-  for event in try context.store.events(shared, in: table) { existing[event.id] = EventCodec.content(event) }
-  var seen: [String: (content: [UInt8], label: String)] = [:]
-  var fresh: [Event] = []
-  var freshLabels: [String] = []
-  var alreadyInLog = 0
-  var repeated = 0
-  for (index, event) in events.enumerated() {
-    let content = EventCodec.content(event)
-    if let there = existing[event.id] {
-      if there == content { alreadyInLog += 1 } else {
-        problems.append("\(labels[index]): id \(event.id) is already in the log for another event; choose another id")
-      }
-      continue
-    }
-    if let earlier = seen[event.id] {
-      if earlier.content == content { repeated += 1 } else {
-        problems.append("\(labels[index]): id \(event.id) is also given to a different event at \(earlier.label)")
-      }
-      continue
-    }
-    seen[event.id] = (content, labels[index])
-    // Kept, but said: a planned event is not yet a fact.
-    if let note = plannedNote(event, today: context.today) { notes.append("\(labels[index]): \(note)") }
-    fresh.append(args.has("restamp") ? restamped(event) : event)
-    freshLabels.append(labels[index])
-  }
+  try checkReferences(new.events, labels: new.labels, in: table, context)
+  let (batch, batchLabels) = inRecordedOrder(new.events, labels: new.labels)
 
-  if !problems.isEmpty {
-    for note in skipped { context.console.note("timeline: \(note)") }
-    throw batchError(problems, total: rowCount, what: "rows of \(label)", limit: Int.max)
-  }
-  try checkReferences(fresh, labels: freshLabels, in: table, context)
-
-  // Events that carry their recorded time go first, in that order, so the file's times keep increasing.
-  let order = fresh.indices.sorted { a, b in
-    switch (fresh[a].recorded, fresh[b].recorded) {
-    case (let x?, let y?): return x != y ? x < y : a < b
-    case (.some, nil): return true
-    case (nil, .some): return false
-    case (nil, nil): return a < b
-    }
-  }
-  let batch = order.map { fresh[$0] }
-  let batchLabels = order.map { freshLabels[$0] }
-
-  for note in skipped + notes { context.console.note("timeline: \(note)") }
+  for note in read.skipped + read.notes { context.console.note("timeline: \(note)") }
   warnAboutNames(batch, labels: batchLabels, context)
-  var summary = "\(plural(rowCount, "row")) read from \(label)"
-  if !skipped.isEmpty { summary += ", \(skipped.count) skipped" }
-  summary += "; \(plural(events.count, "event"))"
-  if alreadyInLog > 0 { summary += ", \(alreadyInLog) already in the log" }
-  if repeated > 0 { summary += ", \(repeated) repeated in the file" }
+  let summary = importSummary(read, new, label: label)
   if args.has("dry-run") {
     context.console.line(summary + "; would append \(batch.count) (dry run: nothing was written)")
     return 0
@@ -248,10 +110,205 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   if !batch.isEmpty {
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
       context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \($0)") }
+    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0
+}
+
+/// The arguments with --preset's added: the user's lists after the preset's,
+/// the user's single values instead of the preset's.
+private func withPreset(_ args: ParsedArguments) throws -> ParsedArguments {
+  guard let name = args.value("preset") else { return args }
+  guard let preset = importPresets.first(where: { $0.name == name }) else {
+    throw UsageError("--preset: unknown preset '\(name)'\(didYouMean(name, in: importPresets.map(\.name))); the presets are \(importPresets.map(\.name).joined(separator: ", "))", command: "import")
+  }
+  let given = try parse(preset.arguments, options: importCommand.options, positionals: [], command: "import")
+  return merged(given, with: args)
+}
+
+/// What the rows of the input gave: the events, with the FILE:LINE each came
+/// from, and what was wrong, said or skipped on the way.
+private struct ReadEvents {
+  var events: [Event] = []
+  var labels: [String] = []
+  /// FILE:LINE: reason, for each row that gave no event; any of them stops the import.
+  var problems: [String] = []
+  var notes: [String] = []
+  /// The rows --skip-empty left out.
+  var skipped: [String] = []
+  var rowCount = 0
+
+  mutating func add(_ event: Event, label: String) {
+    events.append(event)
+    labels.append(label)
+  }
+}
+
+/// The events of the input, read one of three ways: jsonl lines as whole
+/// events, the CSV `export` writes as it wrote it, or else rows of columns
+/// put into fields by the mapping.
+private func readEvents(
+  _ bytes: [UInt8], format: String, mapping: ImportMapping, _ args: ParsedArguments, label: String, progress: Progress
+) throws -> ReadEvents {
+  let usesMapping = args.has("map") || args.has("set") || args.has("kind") || args.has("skip-empty")
+  if format == "jsonl" && !usesMapping { return wholeEvents(bytes, label: label, progress: progress) }
+  if format == "csv" && !usesMapping && hasExportHeader(bytes) { return try exportedRows(bytes, label: label, progress: progress) }
+  let (columns, rows) = try readRows(bytes, format: format, label: label)
+  // An empty file (not even a header) has nothing to map: 0 rows, as an empty jsonl file.
+  let empty = columns.isEmpty && rows.isEmpty
+  var effective = mapping
+  var undoInert = false
+  if !args.has("map") && !empty {
+    effective.maps = try fieldColumns(columns, mapping: mapping, usesMapping: usesMapping, label: label)
+    undoInert = format == "csv" && columns == csvColumns
+  }
+  for column in Set(effective.columns) where !columns.contains(column) && !empty {
+    throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
+  }
+  return mappedRows(rows, mapping: effective, undoInert: undoInert, label: label, progress: progress)
+}
+
+/// Whole events, one a line, exactly as add --stdin reads them.
+private func wholeEvents(_ bytes: [UInt8], label: String, progress: Progress) -> ReadEvents {
+  var read = ReadEvents()
+  var lineNumber = 0
+  var start = 0
+  while start < bytes.count {
+    let end = bytes[start...].firstIndex(of: 0x0a) ?? bytes.count
+    lineNumber += 1
+    let line = Array(bytes[start..<end])
+    start = end + 1
+    if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
+    read.rowCount += 1
+    if read.rowCount & 1023 == 0 { progress.advance(by: 1024) }
+    do {
+      read.add(try decodeInputLine(line), label: "\(label):\(lineNumber)")
+    } catch {
+      read.problems.append("\(label):\(lineNumber): \(error.message)")
+    }
+  }
+  return read
+}
+
+/// What export --format csv writes: read back exactly, attr columns typed.
+private func exportedRows(_ bytes: [UInt8], label: String, progress: Progress) throws -> ReadEvents {
+  var read = ReadEvents()
+  let (_, rows) = try readRows(bytes, format: "csv", label: label)
+  read.rowCount = rows.count
+  for (index, row) in rows.enumerated() {
+    if index & 1023 == 1023 { progress.advance(by: 1024) }
+    do {
+      read.add(try CSVLayout.event(row.values), label: "\(label):\(row.line)")
+    } catch {
+      read.problems.append("\(label):\(row.line): \(faultText(error, for: .importRow))")
+    }
+  }
+  return read
+}
+
+/// Without --map: the columns named like fields fill them (the CSV timeline
+/// writes), but for the fields --set and --kind give.
+private func fieldColumns(_ columns: [String], mapping: ImportMapping, usesMapping: Bool, label: String) throws -> [ImportMapping.ColumnMap] {
+  let given = Set(mapping.constants.map(\.target.field) + (mapping.kinds.isEmpty ? [] : ["kind"]))
+  let known = columns.filter {
+    (ImportMapping.fields.contains($0) || ($0.hasPrefix("attrs.") && $0.count > 6)) && !given.contains($0)
+  }
+  guard !known.isEmpty || usesMapping else {
+    throw UsageError("\(label): no column is named like an event field (\(ImportMapping.fields.joined(separator: ", "))); say which column fills which field with --map COLUMN=FIELD, or use --preset", command: "import")
+  }
+  return known.map { ImportMapping.ColumnMap(column: $0, target: ImportMapping.Target(field: $0, kind: nil, transforms: [])) }
+}
+
+/// Rows of columns put into events by the mapping, each row giving one event
+/// for each kind; the rows --skip-empty names are skipped and listed.
+private func mappedRows(_ rows: [Row], mapping: ImportMapping, undoInert: Bool, label: String, progress: Progress) -> ReadEvents {
+  var read = ReadEvents()
+  read.rowCount = rows.count
+  var converter = RowConverter(mapping: mapping, undoInert: undoInert, label: label)
+  for (index, row) in rows.enumerated() {
+    if index & 1023 == 1023 { progress.advance(by: 1024) }
+    if let empty = mapping.skipEmpty.first(where: { (row.values[$0] ?? "").trimmed.isEmpty }) {
+      read.skipped.append("\(label):\(row.line): skipped\(converter.name(of: row.values)): empty '\(empty)'")
+      continue
+    }
+    do {
+      for event in try converter.events(from: row.values, line: row.line) {
+        read.add(event, label: "\(label):\(row.line)")
+      }
+    } catch {
+      read.problems.append("\(label):\(row.line)\(converter.name(of: row.values)): \(error.message)")
+    }
+  }
+  read.notes += converter.summaries()
+  return read
+}
+
+/// The events of an import that the log does not hold yet, and how many it does.
+private struct NewEvents {
+  var events: [Event] = []
+  var labels: [String] = []
+  var alreadyInLog = 0
+  var repeated = 0
+}
+
+/// Idempotence: the events whose content ids are already in the log, or
+/// repeated in the file, are left out; an id given to different content is a
+/// problem of `read`, and an event dated after today a note.
+private func newEvents(_ read: inout ReadEvents, in table: FactTable, restamp: Bool, _ context: Context) throws -> NewEvents {
+  // Only the events of the log whose ids the file also has are read whole
+  // (the first line of each such id).
+  let shared = table.firstFacts(withIDs: read.events.map(\.id))
+  var existing: [String: [UInt8]] = [:]
+  for event in try context.store.events(shared, in: table) { existing[event.id] = EventCodec.content(event) }
+  var seen: [String: (content: [UInt8], label: String)] = [:]
+  var new = NewEvents()
+  for (index, event) in read.events.enumerated() {
+    let content = EventCodec.content(event)
+    if let there = existing[event.id] {
+      if there == content { new.alreadyInLog += 1 } else {
+        read.problems.append("\(read.labels[index]): id \(event.id) is already in the log for another event; choose another id")
+      }
+      continue
+    }
+    if let earlier = seen[event.id] {
+      if earlier.content == content { new.repeated += 1 } else {
+        read.problems.append("\(read.labels[index]): id \(event.id) is also given to a different event at \(earlier.label)")
+      }
+      continue
+    }
+    seen[event.id] = (content, read.labels[index])
+    // Kept, but said: a planned event is not yet a fact.
+    if let note = plannedNote(event, today: context.today) { read.notes.append("\(read.labels[index]): \(note)") }
+    new.events.append(restamp ? restamped(event) : event)
+    new.labels.append(read.labels[index])
+  }
+  return new
+}
+
+/// Events that carry their recorded time go first, in that order, so the
+/// file's times keep increasing; the others keep the order of the input.
+private func inRecordedOrder(_ events: [Event], labels: [String]) -> ([Event], [String]) {
+  let order = events.indices.sorted { a, b in
+    switch (events[a].recorded, events[b].recorded) {
+    case (let x?, let y?): return x != y ? x < y : a < b
+    case (.some, nil): return true
+    case (nil, .some): return false
+    case (nil, nil): return a < b
+    }
+  }
+  return (order.map { events[$0] }, order.map { labels[$0] })
+}
+
+/// `12 rows read from FILE, 1 skipped; 12 events, 2 already in the log`:
+/// what the import found, before what it appended.
+private func importSummary(_ read: ReadEvents, _ new: NewEvents, label: String) -> String {
+  var summary = "\(plural(read.rowCount, "row")) read from \(label)"
+  if !read.skipped.isEmpty { summary += ", \(read.skipped.count) skipped" }
+  summary += "; \(plural(read.events.count, "event"))"
+  if new.alreadyInLog > 0 { summary += ", \(new.alreadyInLog) already in the log" }
+  if new.repeated > 0 { summary += ", \(new.repeated) repeated in the file" }
+  return summary
 }
 
 /// The file name's extensions `import` reads a format from.
@@ -648,15 +705,15 @@ private struct RowConverter {
     do throws(ValueError) {
       event = try EventCodec.decode(JSONValue.object(members), stored: false, validating: false)
     } catch {
-      faults.append(error.message)
+      faults.append(faultText(error, for: .importRow))
       throw ValueError(faults.joined(separator: "; "))
     }
     // A missing org is said once, naming its column.
     var probe = event
     if orgMissing, let subject = event.subject, let parts = EventSchema.productParts(subject) { probe.org = parts.org }
     faults += EventSchema.faults(probe).filter { fault in
-      !(orgMissing && fault.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.hasPrefix($0) }
-    }
+      !(orgMissing && fault.message.hasPrefix("missing \"org\"")) && !unreadable.contains { fault.message.hasPrefix($0) }
+    }.map { faultText($0, for: .importRow) }
     if faults.isEmpty {
       try assignID(&event)
     }

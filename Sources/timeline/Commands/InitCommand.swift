@@ -1,7 +1,7 @@
 import EventLog
 
 let initCommand = Command(
-  name: "init", usage: "timeline init [PATH] [--writer NAME]",
+  name: "init",
   summary: "create an empty folder log, with its cache folder ignored by git, and say what to do next",
   positionals: [PositionalSpec(name: "PATH", help: "the log folder to create (default: --log or $TIMELINE_LOG, else ./events)", optional: true)],
   options: [

@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let lineageCommand = Command(
-  name: "lineage", usage: "timeline lineage [MODEL | FAMILY-PREFIX] [--org ORG] [--at DATE] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "lineage",
   summary: "show model family trees (who succeeded whom) with codenames",
   positionals: [PositionalSpec(name: "MODEL", help: "only the family of this model (ORG/slug), or of every model whose id starts with it (anthropic/claude)", optional: true)],
   options: [
@@ -26,9 +26,9 @@ let lineageCommand = Command(
     if let model, !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
-    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+    let replay = Selection(org: org, minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
     let kept = replay.kept(at: day)
-    var (lineage, basis) = Replay.concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
+    var (lineage, basis) = concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }
     if let org { lineage = lineage.only(org: org) }
     if args.has("json") {

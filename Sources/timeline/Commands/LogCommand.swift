@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let logCommand = Command(
-  name: "log", usage: "timeline log [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--kind KIND] [--subject S] [--grep TEXT] [--since TIME] [--until TIME] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "log",
   summary: "list events in replay order, retractions and retracted events included",
   options: [
     OptionSpec(name: "from", value: "DATE", help: "events whose period starts on or after this date (a partial date means its start)"),
@@ -24,17 +24,10 @@ let logCommand = Command(
   ],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log --grep hazelnut", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let selection = try parseSelection(args, context, command: "log")
-    let table = try loadFacts(context)
-    try requireKnownNames(selection, in: table, context)
-    let (chosen, replay, isRetracted, isSuperseded) = replayForLog(selection, table, context)
-    var listedFacts = chosen
-    var listed = try context.store.events(listedFacts, in: table)
-    if selection.text != nil {
-      let matching = listed.indices.filter { selection.matchesText(listed[$0]) }
-      listedFacts = matching.map { listedFacts[$0] }
-      listed = matching.map { listed[$0] }
-    }
+    let (selection, table) = try selectedFacts(args, context, command: "log")
+    // Chosen on the fact table, then by text on the events read.
+    let (chosen, replay) = replayForLog(selection, table, context)
+    let (listedFacts, listed) = selection.matchingText(chosen, try context.store.events(chosen, in: table))
     let basis = replay.basis(listedFacts)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
@@ -44,21 +37,9 @@ let logCommand = Command(
       return 0
     }
     let console = context.console
-    var rows = listed.map(eventRow)
-    let details = rows.first.map { $0.count - 1 } ?? 0
-    for (index, fact) in listedFacts.enumerated() {
-      let key = table.facts[Int(fact)].id
-      if isRetracted(key) { rows[index][details] = "[retracted] " + rows[index][details] }
-      if isSuperseded(key) { rows[index][details] = "[superseded] " + rows[index][details] }
-    }
+    let rows = markedRows(listed) { replay.marks(listedFacts[$0]) }
     // On a terminal each line is cut to its width (the note first); piped, lines are whole.
-    let lines = alignedRows(rows, fit: console.fitWidth, style: { row, column, cell in
-      switch column {
-      case 1: return console.dim(cell)
-      case 2: return listed[row].kind == .retract ? console.red(cell) : console.cyan(cell)
-      default: return cell
-      }
-    })
+    let lines = alignedRows(rows, fit: console.fitWidth, style: eventRowStyle(listed, console))
     for (line, event) in zip(lines, listed) {
       console.line(line)
       if let source = sourceLine(event) {

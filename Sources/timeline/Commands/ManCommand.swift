@@ -1,7 +1,7 @@
 import EventLog
 
 let manCommand = Command(
-  name: "man", usage: "timeline man",
+  name: "man",
   summary: "print the manual page (roff), generated from the same table as --help",
   examples: ["timeline man | man -l -", "timeline man > docs/timeline.1"],
   run: { _, context in

@@ -3,7 +3,6 @@ import Projections
 
 let newsCommand = Command(
   name: "news",
-  usage: "timeline news [--since TIME] [--known-at TIME] [--at DATE] [--org ORG] [--min-confidence C] [--json]",
   summary: "show what the log learned since the last news run (or --since): the changes it made to the state, and the new events",
   options: [
     OptionSpec(
@@ -50,10 +49,7 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
   }
   let news = News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
   let events = try context.store.events(news.events, in: table)
-  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
-    let key = table.facts[Int(news.events[index])].id
-    return (news.replay.retracted.contains(key), news.replay.superseded.contains(key))
-  }
+  func marks(_ index: Int) -> EventMarks { news.replay.marks(news.events[index]) }
   if args.has("json") {
     printJSON(basis: news.basis, context) { w in
       w.member("at", day.description)
@@ -79,58 +75,10 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     if news.changes.isEmpty { console.line("No changes to the state at \(day).") }
     for line in changeLines(news.changes, console) { console.line(line) }
     console.line("")
-    if events.isEmpty {
-      console.line("No new events.")
-    } else {
-      console.line(console.bold("New events"))
-      printEventsWithSources(events, marks: marks, console)
-    }
+    printEventSection("New events", none: "No new events.", events, marks: marks, console)
   }
   if let nextMark, let failure = context.store.writeNewsMark(nextMark) {
     context.console.error("timeline: note: the news mark was not kept (\(failure)); the next news run will count everything as new")
   }
   return 0
-}
-
-extension JSONWriter {
-  /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
-  mutating func markedEvents(_ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool)) {
-    key("events")
-    array { a in
-      for (index, event) in events.enumerated() {
-        let (retracted, superseded) = marks(index)
-        a.event(event) { e in
-          e.key("retracted")
-          e.bool(retracted)
-          e.key("superseded")
-          e.bool(superseded)
-        }
-      }
-    }
-  }
-}
-
-/// Events as aligned rows, each followed by its source, indented; retracted
-/// and superseded ones marked.
-func printEventsWithSources(
-  _ events: [Event], marks: (Int) -> (retracted: Bool, superseded: Bool), _ console: Console
-) {
-  var rows = events.map(eventRow)
-  for index in rows.indices {
-    let (retracted, superseded) = marks(index)
-    let details = rows[index].count - 1  // the last column: attrs and note
-    if retracted { rows[index][details] = "[retracted] " + rows[index][details] }
-    if superseded { rows[index][details] = "[superseded] " + rows[index][details] }
-  }
-  let lines = alignedRows(rows, indent: 2, style: { row, column, cell in
-    switch column {
-    case 1: return console.dim(cell)
-    case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
-    default: return cell
-    }
-  })
-  for (index, line) in lines.enumerated() {
-    console.line(line)
-    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
-  }
 }

@@ -1,11 +1,8 @@
 import EventLog
 import Projections
 
-let outputOption = OptionSpec(name: "output", short: "o", value: "FILE", help: "write to FILE (atomically: the old file or the whole new one) instead of standard output")
-
 let renderCommand = Command(
   name: "render",
-  usage: "timeline render [--format html|svg|mermaid] [--from DATE] [--to DATE] [-p A..B] [--org ORG] [--min-confidence C] [--title T] [-o FILE]",
   summary: "draw the timeline: a self-contained HTML page, an SVG picture or a Mermaid gantt block",
   options: [
     OptionSpec(name: "format", value: "FORMAT", help: "html (default): one page with inline SVG and CSS, no script; svg: the picture alone; mermaid: a gantt chart GitHub renders", choices: renderFormats),
@@ -33,13 +30,9 @@ let renderFormats = ["html", "svg", "mermaid"]
 
 private func runRender(_ args: ParsedArguments, _ context: Context) throws -> Int32 {
   let format = try choice(args, "format", in: renderFormats, default: "html", command: "render")
-  let (from, to) = try dateWindow(args, context, command: "render")
-  let org = args.value("org")
-  let least = try minConfidence(args, command: "render")
-  let table = try loadFacts(context)
-  if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Selection(minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
-  let standing = try context.store.events(replay.order, in: table)
+  let (selection, table) = try selectedFacts(args, context, command: "render")
+  let (from, to, org) = (selection.from, selection.to, selection.org)
+  let standing = try context.store.events(selection.replay(table).standing, in: table)
   let title = args.value("title") ?? org.map { "Timeline: \($0)" } ?? "Timeline"
   let view = TimelineView(title: title, standing: standing, org: org, from: from, to: to)
   let text: String
@@ -52,27 +45,3 @@ private func runRender(_ args: ParsedArguments, _ context: Context) throws -> In
   return 0
 }
 
-/// Writes a command's output to `-o FILE` atomically, or to standard output.
-func emit(_ bytes: [UInt8], _ args: ParsedArguments, _ context: Context) throws(LogError) {
-  if let path = args.value("output"), path != "-" {
-    if context.store.isLogFile(path) {
-      throw LogError(.usage, "-o \(path) is a file of the log \(context.store.path), which is only ever appended to; write the output elsewhere")
-    }
-    try PlainFile.writeAtomically(bytes, to: path)
-    context.console.note("timeline: wrote \(path) (\(bytes.count) bytes)")
-  } else {
-    context.console.write(bytes)
-  }
-}
-
-/// The value of an option that takes one of a few words.
-func choice(_ args: ParsedArguments, _ name: String, in choices: [String], default fallback: String?, command: String) throws(UsageError) -> String {
-  guard let value = args.value(name) else {
-    if let fallback { return fallback }
-    throw UsageError("missing --\(name): one of \(choices.joined(separator: ", "))", command: command)
-  }
-  guard choices.contains(value) else {
-    throw UsageError("--\(name): '\(value)' is not one of \(choices.joined(separator: ", "))\(didYouMean(value, in: choices))", command: command)
-  }
-  return value
-}

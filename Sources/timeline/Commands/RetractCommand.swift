@@ -2,11 +2,11 @@ import EventLog
 import Projections
 
 let retractCommand = Command(
-  name: "retract", usage: "timeline retract ID --reason REASON [--date DATE] [--confidence C]",
+  name: "retract",
   summary: "append a retraction: the event never happened, for every replay that knows of it",
   positionals: [PositionalSpec(name: "ID", help: "the id of the event to retract (see timeline log)")],
   options: [
-    OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)"),
+    OptionSpec(name: "reason", value: "REASON", help: "why the event is withdrawn (required)", required: true),
     OptionSpec(name: "date", value: "DATE", help: "when it was retracted: YYYY, YYYY-MM, YYYY-MM-DD, today or yesterday (default: today)"),
     OptionSpec(name: "confidence", value: "C", help: "how sure the retraction is: rumor, reported (default) or confirmed; a replay with --min-confidence above it ignores it", choices: Confidence.allCases.map(\.rawValue)),
     writerOption,
@@ -39,12 +39,14 @@ let retractCommand = Command(
     var event = Event(date: date, kind: .retract, confidence: confidence)
     event.attrs["target"] = .string(target)
     event.attrs["reason"] = .string(reason)
-    do throws(ValueError) { try EventSchema.validate(event) } catch { throw LogError(.dataError, "invalid retraction: \(error.message)") }
+    do throws(ValueError) { try EventSchema.validate(event) } catch {
+      throw LogError(.dataError, "invalid retraction: \(faultText(error, for: .flags))")
+    }
     event.id = EventCodec.contentID(event)
     try checkReferences([event], labels: ["the retraction"], in: table, context)
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
       context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \($0)") }
+    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
     for event in written { context.console.line(event.id) }
     return 0
   })

@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let stateCommand = Command(
-  name: "state", usage: "timeline state [--at DATE] [--known-at TIME] [--org ORG] [--min-confidence C] [--json]",
+  name: "state",
   summary: "show the competitor state on a date: products, roles, focus, metrics, codenames",
   options: [
     OptionSpec(name: "at", value: "DATE", help: "the date (default: today); a partial date, like 2025-11 or 'this month', means the end of its period"),
@@ -15,14 +15,11 @@ let stateCommand = Command(
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
     let day = try dayOption(args, "at", context) ?? context.today
-    let knownAt = try knownAt(args, context)
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "state")
-    let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = replayForQuestion(table, knownAt: knownAt, least: least, org: org, context)
+    let (selection, table) = try selectedFacts(args, context, command: "state")
+    let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
+    let replay = replayForQuestion(selection, table, context)
     let kept = replay.kept(at: day, org: org)
-    let (state, basis) = Replay.concurrently({ replay.state(kept) }, { replay.basis(kept) })
+    let (state, basis) = concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)

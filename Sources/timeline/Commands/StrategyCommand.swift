@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 let strategyCommand = Command(
-  name: "strategy", usage: "timeline strategy [--org ORG] [--from DATE] [--to DATE] [-p A..B] [--known-at TIME] [--min-confidence C] [--json]",
+  name: "strategy",
   summary: "list strategy shifts, each with the focus before and after",
   options: [
     orgOption,
@@ -16,15 +16,11 @@ let strategyCommand = Command(
   ],
   examples: ["timeline strategy --org openai", "timeline strategy --from 2025-12 --json"],
   run: { args, context in
-    let (from, to) = try dateWindow(args, context, command: "strategy")
-    let org = args.value("org")
-    let least = try minConfidence(args, command: "strategy")
-    let table = try loadFacts(context)
-    if let org { try requireKnownName(org, option: "--org", in: table, context) }
-    let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+    let (selection, table) = try selectedFacts(args, context, command: "strategy")
+    let (org, least) = (selection.org, selection.minConfidence)
+    let replay = selection.replay(table)
     let kept = replay.kept(at: context.today, org: org)
-    let window = Selection(from: from, to: to)
-    let shifts = replay.strategyShifts(kept).filter { window.contains(firstDay: $0.date.firstDay) }
+    let shifts = replay.strategyShifts(kept).filter { selection.contains(firstDay: $0.date.firstDay) }
     let basis = replay.basis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in

@@ -3,7 +3,6 @@ import Projections
 
 let whyCommand = Command(
   name: "why",
-  usage: "timeline why KEY [--at DATE] [--org ORG] [--known-at TIME] [--min-confidence C] [--json]",
   summary: "explain an entry: each field's value with the event and source it rests on, then every event about KEY",
   positionals: [
     PositionalSpec(name: "KEY", help: "a product or model (ORG/slug), a person, a role, a codename, a focus item, a metric's subject or an org"),
@@ -31,25 +30,20 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let least = try minConfidence(args, command: "why")
   let table = try loadFacts(context)
   try requireKnownName(key, option: "KEY", in: table, context)
-  if let org { try requireKnownName(org, option: "--org", in: table, context) }
-  let replay = Replay(table, knownAt: try knownAt(args, context), minConfidence: least)
+  var selection = Selection(org: org, minConfidence: least)
+  try requireKnownNames(selection, in: table, context)
+  selection.knownAt = try knownAt(args, context)
+  let replay = selection.replay(table)
   // Strings the table does not keep are read from the events themselves.
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
-  var attrMatches = Set<Int32>()
-  for (index, event) in zip(candidates, try context.store.events(candidates, in: table))
-  where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
-    attrMatches.insert(index)
-  }
+  let attrMatches = replay.whyAttrMatches(key, candidates: candidates, events: try context.store.events(candidates, in: table))
   let why = replay.why(key, at: day, org: org, attrMatches: attrMatches)
   // The events behind the fields, and the events about the key, read once.
   let sourceFacts = Array(Set(why.entries.flatMap { $0.fields.compactMap(\.fact) })).sorted()
   let read = try context.store.events(sourceFacts + why.events, in: table)
   let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, read.prefix(sourceFacts.count)))
   let events = Array(read.dropFirst(sourceFacts.count))
-  func marks(_ index: Int) -> (retracted: Bool, superseded: Bool) {
-    let id = table.facts[Int(why.events[index])].id
-    return (replay.retracted.contains(id), replay.superseded.contains(id))
-  }
+  func marks(_ index: Int) -> EventMarks { replay.marks(why.events[index]) }
   if args.has("json") {
     printJSON(basis: why.basis, context) { w in
       w.member("at", day.description)
@@ -70,8 +64,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
                   v.diffValue(field.value)
                   v.member("event", field.fact.map(replay.id))
                   v.member("confidence", field.confidence?.rawValue)
-                  v.key("date")
-                  v.date(field.date)
+                  v.member("date", date: field.date)
                 }
               }
             }
@@ -105,12 +98,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     }
   }
   console.line("")
-  if events.isEmpty {
-    console.line("No event names \(key).")
-  } else {
-    console.line(console.bold("Events about \(key)"))
-    printEventsWithSources(events, marks: marks, console)
-  }
+  printEventSection("Events about \(key)", none: "No event names \(key).", events, marks: marks, console)
   return 0
 }
 

@@ -183,3 +183,6 @@ enum CSVLayout {
     return event
   }
 }
+
+/// The CSV header: field names, which `import` maps back without `--map`.
+let csvColumns = ImportMapping.fields

@@ -31,3 +31,98 @@ func eventRow(_ event: Event) -> [String] {
   return [event.date.description, event.id, event.kind.description, event.org ?? "", event.subject ?? "", event.confidence.rawValue,
           details.joined(separator: " ")]
 }
+
+/// A titled section of events (news's new events, why's events about a key):
+/// aligned rows, each followed by its source, indented; retracted and
+/// superseded ones marked; or one line saying there are none.
+func printEventSection(_ title: String, none: String, _ events: [Event], marks: (Int) -> EventMarks, _ console: Console) {
+  if events.isEmpty {
+    console.line(none)
+    return
+  }
+  console.line(console.bold(title))
+  let lines = alignedRows(markedRows(events, marks: marks), indent: 2, style: eventRowStyle(events, console))
+  for (index, line) in lines.enumerated() {
+    console.line(line)
+    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
+  }
+}
+
+/// Events as rows (`eventRow`), the details of each that the replay dropped
+/// marked `[retracted]` or `[superseded]`, as log, news and why list them.
+func markedRows(_ events: [Event], marks: (Int) -> EventMarks) -> [[String]] {
+  events.enumerated().map { index, event in
+    var row = eventRow(event)
+    let marked = marks(index)
+    if marked.retracted { row[row.count - 1] = "[retracted] " + row[row.count - 1] }
+    if marked.superseded { row[row.count - 1] = "[superseded] " + row[row.count - 1] }
+    return row
+  }
+}
+
+/// The colours of an event row: its date dim, its kind red for a retraction, else cyan.
+func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) -> String {
+  { row, column, cell in
+    switch column {
+    case 1: return console.dim(cell)
+    case 2: return events[row].kind == .retract ? console.red(cell) : console.cyan(cell)
+    default: return cell
+    }
+  }
+}
+
+/// Changes as text, grouped by org.
+func changeLines(_ changes: [Change], _ console: Console) -> [String] {
+  var lines: [String] = []
+  var index = 0
+  while index < changes.count {
+    let org = changes[index].org
+    var rows: [[String]] = []
+    while index < changes.count && changes[index].org == org {
+      let change = changes[index]
+      let what: String
+      let detail: String
+      switch (change.field, change.before, change.after) {
+      case (nil, .null, let after):
+        what = "+"
+        detail = after == .bool(true) ? "" : describe(after)
+      case (nil, let before, .null):
+        what = "-"
+        detail = before == .bool(true) ? "" : describe(before)
+      case (let field?, _, _) where change.section == "metrics" && change.name == nil:
+        // A metric's value: shortened, with its unit.
+        what = field
+        func amount(_ value: DiffValue) -> Double? { if case .number(let number) = value { number } else { nil } }
+        detail = amountChangeText(amount(change.before), amount(change.after), unitBefore: change.unitBefore, unitAfter: change.unitAfter)
+      default:
+        what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
+        detail = "\(describe(change.before)) -> \(describe(change.after))"
+      }
+      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
+      index += 1
+    }
+    if !lines.isEmpty { lines.append("") }
+    lines.append(console.bold(console.cyan(org)))
+    lines += alignedRows(rows, indent: 2, style: { _, column, cell in
+      guard column == 2 else { return cell }
+      return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell
+    })
+  }
+  return lines
+}
+
+private func describe(_ value: DiffValue) -> String {
+  switch value {
+  case .null: "(none)"
+  case .bool(true): "true"
+  case .bool(false): "false"
+  case .number(let number): CanonicalJSON.numberText(number)
+  case .string(let text): text
+  case .date(let date): date.description
+  case .product(let product):
+    [product.status.rawValue, product.throttled ? "throttled" : nil, product.type,
+     product.launched.map { "launched \($0)" }].compactMap { $0 }.joined(separator: ", ")
+  case .role(let role): "\(role.person) since \(role.since)"
+  case .codename(let codename): codename.subject ?? "(unknown model)"
+  }
+}

@@ -1,14 +1,8 @@
 import EventLog
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// The CLI's edge to the terminal: standard output (buffered, and through a
 /// pager when it is a terminal and the output does not fit), standard error,
-/// colour, the terminal's size. The CLI's libc calls are here (and in main.swift's start-up).
+/// colour, the terminal's size. Its system calls go through `Sys` (System/Sys.swift).
 final class Console {
   /// `--color`: auto (a terminal, NO_COLOR unset or empty, TERM not dumb), always or never.
   enum ColorMode: String, CaseIterable { case auto, always, never }
@@ -28,21 +22,20 @@ final class Console {
 
   /// The command line of the pager, while output may still go through it.
   private var pagerCommand: String?
-  private var pagerPID: pid_t?
+  private var pagerPID: Sys.ProcessID?
   private var output: Int32 = 1
-  /// The reader of standard output went away (the user quit the pager): print nothing more.
+  /// The reader of standard output went away (the user quit the pager), or a
+  /// write to it failed: print nothing more.
   private var outputClosed = false
+  /// The error of a failed write to standard output other than EPIPE (a full
+  /// disk, an I/O error): the run then ends with 74 (see `runTimeline`).
+  private(set) var outputFailure: Errno?
 
   init(environment: [String: String]) {
     self.environment = environment
-    isTerminal = isatty(1) == 1
-    inputIsTerminal = isatty(0) == 1
-    var size = winsize()
-    if isTerminal, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
-      terminalSize = (Int(size.ws_row), Int(size.ws_col))
-    } else {
-      terminalSize = nil
-    }
+    isTerminal = Sys.isTerminal(1)
+    inputIsTerminal = Sys.isTerminal(0)
+    terminalSize = isTerminal ? Sys.terminalSize(1) : nil
     color = false
     buffer.reserveCapacity(1 << 16)
     setColor(.auto)
@@ -85,6 +78,15 @@ final class Console {
     if buffer.count >= 1 << 16 { flush() }
   }
 
+  /// Prints a large block (a kept answer) straight from its memory: what is
+  /// buffered first, then the block, without copying it into the buffer.
+  func write(_ bytes: ArraySlice<UInt8>) {
+    guard bytes.count >= 1 << 16, pagerCommand == nil, recording == nil else { return write(Array(bytes)) }
+    flush()
+    guard !outputClosed else { return }
+    do { try FileDescriptor(rawValue: output).writeAll(bytes) } catch { outputFailed(error) }
+  }
+
   /// Keeps a copy of what is printed on standard output from now on.
   func record() { recording = [] }
 
@@ -112,7 +114,7 @@ final class Console {
   /// no bytes were cut.
   func repaired(_ note: RepairNote, prefix: String) {
     if quiet && note.cutBytes == nil { return }
-    error("timeline: \(prefix): \(note.message)")
+    error("timeline: \(prefix): \(repairText(note))")
     if let cut = note.cutBytes { writeAll(2, cut + [0x0a]) }
   }
 
@@ -126,27 +128,35 @@ final class Console {
     if pagerCommand != nil && pagerPID == nil && fitsTerminal(buffer) { pagerCommand = nil }  // it fits: print directly
     flush()
     guard let pid = pagerPID else { return }
-    close(output)
+    Sys.close(output)
     output = 1
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    Sys.waitForExit(pid)
     pagerPID = nil
+  }
+
+  /// Writes standard output's bytes at once, past the buffer (which is
+  /// flushed first), to descriptor 1 (`export --follow`, batch by batch).
+  /// - Returns: false once standard output is closed or failed.
+  func writeNow(_ bytes: [UInt8]) -> Bool {
+    flush()
+    guard !outputClosed else { return false }
+    do { try FileDescriptor.standardOutput.writeAll(bytes) } catch { outputFailed(error) }
+    return !outputClosed
   }
 
   private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
     if fd == output && outputClosed { return }
-    bytes.withUnsafeBytes { raw in
-      var done = 0
-      while done < raw.count {
-        let n = Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
-        if n < 0 {
-          if errno == EINTR { continue }
-          if errno == EPIPE && fd == output { outputClosed = true }
-          return
-        }
-        done += n
-      }
+    do { try FileDescriptor(rawValue: fd).writeAll(bytes) } catch {
+      // Standard error that cannot be written has nowhere to report to.
+      if fd == output { outputFailed(error) }
     }
+  }
+
+  /// EPIPE (the reader went away) ends the output quietly; any other error is
+  /// kept for the exit status.
+  private func outputFailed(_ error: Errno) {
+    outputClosed = true
+    if error != .brokenPipe && outputFailure == nil { outputFailure = error }
   }
 
   // MARK: - The pager
@@ -187,10 +197,10 @@ final class Console {
   /// Whether the pager's program (its first word) is a file that can be run, on PATH or as a path.
   private func canRun(_ command: String) -> Bool {
     guard let word = command.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init) else { return false }
-    if word.contains("/") { return access(word, X_OK) == 0 }
+    if word.contains("/") { return Sys.isExecutable(word) }
     if word.contains(where: { "=;&|<>$`'\"(){}".contains($0) }) { return true }  // shell syntax: let sh decide
     let path = environment["PATH"] ?? "/usr/bin:/bin"
-    return path.split(separator: ":").contains { access("\($0)/\(word)", X_OK) == 0 }
+    return path.split(separator: ":").contains { Sys.isExecutable("\($0)/\(word)") }
   }
 
   /// Starts the pager with a pipe on its standard input; when it cannot be
@@ -198,22 +208,22 @@ final class Console {
   private func startPager() {
     guard let command = pagerCommand else { return }
     pagerCommand = nil
-    var pipeEnds: [Int32] = [0, 0]
-    guard pipe(&pipeEnds) == 0 else { return }
+    guard let pipeEnds = Sys.pipe() else { return }
     var childEnvironment = environment
     if childEnvironment["LESS"] == nil { childEnvironment["LESS"] = "FRX" }
     if childEnvironment["LV"] == nil { childEnvironment["LV"] = "-c" }
-    let spawned = spawn(
-      ["/bin/sh", "-c", command], environment: childEnvironment, input: pipeEnds[0], output: 1, quiet: false, closing: pipeEnds)
-    close(pipeEnds[0])
+    let spawned = Sys.spawn(
+      ["/bin/sh", "-c", command], environment: childEnvironment, input: pipeEnds.read, output: 1, quiet: false,
+      closing: [pipeEnds.read, pipeEnds.write])
+    Sys.close(pipeEnds.read)
     guard let pid = spawned else {
-      close(pipeEnds[1])
+      Sys.close(pipeEnds.write)
       return
     }
     // Quitting the pager early closes the pipe: a write then fails with EPIPE, which ends the output quietly.
-    signal(SIGPIPE, SIG_IGN)
+    Sys.ignoreBrokenPipeSignal()
     pagerPID = pid
-    output = pipeEnds[1]
+    output = pipeEnds.write
   }
 
   // MARK: - Styles

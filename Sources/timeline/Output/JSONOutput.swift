@@ -115,6 +115,21 @@ struct JSONWriter {
     key(name)
     string(text)
   }
+
+  mutating func member(_ name: String, date: EventDate?) {
+    key(name)
+    self.date(date)
+  }
+
+  mutating func member(_ name: String, number: Double) {
+    key(name)
+    self.number(number)
+  }
+
+  mutating func member(_ name: String, bool flag: Bool) {
+    key(name)
+    bool(flag)
+  }
 }
 
 // MARK: - The shapes of DESIGN.md
@@ -171,13 +186,10 @@ extension JSONWriter {
   mutating func product(_ product: ProductState) {
     object { w in
       w.member("status", product.status.rawValue)
-      w.key("throttled")
-      w.bool(product.throttled)
+      w.member("throttled", bool: product.throttled)
       w.member("type", product.type)
-      w.key("since")
-      w.date(product.since)
-      w.key("launched")
-      w.date(product.launched)
+      w.member("since", date: product.since)
+      w.member("launched", date: product.launched)
       w.member("confidence", product.confidence.rawValue)
       w.member("event", product.event)
     }
@@ -186,8 +198,7 @@ extension JSONWriter {
   mutating func role(_ role: RoleState) {
     object { w in
       w.member("person", role.person)
-      w.key("since")
-      w.date(role.since)
+      w.member("since", date: role.since)
       w.member("confidence", role.confidence.rawValue)
       w.member("event", role.event)
     }
@@ -195,11 +206,9 @@ extension JSONWriter {
 
   mutating func metric(_ metric: MetricState) {
     object { w in
-      w.key("value")
-      w.number(metric.value)
+      w.member("value", number: metric.value)
       w.member("unit", metric.unit)
-      w.key("date")
-      w.date(metric.date)
+      w.member("date", date: metric.date)
       w.member("confidence", metric.confidence.rawValue)
       w.member("event", metric.event)
     }
@@ -209,8 +218,7 @@ extension JSONWriter {
     object { w in
       w.member("subject", codename.subject)
       w.member("confidence", codename.confidence.rawValue)
-      w.key("date")
-      w.date(codename.date)
+      w.member("date", date: codename.date)
       w.member("event", codename.event)
     }
   }
@@ -273,8 +281,7 @@ extension JSONWriter {
       w.strings(node.successors)
       w.key("codenames")
       w.strings(node.codenames)
-      w.key("launched")
-      w.date(node.launched)
+      w.member("launched", date: node.launched)
       w.member("status", node.status)
       w.member("confidence", node.confidence?.rawValue)
     }
@@ -295,6 +302,20 @@ extension JSONWriter {
       w.strings(shift.focusAfter)
       w.member("confidence", shift.confidence.rawValue)
       w.member("event", shift.event)
+    }
+  }
+
+  /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
+  mutating func markedEvents(_ events: [Event], marks: (Int) -> EventMarks) {
+    key("events")
+    array { a in
+      for (index, event) in events.enumerated() {
+        let marked = marks(index)
+        a.event(event) { e in
+          e.member("retracted", bool: marked.retracted)
+          e.member("superseded", bool: marked.superseded)
+        }
+      }
     }
   }
 }

@@ -90,14 +90,16 @@ func helpTable(_ rows: [[String]], indent: Int = 2, width: Int) -> [String] {
 }
 
 /// A usage synopsis fitted to `width`: it breaks between arguments, never
-/// inside `[...]`, and continues under the command's first argument.
+/// inside `[...]` or between a required option and its value, and continues
+/// under the command's first argument.
 func wrapUsage(_ text: String, width: Int) -> [String] {
   text.split(separator: "\n").flatMap { line -> [String] in
     let leading = line.prefix { $0 == " " }.count
     var words: [String] = []
     var depth = 0
     for word in line.split(separator: " ") {
-      if depth > 0 { words[words.count - 1] += " " + word } else { words.append(String(word)) }
+      let isValue = words.last.map { $0.hasPrefix("-") && !$0.contains(" ") } == true && !word.hasPrefix("-") && !word.hasPrefix("[")
+      if depth > 0 || isValue { words[words.count - 1] += " " + word } else { words.append(String(word)) }
       depth += word.filter { $0 == "[" }.count - word.filter { $0 == "]" }.count
     }
     // Continue under the first argument: after "Usage: timeline add ".

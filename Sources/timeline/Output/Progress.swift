@@ -1,11 +1,6 @@
 @preconcurrency import Dispatch
+import EventLog
 import Synchronization
-
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 
 /// A single updating line on standard error for work that takes longer than a
 /// second (`timeline: reading the log (12 MB)... 3s`), only when standard error
@@ -26,7 +21,7 @@ final class Progress: @unchecked Sendable {
   init(_ what: String, counting unit: String = "") {
     self.what = what
     self.unit = unit
-    guard !Progress.quiet, isatty(2) == 1, Progress.variable("TERM") != "dumb" else {
+    guard !Progress.quiet, Sys.isTerminal(2), Progress.variable("TERM") != "dumb" else {
       timer = nil
       return
     }
@@ -70,16 +65,10 @@ final class Progress: @unchecked Sendable {
   /// `-q/--quiet` was given: no progress line either.
   nonisolated(unsafe) static var quiet = false
 
-  private static func variable(_ name: String) -> String? { getenv(name).map { String(cString: $0) } }
+  private static func variable(_ name: String) -> String? { Sys.variable(name) }
 
   private static func draw(_ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-      let written = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + offset, $0.count - offset) }
-      if written <= 0 { return }
-      offset += written
-    }
+    try? FileDescriptor.standardError.writeAll(Array(text.utf8))  // a progress line that cannot be drawn is not missed
   }
 
   /// Runs `body` with a progress line.

@@ -26,32 +26,14 @@ struct TimelineView {
     self.standing = standing
     self.org = org
     windowGiven = from != nil || to != nil
-    let inOrg = standing.filter { org == nil || $0.org == org }
-    let first = inOrg.map(\.date.firstDay).min()
-    let last = inOrg.map(\.date.lastDay).max()
-    var start = from ?? first ?? Day(yyyymmdd: 20000101)
-    var end = to ?? last ?? start
-    // One end given beyond all the events: the window shrinks to that end,
-    // and shows nothing outside it.
-    if end < start {
-      if from == nil { start = end } else { end = start }
-    }
-    // Events whose period overlaps the window.
-    events = inOrg.filter { $0.date.lastDay >= start && $0.date.firstDay <= end }
-    // Bands and lineage come from everything up to the window's end, so a
-    // product launched before the window still shows its status inside it.
-    let upToEnd = inOrg.filter { $0.date.firstDay <= end }
-    bands = productBands(folding: upToEnd).filter { band in
-      let began = band.spans.first?.start.firstDay ?? end
-      let ended = band.spans.last.flatMap { $0.status == .retired ? $0.start.firstDay : nil }
-      return began <= end && (ended.map { $0 >= start } ?? true)
-    }
-    lineage = Lineage(folding: upToEnd)
-    // Shifts folded from everything before, too, so that the focus before and
-    // after a shift in the window counts what was set earlier.
-    shifts = strategyShifts(folding: upToEnd).filter { $0.date.lastDay >= start }
-    self.from = start
-    self.to = end
+    // The window, and what is drawn in it, as the selection's rules say.
+    let drawing = Selection(from: from, to: to, org: org).drawing(standing)
+    events = drawing.events
+    bands = drawing.bands
+    lineage = drawing.lineage
+    shifts = drawing.shifts
+    self.from = drawing.from
+    self.to = drawing.to
     basis = Basis(ids: events.map(\.id))
   }
 
@@ -211,7 +193,7 @@ enum ChartStyle {
   }
 
   static func kindColor(_ kind: Kind) -> String {
-    switch kind {
+    switch kind.code {
     case .launch, .resume: "#1b7a2e"
     case .pause: "#b7791f"
     case .retire: "#c0392b"
@@ -231,7 +213,7 @@ enum ChartStyle {
     func points(_ list: [(Double, Double)]) -> String {
       "<polygon points=\"" + list.map { "\(n($0.0 + x)),\(n($0.1 + y))" }.joined(separator: " ") + "\" \(attributes)/>"
     }
-    switch kind {
+    switch kind.code {
     case .launch: return "<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"\(n(r))\" \(attributes)/>"
     case .resume: return points([(-r, -r), (r, 0), (-r, r)])
     case .pause: return "<rect x=\"\(n(x - r + 1))\" y=\"\(n(y - r))\" width=\"\(n(2 * r - 2))\" height=\"\(n(2 * r))\" \(attributes)/>"
@@ -260,7 +242,7 @@ enum ChartStyle {
   static func paint(_ kind: Kind, _ confidence: Confidence) -> String {
     let color = kindColor(kind)
     var hollow = kind == .depart || kind == .report
-    if case .custom = kind { hollow = true }
+    if kind.code == .custom { hollow = true }
     if kind == .retire {
       return "stroke=\"\(color)\" fill=\"none\"" + (confidence == .rumor ? " stroke-dasharray=\"2 2\"" : "")
     }
@@ -301,199 +283,273 @@ func tooltip(_ event: Event) -> String {
 func renderSVG(_ view: TimelineView, standalone: Bool, id: String = "timeline", compact: Bool = false) -> String {
   // A page has its own heading; a file of its own carries it.
   let heading = standalone
-  let layout = ChartLayout(view, compact: compact, heading: heading)
-  let width = ChartLayout.width
-  let height = layout.height
-  var out: [String] = []
-  func add(_ text: String) { out.append(text) }
-  let esc = Markup.escape
-
-  add("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" id=\"\(id)\" class=\"timeline-chart\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">")
-  add("<title id=\"\(id)-title\">\(esc(view.title)): \(view.from) to \(view.to)</title>")
-  add("""
-    <defs>\
-    <marker id="\(id)-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5a4a8a"/></marker>\
-    <pattern id="\(id)-partial" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#9aa5b1" opacity="0.5"/></pattern>\
-    </defs>
-    """)
-  add("<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>")
-
-  // Title and legend.
-  if !compact {
-    if !heading { add("<g transform=\"translate(0,-42)\">") }
-    if heading {
-      add("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
-      add("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
-    }
-    var legendX = 12.0
-    add("<g class=\"legend\">")
-    for (label, color) in [("active", ChartStyle.statusColor(.active, throttled: false)), ("throttled", ChartStyle.statusColor(.active, throttled: true)),
-                           ("paused", ChartStyle.statusColor(.paused, throttled: false)), ("retired", ChartStyle.statusColor(.retired, throttled: false))] {
-      add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" rx=\"2\" fill=\"\(color)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">\(label)</text>")
-      legendX += 34 + Double(label.count) * 6.5
-    }
-    legendX += 10
-    add("<line x1=\"\(n(legendX))\" y1=\"60\" x2=\"\(n(legendX + 22))\" y2=\"60\" stroke=\"#5a4a8a\" stroke-width=\"1.4\" marker-end=\"url(#\(id)-arrow)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">successor model</text>")
-    legendX += 130
-    add("<line x1=\"\(n(legendX + 4))\" y1=\"54\" x2=\"\(n(legendX + 4))\" y2=\"67\" stroke=\"#111\" stroke-dasharray=\"3 2\"/><text x=\"\(n(legendX + 10))\" y=\"64\">strategy shift</text>")
-    legendX += 100
-    add("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" fill=\"url(#\(id)-partial)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">date known to the month or year</text>")
-    var kindX = 12.0
-    for kind in Kind.builtIn where kind != .retract {
-      add(ChartStyle.shape(kind, x: kindX + 5, y: 82, attributes: ChartStyle.paint(kind, .reported)))
-      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(kind)</text>")
-      kindX += 26 + Double(kind.description.count) * 6.3
-    }
-    // What each marker style says about how sure a fact is.
-    kindX += 12
-    add("<text x=\"\(n(kindX))\" y=\"86\" fill=\"#555\">how sure:</text>")
-    kindX += 65
-    for (confidence, label) in ChartStyle.confidenceLegend {
-      add("<g class=\"legend-confidence-\(confidence.rawValue)\">")
-      add(ChartStyle.shape(.launch, x: kindX + 5, y: 82, attributes: ChartStyle.paint(.launch, confidence)))
-      add("<text x=\"\(n(kindX + 14))\" y=\"86\">\(label)</text>")
-      add("</g>")
-      kindX += 30 + Double(label.count) * 6.3
-    }
-    add("</g>")
-    if !heading { add("</g>") }
-  }
-
-  // Time axis and grid.
-  let axisY = layout.top - 6
-  let bottom = layout.lanes.last?.bottom ?? layout.top
-  add("<g class=\"axis\" fill=\"#444\">")
-  for (day, label) in layout.ticks() {
-    let x = layout.x(day)
-    add("<line x1=\"\(n(x))\" y1=\"\(n(axisY))\" x2=\"\(n(x))\" y2=\"\(n(bottom))\" stroke=\"#e3e3e3\"/>")
-    // A label near the right edge ends at its tick, so it is not cut.
-    let anchor = x + Double(label.count) * 3.5 > width - 4 ? "end" : "middle"
-    add("<text x=\"\(n(x))\" y=\"\(n(axisY - 4))\" text-anchor=\"\(anchor)\">\(label)</text>")
-    add("<text x=\"\(n(x))\" y=\"\(n(bottom + 14))\" text-anchor=\"\(anchor)\">\(label)</text>")
-  }
-  add("</g>")
-
-  if layout.lanes.isEmpty {
-    add("<text x=\"\(n(width / 2))\" y=\"\(n(layout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">No events in this window.</text>")
-  }
-
-  // Lanes: background, org name, product labels.
-  for (index, lane) in layout.lanes.enumerated() {
-    add("<g class=\"lane\" data-org=\"\(esc(lane.org))\">")
-    add("<rect class=\"lane-bg\" x=\"0\" y=\"\(n(lane.top))\" width=\"\(n(width))\" height=\"\(n(lane.bottom - lane.top))\" fill=\"\(index % 2 == 0 ? "#f6f8fa" : "#ffffff")\"/>")
-    add("<line x1=\"0\" y1=\"\(n(lane.top))\" x2=\"\(n(width))\" y2=\"\(n(lane.top))\" stroke=\"#c8ccd0\"/>")
-    add("<text class=\"org\" x=\"12\" y=\"\(n(lane.rows[0].y + 4))\" font-size=\"13\" font-weight=\"bold\" fill=\"#111\">\(esc(Markup.truncate(lane.org, 24)))</text>")
-    for row in lane.rows.dropFirst() {
-      let product = row.product ?? ""
-      let slug = product.split(separator: "/", maxSplits: 1).last.map(String.init) ?? product
-      let known = view.bands.contains { $0.product == product }
-      add("<text class=\"product\" x=\"\(n(ChartLayout.gutter - 8))\" y=\"\(n(row.y + 4))\" text-anchor=\"end\" fill=\"\(known ? "#222" : "#888")\"><title>\(esc(product))\(known ? "" : " (no product event in the log)")</title>\(esc(Markup.truncate(slug, 28)))</text>")
-    }
-    add("</g>")
-  }
-
-  // Bands.
-  add("<g class=\"bands\">")
-  let windowEnd = view.to
-  for band in view.bands {
-    guard let row = layout.row(org: band.org, product: band.product), row.product != nil else { continue }
-    for span in band.spans {
-      let start = max(span.start.firstDay, view.from)
-      let end = span.end.map { min($0.firstDay, windowEnd) } ?? windowEnd
-      if span.status == .retired {
-        // A retired product: a thin line to the edge, so that the end is visible but quiet.
-        let x = layout.x(max(span.start.firstDay, view.from))
-        if span.start.firstDay <= windowEnd {
-          add("<line x1=\"\(n(x))\" y1=\"\(n(row.y))\" x2=\"\(n(layout.x(windowEnd)))\" y2=\"\(n(row.y))\" stroke=\"\(ChartStyle.statusColor(.retired, throttled: false))\" stroke-dasharray=\"2 3\"/>")
-        }
-        continue
-      }
-      guard end >= start, span.start.firstDay <= windowEnd else { continue }
-      let x1 = layout.x(start)
-      let x2 = max(layout.x(end), x1 + 2)
-      let status = span.status.rawValue + (span.throttled ? ", throttled" : "")
-      add("<rect class=\"band status-\(span.throttled && span.status == .active ? "throttled" : span.status.rawValue)\" x=\"\(n(x1))\" y=\"\(n(row.y - 5))\" width=\"\(n(x2 - x1))\" height=\"10\" rx=\"3\" fill=\"\(ChartStyle.statusColor(span.status, throttled: span.throttled))\"><title>\(esc(band.product)): \(status) from \(span.start)\(span.end.map { " to \($0)" } ?? "")</title></rect>")
-    }
-  }
-  add("</g>")
-
-  // Strategy shifts: a dashed line across the org's lane with a label.
-  add("<g class=\"strategy-shifts\">")
-  // Labels take the first of two levels where they do not run into the previous one.
-  var levelEnds: [String: [Double]] = [:]
-  for shift in view.shifts {
-    guard let lane = layout.lanes.first(where: { $0.org == shift.org }) else { continue }
-    let x = layout.x(shift.date.firstDay)
-    var text = shift.label ?? "strategy"
-    if !shift.added.isEmpty { text += " · focus " + shift.added.joined(separator: ", ") }
-    var hover = "\(shift.date) · strategy · \(shift.org)\n" + (shift.label.map { "label: \($0)\n" } ?? "")
-    hover += "focus before: \(shift.focusBefore.joined(separator: ", "))\nfocus after: \(shift.focusAfter.joined(separator: ", "))"
-    if !shift.removed.isEmpty { hover += "\ndeprioritize: \(shift.removed.joined(separator: ", "))" }
-    hover += "\nid: \(shift.event)"
-    add("<g class=\"strategy-shift\" data-event=\"\(esc(shift.event))\"><title>\(esc(hover))</title>")
-    add("<line x1=\"\(n(x))\" y1=\"\(n(lane.top + 3))\" x2=\"\(n(x))\" y2=\"\(n(lane.bottom - 2))\" stroke=\"#111\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>")
-    let label = "⚑ " + Markup.truncate(text, 56)
-    let labelWidth = Double(label.count) * 6.4
-    let anchorEnd = x + 6 + labelWidth > ChartLayout.width - 4
-    let left = anchorEnd ? x - 6 - labelWidth : x + 6
-    var ends = levelEnds[shift.org] ?? [-Double.infinity, -Double.infinity]
-    let level = ends[0] < left - 4 ? 0 : ends[1] < left - 4 ? 1 : (ends[0] <= ends[1] ? 0 : 1)
-    ends[level] = left + labelWidth
-    levelEnds[shift.org] = ends
-    add("<text x=\"\(n(anchorEnd ? x - 6 : x + 6))\" y=\"\(n(lane.top + 11 + Double(level) * 12))\" font-weight=\"bold\" fill=\"#111\"\(anchorEnd ? " text-anchor=\"end\"" : "")>\(esc(label))</text>")
-    add("</g>")
-  }
-  add("</g>")
-
-  // Lineage: an arrow from each predecessor's row to its successor's launch.
-  add("<g class=\"lineage\" fill=\"none\" stroke=\"#5a4a8a\" stroke-width=\"1.4\">")
-  for model in sortedKeys(view.lineage.models.keys) {
-    guard let node = view.lineage.models[model], let predecessor = node.predecessor,
-      let to = layout.row(org: node.org, product: model), to.product == model,
-      let fromNode = view.lineage.models[predecessor], let from = layout.row(org: fromNode.org, product: predecessor),
-      from.product == predecessor
-    else { continue }
-    let launched = node.launched ?? view.bands.first { $0.product == model }?.spans.first?.start
-    guard let day = launched?.firstDay, day >= view.from, day <= view.to else { continue }
-    let x = layout.x(day)
-    let bend = 26.0
-    add("<path class=\"lineage-arrow\" d=\"M\(n(x - bend)),\(n(from.y))C\(n(x - 4)),\(n(from.y)) \(n(x - bend)),\(n(to.y)) \(n(x - 7)),\(n(to.y))\" marker-end=\"url(#\(id)-arrow)\"><title>\(esc(predecessor)) → \(esc(model))</title></path>")
-  }
-  add("</g>")
-
-  // Event markers.
-  add("<g class=\"events\">")
-  // Markers that would cover each other on a row are spread out around their
-  // dates, inside the plot; a tick under each keeps its true date.
-  let placed = markerPositions(view.events, layout: layout, from: view.from)
-  for (index, event) in view.events.enumerated() {
-    guard let org = event.org, let row = layout.row(org: org, product: event.subject), let x = placed[index] else { continue }
-    let first = event.date.firstDay
-    let trueX = layout.x(max(first, view.from))
-    var parts: [String] = []
-    if event.date.precision != .day {
-      let x2 = layout.x(min(event.date.lastDay, view.to))
-      parts.append("<rect x=\"\(n(x))\" y=\"\(n(row.y - 7))\" width=\"\(n(max(2, x2 - x)))\" height=\"14\" fill=\"url(#\(id)-partial)\"/>")
-    }
-    if x != trueX {
-      parts.append("<path d=\"M\(n(trueX)),\(n(row.y + 7))L\(n(x)),\(n(row.y + 7))L\(n(x)),\(n(row.y + 5))\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"/>")
-    }
-    parts.append(ChartStyle.shape(event.kind, x: x, y: row.y, attributes: ChartStyle.paint(event.kind, event.confidence)))
-    let body = "<title>\(esc(tooltip(event)))</title>" + parts.joined()
-    let group = "<g class=\"event kind-\(esc(event.kind.description)) confidence-\(event.confidence.rawValue)\" data-event=\"\(esc(event.id))\">"
-    if let url = Markup.linkableURL(event.source?.url) {
-      add("<a href=\"\(esc(url))\" target=\"_blank\" rel=\"noopener noreferrer\">\(group)\(body)</g></a>")
-    } else {
-      add("\(group)\(body)</g>")
-    }
-  }
-  add("</g>")
-  add("</svg>")
+  let chart = SVGChart(view: view, layout: ChartLayout(view, compact: compact, heading: heading), id: id)
+  var out = chart.canvas()
+  if !compact { out += chart.headingAndLegend(heading: heading) }
+  out += chart.axis()
+  if chart.layout.lanes.isEmpty { out.append(chart.nothingToShow()) }
+  out += chart.lanes()
+  out += chart.bands()
+  out += chart.strategyShifts()
+  out += chart.lineageArrows()
+  out += chart.eventMarkers()
+  out.append("</svg>")
   var svg = out.joined(separator: "\n")
   if standalone {
     svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg
   }
   return svg + "\n"
+}
+
+/// The parts of the picture, each drawn as lines of SVG, back to front:
+/// the canvas, heading and legend, time axis, lanes, bands, strategy shifts,
+/// lineage arrows and event markers.
+private struct SVGChart {
+  let view: TimelineView
+  let layout: ChartLayout
+  /// The element's id, which also prefixes the ids of its arrow and pattern.
+  let id: String
+
+  private var width: Double { ChartLayout.width }
+  private func esc(_ text: String) -> String { Markup.escape(text) }
+
+  /// The opening tag, its title, the arrow head and hatching it uses, and a white ground.
+  func canvas() -> [String] {
+    let height = layout.height
+    return [
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" id=\"\(id)\" class=\"timeline-chart\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">",
+      "<title id=\"\(id)-title\">\(esc(view.title)): \(view.from) to \(view.to)</title>",
+      """
+      <defs>\
+      <marker id="\(id)-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5a4a8a"/></marker>\
+      <pattern id="\(id)-partial" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="4" fill="#9aa5b1" opacity="0.5"/></pattern>\
+      </defs>
+      """,
+      "<rect x=\"0\" y=\"0\" width=\"\(n(width))\" height=\"\(n(height))\" fill=\"#ffffff\"/>",
+    ]
+  }
+
+  /// The title and a line of counts (in a file of its own), then the legend;
+  /// without the heading, the legend moves up into its place.
+  func headingAndLegend(heading: Bool) -> [String] {
+    var out: [String] = []
+    if heading {
+      out.append("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
+      out.append("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
+    } else {
+      out.append("<g transform=\"translate(0,-42)\">")
+    }
+    out.append("<g class=\"legend\">")
+    out += legendOfLines()
+    out += legendOfMarkers()
+    out.append("</g>")
+    if !heading { out.append("</g>") }
+    return out
+  }
+
+  /// The legend's first row: band colours, the successor arrow, the strategy
+  /// line and the hatching of a date known only to the month or year.
+  private func legendOfLines() -> [String] {
+    var out: [String] = []
+    var legendX = 12.0
+    for (label, color) in [("active", ChartStyle.statusColor(.active, throttled: false)), ("throttled", ChartStyle.statusColor(.active, throttled: true)),
+                           ("paused", ChartStyle.statusColor(.paused, throttled: false)), ("retired", ChartStyle.statusColor(.retired, throttled: false))] {
+      out.append("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" rx=\"2\" fill=\"\(color)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">\(label)</text>")
+      legendX += 34 + Double(label.count) * 6.5
+    }
+    legendX += 10
+    out.append("<line x1=\"\(n(legendX))\" y1=\"60\" x2=\"\(n(legendX + 22))\" y2=\"60\" stroke=\"#5a4a8a\" stroke-width=\"1.4\" marker-end=\"url(#\(id)-arrow)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">successor model</text>")
+    legendX += 130
+    out.append("<line x1=\"\(n(legendX + 4))\" y1=\"54\" x2=\"\(n(legendX + 4))\" y2=\"67\" stroke=\"#111\" stroke-dasharray=\"3 2\"/><text x=\"\(n(legendX + 10))\" y=\"64\">strategy shift</text>")
+    legendX += 100
+    out.append("<rect x=\"\(n(legendX))\" y=\"56\" width=\"22\" height=\"9\" fill=\"url(#\(id)-partial)\"/><text x=\"\(n(legendX + 27))\" y=\"64\">date known to the month or year</text>")
+    return out
+  }
+
+  /// The legend's second row: each kind's marker, then what each marker
+  /// style says about how sure a fact is.
+  private func legendOfMarkers() -> [String] {
+    var out: [String] = []
+    var kindX = 12.0
+    for kind in Kind.builtIn where kind != .retract {
+      out.append(ChartStyle.shape(kind, x: kindX + 5, y: 82, attributes: ChartStyle.paint(kind, .reported)))
+      out.append("<text x=\"\(n(kindX + 14))\" y=\"86\">\(kind)</text>")
+      kindX += 26 + Double(kind.description.count) * 6.3
+    }
+    kindX += 12
+    out.append("<text x=\"\(n(kindX))\" y=\"86\" fill=\"#555\">how sure:</text>")
+    kindX += 65
+    for (confidence, label) in ChartStyle.confidenceLegend {
+      out.append("<g class=\"legend-confidence-\(confidence.rawValue)\">")
+      out.append(ChartStyle.shape(.launch, x: kindX + 5, y: 82, attributes: ChartStyle.paint(.launch, confidence)))
+      out.append("<text x=\"\(n(kindX + 14))\" y=\"86\">\(label)</text>")
+      out.append("</g>")
+      kindX += 30 + Double(label.count) * 6.3
+    }
+    return out
+  }
+
+  /// The time axis: a grid line at each tick, labelled above the lanes and below them.
+  func axis() -> [String] {
+    let axisY = layout.top - 6
+    let bottom = layout.lanes.last?.bottom ?? layout.top
+    var out = ["<g class=\"axis\" fill=\"#444\">"]
+    for (day, label) in layout.ticks() {
+      let x = layout.x(day)
+      out.append("<line x1=\"\(n(x))\" y1=\"\(n(axisY))\" x2=\"\(n(x))\" y2=\"\(n(bottom))\" stroke=\"#e3e3e3\"/>")
+      // A label near the right edge ends at its tick, so it is not cut.
+      let anchor = x + Double(label.count) * 3.5 > width - 4 ? "end" : "middle"
+      out.append("<text x=\"\(n(x))\" y=\"\(n(axisY - 4))\" text-anchor=\"\(anchor)\">\(label)</text>")
+      out.append("<text x=\"\(n(x))\" y=\"\(n(bottom + 14))\" text-anchor=\"\(anchor)\">\(label)</text>")
+    }
+    out.append("</g>")
+    return out
+  }
+
+  /// What an empty window shows.
+  func nothingToShow() -> String {
+    "<text x=\"\(n(width / 2))\" y=\"\(n(layout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">No events in this window.</text>"
+  }
+
+  /// Each org's lane: its background, its name, and a label for each product row.
+  func lanes() -> [String] {
+    var out: [String] = []
+    for (index, lane) in layout.lanes.enumerated() {
+      out.append("<g class=\"lane\" data-org=\"\(esc(lane.org))\">")
+      out.append("<rect class=\"lane-bg\" x=\"0\" y=\"\(n(lane.top))\" width=\"\(n(width))\" height=\"\(n(lane.bottom - lane.top))\" fill=\"\(index % 2 == 0 ? "#f6f8fa" : "#ffffff")\"/>")
+      out.append("<line x1=\"0\" y1=\"\(n(lane.top))\" x2=\"\(n(width))\" y2=\"\(n(lane.top))\" stroke=\"#c8ccd0\"/>")
+      out.append("<text class=\"org\" x=\"12\" y=\"\(n(lane.rows[0].y + 4))\" font-size=\"13\" font-weight=\"bold\" fill=\"#111\">\(esc(Markup.truncate(lane.org, 24)))</text>")
+      for row in lane.rows.dropFirst() {
+        let product = row.product ?? ""
+        let slug = product.split(separator: "/", maxSplits: 1).last.map(String.init) ?? product
+        let known = view.bands.contains { $0.product == product }
+        out.append("<text class=\"product\" x=\"\(n(ChartLayout.gutter - 8))\" y=\"\(n(row.y + 4))\" text-anchor=\"end\" fill=\"\(known ? "#222" : "#888")\"><title>\(esc(product))\(known ? "" : " (no product event in the log)")</title>\(esc(Markup.truncate(slug, 28)))</text>")
+      }
+      out.append("</g>")
+    }
+    return out
+  }
+
+  /// Each product's status over time, on its row: a coloured bar per span,
+  /// and a quiet dotted line from its retirement to the window's end.
+  func bands() -> [String] {
+    var out = ["<g class=\"bands\">"]
+    let windowEnd = view.to
+    for band in view.bands {
+      guard let row = layout.row(org: band.org, product: band.product), row.product != nil else { continue }
+      for span in band.spans {
+        let start = max(span.start.firstDay, view.from)
+        let end = span.end.map { min($0.firstDay, windowEnd) } ?? windowEnd
+        if span.status == .retired {
+          // A retired product: a thin line to the edge, so that the end is visible but quiet.
+          let x = layout.x(max(span.start.firstDay, view.from))
+          if span.start.firstDay <= windowEnd {
+            out.append("<line x1=\"\(n(x))\" y1=\"\(n(row.y))\" x2=\"\(n(layout.x(windowEnd)))\" y2=\"\(n(row.y))\" stroke=\"\(ChartStyle.statusColor(.retired, throttled: false))\" stroke-dasharray=\"2 3\"/>")
+          }
+          continue
+        }
+        guard end >= start, span.start.firstDay <= windowEnd else { continue }
+        let x1 = layout.x(start)
+        let x2 = max(layout.x(end), x1 + 2)
+        let status = span.status.rawValue + (span.throttled ? ", throttled" : "")
+        out.append("<rect class=\"band status-\(span.throttled && span.status == .active ? "throttled" : span.status.rawValue)\" x=\"\(n(x1))\" y=\"\(n(row.y - 5))\" width=\"\(n(x2 - x1))\" height=\"10\" rx=\"3\" fill=\"\(ChartStyle.statusColor(span.status, throttled: span.throttled))\"><title>\(esc(band.product)): \(status) from \(span.start)\(span.end.map { " to \($0)" } ?? "")</title></rect>")
+      }
+    }
+    out.append("</g>")
+    return out
+  }
+
+  /// Strategy shifts: a dashed line across the org's lane with a label.
+  func strategyShifts() -> [String] {
+    var out = ["<g class=\"strategy-shifts\">"]
+    // Labels take the first of two levels where they do not run into the previous one.
+    var levelEnds: [String: [Double]] = [:]
+    for shift in view.shifts {
+      guard let lane = layout.lanes.first(where: { $0.org == shift.org }) else { continue }
+      let x = layout.x(shift.date.firstDay)
+      var text = shift.label ?? "strategy"
+      if !shift.added.isEmpty { text += " · focus " + shift.added.joined(separator: ", ") }
+      out.append("<g class=\"strategy-shift\" data-event=\"\(esc(shift.event))\"><title>\(esc(hoverText(shift)))</title>")
+      out.append("<line x1=\"\(n(x))\" y1=\"\(n(lane.top + 3))\" x2=\"\(n(x))\" y2=\"\(n(lane.bottom - 2))\" stroke=\"#111\" stroke-width=\"1.2\" stroke-dasharray=\"4 3\"/>")
+      let label = "⚑ " + Markup.truncate(text, 56)
+      let labelWidth = Double(label.count) * 6.4
+      let anchorEnd = x + 6 + labelWidth > ChartLayout.width - 4
+      let left = anchorEnd ? x - 6 - labelWidth : x + 6
+      var ends = levelEnds[shift.org] ?? [-Double.infinity, -Double.infinity]
+      let level = ends[0] < left - 4 ? 0 : ends[1] < left - 4 ? 1 : (ends[0] <= ends[1] ? 0 : 1)
+      ends[level] = left + labelWidth
+      levelEnds[shift.org] = ends
+      out.append("<text x=\"\(n(anchorEnd ? x - 6 : x + 6))\" y=\"\(n(lane.top + 11 + Double(level) * 12))\" font-weight=\"bold\" fill=\"#111\"\(anchorEnd ? " text-anchor=\"end\"" : "")>\(esc(label))</text>")
+      out.append("</g>")
+    }
+    out.append("</g>")
+    return out
+  }
+
+  /// A shift's hover text: date, org, label, the focus before and after, what it deprioritizes, and its id.
+  private func hoverText(_ shift: StrategyShift) -> String {
+    var hover = "\(shift.date) · strategy · \(shift.org)\n" + (shift.label.map { "label: \($0)\n" } ?? "")
+    hover += "focus before: \(shift.focusBefore.joined(separator: ", "))\nfocus after: \(shift.focusAfter.joined(separator: ", "))"
+    if !shift.removed.isEmpty { hover += "\ndeprioritize: \(shift.removed.joined(separator: ", "))" }
+    hover += "\nid: \(shift.event)"
+    return hover
+  }
+
+  /// Lineage: an arrow from each predecessor's row to its successor's launch.
+  func lineageArrows() -> [String] {
+    var out = ["<g class=\"lineage\" fill=\"none\" stroke=\"#5a4a8a\" stroke-width=\"1.4\">"]
+    for model in sortedKeys(view.lineage.models.keys) {
+      guard let node = view.lineage.models[model], let predecessor = node.predecessor,
+        let to = layout.row(org: node.org, product: model), to.product == model,
+        let fromNode = view.lineage.models[predecessor], let from = layout.row(org: fromNode.org, product: predecessor),
+        from.product == predecessor
+      else { continue }
+      let launched = node.launched ?? view.bands.first { $0.product == model }?.spans.first?.start
+      guard let day = launched?.firstDay, day >= view.from, day <= view.to else { continue }
+      let x = layout.x(day)
+      let bend = 26.0
+      out.append("<path class=\"lineage-arrow\" d=\"M\(n(x - bend)),\(n(from.y))C\(n(x - 4)),\(n(from.y)) \(n(x - bend)),\(n(to.y)) \(n(x - 7)),\(n(to.y))\" marker-end=\"url(#\(id)-arrow)\"><title>\(esc(predecessor)) → \(esc(model))</title></path>")
+    }
+    out.append("</g>")
+    return out
+  }
+
+  /// A marker for each event on its row, linked to its source when that is a web address.
+  func eventMarkers() -> [String] {
+    var out = ["<g class=\"events\">"]
+    // Markers that would cover each other on a row are spread out around their
+    // dates, inside the plot; a tick under each keeps its true date.
+    let placed = markerPositions(view.events, layout: layout, from: view.from)
+    for (index, event) in view.events.enumerated() {
+      guard let org = event.org, let row = layout.row(org: org, product: event.subject), let x = placed[index] else { continue }
+      let body = "<title>\(esc(tooltip(event)))</title>" + marker(event, x: x, y: row.y).joined()
+      let group = "<g class=\"event kind-\(esc(event.kind.description)) confidence-\(event.confidence.rawValue)\" data-event=\"\(esc(event.id))\">"
+      if let url = Markup.linkableURL(event.source?.url) {
+        out.append("<a href=\"\(esc(url))\" target=\"_blank\" rel=\"noopener noreferrer\">\(group)\(body)</g></a>")
+      } else {
+        out.append("\(group)\(body)</g>")
+      }
+    }
+    out.append("</g>")
+    return out
+  }
+
+  /// An event's marker at `x` on the row at `y`: hatching over the period of
+  /// a date known only to the month or year, a tick back to its true date when
+  /// it was stepped aside, and its shape.
+  private func marker(_ event: Event, x: Double, y: Double) -> [String] {
+    let trueX = layout.x(max(event.date.firstDay, view.from))
+    var parts: [String] = []
+    if event.date.precision != .day {
+      let x2 = layout.x(min(event.date.lastDay, view.to))
+      parts.append("<rect x=\"\(n(x))\" y=\"\(n(y - 7))\" width=\"\(n(max(2, x2 - x)))\" height=\"14\" fill=\"url(#\(id)-partial)\"/>")
+    }
+    if x != trueX {
+      parts.append("<path d=\"M\(n(trueX)),\(n(y + 7))L\(n(x)),\(n(y + 7))L\(n(x)),\(n(y + 5))\" fill=\"none\" stroke=\"#888\" stroke-width=\"0.8\"/>")
+    }
+    parts.append(ChartStyle.shape(event.kind, x: x, y: y, attributes: ChartStyle.paint(event.kind, event.confidence)))
+    return parts
+  }
 }
 
 /// Where each event's marker goes: at its date, unless markers on the same

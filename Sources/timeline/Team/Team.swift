@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import EventLog
 
 // Sharing a folder log through git: each clone appends to its own writer's
@@ -70,23 +65,14 @@ func sharedWriterWarnings(_ store: LogStore, files: [String]) -> [Finding] {
 /// Runs git with `arguments`, its standard error discarded; its standard
 /// output, or nil when git cannot be run or fails (not a repository).
 func runGit(_ arguments: [String]) -> String? {
-  var pipeEnds: [Int32] = [0, 0]
-  guard pipe(&pipeEnds) == 0 else { return nil }
-  let spawned = spawn(["git"] + arguments, input: nil, output: pipeEnds[1], quiet: true, closing: pipeEnds)
-  close(pipeEnds[1])
-  defer { close(pipeEnds[0]) }
+  guard let pipeEnds = Sys.pipe() else { return nil }
+  let spawned = Sys.spawn(
+    ["git"] + arguments, input: nil, output: pipeEnds.write, quiet: true, closing: [pipeEnds.read, pipeEnds.write])
+  Sys.close(pipeEnds.write)
+  defer { Sys.close(pipeEnds.read) }
   guard let pid = spawned else { return nil }
-  var output: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 65_536)
-  while true {
-    let n = chunk.withUnsafeMutableBytes { read(pipeEnds[0], $0.baseAddress!, $0.count) }
-    if n < 0 && errno == EINTR { continue }
-    if n <= 0 { break }
-    output.append(contentsOf: chunk[..<n])
-  }
-  var status: Int32 = 0
-  while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-  // Exited (low 7 bits 0) with status 0.
-  guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else { return nil }
+  // A read error ends the output there, as end of file does.
+  let output = (try? FileDescriptor(rawValue: pipeEnds.read).readAll()) ?? []
+  guard Sys.waitForExit(pid) else { return nil }
   return String(decoding: output, as: UTF8.self)
 }

@@ -1,0 +1,150 @@
+/// The kinds as small integers, in DESIGN.md's order, and the kind table:
+/// each built-in kind once, with its name, whether it changes a product's
+/// status, and which of its attributes a `Fact` keeps where. `Kind` (an
+/// event's kind), the scanner, the fact table and the projections all read
+/// this one table.
+public enum FactKind: UInt8, Sendable, CaseIterable {
+  case launch, pause, resume, retire, throttle, unthrottle, hire, depart, codename, strategy, metric, report, retract
+  case custom = 255
+
+  /// One row of the kind table.
+  struct Row {
+    var kind: FactKind
+    var name: StaticString
+    /// Its subject is a product whose status or throttling it changes.
+    var isProduct = false
+    /// The attributes its fact keeps, each in the field it names.
+    var keeps: [KeptAttr] = []
+  }
+
+  /// The kind table, in DESIGN.md's order (`rawValue` is the row's index).
+  static let table: [Row] = [
+    Row(kind: .launch, name: "launch", isProduct: true, keeps: [
+      KeptAttr("type", .launchType), KeptAttr("predecessor", .predecessor, formChecked: true),
+      KeptAttr("codename", .codename),
+    ]),
+    Row(kind: .pause, name: "pause", isProduct: true),
+    Row(kind: .resume, name: "resume", isProduct: true),
+    Row(kind: .retire, name: "retire", isProduct: true),
+    Row(kind: .throttle, name: "throttle", isProduct: true),
+    Row(kind: .unthrottle, name: "unthrottle", isProduct: true),
+    Row(kind: .hire, name: "hire", keeps: [KeptAttr("role", .role)]),
+    Row(kind: .depart, name: "depart", keeps: [KeptAttr("role", .role)]),
+    Row(kind: .codename, name: "codename", keeps: [KeptAttr("codename", .codename)]),
+    Row(kind: .strategy, name: "strategy", keeps: [
+      KeptAttr("label", .label), KeptAttr("focus", .focus), KeptAttr("deprioritize", .deprioritize),
+    ]),
+    Row(kind: .metric, name: "metric", keeps: [
+      KeptAttr("name", .metricName), KeptAttr("unit", .unit), KeptAttr("value", .value),
+    ]),
+    Row(kind: .report, name: "report"),
+    Row(kind: .retract, name: "retract", keeps: [KeptAttr("target", .target)]),
+  ]
+
+  /// The table's names and product flags as plain arrays, which the hot
+  /// paths read without reference counting (a row holds an array).
+  private static let names: [StaticString] = table.map(\.name)
+  /// The names as strings (each short enough to be stored inline, so copies are free).
+  private static let nameStrings: [String] = table.map(\.name.description)
+  private static let products: [Bool] = table.map(\.isProduct)
+
+  /// Every built-in kind, in DESIGN.md's order.
+  public static let builtIn: [FactKind] = table.map(\.kind)
+
+  /// The kind's name as the log spells it; "x-" for `custom`, whose events each spell their own.
+  public var name: String { self == .custom ? "x-" : FactKind.nameStrings[Int(rawValue)] }
+
+  /// Whether its subject is a product whose status or throttling it changes.
+  @inline(__always) public var isProduct: Bool { self != .custom && FactKind.products[Int(rawValue)] }
+
+  /// What the kind's fact keeps of its attributes (none for free-form kinds).
+  public var keptAttributes: [KeptAttr] { self == .custom ? [] : FactKind.table[Int(rawValue)].keeps }
+
+  /// `keptAttributes` of each built-in kind in memory that lives as long as
+  /// the program, so that the scanner, which looks up every attribute of
+  /// every line, reads them without reference counting.
+  nonisolated(unsafe) static let keptBuffers: [UnsafeBufferPointer<KeptAttr>] = table.map { row in
+    let buffer = UnsafeMutableBufferPointer<KeptAttr>.allocate(capacity: row.keeps.count)
+    _ = buffer.initialize(from: row.keeps)
+    return UnsafeBufferPointer(buffer)
+  }
+
+  /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
+  public init?(name bytes: UnsafeBufferPointer<UInt8>) {
+    for (index, name) in FactKind.names.enumerated() where name.utf8CodeUnitCount == bytes.count {
+      if memcmpBytes(name.utf8Start, bytes.baseAddress!, bytes.count) {
+        self.init(rawValue: UInt8(index))
+        return
+      }
+    }
+    guard bytes.count > 2, bytes[0] == UInt8(ascii: "x"), bytes[1] == UInt8(ascii: "-"),
+      bytes.dropFirst(2).allSatisfy(isSlugByte)
+    else { return nil }
+    self = .custom
+  }
+
+  /// The `Kind`, given a custom kind's name.
+  public func kind(customName: String) -> Kind {
+    self == .custom ? .custom(customName) : Kind(code: self)
+  }
+
+  /// The code of an event's kind.
+  @inline(__always) public init(_ kind: Kind) { self = kind.code }
+}
+
+/// An attribute of a built-in kind that its fact keeps, and where.
+public struct KeptAttr: Sendable {
+  /// The attribute's key in `attrs`.
+  public let name: StaticString
+  public let field: FactField
+  /// Validation looks at the form of its value (a launch's predecessor must
+  /// be `ORG/slug`: `EventSchema.checkAttrs`), so the scanner's memo of
+  /// verdicts must tell its values apart.
+  let formChecked: Bool
+
+  /// The attribute named by UTF-8 bytes among `kept`, or nil.
+  @inline(__always) static func find(_ key: UnsafeBufferPointer<UInt8>, in kept: UnsafeBufferPointer<KeptAttr>) -> KeptAttr? {
+    guard let base = key.baseAddress else { return nil }
+    for attr in kept where attr.name.utf8CodeUnitCount == key.count {
+      if memcmpBytes(base, attr.name.utf8Start, key.count) { return attr }
+    }
+    return nil
+  }
+
+  init(_ name: StaticString, _ field: FactField, formChecked: Bool = false) {
+    self.name = name
+    self.field = field
+    self.formChecked = formChecked
+  }
+
+  /// The attribute's key as a string.
+  public var key: String { name.description }
+}
+
+/// A field of a `Fact` that holds one attribute of its event.
+public enum FactField: UInt8, Sendable {
+  /// Names (symbols in `FactTable.names`), each in one of the fact's three name
+  /// slots: a launch's type, a hire's or depart's role, a strategy's label
+  /// and a metric's name share the first (as does a custom kind's own name);
+  /// a launch's predecessor and a metric's unit the second; a codename the third.
+  case launchType, role, label, metricName, predecessor, unit, codename
+  /// A metric's value.
+  case value
+  /// A retraction's target (the fact's `target`).
+  case target
+  /// A strategy's lists (`FactTable.focus(of:)`, `FactTable.deprioritize(of:)`).
+  case focus, deprioritize
+
+  /// Whether the field holds a name (a symbol in `FactTable.names`).
+  public var isName: Bool { slot != nil }
+
+  /// The name slot the field is kept in (0, 1, 2), or nil for a field that is not a name.
+  @inline(__always) var slot: Int? {
+    switch self {
+    case .launchType, .role, .label, .metricName: 0
+    case .predecessor, .unit: 1
+    case .codename: 2
+    case .value, .target, .focus, .deprioritize: nil
+    }
+  }
+}
