@@ -182,7 +182,8 @@ final class CacheFolder: @unchecked Sendable {
   // MARK: - Names
 
   /// Whether `timeline` writes files by this name: a fact cache
-  /// (`NAME.facts`), its chain of custody (`NAME.custody`), the mark of the
+  /// (`NAME.facts`), its chain of custody (`NAME.custody`), its replay
+  /// index (`NAME.replay`), the mark of the
   /// last `news` (`NAME.news`), the clone's writer name (`writer`), a kept answer (24
   /// lowercase hex digits) and its note of being asked (`.asked`), or the
   /// temporary file of any of them (`.PID.tmp`). Nothing else in a cache
