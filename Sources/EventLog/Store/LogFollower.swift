@@ -151,15 +151,15 @@ public final class LogFollower {
   /// Uses inotify on the log folder (for a file log, the folder holding it);
   /// elsewhere, when it cannot or when asked to poll, compares the files'
   /// stamps every second (or the interval given).
-  /// - Parameter output: the descriptor whose reader is watched (1, standard output).
-  public func wait(output: Int32) -> Wake {
+  /// - Parameter output: the descriptor whose reader is watched (standard output).
+  public func wait(output: FileDescriptor) -> Wake {
     let folder = store.isSingleFile ? parent(of: store.path) : store.path
     let poll = pollInterval ?? 1
     if watcher == nil && pollInterval == nil { watcher = Sys.watch([folder]) }
     while true {
       if Sys.stopRequested { return .stopped }
       // With inotify, a long timeout only as a safety net (a watch lost when the folder was replaced).
-      let result = Sys.wait(for: watcher, output: FileDescriptor(rawValue: output), timeout: watcher == nil ? poll : 30)
+      let result = Sys.wait(for: watcher, output: output, timeout: watcher == nil ? poll : 30)
       if Sys.stopRequested { return .stopped }
       switch result {
       case .outputClosed: return .outputClosed

@@ -130,7 +130,7 @@ private func follow(
   guard context.console.writeNow(first) else { return 0 }
   var written = writtenIDs
   while true {
-    switch follower.wait(output: 1) {
+    switch follower.wait(output: .standardOutput) {
     case .stopped, .outputClosed: return 0
     case .changed: break
     }
