@@ -161,7 +161,7 @@ struct FactCache {
       initialized = 0
       let raw = UnsafeMutableRawBufferPointer(buffer)
       guard bytes > 0, let base = raw.baseAddress else { return }
-      adviseHugePages(base, bytes)
+      Sys.adviseHugePages(base, bytes)
       guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
         failed = true
         return

@@ -1,11 +1,5 @@
 import Dispatch
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Which fact cache a table was read from: the FastHash of the cache file's
 /// header (which covers its version, the files' stamps and every section's
 /// checksum) and how many facts it held. The table's first `facts` facts are
@@ -263,23 +257,6 @@ public struct ReplayIndexStore: Sendable {
     guard case .folder(let folder) = cache.folder(create: false) else { return }
     folder.remove(name)
   }
-}
-
-/// Asks the kernel to back a large, freshly allocated and not yet touched
-/// buffer with huge pages, before a cache section is read into it: a
-/// million facts then fault in a few dozen pages instead of twenty thousand
-/// (issue 15 measured those faults at a fifth of a new question's time). A
-/// hint only: where it is refused, nothing changes.
-func adviseHugePages(_ base: UnsafeMutableRawPointer, _ bytes: Int) {
-  #if os(Linux)
-    let huge = 2 << 20
-    guard bytes >= 2 * huge else { return }
-    let address = UInt(bitPattern: base)
-    let start = (address + UInt(huge - 1)) & ~UInt(huge - 1)
-    let end = (address + UInt(bytes)) & ~UInt(huge - 1)
-    guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(aligned, Int(end - start), MADV_HUGEPAGE)
-  #endif
 }
 
 /// A replay index waiting for the fact cache it belongs to: the cache is
