@@ -142,15 +142,21 @@ extension Replay {
   /// The state at `to` against the state at `from` (each the end of its
   /// day), of one org or of all, and the events that came in between.
   public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
-    let before = kept(at: from, org: org)
-    let after = kept(at: to, org: org)
-    let (states, basis) = concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
-    // Both come from one replay order with the same org filter, so the events
-    // kept at `to` but not at `from` are those whose period ends after `from`.
-    let facts = table.facts
-    let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
-    return DiffAnswer(changes: Projections.changes(from: states.0, to: states.1), events: new, basis: basis)
+    diffAnswer(self, table: table, from: from, to: to, org: org)
   }
+}
+
+/// diff's rule, for a full or an indexed replay alike: both states folded
+/// beside the basis, and the events in between.
+func diffAnswer(_ replay: some ReplayAnswers, table: FactTable, from: Day, to: Day, org: String?) -> DiffAnswer {
+  let before = replay.kept(at: from, org: org)
+  let after = replay.kept(at: to, org: org)
+  let (states, basis) = concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
+  // Both come from one replay order with the same org filter, so the events
+  // kept at `to` but not at `from` are those whose period ends after `from`.
+  let facts = table.facts
+  let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
+  return DiffAnswer(changes: changes(from: states.0, to: states.1), events: new, basis: basis)
 }
 
 extension Replay {

@@ -55,13 +55,7 @@ public struct IndexedReplay: ReplayAnswers {
         seen.insert(fact.id).inserted
       else { return false }
     }
-    func precedes(_ a: Int32, _ b: Int32) -> Bool {
-      let fa = facts[Int(a)]
-      let fb = facts[Int(b)]
-      if fa.firstDay != fb.firstDay { return fa.firstDay < fb.firstDay }
-      if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
-      return Replay.idPrecedes(fa.id, fb.id, in: table)
-    }
+    func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
     /// Where `new` goes in `list[range]`, kept in replay order.
     func place(_ new: Int32, in list: [Int32], _ range: Range<Int>) -> Int {
       var low = range.lowerBound
@@ -126,12 +120,7 @@ public struct IndexedReplay: ReplayAnswers {
 
   /// As `Replay.diff`: the state at `to` against the state at `from`, and the events that came in between.
   public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
-    let before = kept(at: from, org: org)
-    let after = kept(at: to, org: org)
-    let (states, basis) = concurrently({ (self.state(before), self.state(after)) }, { self.basis(after) })
-    let facts = table.facts
-    let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
-    return DiffAnswer(changes: Projections.changes(from: states.0, to: states.1), events: new, basis: basis)
+    diffAnswer(self, table: table, from: from, to: to, org: org)
   }
 
   /// As `Replay.marks`: whether a standing retraction or correction drops the listed event.
@@ -164,13 +153,7 @@ extension Replay {
       var standing = [Bool](repeating: false, count: count)
       for index in order { standing[Int(index)] = true }
       let dropped = inReplayOrder(self.known.filter { !standing[Int($0)] && facts[Int($0)].factKind != .retract })
-      func precedes(_ a: Int32, _ b: Int32) -> Bool {
-        let fa = facts[Int(a)]
-        let fb = facts[Int(b)]
-        if fa.firstDay != fb.firstDay { return fa.firstDay < fb.firstDay }
-        if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
-        return Replay.idPrecedes(fa.id, fb.id, in: table)
-      }
+      func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
       var known: [Int32] = []
       known.reserveCapacity(order.count + dropped.count)
       var next = 0

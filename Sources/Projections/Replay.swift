@@ -139,6 +139,17 @@ public struct Replay: Sendable {
     return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)
   }
 
+  /// Whether fact `a` comes before fact `b` in replay order: the first day of
+  /// its date's period, then recorded, then id (the order the radix sort of
+  /// `order` makes, for placing single facts into it).
+  static func precedes(_ a: Int32, _ b: Int32, in table: FactTable) -> Bool {
+    let fa = table.facts[Int(a)]
+    let fb = table.facts[Int(b)]
+    if fa.firstDay != fb.firstDay { return fa.firstDay < fb.firstDay }
+    if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
+    return idPrecedes(fa.id, fb.id, in: table)
+  }
+
   /// Ids compared by code point; content ids (same length, hex) compare as numbers.
   static func idPrecedes(_ a: UInt64, _ b: UInt64, in table: FactTable) -> Bool {
     if (a | b) & EventKey.customBit == 0 { return a < b }
