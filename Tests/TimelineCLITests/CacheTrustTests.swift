@@ -88,16 +88,9 @@ private struct TrustLog {
   }
 }
 
-private func run(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> Int32 {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: tool)
-  process.arguments = arguments
-  if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-  process.standardOutput = FileHandle.nullDevice
-  process.standardError = FileHandle.nullDevice
-  try process.run()
-  process.waitUntilExit()
-  return process.terminationStatus
+/// A tool's exit status, run with the tests' own environment (cp, git).
+private func exitStatus(_ tool: String, _ arguments: [String], in directory: String? = nil) throws -> Int32 {
+  try run(tool, arguments, environment: ProcessInfo.processInfo.environment, in: directory).status
 }
 
 // MARK: - A stale answer (item 1)
@@ -132,7 +125,7 @@ private func run(_ tool: String, _ arguments: [String], in directory: String? = 
     try handle.seekToEnd()
     try handle.write(contentsOf: Data(extra.utf8))
     try handle.close()
-    #expect(try run("/bin/cp", ["-p", edited, log.file]) == 0)
+    #expect(try exitStatus("/bin/cp", ["-p", edited, log.file]) == 0)
     #expect(try log.answers() == (try log.coldReplay()))
   }
 }
@@ -158,13 +151,13 @@ private func run(_ tool: String, _ arguments: [String], in directory: String? = 
     let repo = dir + "/events"
     for arguments in [["init", "-q"], ["config", "user.email", "t@t"], ["config", "user.name", "t"],
                       ["add", "big.jsonl"], ["commit", "-qm", "one"]] {
-      #expect(try run(git, arguments, in: repo) == 0)
+      #expect(try exitStatus(git, arguments, in: repo) == 0)
     }
     try log.editInPlace("\"date\":\"2024-01-1", "\"date\":\"2024-03-1")
     try log.add("openai/second-commit")
-    #expect(try run(git, ["commit", "-qam", "two"], in: repo) == 0)
+    #expect(try exitStatus(git, ["commit", "-qam", "two"], in: repo) == 0)
     let second = try log.answers()  // the cache now knows the second commit
-    #expect(try run(git, ["checkout", "-q", "HEAD~1", "--", "big.jsonl"], in: repo) == 0)
+    #expect(try exitStatus(git, ["checkout", "-q", "HEAD~1", "--", "big.jsonl"], in: repo) == 0)
     let first = try log.answers()
     #expect(first == (try log.coldReplay()))
     #expect(first != second)

@@ -21,33 +21,47 @@ let timelineBinary: String = {
 func timeline(
   _ arguments: [String], stdin: String? = nil, in directory: String? = nil, environment: [String: String] = [:]
 ) throws -> RunResult {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: timelineBinary)
-  process.arguments = arguments
   var env = ["PATH": "/usr/bin:/bin", "NO_COLOR": "1", "TIMELINE_LOCK_TIMEOUT": "10"]
   env.merge(environment) { $1 }
-  process.environment = env
+  return try run(timelineBinary, arguments, environment: env, in: directory, stdin: Data((stdin ?? "").utf8))
+}
+
+/// Runs a program to its end with exactly `environment`, its output and
+/// errors captured through files (no pipe to fill), `stdin` as its input (or
+/// /dev/null): the one process runner of the tests (timeline, git, sh).
+func run(
+  _ executable: String, _ arguments: [String], environment: [String: String], in directory: String? = nil, stdin: Data? = nil
+) throws -> RunResult {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  process.environment = environment
   if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
   let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-run-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
   defer { try? FileManager.default.removeItem(at: scratch) }
   let outURL = scratch.appendingPathComponent("out")
   let errURL = scratch.appendingPathComponent("err")
-  let inURL = scratch.appendingPathComponent("in")
   FileManager.default.createFile(atPath: outURL.path, contents: nil)
   FileManager.default.createFile(atPath: errURL.path, contents: nil)
-  FileManager.default.createFile(atPath: inURL.path, contents: Data((stdin ?? "").utf8))
   let out = try FileHandle(forWritingTo: outURL)
   let err = try FileHandle(forWritingTo: errURL)
-  let input = try FileHandle(forReadingFrom: inURL)
   process.standardOutput = out
   process.standardError = err
-  process.standardInput = input
+  var input: FileHandle?
+  if let stdin {
+    let inURL = scratch.appendingPathComponent("in")
+    FileManager.default.createFile(atPath: inURL.path, contents: stdin)
+    input = try FileHandle(forReadingFrom: inURL)
+    process.standardInput = input
+  } else {
+    process.standardInput = FileHandle.nullDevice
+  }
   try process.run()
   process.waitUntilExit()
   try out.close()
   try err.close()
-  try input.close()
+  try input?.close()
   return RunResult(
     status: process.terminationStatus,
     stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
