@@ -152,20 +152,28 @@ let catalogue: [BadInput] = [
   BadInput("stdinEmptyID", ["add", "--stdin"], stdin: #"{"id":"","date":"2025","kind":"report","org":"openai"}"# + "\n", 65, names: ["<stdin>:1", "id"]),
 ]
 
+extension BadInput {
+  /// The log this input is tried against, made in `dir`.
+  func makeLog(in dir: String) throws -> String {
+    switch setup {
+    case .folder: return try folderLog(dir)
+    case .file:
+      let log = dir + "/story.jsonl"
+      try writeLines(industryLines, to: log)
+      return log
+    case .bytes(let bytes):
+      let log = try folderLog(dir, [])
+      try writeBytes(bytes, to: log + "/log.jsonl")
+      return log
+    case .missing: return dir + "/no-such-log"
+    }
+  }
+}
+
 @Test(arguments: catalogue)
 func badInputIsRefusedAndLeavesEveryLogFileUnchanged(_ bad: BadInput) throws {
   try withTemporaryDirectory { dir throws in
-    let log: String
-    switch bad.setup {
-    case .folder: log = try folderLog(dir)
-    case .file:
-      log = dir + "/story.jsonl"
-      try writeLines(industryLines, to: log)
-    case .bytes(let bytes):
-      log = try folderLog(dir, [])
-      try writeBytes(bytes, to: log + "/log.jsonl")
-    case .missing: log = dir + "/no-such-log"
-    }
+    let log = try bad.makeLog(in: dir)
     let before = snapshot(dir)
     let result = try timeline(["--log", log] + bad.arguments, stdin: bad.stdin)
     #expect(result.status == bad.status, "\(result.stderr)")

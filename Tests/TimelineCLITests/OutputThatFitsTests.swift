@@ -294,17 +294,7 @@ private let badAdds = catalogue.filter { $0.arguments.first == "add" }
 @Test(arguments: badAdds)
 func aDryRunRefusesWhatTheRealRunRefusesWithTheSameMessage(_ bad: BadInput) throws {
   try withTemporaryDirectory { dir throws in
-    let log: String
-    switch bad.setup {
-    case .folder: log = try folderLog(dir)
-    case .file:
-      log = dir + "/story.jsonl"
-      try writeLines(industryLines, to: log)
-    case .bytes(let bytes):
-      log = try folderLog(dir, [])
-      try writeBytes(bytes, to: log + "/log.jsonl")
-    case .missing: log = dir + "/no-such-log"
-    }
+    let log = try bad.makeLog(in: dir)
     let before = snapshot(dir)
     let real = try timeline(["--log", log] + bad.arguments, stdin: bad.stdin)
     #expect(snapshot(dir) == before)
