@@ -632,16 +632,23 @@ def table(size):
     return "\n".join(lines)
 
 
+def target_helpers(results, rows):
+    """`get(key)`: a measure's median (None when not measured); `row(...)`:
+    one line of a targets table, met or missed. Shared by both target tables."""
+    def get(k):
+        return results[k].median if k in results else None
+
+    def row(what, target, value, ok):
+        rows.append("| %s | %s | %s | %s |" % (what, target, value, "met" if ok else "**missed**"))
+
+    return get, row
+
+
 def targets(size):
     """The targets of issue 4, at this size (they are set for 1M events)."""
     r = size["results"]
     rows = []
-
-    def get(k):
-        return r[k].median if k in r else None
-
-    def row(what, target, value, ok):
-        rows.append("| %s | %s | %s | %s |" % (what, target, value, "met" if ok else "**missed**"))
+    get, row = target_helpers(r, rows)
 
     s, o, q = get("state_cold"), get("orjson"), get("sqlite_query")
     if s and o:
@@ -702,12 +709,7 @@ def targets15(size):
     """The rest of issue 15's targets (the new questions' are in new_table)."""
     r = size["results"]
     rows = []
-
-    def get(k):
-        return r[k].median if k in r else None
-
-    def row(what, target, value, ok):
-        rows.append("| %s | %s | %s | %s |" % (what, target, value, "met" if ok else "**missed**"))
+    get, row = target_helpers(r, rows)
 
     s, o = get("state_cold"), get("orjson")
     if s and o:

@@ -36,19 +36,7 @@ ALLOWED_TAGS = {
     "tbody", "tr", "th", "td", "span", "br", "ul", "li", "footer", "figcaption",
 }
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print(f"ok    {name}")
-    else:
-        failed += 1
-        print(f"FAIL  {name}" + (f": {detail}" if detail else ""))
-
+from checks import check, summary
 
 class DOM(HTMLParser):
     """The elements (tag, attributes) and text of a page, as the browser serialised it."""
@@ -287,8 +275,7 @@ def main():
     print(f"pages and screenshots in {out}")
     if not args.out:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
