@@ -188,7 +188,7 @@ extension Replay {
       radixSort(&sortedSuperseded)
       return ReplayIndex(
         facts: count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: sortedRetracted,
-        superseded: sortedSuperseded, keys: keys)
+        superseded: sortedSuperseded, keys: keys, tableFacts: table.facts)
     }
   }
 }

@@ -62,3 +62,85 @@ import Testing
     }
   }
 }
+
+/// A 12,000-event log with its fact cache and replay index written, and a
+/// copy of it to replay in full with no cache: the answers to compare with.
+private func cachedLog(_ dir: String) throws -> (log: String, copy: String, cache: String) {
+  var generator = LogGenerator(seed: 2626)
+  let log = dir + "/cached/big.jsonl"
+  let copy = dir + "/reference/big.jsonl"
+  for folder in [dir + "/cached", dir + "/reference"] {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+  }
+  try writeLines(generator.log(count: 12_000).map(\.line), to: log)
+  try FileManager.default.copyItem(atPath: log, toPath: copy)
+  for at in ["2024-03-30", "2024-03-29"] {
+    #expect(try timeline(["--log", log, "state", "--at", at, "--json"]).status == 0)
+  }
+  let cache = dir + "/cached/.timeline-cache"
+  #expect(FileManager.default.fileExists(atPath: cache + "/big.jsonl.replay"))
+  return (log, copy, cache)
+}
+
+/// The `--org` questions compared, each asked once.
+private let orgQuestions: [[String]] = [
+  ["state", "--at", "2024-02-11", "--org", "openai", "--json"], ["state", "--at", "2024-03-02", "--org", "google"],
+  ["diff", "2024-01-12", "2024-02-17", "--org", "meta", "--json"], ["log", "--org", "openai", "--json"],
+  ["log", "--org", "google", "--from", "2024-02-03", "--kind", "launch"],
+]
+
+// An --org question on an unchanged log reads that org's part of the index
+// and not the fact cache's facts: a fact damaged in the cache's facts section
+// goes unread (the cache is left as it is), while a whole question reads it,
+// finds it damaged and rebuilds the cache. Every answer equals a full replay.
+@Test func anOrgQuestionReadsOnlyThatOrgsFacts() throws {
+  try withTemporaryDirectory { dir in
+    let (log, copy, cache) = try cachedLog(dir)
+    let facts = cache + "/big.jsonl.facts"
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: facts))
+    // Well inside the facts section (the header is under 1 KB, a fact 96 bytes).
+    bytes[bytes.count / 2] ^= 0xff
+    try bytes.write(to: URL(fileURLWithPath: facts))
+    for query in orgQuestions {
+      let got = try timeline(["--log", log] + query)
+      let want = try timeline(["--log", copy] + query)
+      #expect(got.status == 0 && got.stdout == want.stdout && got.stderr.isEmpty, "\(query.joined(separator: " "))")
+      #expect(try Data(contentsOf: URL(fileURLWithPath: facts)) == bytes, "\(query.joined(separator: " ")) read the facts section")
+    }
+    let whole = ["state", "--at", "2024-02-20", "--json"]
+    let got = try timeline(["--log", log] + whole)
+    let want = try timeline(["--log", copy] + whole)
+    #expect(got.status == 0 && got.stdout == want.stdout)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: facts)) != bytes, "the damaged cache was not rebuilt")
+  }
+}
+
+// An org's copy of its facts in the replay index is checked before it is
+// believed: with bytes of that section damaged, --org questions are answered
+// from the whole table, as a full replay answers them.
+@Test func aDamagedOrgPartOfTheIndexIsNotBelieved() throws {
+  try withTemporaryDirectory { dir in
+    let (log, copy, cache) = try cachedLog(dir)
+    let index = cache + "/big.jsonl.replay"
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: index))
+    // The header: magic, version, identity (2), facts, names (8 bytes each),
+    // then eight sections' (count, checksum); the org facts are the seventh.
+    func word(_ at: Int) -> Int { bytes[at..<at + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) } }
+    let counts = (0..<8).map { word(48 + 16 * $0) }
+    let strides = [4, 4, 4, 8, 8, 8]
+    var start = 48 + 16 * 8 + 8
+    for section in 0..<6 { start += counts[section] * strides[section] }
+    let end = bytes.count - counts[7] * 8
+    #expect(counts[6] > 0 && end > start && (end - start) % counts[6] == 0)
+    // The lowest byte of each fact's id (its first field): still a well-formed
+    // key, so only the org's checksum can tell (the basis would change).
+    let factSize = (end - start) / counts[6]
+    for position in stride(from: start, to: end, by: factSize) { bytes[position] ^= 0x01 }
+    try bytes.write(to: URL(fileURLWithPath: index))
+    for query in orgQuestions {
+      let got = try timeline(["--log", log] + query)
+      let want = try timeline(["--log", copy] + query)
+      #expect(got.status == 0 && got.stdout == want.stdout && got.stderr.isEmpty, "\(query.joined(separator: " "))")
+    }
+  }
+}

@@ -86,6 +86,43 @@ struct FactCache {
   func readIdentified(in folder: CacheFolder) -> (FactTable, [Entry], UInt64)? {
     guard let fd = folder.openForReading(name) else { return nil }
     defer { Sys.close(fd) }
+    guard let header = readHeader(fd) else { return nil }
+    var offset = header.factsOffset
+    guard let facts: [Fact] = readArray(fd, count: header.facts.count, at: &offset, checksum: header.facts.checksum),
+      var table = readSymbols(fd, header)
+    else { return nil }
+    table.facts = facts
+    guard FactCache.isWellFormed(table, header.entries) else { return nil }
+    return (table, header.entries, header.checksum)
+  }
+
+  /// The cache's header, its files, and the symbols of its table without
+  /// its facts (`facts` is empty): what a question that reads only some
+  /// facts from the replay index needs (`LogStore.loadOrgFacts`).
+  func readWithoutFacts(in folder: CacheFolder) -> (FactTable, Header)? {
+    guard let fd = folder.openForReading(name) else { return nil }
+    defer { Sys.close(fd) }
+    guard let header = readHeader(fd), let table = readSymbols(fd, header) else { return nil }
+    return (table, header)
+  }
+
+  /// What the header of a cache file says: its files, where each section
+  /// is and its FastHash, and the FastHash of the header itself.
+  struct Header {
+    var entries: [Entry]
+    var checksum: UInt64
+    var facts: (count: Int, checksum: UInt64)
+    var lists: (count: Int, checksum: UInt64)
+    var names: (count: Int, checksum: UInt64)
+    var ids: (count: Int, checksum: UInt64)
+    /// Where the facts section starts; the others follow it in order.
+    var factsOffset: Int64
+    var identity: CacheIdentity { CacheIdentity(checksum: checksum, facts: facts.count) }
+  }
+
+  /// The header, if it is this version's, its checksum holds and the
+  /// sections' sizes add up to the file's.
+  private func readHeader(_ fd: FileDescriptor) -> Header? {
     guard let size = try? Sys.size(fd) else { return nil }
     // The prefix: magic, version, the header's length.
     var prefix = [UInt8](repeating: 0, count: 24)
@@ -129,11 +166,18 @@ struct FactCache {
       total = sum.partialValue
     }
     guard total == UInt64(size) else { return nil }
-    var offset = Int64(header.count)
-    guard let facts: [Fact] = readArray(fd, count: Int(sections[0].count), at: &offset, checksum: sections[0].checksum),
-      let lists: [Int32] = readArray(fd, count: Int(sections[1].count), at: &offset, checksum: sections[1].checksum),
-      let nameBytes: [UInt8] = readArray(fd, count: Int(sections[2].count), at: &offset, checksum: sections[2].checksum),
-      let idBytes: [UInt8] = readArray(fd, count: Int(sections[3].count), at: &offset, checksum: sections[3].checksum)
+    func section(_ number: Int) -> (Int, UInt64) { (Int(sections[number].count), sections[number].checksum) }
+    return Header(
+      entries: entries, checksum: checksum, facts: section(0), lists: section(1), names: section(2), ids: section(3),
+      factsOffset: Int64(header.count))
+  }
+
+  /// A table with the cache's lists, names and ids (checksums checked), and no facts.
+  private func readSymbols(_ fd: FileDescriptor, _ header: Header) -> FactTable? {
+    var offset = header.factsOffset + Int64(header.facts.count * MemoryLayout<Fact>.stride)
+    guard let lists: [Int32] = readArray(fd, count: header.lists.count, at: &offset, checksum: header.lists.checksum),
+      let nameBytes: [UInt8] = readArray(fd, count: header.names.count, at: &offset, checksum: header.names.checksum),
+      let idBytes: [UInt8] = readArray(fd, count: header.ids.count, at: &offset, checksum: header.ids.checksum)
     else { return nil }
     var names = ByteReader(bytes: nameBytes)
     var ids = ByteReader(bytes: idBytes)
@@ -141,15 +185,14 @@ struct FactCache {
       nameStrings.first == "", idStrings.first == ""
     else { return nil }
     var table = FactTable()
-    table.files = entries.map(\.path)
-    table.facts = facts
+    table.files = header.entries.map(\.path)
     table.lists = lists
     for name in nameStrings.dropFirst() { _ = table.names.intern(name) }
     for id in idStrings.dropFirst() { _ = table.ids.intern(id) }
     guard table.names.count == nameStrings.count, table.ids.count == idStrings.count,
-      FactCache.isWellFormed(table, entries)
+      table.lists.allSatisfy({ $0 >= 0 && $0 < Int32(table.names.count) })
     else { return nil }
-    return (table, entries, checksum)
+    return table
   }
 
   /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
@@ -173,46 +216,19 @@ struct FactCache {
     return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
   }
 
-  /// Whether every value of the table that is later used as an index, a
-  /// range, a date or an enumeration's raw value is within bounds, and the
-  /// facts are in file and line order within the entries' extents.
+  /// Whether every fact keeps to its bounds (`FactBounds`; the lists were
+  /// checked with the symbols) and the facts are in file and line order.
   static func isWellFormed(_ table: FactTable, _ entries: [Entry]) -> Bool {
-    let names = Int32(table.names.count)
-    let idCount = UInt64(table.ids.count)
-    let lists = table.lists.count
-    func isName(_ symbol: Int32) -> Bool { symbol >= 0 && symbol < names }
-    func isKey(_ key: UInt64) -> Bool {
-      if key == 0 { return true }
-      if key & EventKey.customBit != 0 { return key & ~EventKey.customBit < idCount && key & 0xffff_ffff != 0 }
-      return key & EventKey.contentBit != 0 && key >> 48 == EventKey.contentBit >> 48
-    }
-    func isDay(_ yyyymmdd: Int32) -> Bool {
-      let day = Day(yyyymmdd: yyyymmdd)
-      return (1...9999).contains(day.year) && (1...12).contains(day.month)
-        && day.day >= 1 && day.day <= daysIn(month: day.month, year: day.year)
-    }
-    guard table.lists.allSatisfy(isName) else { return false }
-    let earliest = Timestamp.earliest.milliseconds
-    let latest = Timestamp.latest.milliseconds
+    let bounds = FactBounds(table, entries)
     var previous: (file: UInt16, line: Int32, offset: Int64)?
     for fact in table.facts {
-      guard Int(fact.file) < entries.count else { return false }
-      let entry = entries[Int(fact.file)]
-      guard fact.line >= 1, fact.line <= entry.lines, fact.offset >= 0, fact.offset < entry.extent else { return false }
+      guard bounds.fits(fact) else { return false }
       if let previous {
         guard fact.file > previous.file
           || (fact.file == previous.file && fact.line > previous.line && fact.offset > previous.offset)
         else { return false }
       }
       previous = (fact.file, fact.line, fact.offset)
-      guard isName(fact.org), isName(fact.subject), isName(fact.slot0), isName(fact.slot1), isName(fact.slot2),
-        isKey(fact.id), fact.id != 0, isKey(fact.target),
-        isDay(fact.firstDay), isDay(fact.lastDay), fact.firstDay <= fact.lastDay,
-        fact.recorded == .max || (earliest...latest).contains(fact.recorded),
-        fact.value.isFinite, fact.kind <= FactKind.retract.rawValue || fact.kind == FactKind.custom.rawValue,
-        fact.precision <= 2, Int(fact.confidence) < Confidence.allCases.count,
-        fact.listStart >= 0, Int(fact.listStart) + Int(fact.focusCount) + Int(fact.deprioritizeCount) <= lists
-      else { return false }
     }
     return true
   }
@@ -371,5 +387,53 @@ struct ByteReader {
     guard let tail = integer(UInt64.self) else { return nil }
     hash.tail = tail
     return hash.isWellFormed ? hash : nil
+  }
+}
+
+/// The bounds a fact read from a cache must keep to: every value that is
+/// later used as an index, a range, a date or an enumeration's raw value
+/// within `table`'s symbols and lists and the entries' extents.
+struct FactBounds {
+  let entries: [FactCache.Entry]
+  let names: Int32
+  let idCount: UInt64
+  let lists: Int
+  let earliest = Timestamp.earliest.milliseconds
+  let latest = Timestamp.latest.milliseconds
+
+  init(_ table: FactTable, _ entries: [FactCache.Entry]) {
+    self.entries = entries
+    names = Int32(table.names.count)
+    idCount = UInt64(table.ids.count)
+    lists = table.lists.count
+  }
+
+  @inline(__always) private func isName(_ symbol: Int32) -> Bool { symbol >= 0 && symbol < names }
+
+  @inline(__always) private func isKey(_ key: UInt64) -> Bool {
+    if key == 0 { return true }
+    if key & EventKey.customBit != 0 { return key & ~EventKey.customBit < idCount && key & 0xffff_ffff != 0 }
+    return key & EventKey.contentBit != 0 && key >> 48 == EventKey.contentBit >> 48
+  }
+
+  @inline(__always) private func isDay(_ yyyymmdd: Int32) -> Bool {
+    let day = Day(yyyymmdd: yyyymmdd)
+    return (1...9999).contains(day.year) && (1...12).contains(day.month)
+      && day.day >= 1 && day.day <= daysIn(month: day.month, year: day.year)
+  }
+
+  @inline(__always) func fits(_ fact: Fact) -> Bool {
+    guard Int(fact.file) < entries.count else { return false }
+    let entry = entries[Int(fact.file)]
+    guard fact.line >= 1, fact.line <= entry.lines, fact.offset >= 0, fact.offset < entry.extent,
+      isName(fact.org), isName(fact.subject), isName(fact.slot0), isName(fact.slot1), isName(fact.slot2),
+      isKey(fact.id), fact.id != 0, isKey(fact.target),
+      isDay(fact.firstDay), isDay(fact.lastDay), fact.firstDay <= fact.lastDay,
+      fact.recorded == .max || (earliest...latest).contains(fact.recorded),
+      fact.value.isFinite, fact.kind <= FactKind.retract.rawValue || fact.kind == FactKind.custom.rawValue,
+      fact.precision <= 2, Int(fact.confidence) < Confidence.allCases.count,
+      fact.listStart >= 0, Int(fact.listStart) + Int(fact.focusCount) + Int(fact.deprioritizeCount) <= lists
+    else { return false }
+    return true
   }
 }

@@ -15,9 +15,12 @@ public struct LoadedFacts: Sendable {
   public var cacheIdentity: CacheIdentity?
   /// The replay index awaiting the fact cache this read is writing, if it is writing one.
   public var pendingIndex: PendingReplayIndex?
+  /// For a table of one org's facts (`loadOrgFacts`): the replay index over
+  /// exactly them, the facts of lines added since the cache not included.
+  public var orgIndex: ReplayIndex?
 
   /// Whether the log is large enough for its answers to be worth keeping.
-  public var isLarge: Bool { table.count >= FactCache.threshold }
+  public var isLarge: Bool { (orgIndex.map { $0.logFacts + table.count - $0.facts } ?? table.count) >= FactCache.threshold }
 }
 
 /// How a read used the projection cache.
@@ -105,13 +108,49 @@ extension LogStore {
       cacheUse: use, pendingIndex: pending)
   }
 
+  /// One org's known facts, from the replay index, with the facts of the
+  /// lines added since the cache (every org's) after them: what an `--org`
+  /// question on the default replay needs (issue 15), read without the
+  /// rest of the fact cache. The table's symbols are the whole log's.
+  /// Nil, and the caller reads the whole table, unless the fact cache and
+  /// its replay index are intact, name the org, and the files are as the
+  /// cache knew them or grew with proof (a chain of custody) by few enough
+  /// lines that the cache is not to be rewritten.
+  /// - Throws: as `loadFacts`, for a malformed line added since the cache.
+  public func loadOrgFacts(_ org: String) throws(LogError) -> LoadedFacts? {
+    let paths = try files()
+    let cache = FactCache(store: self)
+    guard case .folder(let folder) = cache.folder(create: false),
+      var (table, header) = cache.readWithoutFacts(in: folder), header.entries.map(\.path) == paths,
+      let symbol = table.names.lookup(org)
+    else { return nil }
+    let bounds = FactBounds(table, header.entries)
+    let store = ReplayIndexStore(cache: cache)
+    guard var (facts, index) = store.readOrg(symbol, identity: header.identity, symbols: table, fits: bounds.fits) else {
+      return nil
+    }
+    facts.reserveCapacity(facts.count + 256)
+    table.facts = facts
+    guard var loaded = try extend(&table, header.entries, cache: cache, folder: folder, mayWrite: false) else { return nil }
+    if loaded.table.count > index.facts {
+      guard let keys = store.readKeys(identity: header.identity, names: loaded.table.names.count)
+      else { return nil }
+      index.keys = keys
+    }
+    loaded.cacheIdentity = header.identity
+    index.logFacts = header.identity.facts
+    loaded.orgIndex = index
+    return loaded
+  }
+
   /// The cached table brought up to date, if every file is unchanged or
   /// grew with proof that its cached bytes are still there (its new lines
-  /// are read and added); nil when the cache must be rebuilt.
+  /// are read and added); nil when the cache must be rebuilt, or when it
+  /// would be rewritten and `mayWrite` is false.
   /// - Parameter cached: taken (left empty), so that new lines are added to
   ///   its arrays in place rather than to a copy.
   private func extend(
-    _ cached: inout FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder
+    _ cached: inout FactTable, _ entries: [FactCache.Entry], cache: FactCache, folder: CacheFolder, mayWrite: Bool = true
   ) throws(LogError) -> LoadedFacts? {
     var table = FactTable()
     swap(&table, &cached)
@@ -140,6 +179,7 @@ extension LogStore {
     if notices.isEmpty && !proofs.isEmpty
       && (proofs.contains(.hash) || added > min(Int64(8 << 20), cachedBytes / 16))
     {
+      guard mayWrite else { return nil }
       let waiting = PendingReplayIndex(store: ReplayIndexStore(cache: cache))
       pending = waiting
       cache.writeInBackground(table, updated, whenWritten: waiting.cacheWritten)

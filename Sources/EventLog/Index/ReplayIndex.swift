@@ -35,6 +35,13 @@ public struct ReplayIndex: Sendable {
   /// Every fact's id and non-zero target, sorted: an event added later that
   /// touches none of them changes nothing the index says about the others.
   public var keys: [UInt64]?
+  /// The facts of the table the index was built from, for the writer: it
+  /// keeps a copy of each org's known facts beside the org's list, so that
+  /// an `--org` question reads only those (`ReplayIndexStore.readOrg`).
+  public var tableFacts: [Fact]?
+  /// For the index of one org's facts (`ReplayIndexStore.readOrg`): how
+  /// many facts the whole cached table holds.
+  public var logFacts = 0
 
   /// The parts of an index a question needs (the dropped keys always come).
   public struct Parts: OptionSet, Sendable {
@@ -48,7 +55,7 @@ public struct ReplayIndex: Sendable {
 
   public init(
     facts: Int, names: Int, order: [Int32]?, orgStart: [Int32]?, orgKnown: [Int32]?, retracted: [UInt64],
-    superseded: [UInt64], keys: [UInt64]?
+    superseded: [UInt64], keys: [UInt64]?, tableFacts: [Fact]? = nil
   ) {
     self.facts = facts
     self.names = names
@@ -58,6 +65,7 @@ public struct ReplayIndex: Sendable {
     self.retracted = retracted
     self.superseded = superseded
     self.keys = keys
+    self.tableFacts = tableFacts
   }
 
   /// The known events of the org with this symbol, in replay order (empty
@@ -111,16 +119,33 @@ public struct ReplayIndex: Sendable {
 
 /// The replay index in the cache folder (`NAME.replay` beside `NAME.facts`):
 /// a hint like the fact cache, never trusted over it. It names the fact
-/// cache it was built from (`CacheIdentity`) and is used only with a table
-/// read from that very cache; its header and each section carry a FastHash,
-/// checked before use, and every index in it is bounds-checked. Written
-/// atomically through `CacheFolder`, it is ignored (and rebuilt) whenever
-/// the fact cache is rewritten.
+/// cache it was built from (`CacheIdentity`) and is used only with symbols
+/// read from that very cache; its header and each section carry a FastHash
+/// (each org's copy of its facts its own), checked before use, and every
+/// index in it is bounds-checked. Written atomically through `CacheFolder`,
+/// it is ignored (and rebuilt) whenever the fact cache is rewritten.
 public struct ReplayIndexStore: Sendable {
-  static let magic = Array("TLREPLAY".utf8)
-  /// The header: magic, version, identity (2), facts, names, then six
-  /// sections of (count, checksum), then its own FastHash.
-  static let headerSize = 8 + 8 * 5 + 6 * 16 + 8
+  static let magic = Array("TLREPLY2".utf8)
+  /// The sections, in file order, and the stride of their values.
+  enum Section: Int, CaseIterable {
+    case order, orgStart, orgKnown, retracted, superseded, keys
+    /// Each org's known facts themselves, in the order of `orgKnown`; no
+    /// checksum of its own: `orgSums` holds one per org.
+    case orgFacts
+    /// For each org, the FastHash of its part of `orgKnown` then of `orgFacts`.
+    case orgSums
+
+    var stride: Int {
+      switch self {
+      case .order, .orgStart, .orgKnown: 4
+      case .retracted, .superseded, .keys, .orgSums: 8
+      case .orgFacts: MemoryLayout<Fact>.stride
+      }
+    }
+  }
+  /// The header: magic, version, identity (2), facts, names, then each
+  /// section's (count, checksum), then its own FastHash.
+  static let headerSize = 8 + 8 * 5 + Section.allCases.count * 16 + 8
 
   let cache: FactCache
 
@@ -130,91 +155,178 @@ public struct ReplayIndexStore: Sendable {
 
   var name: String { String(cache.name.dropLast(".facts".count)) + ".replay" }
 
-  /// The index built from the cache `identity` names, with the parts asked
-  /// for, if it is intact and fits `table`; nil otherwise.
-  public func read(identity: CacheIdentity, table: FactTable, parts: ReplayIndex.Parts) -> ReplayIndex? {
+  /// An open index file whose header checked out for a fact cache.
+  private struct Opened {
+    let fd: FileDescriptor
+    let facts: Int
+    let names: Int
+    let sections: [(count: Int, checksum: UInt64, offset: Int64)]
+
+    subscript(_ section: Section) -> (count: Int, checksum: UInt64, offset: Int64) { sections[section.rawValue] }
+
+    /// A whole section, if its FastHash holds.
+    func read<T>(_ section: Section, as: T.Type) -> [T]? {
+      let (count, checksum, offset) = self[section]
+      return readArray(fd, count: count, at: offset, checksum: checksum)
+    }
+
+    /// Values `range` of a section, unchecked (the caller checks their hash).
+    func read<T>(_ section: Section, _ range: Range<Int>, as: T.Type) -> [T]? {
+      let offset = self[section].offset + Int64(range.lowerBound * section.stride)
+      return readArray(fd, count: range.count, at: offset, checksum: nil)
+    }
+  }
+
+  /// Opens the index and checks its header against the fact cache `identity` names.
+  private func open(identity: CacheIdentity, names tableNames: Int) -> Opened? {
     guard case .folder(let folder) = cache.folder(create: false), let fd = folder.openForReading(name) else { return nil }
-    defer { Sys.close(fd) }
-    guard let size = try? Sys.size(fd), size >= Int64(ReplayIndexStore.headerSize) else { return nil }
+    guard let size = try? Sys.size(fd), size >= Int64(ReplayIndexStore.headerSize) else {
+      Sys.close(fd)
+      return nil
+    }
     var header = [UInt8](repeating: 0, count: ReplayIndexStore.headerSize)
-    guard (try? Sys.pread(fd, &header, header.count, 0)) == header.count else { return nil }
     let body = header.count - 8
-    let checksum = header[body...].withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
-    guard header[..<body].withUnsafeBytes({ FastHash.hash($0) }) == checksum else { return nil }
-    var reader = ByteReader(bytes: header)
+    var reader = ByteReader(bytes: [])
+    guard (try? Sys.pread(fd, &header, header.count, 0)) == header.count,
+      header[body...].withUnsafeBytes({ UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
+        == header[..<body].withUnsafeBytes({ FastHash.hash($0) })
+    else {
+      Sys.close(fd)
+      return nil
+    }
+    reader = ByteReader(bytes: header)
     guard reader.bytes(8).map(Array.init) == ReplayIndexStore.magic,
       reader.integer(UInt64.self) == FactCache.version,
       reader.integer(UInt64.self) == identity.checksum,
       reader.integer(UInt64.self) == UInt64(identity.facts),
       let facts = reader.integer(UInt64.self), facts == UInt64(identity.facts),
-      let names = reader.integer(UInt64.self), names <= UInt64(table.names.count)
-    else { return nil }
-    var sections: [(count: Int, checksum: UInt64, stride: Int)] = []
-    let strides = [4, 4, 4, 8, 8, 8]
+      let names = reader.integer(UInt64.self), names <= UInt64(tableNames)
+    else {
+      Sys.close(fd)
+      return nil
+    }
+    var sections: [(count: Int, checksum: UInt64, offset: Int64)] = []
     var total = UInt64(ReplayIndexStore.headerSize)
-    for stride in strides {
+    for section in Section.allCases {
       guard let count = reader.integer(UInt64.self), let sum = reader.integer(UInt64.self),
         count <= UInt64(Int32.max) * 4
-      else { return nil }
-      sections.append((Int(count), sum, stride))
-      total += count * UInt64(stride)
+      else {
+        Sys.close(fd)
+        return nil
+      }
+      sections.append((Int(count), sum, Int64(total)))
+      total += count * UInt64(section.stride)
     }
-    guard total == UInt64(size) else { return nil }
-    var offsets: [Int64] = []
-    var offset = Int64(ReplayIndexStore.headerSize)
-    for section in sections {
-      offsets.append(offset)
-      offset += Int64(section.count * section.stride)
+    guard total == UInt64(size) else {
+      Sys.close(fd)
+      return nil
     }
-    func section<T>(_ number: Int, as: T.Type) -> [T]? {
-      readArray(fd, count: sections[number].count, at: offsets[number], checksum: sections[number].checksum)
-    }
+    return Opened(fd: fd, facts: Int(facts), names: Int(names), sections: sections)
+  }
+
+  /// The index built from the cache `identity` names, with the parts asked
+  /// for, if it is intact and fits `table`; nil otherwise.
+  public func read(identity: CacheIdentity, table: FactTable, parts: ReplayIndex.Parts) -> ReplayIndex? {
+    guard let file = open(identity: identity, names: table.names.count) else { return nil }
+    defer { Sys.close(file.fd) }
     var index = ReplayIndex(
-      facts: Int(facts), names: Int(names), order: nil, orgStart: nil, orgKnown: nil, retracted: [], superseded: [], keys: nil)
-    guard let retracted = section(3, as: UInt64.self), let superseded = section(4, as: UInt64.self) else { return nil }
+      facts: file.facts, names: file.names, order: nil, orgStart: nil, orgKnown: nil, retracted: [], superseded: [],
+      keys: nil)
+    guard let retracted = file.read(.retracted, as: UInt64.self), let superseded = file.read(.superseded, as: UInt64.self)
+    else { return nil }
     index.retracted = retracted
     index.superseded = superseded
     if parts.contains(.order) {
-      guard let order = section(0, as: Int32.self) else { return nil }
+      guard let order = file.read(.order, as: Int32.self) else { return nil }
       index.order = order
     }
     if parts.contains(.orgs) {
-      guard let start = section(1, as: Int32.self), let known = section(2, as: Int32.self) else { return nil }
+      guard let start = file.read(.orgStart, as: Int32.self), let known = file.read(.orgKnown, as: Int32.self) else {
+        return nil
+      }
       index.orgStart = start
       index.orgKnown = known
     }
     if parts.contains(.keys) {
-      guard let keys = section(5, as: UInt64.self) else { return nil }
+      guard let keys = file.read(.keys, as: UInt64.self) else { return nil }
       index.keys = keys
     }
     return index.isWellFormed(tableFacts: table.count, tableNames: table.names.count) ? index : nil
   }
 
-  /// Reads `count` values at `offset`, if their FastHash is `checksum`.
-  private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: Int64, checksum: UInt64) -> [T]? {
-    let bytes = count * MemoryLayout<T>.stride
-    var failed = false
-    let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-      initialized = 0
-      let raw = UnsafeMutableRawBufferPointer(buffer)
-      guard bytes > 0, let base = raw.baseAddress else { return }
-      guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
-        failed = true
-        return
-      }
-      initialized = count  // plain integers: any bits are a value, checked after
-    }
-    guard !failed, values.count == count else { return nil }
-    return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
+  /// One org's part of the index, read alone: the org's known facts
+  /// themselves (copies, in replay order) and an index over exactly them
+  /// (`orgKnown` is `0..<count`, dropped ones marked), with the dropped keys
+  /// and, when asked, every key. Nil when the index is missing, damaged, or
+  /// does not know the org (the caller then reads the whole table).
+  /// - Parameters:
+  ///   - symbols: the fact cache's symbols, read with `identity`.
+  ///   - fits: whether a fact keeps to the fact cache's bounds.
+  func readOrg(
+    _ symbol: Int32, identity: CacheIdentity, symbols: FactTable, fits: (Fact) -> Bool
+  ) -> (facts: [Fact], index: ReplayIndex)? {
+    guard let file = open(identity: identity, names: symbols.names.count) else { return nil }
+    defer { Sys.close(file.fd) }
+    let org = Int(symbol)
+    guard org >= 0, org < file.names, let start = file.read(.orgStart, as: Int32.self), start.count == file.names + 1,
+      let sums = file.read(.orgSums, as: UInt64.self), sums.count == file.names,
+      file[.orgFacts].count == file[.orgKnown].count
+    else { return nil }
+    let lower = Int(start[org])
+    let upper = Int(start[org + 1])
+    guard lower >= 0, lower < upper, upper <= file[.orgKnown].count,
+      let known = file.read(.orgKnown, lower..<upper, as: Int32.self),
+      let facts = file.read(.orgFacts, lower..<upper, as: Fact.self)
+    else { return nil }
+    var hash = FastHash()
+    known.withUnsafeBytes { hash.update($0) }
+    facts.withUnsafeBytes { hash.update($0) }
+    guard hash.digest() == sums[org], facts.allSatisfy({ $0.org == symbol && fits($0) }),
+      let retracted = file.read(.retracted, as: UInt64.self), let superseded = file.read(.superseded, as: UInt64.self)
+    else { return nil }
+    var orgStart = [Int32](repeating: 0, count: symbols.names.count + 1)
+    for later in (org + 1)..<orgStart.count { orgStart[later] = Int32(facts.count) }
+    let marks = known.indices.map { Int32($0) | (known[$0] & ReplayIndex.droppedMark) }
+    let index = ReplayIndex(
+      facts: facts.count, names: symbols.names.count, order: nil, orgStart: orgStart, orgKnown: marks,
+      retracted: retracted, superseded: superseded, keys: nil)
+    guard index.isWellFormed(tableFacts: facts.count, tableNames: symbols.names.count) else { return nil }
+    return (facts, index)
+  }
+
+  /// Every key the index built from the cache `identity` names holds, if intact.
+  func readKeys(identity: CacheIdentity, names: Int) -> [UInt64]? {
+    guard let file = open(identity: identity, names: names) else { return nil }
+    defer { Sys.close(file.fd) }
+    guard let keys = file.read(.keys, as: UInt64.self) else { return nil }
+    for position in keys.indices.dropFirst() where keys[position - 1] > keys[position] { return nil }
+    return keys
   }
 
   /// Writes the index built from the table of the cache `identity` names,
   /// atomically; a failure only means there is no index. Every part must be there.
   public func write(_ index: ReplayIndex, identity: CacheIdentity) {
     guard index.facts == identity.facts, let order = index.order, let orgStart = index.orgStart,
-      let orgKnown = index.orgKnown, let keys = index.keys,
+      let orgKnown = index.orgKnown, let keys = index.keys, let tableFacts = index.tableFacts,
       case .folder(let folder) = cache.folder(create: false)
     else { return }
+    /// Each org's known facts, gathered into one buffer, one org at a time.
+    func eachOrg(_ body: (Int, [Fact], ArraySlice<Int32>) throws(Errno) -> Void) throws(Errno) {
+      var gathered: [Fact] = []
+      for org in 0..<(orgStart.count - 1) {
+        let known = orgKnown[Int(orgStart[org])..<Int(orgStart[org + 1])]
+        gathered.removeAll(keepingCapacity: true)
+        for entry in known { gathered.append(tableFacts[Int(entry & Int32.max)]) }
+        try body(org, gathered, known)
+      }
+    }
+    var sums: [UInt64] = []
+    try? eachOrg { _, facts, known in
+      var hash = FastHash()
+      known.withUnsafeBytes { hash.update($0) }
+      facts.withUnsafeBytes { hash.update($0) }
+      sums.append(hash.digest())
+    }
     var head: [UInt8] = ReplayIndexStore.magic
     func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { head.append(contentsOf: $0) } }
     append(FactCache.version)
@@ -232,6 +344,9 @@ public struct ReplayIndexStore: Sendable {
     section(index.retracted)
     section(index.superseded)
     section(keys)
+    append(UInt64(orgKnown.count))
+    append(UInt64(0))  // checked per org, through orgSums
+    section(sums)
     append(FastHash.hash(head))
     // The reader checks every section's hash: no fsync is needed for safety.
     folder.replace(name, sync: false) { fd throws(Errno) in
@@ -242,6 +357,8 @@ public struct ReplayIndexStore: Sendable {
       try Sys.writeAll(fd, contentsOf: index.retracted)
       try Sys.writeAll(fd, contentsOf: index.superseded)
       try Sys.writeAll(fd, contentsOf: keys)
+      try eachOrg { _, facts, _ throws(Errno) in try Sys.writeAll(fd, contentsOf: facts) }
+      try Sys.writeAll(fd, contentsOf: sums)
     }
   }
 
@@ -257,6 +374,25 @@ public struct ReplayIndexStore: Sendable {
     guard case .folder(let folder) = cache.folder(create: false) else { return }
     folder.remove(name)
   }
+}
+
+/// Reads `count` values at `offset`, if their FastHash is `checksum` (or no checksum is given).
+private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: Int64, checksum: UInt64?) -> [T]? {
+  let bytes = count * MemoryLayout<T>.stride
+  var failed = false
+  let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+    initialized = 0
+    let raw = UnsafeMutableRawBufferPointer(buffer)
+    guard bytes > 0, let base = raw.baseAddress else { return }
+    guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
+      failed = true
+      return
+    }
+    initialized = count  // plain integers and doubles: any bits are a value, checked after
+  }
+  guard !failed, values.count == count else { return nil }
+  guard let checksum else { return values }
+  return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
 }
 
 /// A replay index waiting for the fact cache it belongs to: the cache is

@@ -8,6 +8,7 @@ import Projections
 /// when the index is missing or damaged it is built from that replay and
 /// written in the background, for the next question.
 func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
+  if let orgReplay = context.reading.orgReplay { return orgReplay }
   guard selection.knownAt == nil, selection.minConfidence == .rumor else { return selection.replay(table) }
   let (indexed, keep) = readReplayIndex(table, parts: selection.org == nil ? .order : .orgs, context)
   if let indexed { return indexed }
@@ -22,6 +23,9 @@ func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Co
 func replayForLog(_ selection: Selection, _ table: FactTable, _ context: Context) -> ([Int32], any ReplayAnswers) {
   var keep: (Replay) -> Void = { _ in }
   // (Retractions have no org: an empty --org would list them, and the index leaves them out.)
+  if let org = selection.org, let orgReplay = context.reading.orgReplay {
+    return (selection.facts(among: orgReplay.known(org: org), in: table), orgReplay)
+  }
   if let org = selection.org, !org.isEmpty, selection.knownAt == nil, selection.minConfidence == .rumor {
     let (indexed, write) = readReplayIndex(table, parts: .orgs, context)
     if let indexed { return (selection.facts(among: indexed.known(org: org), in: table), indexed) }

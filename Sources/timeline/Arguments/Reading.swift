@@ -10,12 +10,35 @@ func loadFacts(_ context: Context) throws(LogError) -> FactTable {
   }
   let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts() }
   if log.table.files.isEmpty { noteEmptyFolder(context) }
+  report(log, context)
+  return log.table
+}
+
+/// Prints what the reader left out, and keeps what later steps need to know of the read.
+private func report(_ log: LoadedFacts, _ context: Context) {
   for notice in log.notices { context.console.error("timeline: warning: \(noticeText(notice))") }
   if let note = log.cacheNote { context.console.note("timeline: note: \(note)") }
   context.reading.version = log.version
   context.reading.keepable = log.notices.isEmpty && log.isLarge
   context.reading.cacheIdentity = log.cacheIdentity
   context.reading.pendingIndex = log.pendingIndex
+}
+
+/// One org's facts, for a question that only that org's events answer
+/// (`state`, `diff`, `log` with `--org` on the default replay), read from
+/// the replay index without the rest of the cache, with the indexed replay
+/// over them kept in `context.reading.orgReplay`; nil when that cannot be
+/// done (no index, a name the selection asks about that the table alone
+/// cannot vouch for, lines added since that are not plain): the caller reads the whole log.
+func loadOrgFacts(_ selection: Selection, _ context: Context) throws(LogError) -> FactTable? {
+  guard let org = selection.org, !org.isEmpty, selection.knownAt == nil, selection.minConfidence == .rumor,
+    context.store.exists,
+    let log = try context.store.loadOrgFacts(org), let index = log.orgIndex,
+    let replay = IndexedReplay(table: log.table, index: index),
+    selection.names.allSatisfy({ KnownNames.isIndexed($0.name, in: log.table) })
+  else { return nil }
+  report(log, context)
+  context.reading.orgReplay = replay
   return log.table
 }
 

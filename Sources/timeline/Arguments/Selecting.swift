@@ -30,8 +30,14 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
 /// every option is read first (a usage error is 64 before the log is read),
 /// then the log, then each name the selection asks about (65 when no line of
 /// the log names it).
-func selectedFacts(_ args: ParsedArguments, _ context: Context, command: String) throws -> (Selection, FactTable) {
+/// - Parameter indexed: the command asks only `replayForQuestion` or
+///   `replayForLog` about the table, so an `--org` selection may read only
+///   that org's facts (`loadOrgFacts`).
+func selectedFacts(
+  _ args: ParsedArguments, _ context: Context, command: String, indexed: Bool = false
+) throws -> (Selection, FactTable) {
   let selection = try parseSelection(args, context, command: command)
+  if indexed, let table = try loadOrgFacts(selection, context) { return (selection, table) }
   let table = try loadFacts(context)
   try requireKnownNames(selection, in: table, context)
   return (selection, table)
