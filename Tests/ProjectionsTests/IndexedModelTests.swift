@@ -16,6 +16,8 @@ import Testing
 func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
   var extended = 0
   var declined = 0
+  var orgViews = 0
+  var orgViewsDeclined = 0
   for seed in UInt64(5000 + batch * 8)..<UInt64(5000 + batch * 8 + 8) {
     var generator = LogGenerator(seed: seed)
     let count = Int.random(in: 10...90, using: &generator.rng)
@@ -43,7 +45,37 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
         }
       }
     }
+    /// As an `--org` question reads the log: that org's known facts alone
+    /// (copied from the table in the index's order), then every fact added
+    /// since the index was built, under the index of `ReplayIndex.oneOrg`.
+    func checkOrgViews(_ step: String) {
+      let present = inTable.map { generated[$0] }
+      for org in ["openai", "google", "meta"] {
+        guard let symbol = table.names.lookup(org), let known = index.known(org: symbol), !known.isEmpty else { continue }
+        var view = table
+        view.events = nil
+        view.facts = known.map { table.facts[Int($0 & Int32.max)] } + table.facts[index.facts...]
+        let viewIndex = ReplayIndex.oneOrg(
+          symbol, known: Array(known), names: index.names, retracted: index.retracted, superseded: index.superseded,
+          keys: index.keys)
+        guard let indexed = IndexedReplay(table: view, index: viewIndex) else {
+          orgViewsDeclined += 1
+          continue
+        }
+        orgViews += 1
+        for at in queryDates {
+          let naiveKept = Naive.kept(present, at: naiveDay(at), knownAt: nil, org: org)
+          let kept = indexed.kept(at: day(at), org: org)
+          let query = "seed \(seed), \(step): state --at \(at) --org \(org), one org's facts"
+          #expect(kept.map { indexed.id($0) } == naiveKept.map(\.id), "\(query): fold order")
+          let wrong = differences(J(state: indexed.state(kept)), Naive.state(naiveKept).json).prefix(5)
+          #expect(wrong.isEmpty, "\(query)")
+          #expect(J(basis: indexed.basis(kept)) == Naive.basis(naiveKept.map(\.id)), "\(query): basis")
+        }
+      }
+    }
     check(try #require(IndexedReplay(table: table, index: index)), "cached \(cut)")
+    checkOrgViews("cached \(cut)")
     while cut < count {
       let next = min(count, cut + Int.random(in: 1...4, using: &generator.rng))
       for position in cut..<next {
@@ -72,6 +104,7 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
           }
         }
       }
+      checkOrgViews("extended to \(cut)")
       if let indexed = IndexedReplay(table: table, index: index) {
         check(indexed, "extended to \(cut)")
       } else {
@@ -83,6 +116,7 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
   }
   // Both ways were taken: appends the index took in, and appends it declined.
   #expect(extended > 10 && declined > 10, "extended \(extended), declined \(declined)")
+  #expect(orgViews > 20 && orgViewsDeclined > 5, "one org's facts: \(orgViews) answered, \(orgViewsDeclined) declined")
 }
 
 @Test func anIndexDeclinesWhatItCannotPlace() throws {

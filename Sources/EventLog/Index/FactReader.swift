@@ -576,7 +576,21 @@ extension LogStore {
       var windowStart: Int64 = 0
       var windowCount = 0
       let sorted = positions.sorted { table.facts[Int(indices[$0])].offset < table.facts[Int(indices[$1])].offset }
-      for position in sorted {
+      let offsets = sorted.map { table.facts[Int(indices[$0])].offset }
+      /// How much to read from the `rank`th line on: through the lines that
+      /// follow it closely (a gap under 64 KB is cheaper read than skipped),
+      /// with room for the last one, at most the window; so that a few lines
+      /// far apart cost a few small reads, not a window each.
+      func readLength(from rank: Int) -> Int {
+        var last = rank
+        while last + 1 < offsets.count, offsets[last + 1] - offsets[last] < 64 << 10,
+          offsets[last + 1] - offsets[rank] < Int64(window.count - (64 << 10))
+        {
+          last += 1
+        }
+        return min(window.count, max(64 << 10, Int(offsets[last] - offsets[rank]) + (16 << 10)))
+      }
+      for (rank, position) in sorted.enumerated() {
         let fact = table.facts[Int(indices[position])]
         var line: UnsafeRawBufferPointer?
         if fact.offset >= windowStart, fact.offset < windowStart + Int64(windowCount) {
@@ -587,7 +601,7 @@ extension LogStore {
           }
         }
         if line == nil {
-          do { windowCount = try Sys.pread(fd, window.baseAddress!, window.count, fact.offset) } catch {
+          do { windowCount = try Sys.pread(fd, window.baseAddress!, readLength(from: rank), fact.offset) } catch {
             throw LogError(.ioError, "cannot read \(file): \(error)")
           }
           windowStart = fact.offset

@@ -79,6 +79,22 @@ public struct ReplayIndex: Sendable {
     return orgKnown[Int(orgStart[Int(symbol)])..<Int(orgStart[Int(symbol) + 1])]
   }
 
+  /// The index over one org's known facts alone, put first in a table in
+  /// the order of `known` (that org's entries of an index, in replay
+  /// order, dropped ones marked): what `ReplayIndexStore.readOrg` reads for
+  /// an `--org` question. Facts after them in the table (lines added since)
+  /// are taken in as by any index (`IndexedReplay`), given the keys.
+  public static func oneOrg(
+    _ symbol: Int32, known: [Int32], names: Int, retracted: [UInt64], superseded: [UInt64], keys: [UInt64]? = nil
+  ) -> ReplayIndex {
+    var orgStart = [Int32](repeating: 0, count: names + 1)
+    for later in (Int(symbol) + 1)..<orgStart.count { orgStart[later] = Int32(known.count) }
+    let marks = known.indices.map { Int32($0) | (known[$0] & droppedMark) }
+    return ReplayIndex(
+      facts: known.count, names: names, order: nil, orgStart: orgStart, orgKnown: marks, retracted: retracted,
+      superseded: superseded, keys: keys)
+  }
+
   /// Whether `key` is in a sorted array.
   public static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
     var low = 0
@@ -284,12 +300,8 @@ public struct ReplayIndexStore: Sendable {
     guard hash.digest() == sums[org], facts.allSatisfy({ $0.org == symbol && fits($0) }),
       let retracted = file.read(.retracted, as: UInt64.self), let superseded = file.read(.superseded, as: UInt64.self)
     else { return nil }
-    var orgStart = [Int32](repeating: 0, count: symbols.names.count + 1)
-    for later in (org + 1)..<orgStart.count { orgStart[later] = Int32(facts.count) }
-    let marks = known.indices.map { Int32($0) | (known[$0] & ReplayIndex.droppedMark) }
-    let index = ReplayIndex(
-      facts: facts.count, names: symbols.names.count, order: nil, orgStart: orgStart, orgKnown: marks,
-      retracted: retracted, superseded: superseded, keys: nil)
+    let index = ReplayIndex.oneOrg(
+      symbol, known: known, names: symbols.names.count, retracted: retracted, superseded: superseded)
     guard index.isWellFormed(tableFacts: facts.count, tableNames: symbols.names.count) else { return nil }
     return (facts, index)
   }
