@@ -49,7 +49,7 @@ func diff(_ events: [Event], from: String, to: String) -> [String] {
     $0.add("l", "launch", "2025-11-01", subject: sora, attrs: ["type": s("model")])
     $0.add("l2", "launch", "2025-12-05", subject: sora, attrs: ["type": s("model")])
     $0.add("m1", "metric", "2025-11-01", attrs: ["name": s("v"), "value": n(1)])
-    $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(1), "unit": s("u")])
+    $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(1)])
     $0.add("h1", "hire", "2025-11-01", subject: "ann", attrs: ["role": s("CEO")])
     $0.add("h2", "hire", "2025-12-05", subject: "ann", attrs: ["role": s("CEO")])
     $0.add("c1", "codename", "2025-11-01", subject: sora, attrs: ["codename": s("c")])
@@ -57,6 +57,12 @@ func diff(_ events: [Event], from: String, to: String) -> [String] {
     $0.add("s1", "strategy", "2025-11-01", attrs: ["focus": list("a")])
     $0.add("s2", "strategy", "2025-12-05", attrs: ["focus": list("a")])
     $0.add("x", "report", "2025-12-06", subject: sora)
+  },
+  Case("aMetricsUnitAloneIsAChangeOfItsUnit", "openai metrics openai unit: USD -> EUR\nopenai metrics openai unit: null -> u") {
+    $0.add("m1", "metric", "2025-11-01", attrs: ["name": s("v"), "value": n(1)])
+    $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(1), "unit": s("u")])
+    $0.add("m3", "metric", "2025-11-01", attrs: ["name": s("w"), "value": n(2), "unit": s("USD")])
+    $0.add("m4", "metric", "2025-12-05", attrs: ["name": s("w"), "value": n(2), "unit": s("EUR")])
   },
   Case("newMetricIsReportedPerName", "openai metrics openai valuation: null -> 500000000000") {
     $0.add("m", "metric", "2025-12-05", attrs: ["name": s("valuation"), "value": n(5e11), "unit": s("USD")])

@@ -83,6 +83,27 @@ private let amounts: [(value: String, unit: String?, text: String)] = [
   }
 }
 
+// A metric restated in another unit with the same value changed the state
+// entry: diff reports its unit, in text and in JSON (field "unit", with the
+// metric's name, as a change of confidence is reported).
+@Test func diffReportsAChangeOfAMetricsUnitAlone() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, [])
+    let lines = [
+      #"{"date":"2025-11-01","kind":"metric","org":"xai","attrs":{"name":"revenue","value":2000000,"unit":"EUR"},"confidence":"confirmed"}"#,
+      #"{"date":"2025-12-01","kind":"metric","org":"xai","attrs":{"name":"revenue","value":2000000,"unit":"USD"},"confidence":"confirmed"}"#,
+    ]
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: lines.joined(separator: "\n") + "\n").status == 0)
+    let diff = try timeline(["--log", log, "diff", "2025-11-15", "2025-12-15"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+    #expect(diff.stdout.contains("metrics  xai  revenue unit  EUR -> USD"), "\(diff.stdout)")
+    let changes = try json(["diff", "2025-11-15", "2025-12-15"], log: log)["changes"]?.arrayValue ?? []
+    #expect(changes.count == 1)
+    #expect(changes.first?["field"]?.stringValue == "unit" && changes.first?["name"]?.stringValue == "revenue")
+    #expect(changes.first?["before"]?.stringValue == "EUR" && changes.first?["after"]?.stringValue == "USD")
+  }
+}
+
 /// The focus list of the one strategy event of `log`.
 private func focusOfTheOnlyEvent(_ log: String) throws -> [String] {
   let events = try json(["log"], log: log)["events"]?.arrayValue ?? []

@@ -223,7 +223,7 @@ private func roundTripQueries(_ selection: [String]) -> [[String]] {
 }
 
 extension J {
-  fileprivate var stringValue: String? {
+  var stringValue: String? {
     if case .string(let text) = self { return text }
     return nil
   }

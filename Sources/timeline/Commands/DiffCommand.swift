@@ -9,7 +9,7 @@ let diffCommand = Command(
     PositionalSpec(name: "TO", help: "the later date", optional: true),
   ],
   options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
-  details: ["A change of an entry's confidence is a change too (field confidence). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
+  details: ["A change of an entry's confidence is a change too (field confidence), and so is a metric restated with the same value in another unit (field unit, with the metric's name). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
   examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
     let (from, to) = try diffDates(args.positionals, today: context.today)
