@@ -30,12 +30,7 @@ public enum KnownNames {
   }
 
   /// Whether a fact's line may hold strings in its attrs that the table does not index.
-  static func mayHoldOtherStrings(_ fact: Fact) -> Bool {
-    switch fact.factKind {
-    case .pause, .retire, .throttle, .hire, .retract, .report, .custom: true
-    case .launch, .resume, .unthrottle, .depart, .codename, .strategy, .metric: false
-    }
-  }
+  static func mayHoldOtherStrings(_ fact: Fact) -> Bool { fact.factKind.holdsUnkeptStrings }
 
   /// Whether an event names `name` as its org, its subject or a string in its attrs.
   public static func isNamed(_ name: String, by event: Event) -> Bool {

@@ -38,39 +38,11 @@ public enum EventSchema {
     case none
   }
 
-  /// The attributes of a kind; nil means any attributes are allowed.
-  public static func attrs(of kind: Kind) -> [AttrSpec]? {
-    func s(_ name: String, required: Bool = false) -> AttrSpec { AttrSpec(name: name, type: .string, required: required) }
-    switch kind.code {
-    case .launch: return [s("type"), s("predecessor"), s("codename")]
-    case .pause, .retire: return [s("reason")]
-    case .resume, .unthrottle: return []
-    case .throttle: return [s("limit")]
-    case .hire: return [s("role", required: true), s("from")]
-    case .depart: return [s("role")]
-    case .codename: return [s("codename", required: true)]
-    case .strategy:
-      return [s("label"), AttrSpec(name: "focus", type: .strings, required: false),
-              AttrSpec(name: "deprioritize", type: .strings, required: false)]
-    case .metric:
-      return [s("name", required: true), AttrSpec(name: "value", type: .number, required: true), s("unit")]
-    case .retract: return [s("target", required: true), s("reason")]
-    case .report, .custom: return nil
-    }
-  }
+  /// The attributes of a kind (the kind table's); nil means any attributes are allowed.
+  public static func attrs(of kind: Kind) -> [AttrSpec]? { kind.code.attrs }
 
-  /// The rule for a kind's subject.
-  public static func subjectRule(of kind: Kind) -> SubjectRule {
-    switch kind.code {
-    case .launch, .pause, .resume, .retire, .throttle, .unthrottle: .product
-    case .hire, .depart: .person
-    case .codename: .optionalProduct
-    case .strategy: .orgOnly
-    case .metric: .productOrOrg
-    case .report, .custom: .any
-    case .retract: .none
-    }
-  }
+  /// The rule for a kind's subject (the kind table's).
+  public static func subjectRule(of kind: Kind) -> SubjectRule { kind.code.subjectRule }
 
   /// The type an attribute's value takes for `kind`: the schema's, or for
   /// free-form kinds a string (a list when given more than once).

@@ -11,35 +11,62 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
   struct Row {
     var kind: FactKind
     var name: StaticString
+    /// What its subject must be.
+    var subject: EventSchema.SubjectRule
     /// Its subject is a product whose status or throttling it changes.
     var isProduct = false
+    /// The attributes it knows (DESIGN.md, "Kinds"); nil: any (a report).
+    var attrs: [EventSchema.AttrSpec]? = []
     /// The attributes its fact keeps, each in the field it names.
     var keeps: [KeptAttr] = []
   }
 
   /// The kind table, in DESIGN.md's order (`rawValue` is the row's index).
-  static let table: [Row] = [
-    Row(kind: .launch, name: "launch", isProduct: true, keeps: [
-      KeptAttr("type", .launchType), KeptAttr("predecessor", .predecessor, formChecked: true),
-      KeptAttr("codename", .codename),
-    ]),
-    Row(kind: .pause, name: "pause", isProduct: true),
-    Row(kind: .resume, name: "resume", isProduct: true),
-    Row(kind: .retire, name: "retire", isProduct: true),
-    Row(kind: .throttle, name: "throttle", isProduct: true),
-    Row(kind: .unthrottle, name: "unthrottle", isProduct: true),
-    Row(kind: .hire, name: "hire", keeps: [KeptAttr("role", .role)]),
-    Row(kind: .depart, name: "depart", keeps: [KeptAttr("role", .role)]),
-    Row(kind: .codename, name: "codename", keeps: [KeptAttr("codename", .codename)]),
-    Row(kind: .strategy, name: "strategy", keeps: [
-      KeptAttr("label", .label), KeptAttr("focus", .focus), KeptAttr("deprioritize", .deprioritize),
-    ]),
-    Row(kind: .metric, name: "metric", keeps: [
-      KeptAttr("name", .metricName), KeptAttr("unit", .unit), KeptAttr("value", .value),
-    ]),
-    Row(kind: .report, name: "report"),
-    Row(kind: .retract, name: "retract", keeps: [KeptAttr("target", .target)]),
-  ]
+  static let table: [Row] = {
+    typealias Spec = EventSchema.AttrSpec
+    func s(_ name: String, required: Bool = false) -> Spec { Spec(name: name, type: .string, required: required) }
+    return [
+      Row(kind: .launch, name: "launch", subject: .product, isProduct: true, attrs: [s("type"), s("predecessor"), s("codename")], keeps: [
+        KeptAttr("type", .launchType), KeptAttr("predecessor", .predecessor, formChecked: true),
+        KeptAttr("codename", .codename),
+      ]),
+      Row(kind: .pause, name: "pause", subject: .product, isProduct: true, attrs: [s("reason")]),
+      Row(kind: .resume, name: "resume", subject: .product, isProduct: true),
+      Row(kind: .retire, name: "retire", subject: .product, isProduct: true, attrs: [s("reason")]),
+      Row(kind: .throttle, name: "throttle", subject: .product, isProduct: true, attrs: [s("limit")]),
+      Row(kind: .unthrottle, name: "unthrottle", subject: .product, isProduct: true),
+      Row(kind: .hire, name: "hire", subject: .person, attrs: [s("role", required: true), s("from")], keeps: [KeptAttr("role", .role)]),
+      Row(kind: .depart, name: "depart", subject: .person, attrs: [s("role")], keeps: [KeptAttr("role", .role)]),
+      Row(kind: .codename, name: "codename", subject: .optionalProduct, attrs: [s("codename", required: true)], keeps: [KeptAttr("codename", .codename)]),
+      Row(kind: .strategy, name: "strategy", subject: .orgOnly,
+          attrs: [s("label"), Spec(name: "focus", type: .strings, required: false), Spec(name: "deprioritize", type: .strings, required: false)],
+          keeps: [KeptAttr("label", .label), KeptAttr("focus", .focus), KeptAttr("deprioritize", .deprioritize)]),
+      Row(kind: .metric, name: "metric", subject: .productOrOrg,
+          attrs: [s("name", required: true), Spec(name: "value", type: .number, required: true), s("unit")],
+          keeps: [KeptAttr("name", .metricName), KeptAttr("unit", .unit), KeptAttr("value", .value)]),
+      Row(kind: .report, name: "report", subject: .any, attrs: nil),
+      Row(kind: .retract, name: "retract", subject: .none, attrs: [s("target", required: true), s("reason")], keeps: [KeptAttr("target", .target)]),
+    ]
+  }()
+
+  /// The attributes the kind knows; nil: any (a report, a custom kind).
+  public var attrs: [EventSchema.AttrSpec]? { self == .custom ? nil : FactKind.table[Int(rawValue)].attrs }
+
+  /// What the kind's subject must be.
+  public var subjectRule: EventSchema.SubjectRule { self == .custom ? .any : FactKind.table[Int(rawValue)].subject }
+
+  /// Whether its events may hold strings in `attrs` that the fact does not
+  /// keep (a pause's reason, a hire's `from`, anything of a report or a
+  /// custom kind): a name the fact table does not know may be there.
+  @inline(__always) public var holdsUnkeptStrings: Bool { FactKind.unkeptStrings[Int(rawValue)] }
+
+  /// `holdsUnkeptStrings` by raw value (custom included), from the table.
+  private static let unkeptStrings: [Bool] = (0...255).map { raw in
+    guard let kind = FactKind(rawValue: UInt8(raw)) else { return false }
+    guard let attrs = kind.attrs else { return true }
+    let kept = Set(kind.keptAttributes.map(\.key))
+    return attrs.contains { $0.type != .number && !kept.contains($0.name) }
+  }
 
   /// The table's names and product flags as plain arrays, which the hot
   /// paths read without reference counting (a row holds an array).
