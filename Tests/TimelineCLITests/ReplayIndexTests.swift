@@ -144,3 +144,24 @@ private let orgQuestions: [[String]] = [
     }
   }
 }
+
+// Many events are read from the log in two halves, one per core (from 8,192
+// on): the whole log's `log --json` (12,000 events) lists, kind by kind,
+// exactly what `log --kind K --json` lists (each under 8,192, read on one
+// thread), in the same order, and every event once (one per id).
+@Test func eventsReadInTwoHalvesComeBackWholeAndInOrder() throws {
+  try withTemporaryDirectory { dir in
+    let (log, _, _) = try cachedLog(dir)
+    let all = try json(["log"], log: log)["events"]?.arrayValue ?? []
+    #expect(all.count >= 8192, "\(all.count) events: too few to be read in halves")
+    var listed = 0
+    for kind in ["launch", "pause", "resume", "retire", "throttle", "unthrottle", "hire", "depart", "codename", "strategy", "metric", "report", "retract"] {
+      let one = try json(["log", "--kind", kind], log: log)["events"]?.arrayValue ?? []
+      #expect(one.count < 8192)
+      #expect(all.filter { $0["kind"] == .string(kind) } == one, "\(kind)")
+      listed += one.count
+    }
+    let custom = all.filter { $0["kind"]?.stringValue?.hasPrefix("x-") ?? false }.count
+    #expect(listed + custom == all.count)
+  }
+}

@@ -524,6 +524,11 @@ extension LogStore {
   /// attribute), in the order asked: each line is read again at its offset.
   public func events(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
     if let events = table.events { return indices.map { events[Int(table.facts[Int($0)].line) - 1] } }
+    return try inHalves(indices, in: table) { (part) throws(LogError) in try self.decodedEvents(part, in: table) }
+  }
+
+  /// `events`, on the calling thread.
+  private func decodedEvents(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
     var result = [Event?](repeating: nil, count: indices.count)
     var scanner = EventScanner()
     try withLines(indices, in: table) { (position, line, file) throws(LogError) in
@@ -547,6 +552,44 @@ extension LogStore {
   public func facts(_ indices: [Int32], in table: FactTable, mayHold text: String) throws(LogError) -> [Int32] {
     if table.events != nil { return indices }
     let needle = Array(text.utf8)
+    let holds = try inHalves(indices, in: table) { (part) throws(LogError) in
+      try self.linesHold(needle, part, in: table)
+    }
+    return indices.indices.filter { holds[$0] }.map { indices[$0] }
+  }
+
+  /// Many lines are read in two halves in file order, one per core; the
+  /// results come back in the order of `indices`. A failure is the first
+  /// half's if both fail, so the error is the one a single reader meets first.
+  private func inHalves<Value>(
+    _ indices: [Int32], in table: FactTable, _ work: @escaping @Sendable ([Int32]) throws(LogError) -> [Value]
+  ) throws(LogError) -> [Value] {
+    guard indices.count >= 8192 else { return try work(indices) }
+    let facts = table.facts
+    let inFileOrder = indices.indices.sorted { a, b in
+      let (x, y) = (facts[Int(indices[a])], facts[Int(indices[b])])
+      return x.file != y.file ? x.file < y.file : x.offset < y.offset
+    }
+    let middle = inFileOrder.count / 2
+    let halves = [Array(inFileOrder[..<middle]), Array(inFileOrder[middle...])]
+    let results = PartResults<Result<[Value], LogError>>(count: 2)
+    DispatchQueue.concurrentPerform(iterations: 2) { part in
+      results.store(part, Result { () throws(LogError) in try work(halves[part].map { indices[$0] }) })
+    }
+    var values = [Value?](repeating: nil, count: indices.count)
+    for part in 0..<2 {
+      let found: [Value]
+      switch results.parts[part]! {
+      case .success(let got): found = got
+      case .failure(let error): throw error
+      }
+      for (position, value) in zip(halves[part], found) { values[position] = value }
+    }
+    return values.map { $0! }
+  }
+
+  /// Whether each line of `indices` may hold `needle` (see `facts(_:in:mayHold:)`).
+  private func linesHold(_ needle: [UInt8], _ indices: [Int32], in table: FactTable) throws(LogError) -> [Bool] {
     var keep = [Bool](repeating: false, count: indices.count)
     try withLines(indices, in: table) { (position, line, _) throws(LogError) in
       guard let base = line.baseAddress, line.count > 0 else { return }
@@ -554,7 +597,7 @@ extension LogStore {
         || needle.isEmpty
         || bytes(line, contain: needle)
     }
-    return indices.indices.filter { keep[$0] }.map { indices[$0] }
+    return keep
   }
 
   /// Calls `body` with each fact's position in `indices`, its line's bytes
