@@ -576,16 +576,22 @@ extension LogStore {
     DispatchQueue.concurrentPerform(iterations: 2) { part in
       results.store(part, Result { () throws(LogError) in try work(halves[part].map { indices[$0] }) })
     }
-    var values = [Value?](repeating: nil, count: indices.count)
+    var found: [[Value]] = []
     for part in 0..<2 {
-      let found: [Value]
       switch results.parts[part]! {
-      case .success(let got): found = got
+      case .success(let values): found.append(values)
       case .failure(let error): throw error
       }
-      for (position, value) in zip(halves[part], found) { values[position] = value }
+      results.parts[part] = nil
     }
-    return values.map { $0! }
+    // Each position is in exactly one half: every value is put in place once, with no copy of the whole.
+    return [Value](unsafeUninitializedCapacity: indices.count) { buffer, initialized in
+      for part in 0..<2 {
+        for (position, value) in zip(halves[part], found[part]) { (buffer.baseAddress! + position).initialize(to: value) }
+        found[part] = []
+      }
+      initialized = indices.count
+    }
   }
 
   /// Whether each line of `indices` may hold `needle` (see `facts(_:in:mayHold:)`).
