@@ -87,8 +87,9 @@ struct FactCache {
     guard let fd = folder.openForReading(name) else { return nil }
     defer { Sys.close(fd) }
     guard let header = readHeader(fd) else { return nil }
-    var offset = header.factsOffset
-    guard let facts: [Fact] = readArray(fd, count: header.facts.count, at: &offset, checksum: header.facts.checksum),
+    // Room for the lines a grown file adds, so that they go in without a copy.
+    guard let facts: [Fact] = readCached(
+        fd, count: header.facts.count, at: header.factsOffset, checksum: header.facts.checksum, room: header.facts.count / 32 + 256),
       var table = readSymbols(fd, header)
     else { return nil }
     table.facts = facts
@@ -174,10 +175,12 @@ struct FactCache {
 
   /// A table with the cache's lists, names and ids (checksums checked), and no facts.
   private func readSymbols(_ fd: FileDescriptor, _ header: Header) -> FactTable? {
-    var offset = header.factsOffset + Int64(header.facts.count * MemoryLayout<Fact>.stride)
-    guard let lists: [Int32] = readArray(fd, count: header.lists.count, at: &offset, checksum: header.lists.checksum),
-      let nameBytes: [UInt8] = readArray(fd, count: header.names.count, at: &offset, checksum: header.names.checksum),
-      let idBytes: [UInt8] = readArray(fd, count: header.ids.count, at: &offset, checksum: header.ids.checksum)
+    let listsOffset = header.factsOffset + Int64(header.facts.count * MemoryLayout<Fact>.stride)
+    let namesOffset = listsOffset + Int64(header.lists.count * 4)
+    let idsOffset = namesOffset + Int64(header.names.count)
+    guard let lists: [Int32] = readCached(fd, count: header.lists.count, at: listsOffset, checksum: header.lists.checksum, room: 256),
+      let nameBytes: [UInt8] = readCached(fd, count: header.names.count, at: namesOffset, checksum: header.names.checksum),
+      let idBytes: [UInt8] = readCached(fd, count: header.ids.count, at: idsOffset, checksum: header.ids.checksum)
     else { return nil }
     var names = ByteReader(bytes: nameBytes)
     var ids = ByteReader(bytes: idBytes)
@@ -193,27 +196,6 @@ struct FactCache {
       table.lists.allSatisfy({ $0 >= 0 && $0 < Int32(table.names.count) })
     else { return nil }
     return table
-  }
-
-  /// Reads `count` values at `offset` into an array, if their FastHash is `checksum`.
-  private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: inout Int64, checksum: UInt64) -> [T]? {
-    let bytes = count * MemoryLayout<T>.stride
-    var failed = false
-    // Room for the lines a grown file adds, so that they go in without a copy.
-    let values = [T](unsafeUninitializedCapacity: count + count / 32 + 256) { buffer, initialized in
-      initialized = 0
-      let raw = UnsafeMutableRawBufferPointer(buffer)
-      guard bytes > 0, let base = raw.baseAddress else { return }
-      Sys.adviseHugePages(base, bytes)
-      guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
-        failed = true
-        return
-      }
-      initialized = count  // plain integers and doubles: any bits are a value, checked below
-    }
-    guard !failed, values.count == count else { return nil }
-    offset += Int64(bytes)
-    return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
   }
 
   /// Whether every fact keeps to its bounds (`FactBounds`; the lists were
@@ -339,6 +321,29 @@ struct FactCache {
     append(UInt64(strings.count), to: &out)
     for string in strings { appendString(string, to: &out) }
   }
+}
+
+/// Reads `count` plain values (integers, doubles, facts: any bits are a
+/// value, checked by the caller) at `offset` of a cache file, if their
+/// FastHash is `checksum` (nil: the caller checks a hash over more), with
+/// room for `room` more without a copy. The one reader of every cache section.
+func readCached<T>(_ fd: FileDescriptor, count: Int, at offset: Int64, checksum: UInt64?, room: Int = 0) -> [T]? {
+  let bytes = count * MemoryLayout<T>.stride
+  var failed = false
+  let values = [T](unsafeUninitializedCapacity: count + room) { buffer, initialized in
+    initialized = 0
+    let raw = UnsafeMutableRawBufferPointer(buffer)
+    guard bytes > 0, let base = raw.baseAddress else { return }
+    Sys.adviseHugePages(base, bytes)
+    guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
+      failed = true
+      return
+    }
+    initialized = count
+  }
+  guard !failed, values.count == count else { return nil }
+  guard let checksum else { return values }
+  return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
 }
 
 /// Reads fields of a cache or custody file in order; nil once anything is short or odd.

@@ -20,7 +20,11 @@ public struct LoadedFacts: Sendable {
   public var orgIndex: ReplayIndex?
 
   /// Whether the log is large enough for its answers to be worth keeping.
-  public var isLarge: Bool { (orgIndex.map { $0.logFacts + table.count - $0.facts } ?? table.count) >= FactCache.threshold }
+  public var isLarge: Bool {
+    // A table of one org's facts stands for the whole cached log, and the lines added since.
+    let events = orgIndex.map { (cacheIdentity?.facts ?? 0) + table.count - $0.facts } ?? table.count
+    return events >= FactCache.threshold
+  }
 }
 
 /// How a read used the projection cache.
@@ -121,9 +125,10 @@ extension LogStore {
     let paths = try files()
     let cache = FactCache(store: self)
     guard case .folder(let folder) = cache.folder(create: false),
-      var (table, header) = cache.readWithoutFacts(in: folder), header.entries.map(\.path) == paths,
-      let symbol = table.names.lookup(org)
+      let (symbols, header) = cache.readWithoutFacts(in: folder), header.entries.map(\.path) == paths,
+      let symbol = symbols.names.lookup(org)
     else { return nil }
+    var table = symbols
     let bounds = FactBounds(table, header.entries)
     let store = ReplayIndexStore(cache: cache)
     guard var (facts, index) = store.readOrg(symbol, identity: header.identity, symbols: table, fits: bounds.fits) else {
@@ -138,7 +143,6 @@ extension LogStore {
       index.keys = keys
     }
     loaded.cacheIdentity = header.identity
-    index.logFacts = header.identity.facts
     loaded.orgIndex = index
     return loaded
   }

@@ -39,9 +39,6 @@ public struct ReplayIndex: Sendable {
   /// keeps a copy of each org's known facts beside the org's list, so that
   /// an `--org` question reads only those (`ReplayIndexStore.readOrg`).
   public var tableFacts: [Fact]?
-  /// For the index of one org's facts (`ReplayIndexStore.readOrg`): how
-  /// many facts the whole cached table holds.
-  public var logFacts = 0
 
   /// The parts of an index a question needs (the dropped keys always come).
   public struct Parts: OptionSet, Sendable {
@@ -183,60 +180,51 @@ public struct ReplayIndexStore: Sendable {
     /// A whole section, if its FastHash holds.
     func read<T>(_ section: Section, as: T.Type) -> [T]? {
       let (count, checksum, offset) = self[section]
-      return readArray(fd, count: count, at: offset, checksum: checksum)
+      return readCached(fd, count: count, at: offset, checksum: checksum)
     }
 
     /// Values `range` of a section, unchecked (the caller checks their hash).
     func read<T>(_ section: Section, _ range: Range<Int>, as: T.Type) -> [T]? {
       let offset = self[section].offset + Int64(range.lowerBound * section.stride)
-      return readArray(fd, count: range.count, at: offset, checksum: nil)
+      return readCached(fd, count: range.count, at: offset, checksum: nil)
     }
   }
 
   /// Opens the index and checks its header against the fact cache `identity` names.
   private func open(identity: CacheIdentity, names tableNames: Int) -> Opened? {
     guard case .folder(let folder) = cache.folder(create: false), let fd = folder.openForReading(name) else { return nil }
-    guard let size = try? Sys.size(fd), size >= Int64(ReplayIndexStore.headerSize) else {
-      Sys.close(fd)
-      return nil
-    }
+    if let opened = checkHeader(fd, identity: identity, names: tableNames) { return opened }
+    Sys.close(fd)
+    return nil
+  }
+
+  /// The index file `fd` as `Opened`, if its header's FastHash holds, it
+  /// names the fact cache `identity` names, and its sections add up to its size.
+  private func checkHeader(_ fd: FileDescriptor, identity: CacheIdentity, names tableNames: Int) -> Opened? {
     var header = [UInt8](repeating: 0, count: ReplayIndexStore.headerSize)
     let body = header.count - 8
-    var reader = ByteReader(bytes: [])
-    guard (try? Sys.pread(fd, &header, header.count, 0)) == header.count,
+    guard let size = try? Sys.size(fd), size >= Int64(header.count),
+      (try? Sys.pread(fd, &header, header.count, 0)) == header.count,
       header[body...].withUnsafeBytes({ UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) })
         == header[..<body].withUnsafeBytes({ FastHash.hash($0) })
-    else {
-      Sys.close(fd)
-      return nil
-    }
-    reader = ByteReader(bytes: header)
+    else { return nil }
+    var reader = ByteReader(bytes: header)
     guard reader.bytes(8).map(Array.init) == ReplayIndexStore.magic,
       reader.integer(UInt64.self) == FactCache.version,
       reader.integer(UInt64.self) == identity.checksum,
       reader.integer(UInt64.self) == UInt64(identity.facts),
       let facts = reader.integer(UInt64.self), facts == UInt64(identity.facts),
       let names = reader.integer(UInt64.self), names <= UInt64(tableNames)
-    else {
-      Sys.close(fd)
-      return nil
-    }
+    else { return nil }
     var sections: [(count: Int, checksum: UInt64, offset: Int64)] = []
-    var total = UInt64(ReplayIndexStore.headerSize)
+    var total = UInt64(header.count)
     for section in Section.allCases {
-      guard let count = reader.integer(UInt64.self), let sum = reader.integer(UInt64.self),
-        count <= UInt64(Int32.max) * 4
-      else {
-        Sys.close(fd)
-        return nil
-      }
+      guard let count = reader.integer(UInt64.self), let sum = reader.integer(UInt64.self), count <= UInt64(Int32.max) * 4
+      else { return nil }
       sections.append((Int(count), sum, Int64(total)))
       total += count * UInt64(section.stride)
     }
-    guard total == UInt64(size) else {
-      Sys.close(fd)
-      return nil
-    }
+    guard total == UInt64(size) else { return nil }
     return Opened(fd: fd, facts: Int(facts), names: Int(names), sections: sections)
   }
 
@@ -386,25 +374,6 @@ public struct ReplayIndexStore: Sendable {
     guard case .folder(let folder) = cache.folder(create: false) else { return }
     folder.remove(name)
   }
-}
-
-/// Reads `count` values at `offset`, if their FastHash is `checksum` (or no checksum is given).
-private func readArray<T>(_ fd: FileDescriptor, count: Int, at offset: Int64, checksum: UInt64?) -> [T]? {
-  let bytes = count * MemoryLayout<T>.stride
-  var failed = false
-  let values = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-    initialized = 0
-    let raw = UnsafeMutableRawBufferPointer(buffer)
-    guard bytes > 0, let base = raw.baseAddress else { return }
-    guard (try? Sys.pread(fd, base, bytes, offset)) == bytes else {
-      failed = true
-      return
-    }
-    initialized = count  // plain integers and doubles: any bits are a value, checked after
-  }
-  guard !failed, values.count == count else { return nil }
-  guard let checksum else { return values }
-  return values.withUnsafeBytes { FastHash.hash($0) } == checksum ? values : nil
 }
 
 /// A replay index waiting for the fact cache it belongs to: the cache is
