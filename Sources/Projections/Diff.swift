@@ -25,7 +25,7 @@ public struct Change: Sendable, Equatable {
   public var field: String?
   public var before: DiffValue
   public var after: DiffValue
-  /// For a change of a metric's confidence or of its unit alone (`field`
+  /// For a change of a metric's confidence or of its unit (`field`
   /// "confidence" or "unit"), the metric's name.
   public var name: String? = nil
   /// How sure the entry is after the change, when the change rests on it: an
@@ -101,10 +101,10 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
               now[name]?.confidence)
           result[result.count - 1].unitBefore = was[name]?.unit
           result[result.count - 1].unitAfter = now[name]?.unit
-        } else if let old = was[name], let new = now[name], old.unit != new.unit {
-          // The same value in another unit: a change of the unit alone.
-          add("metrics", subject, "unit", old.unit.map(DiffValue.string) ?? .null, new.unit.map(DiffValue.string) ?? .null,
-              new.confidence, name: name)
+        }
+        // A unit changed is a change of its own (with or without the value), so JSON never hides it.
+        if let old = was[name], let new = now[name], old.unit != new.unit {
+          add("metrics", subject, "unit", DiffValue(old.unit), DiffValue(new.unit), new.confidence, name: name)
         }
         if let old = was[name], let new = now[name] { addConfidence("metrics", subject, old.confidence, new.confidence, name: name) }
       }

@@ -297,7 +297,8 @@ public enum Naive {
         for name in Set(was.keys).union(now.keys) {
           if was[name]?.value != now[name]?.value {
             add(org, "metrics", subject, name, was[name].map { .number($0.value) } ?? .null, now[name].map { .number($0.value) } ?? .null)
-          } else if let old = was[name], let new = now[name], old.unit != new.unit {
+          }
+          if let old = was[name], let new = now[name], old.unit != new.unit {
             add(org, "metrics", subject, "unit", .string(old.unit), .string(new.unit), name: name)
           }
           if let old = was[name], let new = now[name], old.confidence != new.confidence {

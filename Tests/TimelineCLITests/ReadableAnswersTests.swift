@@ -83,9 +83,9 @@ private let amounts: [(value: String, unit: String?, text: String)] = [
   }
 }
 
-// A metric restated in another unit with the same value changed the state
-// entry: diff reports its unit, in text and in JSON (field "unit", with the
-// metric's name, as a change of confidence is reported).
+// A metric restated in another unit changed the state entry: diff reports
+// its unit, in JSON always (field "unit", with the metric's name, as a change
+// of confidence is reported), in text when the value stayed.
 @Test func diffReportsAChangeOfAMetricsUnitAlone() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir, [])
@@ -101,6 +101,15 @@ private let amounts: [(value: String, unit: String?, text: String)] = [
     #expect(changes.count == 1)
     #expect(changes.first?["field"]?.stringValue == "unit" && changes.first?["name"]?.stringValue == "revenue")
     #expect(changes.first?["before"]?.stringValue == "EUR" && changes.first?["after"]?.stringValue == "USD")
+    // The value and the unit changed together: JSON has both changes; text
+    // one line, the units on both sides.
+    let both = #"{"date":"2026-01-01","kind":"metric","org":"xai","attrs":{"name":"revenue","value":3000000,"unit":"GBP"},"confidence":"confirmed"}"#
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: both + "\n").status == 0)
+    let fields = (try json(["diff", "2025-12-15", "2026-01-15"], log: log)["changes"]?.arrayValue ?? []).map { $0["field"]?.stringValue }
+    #expect(fields == ["revenue", "unit"])
+    let text = try timeline(["--log", log, "diff", "2025-12-15", "2026-01-15"])
+    #expect(text.stdout.contains("revenue  2 M USD -> 3 M GBP") && !text.stdout.contains("USD -> GBP"), "\(text.stdout)")
+    #expect(text.stdout.contains("(1 change,"), "the header counts the lines shown: \(text.stdout)")
   }
 }
 

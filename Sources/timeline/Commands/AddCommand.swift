@@ -246,7 +246,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
     context.console.line("Would change nothing in the state at \(day).")
   } else {
     context.console.line("Would change the state at \(day):")
-    for line in changeLines(found, context.console) { context.console.line(line) }
+    for line in changeLines(shownChanges(found), context.console) { context.console.line(line) }
   }
   context.console.line("(dry run: nothing was written)")
 }

@@ -9,7 +9,7 @@ let diffCommand = Command(
     PositionalSpec(name: "TO", help: "the later date", optional: true),
   ],
   options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
-  details: ["A change of an entry's confidence is a change too (field confidence), and so is a metric restated with the same value in another unit (field unit, with the metric's name). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
+  details: ["A change of an entry's confidence is a change too (field confidence), and so is a change of a metric's unit (field unit, with the metric's name). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
   examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
     let (from, to) = try diffDates(args.positionals, today: context.today)
@@ -31,10 +31,11 @@ let diffCommand = Command(
     } else {
       let console = context.console
       let newEvents = try context.store.events(newFacts, in: table)
-      console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(found.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
+      let shown = shownChanges(found)
+      console.line(console.bold("Changes from \(from) to \(to)" + onlySurer(least)) + console.dim("  (\(plural(shown.count, "change")), \(plural(newEvents.count, "new event")); basis \(basis.digest.prefix(12)))"))
       console.line("")
-      if found.isEmpty { console.line("No changes.") }
-      for line in changeLines(found, console) { console.line(line) }
+      if shown.isEmpty { console.line("No changes.") }
+      for line in changeLines(shown, console) { console.line(line) }
       if !newEvents.isEmpty {
         console.line("")
         console.line(console.bold("Events"))

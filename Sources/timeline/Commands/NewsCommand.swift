@@ -69,11 +69,12 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     case .beginning: from = "since the beginning of the log (no earlier news run)"
     }
     let to = window.until.map { "to \($0)" } ?? "to now"
+    let changes = shownChanges(news.changes)
     let header = "News \(from) \(to), state at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)
-    console.line(console.bold(header) + console.dim("  (\(plural(news.changes.count, "change")), \(plural(events.count, "new event")); basis \(news.basis.digest.prefix(12)))"))
+    console.line(console.bold(header) + console.dim("  (\(plural(changes.count, "change")), \(plural(events.count, "new event")); basis \(news.basis.digest.prefix(12)))"))
     console.line("")
-    if news.changes.isEmpty { console.line("No changes to the state at \(day).") }
-    for line in changeLines(news.changes, console) { console.line(line) }
+    if changes.isEmpty { console.line("No changes to the state at \(day).") }
+    for line in changeLines(changes, console) { console.line(line) }
     console.line("")
     printEventSection("New events", none: "No new events.", events, marks: marks, console)
   }

@@ -71,7 +71,18 @@ func eventRowStyle(_ events: [Event], _ console: Console) -> (Int, Int, String) 
   }
 }
 
-/// Changes as text, grouped by org.
+/// The changes text shows: all of them but the unit change of a metric
+/// whose value changed too (the value's line shows the units on both sides).
+func shownChanges(_ changes: [Change]) -> [Change] {
+  changes.indices.filter { index in
+    let change = changes[index]
+    guard change.section == "metrics", change.field == "unit", let name = change.name, index > 0 else { return true }
+    let previous = changes[index - 1]
+    return !(previous.section == "metrics" && previous.org == change.org && previous.key == change.key && previous.field == name)
+  }.map { changes[$0] }
+}
+
+/// Changes as text, grouped by org (after `shownChanges`).
 func changeLines(_ changes: [Change], _ console: Console) -> [String] {
   var lines: [String] = []
   var index = 0
