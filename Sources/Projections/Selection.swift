@@ -56,6 +56,10 @@ public struct Selection: Sendable, Equatable {
     Replay(table, knownAt: knownAt, minConfidence: minConfidence)
   }
 
+  /// Whether the replay is the default one (no `--known-at`, no
+  /// `--min-confidence`): the one the replay index keeps.
+  public var usesDefaultReplay: Bool { knownAt == nil && minConfidence == .rumor }
+
   /// The names an answer cannot be about unless the log names them: the
   /// `--org` and `--subject` asked for (see `KnownNames`).
   public var names: [(option: String, name: String)] {

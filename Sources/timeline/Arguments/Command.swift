@@ -27,9 +27,6 @@ final class Reading {
   var cacheIdentity: CacheIdentity?
   /// The replay index awaiting the fact cache this query is writing.
   var pendingIndex: PendingReplayIndex?
-  /// The indexed replay of one org's facts, when the table holds only those
-  /// (`loadOrgFacts`): the only replay such a table may be asked about.
-  var orgReplay: IndexedReplay?
 }
 
 /// One command: the table row that parses its arguments, writes its help

@@ -1,15 +1,40 @@
 import EventLog
 import Projections
 
+/// A `state` or `diff` question's selection, the log's facts and the replay
+/// that answers it, in `selectedFacts`' order: one org's facts and their
+/// indexed replay for an `--org` question when the index has them
+/// (`loadOrgFacts`), else the whole log and `replayForQuestion`.
+func selectedReplay(
+  _ args: ParsedArguments, _ context: Context, command: String
+) throws -> (Selection, FactTable, any ReplayAnswers) {
+  let selection = try parseSelection(args, context, command: command)
+  if let (table, replay) = try loadOrgFacts(selection, context) { return (selection, table, replay) }
+  let table = try loadSelected(selection, context)
+  return (selection, table, replayForQuestion(selection, table, context))
+}
+
+/// `log`'s selection, the log's facts, what it lists (the selection's known
+/// events chosen on the fact table, in replay order) and the replay that
+/// marks them, as `selectedReplay` reads them.
+func selectedListing(_ args: ParsedArguments, _ context: Context) throws -> (Selection, FactTable, [Int32], any ReplayAnswers) {
+  let selection = try parseSelection(args, context, command: "log")
+  if let org = selection.org, let (table, replay) = try loadOrgFacts(selection, context) {
+    return (selection, table, selection.facts(among: replay.known(org: org), in: table), replay)
+  }
+  let table = try loadSelected(selection, context)
+  let (listed, replay) = replayForLog(selection, table, context)
+  return (selection, table, listed, replay)
+}
+
 /// The replay a `state` or `diff` question rests on. The default replay (no
 /// `--known-at`, no `--min-confidence`) of a table read from the fact cache
 /// comes from the replay index kept beside it, when that index is intact and
 /// fits (see `IndexedReplay`); otherwise the table is replayed in full, and
 /// when the index is missing or damaged it is built from that replay and
 /// written in the background, for the next question.
-func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
-  if let orgReplay = context.reading.orgReplay { return orgReplay }
-  guard selection.knownAt == nil, selection.minConfidence == .rumor else { return selection.replay(table) }
+private func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
+  guard selection.usesDefaultReplay else { return selection.replay(table) }
   let (indexed, keep) = readReplayIndex(table, parts: selection.org == nil ? .order : .orgs, context)
   if let indexed { return indexed }
   let replay = selection.replay(table)
@@ -20,13 +45,9 @@ func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Co
 /// What `log` lists (the selection's known events, chosen on the fact
 /// table, in replay order) and the replay that marks them: from the replay
 /// index for an `--org` selection on the default replay, else from a full replay.
-func replayForLog(_ selection: Selection, _ table: FactTable, _ context: Context) -> ([Int32], any ReplayAnswers) {
+private func replayForLog(_ selection: Selection, _ table: FactTable, _ context: Context) -> ([Int32], any ReplayAnswers) {
   var keep: (Replay) -> Void = { _ in }
-  // (Retractions have no org: an empty --org would list them, and the index leaves them out.)
-  if let org = selection.org, let orgReplay = context.reading.orgReplay {
-    return (selection.facts(among: orgReplay.known(org: org), in: table), orgReplay)
-  }
-  if let org = selection.org, !org.isEmpty, selection.knownAt == nil, selection.minConfidence == .rumor {
+  if let org = selection.org, selection.usesDefaultReplay {
     let (indexed, write) = readReplayIndex(table, parts: .orgs, context)
     if let indexed { return (selection.facts(among: indexed.known(org: org), in: table), indexed) }
     keep = write

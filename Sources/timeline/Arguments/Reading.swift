@@ -26,20 +26,21 @@ private func report(_ log: LoadedFacts, _ context: Context) {
 
 /// One org's facts, for a question that only that org's events answer
 /// (`state`, `diff`, `log` with `--org` on the default replay), read from
-/// the replay index without the rest of the cache, with the indexed replay
-/// over them kept in `context.reading.orgReplay`; nil when that cannot be
-/// done (no index, a name the selection asks about that the table alone
-/// cannot vouch for, lines added since that are not plain): the caller reads the whole log.
-func loadOrgFacts(_ selection: Selection, _ context: Context) throws(LogError) -> FactTable? {
-  guard let org = selection.org, !org.isEmpty, selection.knownAt == nil, selection.minConfidence == .rumor,
+/// the replay index without the rest of the cache, and the indexed replay
+/// over them: the only replay such a table may be asked about, so the two
+/// travel together. Nil when that cannot be done (no index, a name the
+/// selection asks about that the table alone cannot vouch for, lines added
+/// since that are not plain): the caller reads the whole log.
+func loadOrgFacts(_ selection: Selection, _ context: Context) throws(LogError) -> (FactTable, IndexedReplay)? {
+  // (An empty --org is refused by the name check of the whole read.)
+  guard let org = selection.org, !org.isEmpty, selection.usesDefaultReplay,
     context.store.exists,
     let log = try context.store.loadOrgFacts(org), let index = log.orgIndex,
     let replay = IndexedReplay(table: log.table, index: index),
     selection.names.allSatisfy({ KnownNames.isIndexed($0.name, in: log.table) })
   else { return nil }
   report(log, context)
-  context.reading.orgReplay = replay
-  return log.table
+  return (log.table, replay)
 }
 
 /// Says that the log folder has no `.jsonl` file, so that a mistyped `--log`

@@ -30,17 +30,17 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
 /// every option is read first (a usage error is 64 before the log is read),
 /// then the log, then each name the selection asks about (65 when no line of
 /// the log names it).
-/// - Parameter indexed: the command asks only `replayForQuestion` or
-///   `replayForLog` about the table, so an `--org` selection may read only
-///   that org's facts (`loadOrgFacts`).
-func selectedFacts(
-  _ args: ParsedArguments, _ context: Context, command: String, indexed: Bool = false
-) throws -> (Selection, FactTable) {
+/// (`selectedReplay` and `selectedListing` keep the same order.)
+func selectedFacts(_ args: ParsedArguments, _ context: Context, command: String) throws -> (Selection, FactTable) {
   let selection = try parseSelection(args, context, command: command)
-  if indexed, let table = try loadOrgFacts(selection, context) { return (selection, table) }
+  return (selection, try loadSelected(selection, context))
+}
+
+/// The log's facts for a selection already read, then each name it asks about checked.
+func loadSelected(_ selection: Selection, _ context: Context) throws -> FactTable {
   let table = try loadFacts(context)
   try requireKnownNames(selection, in: table, context)
-  return (selection, table)
+  return table
 }
 
 /// Refuses (65) a name that no line of the log names, as its org, its

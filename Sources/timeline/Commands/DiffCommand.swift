@@ -13,9 +13,8 @@ let diffCommand = Command(
   examples: ["timeline diff 2025-11-15 2025-12-10", "timeline diff 2025-11 2025-12 --min-confidence confirmed", "timeline diff 2025-11 2025-12 --org openai --json", "timeline diff 'last month..today'"],
   run: { args, context in
     let (from, to) = try diffDates(args.positionals, today: context.today)
-    let (selection, table) = try selectedFacts(args, context, command: "diff", indexed: true)
+    let (selection, table, replay) = try selectedReplay(args, context, command: "diff")
     let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
-    let replay = replayForQuestion(selection, table, context)
     let diff = replay.diff(from: from, to: to, org: org)
     let (found, newFacts, basis) = (diff.changes, diff.events, diff.basis)
     if args.has("json") {

@@ -24,9 +24,8 @@ let logCommand = Command(
   ],
   examples: ["timeline log --org openai --from 2025-12", "timeline log -p 2025-Q4 --kind launch", "timeline log --grep hazelnut", "timeline log -p 'last month..' --json"],
   run: { args, context in
-    let (selection, table) = try selectedFacts(args, context, command: "log", indexed: true)
     // Chosen on the fact table, then by text on the events read.
-    let (chosen, replay) = replayForLog(selection, table, context)
+    let (selection, table, chosen, replay) = try selectedListing(args, context)
     let (listedFacts, listed) = selection.matchingText(chosen, try context.store.events(chosen, in: table))
     let basis = replay.basis(listedFacts)
     if args.has("json") {

@@ -15,9 +15,8 @@ let stateCommand = Command(
   examples: ["timeline state --at 2025-12-10", "timeline state --at 2025-11 --org openai --json", "timeline state --at 2025-12-10 --known-at 2025-12-09"],
   run: { args, context in
     let day = try dayOption(args, "at", context) ?? context.today
-    let (selection, table) = try selectedFacts(args, context, command: "state", indexed: true)
+    let (selection, _, replay) = try selectedReplay(args, context, command: "state")
     let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
-    let replay = replayForQuestion(selection, table, context)
     let kept = replay.kept(at: day, org: org)
     let (state, basis) = concurrently({ replay.state(kept) }, { replay.basis(kept) })
     if args.has("json") {
