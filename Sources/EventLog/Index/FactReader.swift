@@ -163,10 +163,14 @@ extension LogStore {
     var proofs: [CacheUse.Proof] = []
     var added: Int64 = 0
     let custody = CustodyLinks { cache.custody(in: folder) }
+    let cachedBytes = entries.reduce(Int64(0)) { $0 + $1.extent }
+    // Growth past this (or proven only by a hash) rewrites the cache.
+    let rewriteAbove = min(Int64(8 << 20), cachedBytes / 16)
     for (index, entry) in entries.enumerated() {
       guard
         let read = try readFacts(
-          of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry, custody: custody)
+          of: entry.path, fileIndex: UInt16(clamping: index), into: &table, after: entry, custody: custody,
+          growthLimit: mayWrite ? nil : rewriteAbove)
       else {
         return nil
       }
@@ -178,11 +182,8 @@ extension LogStore {
     // A cache extended through the chain of custody by a little is not
     // written again (the next query follows the same chain and reads the
     // same few lines); one extended by a hash, or by much, is.
-    let cachedBytes = entries.reduce(Int64(0)) { $0 + $1.extent }
     var pending: PendingReplayIndex?
-    if notices.isEmpty && !proofs.isEmpty
-      && (proofs.contains(.hash) || added > min(Int64(8 << 20), cachedBytes / 16))
-    {
+    if notices.isEmpty && !proofs.isEmpty && (proofs.contains(.hash) || added > rewriteAbove) {
       guard mayWrite else { return nil }
       let waiting = PendingReplayIndex(store: ReplayIndexStore(cache: cache))
       pending = waiting
@@ -197,12 +198,14 @@ extension LogStore {
   /// the cache holds) only the lines added since, once it is proven that
   /// the cached bytes are still the file's first bytes.
   /// - Returns: nil when that cannot be proven; the proof used, if any.
+  /// - Parameter growthLimit: when given, a file that grew by more, or whose
+  ///   growth only a hash could prove, is declined before anything is read or hashed.
   private func readFacts(
     of file: String, fileIndex: UInt16, into table: inout FactTable, after cached: FactCache.Entry?,
-    custody: CustodyLinks?
+    custody: CustodyLinks?, growthLimit: Int64? = nil
   ) throws(LogError) -> (entry: FactCache.Entry, notices: [ReadNotice], proof: CacheUse.Proof?)? {
     var unchanged = false
-    var rewritten = false
+    var declined = false
     var proof: CacheUse.Proof?
     var start: Int64 = 0
     var lines: Int32 = 0
@@ -219,19 +222,23 @@ extension LogStore {
       // Samples are not proof: only a chain of custody or the whole hash.
       if stamp.size >= cached.extent {
         if let custody, Custody.chain(custody.links, from: cached.stamp, to: stamp) {
+          guard stamp.size - cached.extent <= growthLimit ?? .max else {
+            declined = true
+            return false
+          }
           proof = .custody
           return true
         }
-        if cached.hash.length == cached.extent, cached.hash.matches(fd) {
+        if growthLimit == nil, cached.hash.length == cached.extent, cached.hash.matches(fd) {
           proof = .hash
           return true
         }
       }
-      rewritten = true
+      declined = true
       return false
     }) { fd, range in scanPart(fd: fd, range: range, file: file, fileIndex: fileIndex) }
     if let cached, unchanged { return (cached, [], nil) }
-    if rewritten { return nil }
+    if declined { return nil }
     for part in result.parts.indices {
       var scanned = PartResult()
       swap(&scanned, &result.parts[part])  // the only reference, so that taking its table copies nothing
