@@ -17,6 +17,8 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
   var extended = 0
   var declined = 0
   var orgViews = 0
+  /// How often an index read with each set of parts took appends in (keyed by the parts' raw value).
+  var extendedWith: [Int: Int] = [:]
   var orgViewsDeclined = 0
   for seed in UInt64(5000 + batch * 8)..<UInt64(5000 + batch * 8 + 8) {
     var generator = LogGenerator(seed: seed)
@@ -93,6 +95,7 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
           read.orgKnown = nil
         }
         guard let indexed = IndexedReplay(table: table, index: read) else { continue }
+        extendedWith[parts.rawValue, default: 0] += 1
         if parts == .all { extended += 1 }
         let present = inTable.map { generated[$0] }
         for at in queryDates {
@@ -116,6 +119,10 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
   }
   // Both ways were taken: appends the index took in, and appends it declined.
   #expect(extended > 10 && declined > 10, "extended \(extended), declined \(declined)")
+  // Each way a question reads the index took appends in, so its checks above ran.
+  for parts in [[.order, .keys], [.orgs, .keys]] as [ReplayIndex.Parts] {
+    #expect(extendedWith[parts.rawValue, default: 0] > 10, "parts \(parts.rawValue): \(extendedWith)")
+  }
   #expect(orgViews > 20 && orgViewsDeclined > 5, "one org's facts: \(orgViews) answered, \(orgViewsDeclined) declined")
 }
 

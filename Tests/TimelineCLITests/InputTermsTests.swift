@@ -6,13 +6,17 @@ import Testing
 @Suite struct InputTermsTests {
   let hireWithoutRole = #"{"date":"2025","kind":"hire","org":"openai","subject":"bob"}"#
 
-  /// A log with one event, so that a rejected add has something to leave alone.
+  /// A log with one event, so that a rejected add has something to leave
+  /// alone; every test here is a rejection, so the log must be byte for byte
+  /// as it was after `body`.
   func withLog(_ body: (String) throws -> Void) throws {
     try withTemporaryDirectory { dir in
       let log = dir + "/log.jsonl"
       let made = try timeline(["--log", log, "add", "launch", "--org", "openai", "--subject", "openai/sora", "--date", "2025", "--source-title", "t"])
       #expect(made.status == 0, "\(made.stderr)")
+      let before = snapshot(log)
       try body(log)
+      #expect(snapshot(log) == before, "a rejected input changed the log")
     }
   }
 

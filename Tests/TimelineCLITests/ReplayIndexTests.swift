@@ -33,7 +33,8 @@ import Testing
       let days = ["2024-01-0", "2024-02-0", "2024-03-0", "2024-02-1"]
       for round in 0..<2 {
         asked += 1
-        let day = days[(asked + round) % days.count] + String(asked % 10)
+        // (Each round a new `asked`, so every month of the log comes up.)
+        let day = days[asked % days.count] + String(asked % 10)
         let org = ["openai", "google", "meta", "bench"][asked % 4]
         for query in [
           ["state", "--at", day, "--org", org, "--json"], ["state", "--at", day, "--json"],
@@ -98,8 +99,18 @@ private let orgQuestions: [[String]] = [
     let (log, copy, cache) = try cachedLog(dir)
     let facts = cache + "/big.jsonl.facts"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: facts))
-    // Well inside the facts section (the header is under 1 KB, a fact 96 bytes).
-    bytes[bytes.count / 2] ^= 0xff
+    // The header: magic (8), version (8), its length L (8), L bytes ending in
+    // the four sections' (count, checksum), then its FastHash (8); the facts
+    // section follows. The lowest byte of every fact's id is changed: still a
+    // well-formed key, so a question that read the facts without their
+    // checksum would answer with other ids (another basis).
+    func word(_ at: Int) -> Int { bytes[at..<at + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) } }
+    let headerEnd = 24 + word(16)
+    let factCount = word(headerEnd - 64)
+    let factsStart = headerEnd + 8
+    let factSize = 96
+    #expect(factCount >= 12_000 && factsStart + factCount * factSize < bytes.count)
+    for fact in 0..<factCount { bytes[factsStart + fact * factSize] ^= 0x01 }
     try bytes.write(to: URL(fileURLWithPath: facts))
     for query in orgQuestions {
       let got = try timeline(["--log", log] + query)
