@@ -95,7 +95,7 @@ public enum KnownNames {
     for fact in table.facts {
       used.insert(fact.org)
       used.insert(fact.subject)
-      for symbol in fact.keptNames { used.insert(symbol) }
+      fact.forEachKeptName { used.insert($0) }
     }
     used.formUnion(table.lists)
     used.remove(0)

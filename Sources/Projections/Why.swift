@@ -95,7 +95,7 @@ extension Replay {
       for index in known {
         let fact = facts[Int(index)]
         if let orgSymbol, fact.org != orgSymbol { continue }
-        if fact.org == symbol || fact.subject == symbol || keptAttrs(fact).contains(symbol) {
+        if fact.org == symbol || fact.subject == symbol || keepsAttr(fact, symbol) {
           matched.append(index)
           keys.insert(fact.id)
         }
@@ -132,10 +132,11 @@ extension Replay {
     return found
   }
 
-  /// The attribute strings a fact keeps in the table (not a custom kind's name).
-  func keptAttrs(_ fact: Fact) -> [Int32] {
-    fact.factKind == .strategy
-      ? fact.keptNames + Array(table.focus(of: fact)) + Array(table.deprioritize(of: fact)) : fact.keptNames
+  /// Whether `symbol` is an attribute string the fact keeps in the table
+  /// (not a custom kind's name): a name slot, or a strategy's list item.
+  func keepsAttr(_ fact: Fact, _ symbol: Int32) -> Bool {
+    fact.keepsName(symbol)
+      || (fact.factKind == .strategy && (table.focus(of: fact).contains(symbol) || table.deprioritize(of: fact).contains(symbol)))
   }
 }
 

@@ -75,10 +75,19 @@ public struct Fact: Sendable {
     }
   }
 
-  /// The names the fact keeps of its attributes, in the kind table's order
-  /// (not a custom kind's own name).
-  public var keptNames: [Int32] {
-    factKind == .custom ? [] : [slot0, slot1, slot2].filter { $0 != 0 }
+  /// Whether `symbol` (not 0) is a name the fact keeps of its attributes
+  /// (not a custom kind's own name). Allocates nothing: whole-table passes call it.
+  @inline(__always) public func keepsName(_ symbol: Int32) -> Bool {
+    symbol != 0 && factKind != .custom && (slot0 == symbol || slot1 == symbol || slot2 == symbol)
+  }
+
+  /// Calls `body` with each name the fact keeps of its attributes (not 0,
+  /// not a custom kind's own name), allocating nothing.
+  @inline(__always) public func forEachKeptName(_ body: (Int32) -> Void) {
+    guard factKind != .custom else { return }
+    if slot0 != 0 { body(slot0) }
+    if slot1 != 0 { body(slot1) }
+    if slot2 != 0 { body(slot2) }
   }
 
   /// All three name slots in order, for orders that treat them alike.
