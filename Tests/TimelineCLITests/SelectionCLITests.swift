@@ -334,3 +334,19 @@ func aReversedWindowIsOneErrorInEveryCommand(window: [String], commands: [String
     #expect(snapshot(dir) == before)
   }
 }
+
+// Every query reads its options before the log: a bad --known-at is a usage
+// error (64) even when a name it asks about is unknown too (65 comes only
+// after the log is read), in why and lineage as in state.
+@Test func aBadOptionIsRefusedBeforeAnUnknownName() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir, [#"{"date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/x"}"#])
+    for query in [
+      ["why", "nosuch", "--known-at", "garbage"], ["lineage", "--org", "nosuch", "--known-at", "garbage"],
+      ["state", "--org", "nosuch", "--known-at", "garbage"],
+    ] {
+      let result = try timeline(["--log", log] + query)
+      #expect(result.status == 64 && result.stderr.contains("--known-at"), "\(query.joined(separator: " ")): \(result.status) \(result.stderr)")
+    }
+  }
+}

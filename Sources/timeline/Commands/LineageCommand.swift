@@ -19,6 +19,8 @@ let lineageCommand = Command(
   run: { args, context in
     let day = try dayOption(args, "at", context) ?? context.today
     let least = try minConfidence(args, command: "lineage")
+    // Every option is read before the log (a usage error is 64 first), as in `selectedFacts`.
+    let known = try knownAt(args, context)
     let table = try loadFacts(context)
     let org = args.value("org")
     if let org { try requireKnownName(org, option: "--org", in: table, context) }
@@ -26,7 +28,7 @@ let lineageCommand = Command(
     if let model, !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
-    let replay = Selection(org: org, minConfidence: least, knownAt: try knownAt(args, context)).replay(table)
+    let replay = Selection(minConfidence: least, knownAt: known).replay(table)
     let kept = replay.kept(at: day)
     var (lineage, basis) = concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }

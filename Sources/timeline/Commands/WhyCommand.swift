@@ -28,11 +28,13 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let day = try dayOption(args, "at", context) ?? context.today
   let org = args.value("org")
   let least = try minConfidence(args, command: "why")
+  // Every option is read before the log (a usage error is 64 first), as in `selectedFacts`.
+  let known = try knownAt(args, context)
   let table = try loadFacts(context)
   try requireKnownName(key, option: "KEY", in: table, context)
   var selection = Selection(org: org, minConfidence: least)
   try requireKnownNames(selection, in: table, context)
-  selection.knownAt = try knownAt(args, context)
+  selection.knownAt = known
   let replay = selection.replay(table)
   // Strings the table does not keep are read from the events themselves.
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
