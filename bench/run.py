@@ -398,8 +398,8 @@ APPEND_DATES = ["2025-12-08", "2025-10-31", "2025-07-15", "2025-03-31", "2024-09
 class Asked:
     """One kind of new question: each asked once; the median is over the questions."""
 
-    def __init__(self, key, name, target, note=""):
-        self.key, self.name, self.target, self.note = key, name, target, note
+    def __init__(self, key, name, target):
+        self.key, self.name, self.target = key, name, target
         self.walls, self.rss, self.ok, self.questions = [], 0, True, []
 
     @property

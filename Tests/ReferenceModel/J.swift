@@ -19,6 +19,11 @@ public indirect enum J: Equatable, Sendable, CustomStringConvertible {
     return nil
   }
 
+  public var stringValue: String? {
+    if case .string(let text) = self { return text }
+    return nil
+  }
+
   public var arrayValue: [J] {
     if case .array(let items) = self { return items }
     return []

@@ -8,7 +8,7 @@ import Testing
 // program. After a deliberate output change, `scripts/update-walkthrough`
 // rewrites the README's outputs; review the diff and commit it.
 
-/// The repository root: this file is Tests/TimelineCLITests/ReadmeWalkthroughTests.swift.
+/// The heading of the README's walkthrough section.
 let walkthroughHeading = "## Walkthrough: December 2025"
 
 /// The walkthrough lives in docs/walkthrough.md; the README shows a taste of

@@ -223,11 +223,6 @@ private func roundTripQueries(_ selection: [String]) -> [[String]] {
 }
 
 extension J {
-  var stringValue: String? {
-    if case .string(let text) = self { return text }
-    return nil
-  }
-
   fileprivate var objectValue: [String: J] {
     if case .object(let members) = self { return members }
     return [:]

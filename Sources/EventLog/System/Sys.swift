@@ -440,10 +440,4 @@ extension Sys {
     if fds[0].revents & Int16(POLLERR | POLLHUP | POLLNVAL) != 0 { return .outputClosed }
     return .ready
   }
-
-  /// Whether `fd` is a pipe or socket (whose reader can go away).
-  static func isPipe(_ fd: FileDescriptor) -> Bool {
-    guard let info = try? info(fd) else { return false }
-    return info.kind == .pipe || info.kind == .socket
-  }
 }
