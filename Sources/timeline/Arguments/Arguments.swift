@@ -29,6 +29,9 @@ struct PositionalSpec: Sendable {
   var optional = false
   /// The words it may be, for completion.
   var choices: [String] = []
+  /// How the usage line shows it, where its name and brackets would not say
+  /// enough (diff's TO, optional only because `FROM..TO` is one argument).
+  var usage: String? = nil
 }
 
 /// What the user gave, checked against a command's table.

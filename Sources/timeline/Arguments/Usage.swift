@@ -14,7 +14,8 @@ extension Command {
   /// option the command takes and nothing else: the positionals, then the
   /// options in table order, each once.
   ///
-  /// - `NAME` is a required positional, `[NAME]` an optional one.
+  /// - `NAME` is a required positional, `[NAME]` an optional one, unless the
+  ///   positional says how it is shown.
   /// - `--name VALUE` is a required option, `[--name VALUE]` an optional one,
   ///   `[--name VALUE]...` one that may be repeated; the long name is shown
   ///   even where there is a short one, which the options table gives.
@@ -34,7 +35,7 @@ extension Command {
     assert(forms.allSatisfy { ([$0.option] + $0.takes).allSatisfy { name in options.contains { $0.name == name } } }, "a usage form names an option \(name) lacks")
     // The positionals are optional to the parser only where a form stands in
     // for them (add's KIND, for --stdin): the main line shows them required.
-    let main = positionals.map { forms.isEmpty && $0.optional ? "[\($0.name)]" : $0.name }
+    let main = positionals.map { $0.usage ?? (forms.isEmpty && $0.optional ? "[\($0.name)]" : $0.name) }
       + uniqueOptions.filter { !alternatives.contains($0.name) }.map(\.usage)
     let others = forms.map { form in
       uniqueOptions.filter { $0.name == form.option }.map { $0.usage(required: true) }

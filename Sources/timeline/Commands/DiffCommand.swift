@@ -6,7 +6,7 @@ let diffCommand = Command(
   summary: "show what changed in the state between two dates, and the events behind it",
   positionals: [
     PositionalSpec(name: "FROM", help: "the earlier date (a partial date, like 2025-11 or 'last month', means the end of its period), or FROM..TO in one argument"),
-    PositionalSpec(name: "TO", help: "the later date", optional: true),
+    PositionalSpec(name: "TO", help: "the later date", optional: true, usage: "TO | FROM..TO"),
   ],
   options: [orgOption, knownAtOption, minConfidenceOption, jsonOption],
   details: ["A change of an entry's confidence is a change too (field confidence), and so is a change of a metric's unit (field unit, with the metric's name). Text output marks a change that rests on a rumor or a report with (rumor) or (reported)."],
