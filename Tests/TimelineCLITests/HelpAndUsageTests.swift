@@ -181,9 +181,10 @@ private func optionsNamed(in text: String) throws -> [String] {
       let once = try optionsNamed(in: line)
       #expect(Set(once).count == once.count, "\(line)")
     }
-    // The positionals come first, in the order of the Arguments table.
+    // The positionals come first, in the order of the Arguments table (an
+    // alternative spelling of them follows a `|`, as diff's `FROM..TO`).
     let arguments = helpSection("Arguments:", of: help)
-    let words = (usage.first ?? "").split(separator: " ").dropFirst(3).prefix { !$0.hasPrefix("-") && !$0.hasPrefix("[-") }
+    let words = (usage.first ?? "").split(separator: " ").dropFirst(3).prefix { !$0.hasPrefix("-") && !$0.hasPrefix("[-") && $0 != "|" }
     #expect(words.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) } == arguments, "\(name)")
   }
 }
