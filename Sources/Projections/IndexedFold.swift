@@ -56,34 +56,46 @@ public struct IndexedReplay: ReplayAnswers {
       else { return false }
     }
     func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
-    /// Where `new` goes in `list[range]`, kept in replay order.
-    func place(_ new: Int32, in list: [Int32], _ range: Range<Int>) -> Int {
-      var low = range.lowerBound
-      var high = range.upperBound
-      while low < high {
-        let middle = (low + high) / 2
-        if precedes(list[middle] & Int32.max, new) { low = middle + 1 } else { high = middle }
+    // The added events in replay order, each list then merged with them in
+    // one pass (an entry of a list may carry the dropped mark).
+    let sorted = added.map(Int32.init).sorted(by: precedes)
+    func merged(_ list: ArraySlice<Int32>, _ new: [Int32], into out: inout [Int32]) {
+      var from = list.startIndex
+      for item in new {
+        // Before the first entry that does not precede it; the runs between are copied whole.
+        var low = from
+        var high = list.endIndex
+        while low < high {
+          let middle = (low + high) / 2
+          if precedes(list[middle] & Int32.max, item) { low = middle + 1 } else { high = middle }
+        }
+        out += list[from..<low]
+        out.append(item)
+        from = low
       }
-      return low
+      out += list[from...]
     }
-    for position in added {
-      let new = Int32(position)
-      if var order = index.order {
-        index.order = nil
-        order.insert(new, at: place(new, in: order, order.indices))
-        index.order = order
+    if let order = index.order {
+      var out: [Int32] = []
+      out.reserveCapacity(order.count + sorted.count)
+      merged(order[...], sorted, into: &out)
+      index.order = out
+    }
+    if let start = index.orgStart, let known = index.orgKnown {
+      let byOrg = Dictionary(grouping: sorted) { Int(facts[Int($0)].org) }
+      // Orgs first named by added lines get ranges at the end.
+      let orgs = max(start.count - 1, (byOrg.keys.max() ?? -1) + 1)
+      var newStart = [Int32](repeating: 0, count: orgs + 1)
+      var out: [Int32] = []
+      out.reserveCapacity(known.count + sorted.count)
+      for org in 0..<orgs {
+        newStart[org] = Int32(out.count)
+        let range = org + 1 < start.count ? Int(start[org])..<Int(start[org + 1]) : known.endIndex..<known.endIndex
+        merged(known[range], byOrg[org] ?? [], into: &out)
       }
-      if var start = index.orgStart, var known = index.orgKnown {
-        index.orgStart = nil
-        index.orgKnown = nil
-        let org = Int(facts[position].org)
-        // Orgs first named by added lines get empty ranges at the end.
-        if org + 1 >= start.count { start += [Int32](repeating: start.last!, count: org + 2 - start.count) }
-        known.insert(new, at: place(new, in: known, Int(start[org])..<Int(start[org + 1])))
-        for later in (org + 1)..<start.count { start[later] += 1 }
-        index.orgStart = start
-        index.orgKnown = known
-      }
+      newStart[orgs] = Int32(out.count)
+      index.orgStart = newStart
+      index.orgKnown = out
     }
     index.names = max(index.names, (index.orgStart?.count ?? 1) - 1)
     index.facts = added.upperBound
