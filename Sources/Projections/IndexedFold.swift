@@ -23,7 +23,7 @@ extension Replay: ReplayAnswers {}
 /// has or points at; it is then put in place in replay order. Otherwise
 /// there is no indexed replay and the caller replays in full.
 public struct IndexedReplay: ReplayAnswers {
-  public let table: FactTable
+  let table: FactTable
   private let index: ReplayIndex
 
   /// Larger additions are replayed in full (the cache is about to be rewritten anyway).
@@ -116,17 +116,9 @@ public struct IndexedReplay: ReplayAnswers {
     return order.filter { facts[Int($0)].lastDay <= limit }
   }
 
-  public func state(_ facts: [Int32]) -> CompetitorState {
-    var fold = StateFold(table: table)
-    table.facts.withUnsafeBufferPointer { all in
-      for index in facts { fold.apply(all[Int(index)], index) }
-    }
-    return fold.materialize()
-  }
+  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
 
-  public func basis(_ facts: [Int32]) -> Basis {
-    Basis(keys: facts.map { table.facts[Int($0)].id }, table: table)
-  }
+  public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
 
   public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
 
@@ -203,4 +195,19 @@ extension Replay {
         superseded: sortedSuperseded, keys: keys, tableFacts: table.facts)
     }
   }
+}
+
+extension FactTable {
+  /// The competitor state folded from `facts` (in replay order): what both
+  /// a full and an indexed replay answer with.
+  func foldedState(_ facts: [Int32]) -> CompetitorState {
+    var fold = StateFold(table: self)
+    self.facts.withUnsafeBufferPointer { all in
+      for index in facts { fold.apply(all[Int(index)], index) }
+    }
+    return fold.materialize()
+  }
+
+  /// The basis of `facts`: their count and the digest of their ids.
+  func basis(of facts: [Int32]) -> Basis { Basis(keys: facts.map { self.facts[Int($0)].id }, table: self) }
 }

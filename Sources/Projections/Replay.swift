@@ -188,18 +188,10 @@ public struct Replay: Sendable {
   public var standing: [Int32] { order }
 
   /// The basis of an answer folded from `facts`.
-  public func basis(_ facts: [Int32]) -> Basis {
-    Basis(keys: facts.map { table.facts[Int($0)].id }, table: table)
-  }
+  public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
 
   /// The competitor state folded from `facts` (in replay order).
-  public func state(_ facts: [Int32]) -> CompetitorState {
-    var fold = StateFold(table: table)
-    table.facts.withUnsafeBufferPointer { all in
-      for index in facts { fold.apply(all[Int(index)], index) }
-    }
-    return fold.materialize()
-  }
+  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
 
   /// The competitor state on `day`.
   public func state(at day: Day, org: String? = nil) -> CompetitorState {
