@@ -9,21 +9,8 @@ import Testing
 
 @Test func answersFromTheReplayIndexMatchAFullReplayAcrossAppends() throws {
   try withTemporaryDirectory { dir in
-    var generator = LogGenerator(seed: 1515)
-    let log = dir + "/cached/big.jsonl"
-    let copy = dir + "/reference/big.jsonl"
-    for folder in [dir + "/cached", dir + "/reference"] {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-    }
-    let generated = generator.log(count: 12_000)
-    try writeLines(generated.map(\.line), to: log)
+    let (log, copy, _, generated) = try cachedLog(dir, seed: 1515)
     let old = generated.prefix(200).filter { $0.kind != "retract" }.map(\.id)
-    let cacheFolder = dir + "/cached/.timeline-cache"
-    // The first question writes the fact cache, the second the replay index.
-    for at in ["2024-03-30", "2024-03-29"] {
-      #expect(try timeline(["--log", log, "state", "--at", at, "--json"]).status == 0)
-    }
-    #expect(FileManager.default.fileExists(atPath: cacheFolder + "/big.jsonl.replay"))
 
     var asked = 0
     /// New questions (never asked before, so no kept answer serves them), each compared with a full replay.
@@ -66,21 +53,25 @@ import Testing
 
 /// A 12,000-event log with its fact cache and replay index written, and a
 /// copy of it to replay in full with no cache: the answers to compare with.
-private func cachedLog(_ dir: String) throws -> (log: String, copy: String, cache: String) {
-  var generator = LogGenerator(seed: 2626)
+private func cachedLog(
+  _ dir: String, seed: UInt64 = 2626
+) throws -> (log: String, copy: String, cache: String, generated: [GenEvent]) {
+  var generator = LogGenerator(seed: seed)
   let log = dir + "/cached/big.jsonl"
   let copy = dir + "/reference/big.jsonl"
   for folder in [dir + "/cached", dir + "/reference"] {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
   }
-  try writeLines(generator.log(count: 12_000).map(\.line), to: log)
+  let generated = generator.log(count: 12_000)
+  try writeLines(generated.map(\.line), to: log)
   try FileManager.default.copyItem(atPath: log, toPath: copy)
+  // The first question writes the fact cache, the second the replay index.
   for at in ["2024-03-30", "2024-03-29"] {
     #expect(try timeline(["--log", log, "state", "--at", at, "--json"]).status == 0)
   }
   let cache = dir + "/cached/.timeline-cache"
   #expect(FileManager.default.fileExists(atPath: cache + "/big.jsonl.replay"))
-  return (log, copy, cache)
+  return (log, copy, cache, generated)
 }
 
 /// The `--org` questions compared, each asked once.
@@ -96,7 +87,7 @@ private let orgQuestions: [[String]] = [
 // finds it damaged and rebuilds the cache. Every answer equals a full replay.
 @Test func anOrgQuestionReadsOnlyThatOrgsFacts() throws {
   try withTemporaryDirectory { dir in
-    let (log, copy, cache) = try cachedLog(dir)
+    let (log, copy, cache, _) = try cachedLog(dir)
     let facts = cache + "/big.jsonl.facts"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: facts))
     // The header: magic (8), version (8), its length L (8), L bytes ending in
@@ -131,7 +122,7 @@ private let orgQuestions: [[String]] = [
 // from the whole table, as a full replay answers them.
 @Test func aDamagedOrgPartOfTheIndexIsNotBelieved() throws {
   try withTemporaryDirectory { dir in
-    let (log, copy, cache) = try cachedLog(dir)
+    let (log, copy, cache, _) = try cachedLog(dir)
     let index = cache + "/big.jsonl.replay"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: index))
     // The header: magic, version, identity (2), facts, names (8 bytes each),
@@ -162,7 +153,7 @@ private let orgQuestions: [[String]] = [
 // thread), in the same order, and every event once (one per id).
 @Test func eventsReadInTwoHalvesComeBackWholeAndInOrder() throws {
   try withTemporaryDirectory { dir in
-    let (log, _, _) = try cachedLog(dir)
+    let (log, _, _, _) = try cachedLog(dir)
     let all = try json(["log"], log: log)["events"]?.arrayValue ?? []
     #expect(all.count >= 8192, "\(all.count) events: too few to be read in halves")
     var listed = 0
