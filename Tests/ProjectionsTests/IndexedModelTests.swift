@@ -144,4 +144,15 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
   table.append(fresh, file: 0, line: Int32(table.count + 1), offset: 0)
   #expect(IndexedReplay(table: table, index: keyless) == nil)
   #expect(IndexedReplay(table: table, index: index) != nil)
+  // Up to 4,096 plain lines are taken in; one more and the question replays in full.
+  var many = table
+  for number in 2...4096 {
+    fresh.id = "fresh\(number)"
+    many.append(fresh, file: 0, line: Int32(many.count + 1), offset: 0)
+  }
+  #expect(many.count - index.facts == 4096)
+  #expect(IndexedReplay(table: many, index: index) != nil, "4,096 added lines")
+  fresh.id = "fresh4097"
+  many.append(fresh, file: 0, line: Int32(many.count + 1), offset: 0)
+  #expect(IndexedReplay(table: many, index: index) == nil, "4,097 added lines")
 }
