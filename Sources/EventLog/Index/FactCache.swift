@@ -82,8 +82,9 @@ struct FactCache {
     readIdentified(in: folder).map { ($0.0, $0.1) }
   }
 
-  /// `read`, with the FastHash of the header: what the replay index is tied to.
-  func readIdentified(in folder: CacheFolder) -> (FactTable, [Entry], UInt64)? {
+  /// `read`, with the identity of the cache (the FastHash of its header and
+  /// its fact count): what the replay index is tied to.
+  func readIdentified(in folder: CacheFolder) -> (FactTable, [Entry], CacheIdentity)? {
     guard let fd = folder.openForReading(name) else { return nil }
     defer { Sys.close(fd) }
     guard let header = readHeader(fd) else { return nil }
@@ -94,7 +95,7 @@ struct FactCache {
     else { return nil }
     table.facts = facts
     guard FactCache.isWellFormed(table, header.entries) else { return nil }
-    return (table, header.entries, header.checksum)
+    return (table, header.entries, header.identity)
   }
 
   /// The cache's header, its files, and the symbols of its table without

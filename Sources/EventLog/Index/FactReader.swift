@@ -76,8 +76,7 @@ extension LogStore {
     var use = CacheUse.none
     switch cache.folder(create: false) {
     case .folder(let folder):
-      if case (var cached, let entries, let checksum)? = cache.readIdentified(in: folder) {
-        let identity = CacheIdentity(checksum: checksum, facts: cached.count)
+      if case (var cached, let entries, let identity)? = cache.readIdentified(in: folder) {
         if entries.map(\.path) == paths, var loaded = try extend(&cached, entries, cache: cache, folder: folder) {
           loaded.cacheIdentity = identity
           return loaded
@@ -570,8 +569,8 @@ extension LogStore {
   }
 
   /// Many lines are read in two halves in file order, one per core; the
-  /// results come back in the order of `indices`. A failure is the first
-  /// half's if both fail, so the error is the one a single reader meets first.
+  /// results come back in the order of `indices`. When both halves fail,
+  /// the first half's error is the one reported.
   private func inHalves<Value>(
     _ indices: [Int32], in table: FactTable, _ work: @escaping @Sendable ([Int32]) throws(LogError) -> [Value]
   ) throws(LogError) -> [Value] {

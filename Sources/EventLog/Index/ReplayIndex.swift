@@ -112,17 +112,13 @@ public struct ReplayIndex: Sendable {
       let mask = marked ? Int32.max : -1
       return indices.map { $0.count <= facts && $0.allSatisfy { $0 & mask >= 0 && $0 & mask < limit } } ?? true
     }
-    func isSorted(_ keys: [UInt64]?) -> Bool {
-      guard let keys else { return true }
-      for position in keys.indices.dropFirst() where keys[position - 1] > keys[position] { return false }
-      return true
-    }
-    guard inBounds(order), inBounds(orgKnown, marked: true), isSorted(retracted), isSorted(superseded), isSorted(keys) else { return false }
+    guard inBounds(order), inBounds(orgKnown, marked: true), isSorted(retracted), isSorted(superseded),
+      keys.map(isSorted) ?? true
+    else { return false }
     if let orgStart {
-      guard let orgKnown, orgStart.count == names + 1, orgStart.first == 0, orgStart.last == Int32(orgKnown.count) else {
-        return false
-      }
-      for position in orgStart.indices.dropFirst() where orgStart[position - 1] > orgStart[position] { return false }
+      guard let orgKnown, orgStart.count == names + 1, orgStart.first == 0, orgStart.last == Int32(orgKnown.count),
+        isSorted(orgStart)
+      else { return false }
     } else if orgKnown != nil {
       return false
     }
@@ -298,8 +294,7 @@ public struct ReplayIndexStore: Sendable {
   func readKeys(identity: CacheIdentity, names: Int) -> [UInt64]? {
     guard let file = open(identity: identity, names: names) else { return nil }
     defer { Sys.close(file.fd) }
-    guard let keys = file.read(.keys, as: UInt64.self) else { return nil }
-    for position in keys.indices.dropFirst() where keys[position - 1] > keys[position] { return nil }
+    guard let keys = file.read(.keys, as: UInt64.self), isSorted(keys) else { return nil }
     return keys
   }
 
@@ -374,6 +369,13 @@ public struct ReplayIndexStore: Sendable {
     guard case .folder(let folder) = cache.folder(create: false) else { return }
     folder.remove(name)
   }
+}
+
+/// Whether `values` never go down: what the index searches by bisection, or
+/// reads as ranges, must be.
+private func isSorted<Value: Comparable>(_ values: [Value]) -> Bool {
+  for position in values.indices.dropFirst() where values[position - 1] > values[position] { return false }
+  return true
 }
 
 /// A replay index waiting for the fact cache it belongs to: the cache is
