@@ -1,5 +1,6 @@
 import EventLog
 @testable import Projections
+import ReferenceModel
 import Testing
 
 // DESIGN.md, "What is new, and why": news compares the state before and at
@@ -193,4 +194,34 @@ func whyNamesEachFieldsSourceAndEveryEvent(_ c: WhyCase) {
   let window = RecordWindow(since: Timestamp(milliseconds: 10), until: Timestamp(milliseconds: 20))
   #expect(!window.contains(9) && window.contains(10) && window.contains(20) && !window.contains(21))
   #expect(RecordWindow().contains(.min) && RecordWindow().isOpen)
+}
+
+/// `why` folds only the facts that bear on its key (`Replay.bearing`): on
+/// random logs, for every name and date, its entries (values, sources,
+/// confidences, dates) are those of the whole fold.
+@Test(arguments: 0..<4)
+func whyFoldsOnlyWhatBearsOnItsKeyAndAnswersAsTheWholeFold(batch: Int) throws {
+  var compared = 0
+  var withEntries = 0
+  for seed in UInt64(7000 + batch * 10)..<UInt64(7000 + batch * 10 + 10) {
+    var generator = LogGenerator(seed: seed)
+    let replay = Replay(try decodeAll(generator.log(count: 120)))
+    let table = replay.table
+    for at in queryDates {
+      for org in [nil, "openai"] as [String?] {
+        let kept = replay.kept(at: day(at), org: org)
+        var whole = StateFold(table: table)
+        for index in kept { whole.apply(index) }
+        for symbol in 1..<Int32(table.names.count) {
+          let key = table.names[symbol]
+          let entries = replay.why(key, at: day(at), org: org).entries
+          #expect(entries == whole.entries(named: key), "seed \(seed): why \(key) --at \(at) --org \(org ?? "-")")
+          compared += 1
+          if !entries.isEmpty { withEntries += 1 }
+        }
+      }
+    }
+  }
+  // The comparison reached entries of every section, not only empty answers.
+  #expect(compared > 1000 && withEntries > compared / 10)
 }
