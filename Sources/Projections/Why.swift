@@ -87,32 +87,27 @@ extension Replay {
   }
 
   /// The facts of `kept` that can change an entry `StateFold.entries(named:)`
-  /// reads for `symbol`, in their order: folded alone they give those entries
-  /// as the whole fold does (the rest of a state is a tenth of `why`'s time
-  /// at 1M events). A product's entry changes only by product events about
-  /// it; a focus item's by strategies that list it; a metric subject's by
-  /// metrics about it; a codename's by events naming it. A role's holder
-  /// depends on every hire and departure of its org, so those of each org
-  /// where the person or the role comes up are all kept.
+  /// reads for `symbol`, in their order (the rest of a state is a tenth of
+  /// `why`'s time at 1M events): the product, metric subject and codename
+  /// `symbol`, the roles of each org where the person or the role comes up,
+  /// the strategies of each org that lists the item.
   func bearing(on symbol: Int32, _ kept: [Int32]) -> [Int32] {
     let facts = table.facts
-    func isRoleEvent(_ fact: Fact) -> Bool { fact.factKind == .hire || fact.factKind == .depart }
-    var roleOrgs = Set<Int32>()
+    var keys = EntryKeys()
+    keys.products.insert(symbol)
+    keys.metricSubjects.insert(symbol)
+    keys.codenames.insert(symbol)
     for index in kept {
       let fact = facts[Int(index)]
-      if isRoleEvent(fact) && (fact.subject == symbol || fact.role == symbol) { roleOrgs.insert(fact.org) }
-    }
-    return kept.filter { index in
-      let fact = facts[Int(index)]
-      if isRoleEvent(fact) { return roleOrgs.contains(fact.org) }
-      if fact.factKind.isProduct { return fact.subject == symbol || fact.codename == symbol }
-      switch fact.factKind {
-      case .strategy: return table.focus(of: fact).contains(symbol) || table.deprioritize(of: fact).contains(symbol)
-      case .metric: return fact.about == symbol
-      case .codename: return fact.codename == symbol
-      default: return false
+      if fact.factKind == .hire || fact.factKind == .depart {
+        if fact.subject == symbol || fact.role == symbol { keys.roleOrgs.insert(fact.org) }
+      } else if fact.factKind == .strategy,
+        table.focus(of: fact).contains(symbol) || table.deprioritize(of: fact).contains(symbol)
+      {
+        keys.strategyOrgs.insert(fact.org)
       }
     }
+    return kept.filter { keys.bears(facts[Int($0)]) }
   }
 
   /// Every known event whose org, subject or a kept attribute string equals

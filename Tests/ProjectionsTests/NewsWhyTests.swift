@@ -225,3 +225,37 @@ func whyFoldsOnlyWhatBearsOnItsKeyAndAnswersAsTheWholeFold(batch: Int) throws {
   // The comparison reached entries of every section, not only empty answers.
   #expect(compared > 1000 && withEntries > compared / 10)
 }
+
+/// `news` folds only the facts that bear on an entry the window can change
+/// (`News.changes`): on random logs (duplicates, retractions and corrections
+/// among them), for windows starting anywhere, its changes are those
+/// between the two whole folds.
+@Test(arguments: 0..<4)
+func newsFoldsOnlyWhatTheWindowCanChangeAndAnswersAsTheWholeFolds(batch: Int) throws {
+  var compared = 0
+  var withChanges = 0
+  for seed in UInt64(8000 + batch * 10)..<UInt64(8000 + batch * 10 + 10) {
+    var generator = LogGenerator(seed: seed)
+    let generated = generator.log(count: 120)
+    let table = FactTable(try decodeAll(generated).shuffled(using: &generator.rng))
+    let times = generated.map(\.recorded).sorted()
+    for since in [times[0], times[times.count / 3], times[times.count * 2 / 3], times[times.count - 5]] {
+      let start = NewsStart.time(Timestamp(milliseconds: since))
+      for until in [nil, times[times.count - 2]] as [Int64?] {
+        let limit = until.map { Timestamp(milliseconds: $0) }
+        let before = Replay(table, knownAt: limit, only: { !start.isNew($0) })
+        let after = Replay(table, knownAt: limit)
+        for at in queryDates {
+          for org in [nil, "openai"] as [String?] {
+            let whole = changes(from: before.state(at: day(at), org: org), to: after.state(at: day(at), org: org))
+            let news = News(table, start: start, until: limit, at: day(at), org: org)
+            #expect(news.changes == whole, "seed \(seed): news --since \(since) --at \(at) --org \(org ?? "-")")
+            compared += 1
+            if !whole.isEmpty { withChanges += 1 }
+          }
+        }
+      }
+    }
+  }
+  #expect(compared > 1000 && withChanges > compared / 4)
+}

@@ -1,0 +1,46 @@
+import EventLog
+
+/// State entries named by what their values depend on, the partition the
+/// fold keeps (DESIGN.md, "Kinds"): a product's entry by the product events
+/// about it, an org's roles by its hires and departures, its focus and
+/// deprioritized lists by its strategies, a subject's metrics by the
+/// metric events about it, a codename's entries by the events naming it.
+/// Folded alone, the facts that bear on some entries give those entries as
+/// the whole fold does, so `why` and `news` fold only those.
+struct EntryKeys {
+  /// Product subjects.
+  var products = Set<Int32>()
+  var roleOrgs = Set<Int32>()
+  var strategyOrgs = Set<Int32>()
+  /// Metric subjects (an org's own metrics are about the org).
+  var metricSubjects = Set<Int32>()
+  var codenames = Set<Int32>()
+
+  /// Adds the entries `fact` can change.
+  mutating func insert(_ fact: Fact) {
+    if fact.factKind.isProduct {
+      if fact.subject != 0 { products.insert(fact.subject) }
+      if fact.codename != 0 { codenames.insert(fact.codename) }
+      return
+    }
+    switch fact.factKind {
+    case .hire, .depart: roleOrgs.insert(fact.org)
+    case .strategy: strategyOrgs.insert(fact.org)
+    case .metric: metricSubjects.insert(fact.about)
+    case .codename: if fact.codename != 0 { codenames.insert(fact.codename) }
+    default: break  // retractions, reports and custom kinds change no entry
+    }
+  }
+
+  /// Whether `fact` can change one of these entries.
+  func bears(_ fact: Fact) -> Bool {
+    if fact.factKind.isProduct { return products.contains(fact.subject) || codenames.contains(fact.codename) }
+    switch fact.factKind {
+    case .hire, .depart: return roleOrgs.contains(fact.org)
+    case .strategy: return strategyOrgs.contains(fact.org)
+    case .metric: return metricSubjects.contains(fact.about)
+    case .codename: return codenames.contains(fact.codename)
+    default: return false
+    }
+  }
+}
