@@ -9,12 +9,12 @@ import EventLog
 /// the whole fold does, so `why` and `news` fold only those.
 struct EntryKeys {
   /// Product subjects.
-  var products = Set<Int32>()
-  var roleOrgs = Set<Int32>()
-  var strategyOrgs = Set<Int32>()
+  var products = SymbolSet()
+  var roleOrgs = SymbolSet()
+  var strategyOrgs = SymbolSet()
   /// Metric subjects (an org's own metrics are about the org).
-  var metricSubjects = Set<Int32>()
-  var codenames = Set<Int32>()
+  var metricSubjects = SymbolSet()
+  var codenames = SymbolSet()
 
   /// Adds the entries `fact` can change.
   mutating func insert(_ fact: Fact) {
@@ -42,5 +42,22 @@ struct EntryKeys {
     case .codename: return codenames.contains(fact.codename)
     default: return false
     }
+  }
+}
+
+/// A set of symbols (names of a `FactTable`) as bits: `news` asks it once
+/// for every fact kept at a date, where a hashed set cost a sixth of its time.
+struct SymbolSet {
+  private var words: [UInt64] = []
+
+  mutating func insert(_ symbol: Int32) {
+    let word = Int(UInt32(bitPattern: symbol) >> 6)
+    if word >= words.count { words += [UInt64](repeating: 0, count: word + 1 - words.count) }
+    words[word] |= 1 << UInt64(symbol & 63)
+  }
+
+  @inline(__always) func contains(_ symbol: Int32) -> Bool {
+    let word = Int(UInt32(bitPattern: symbol) >> 6)
+    return word < words.count && words[word] & (1 << UInt64(symbol & 63)) != 0
   }
 }
