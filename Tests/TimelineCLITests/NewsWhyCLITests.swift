@@ -119,6 +119,19 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
   }
 }
 
+/// A string in attrs spelled with escapes is found (the line is read whole
+/// because of them), and one in a note, escaped or not, is not about the key.
+@Test func whyFindsAnAttributeStringSpelledWithEscapesAndNotANote() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, industryLines + [
+      #"{"id":"escaped","date":"2025-12-14","kind":"pause","org":"google","subject":"google/gemini-3","attrs":{"reason":"code\u0020r\u0065d"},"confidence":"reported","note":"a\nb","recorded":"2025-12-14T08:00:00.000Z"}"#,
+      #"{"id":"noted","date":"2025-12-14","kind":"report","org":"google","note":"code red\n\"again\"","confidence":"rumor","recorded":"2025-12-14T09:00:00.000Z"}"#,
+    ])
+    #expect(ids(try json(["why", "code red", "--at", "2025-12-31"], log: log)) == ["sora-pause", "code-red", "escaped"])
+    #expect(ids(try json(["why", "google/gemini-3", "--at", "2025-12-31"], log: log)) == ["gemini3", "escaped"])
+  }
+}
+
 @Test func whyJSONGivesEachFieldItsValueEventConfidenceAndDateAndMarksRetractedEvents() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)

@@ -609,9 +609,7 @@ extension LogStore {
     var keep = [Bool](repeating: false, count: indices.count)
     try withLines(indices, in: table) { (position, line, _) throws(LogError) in
       guard let base = line.baseAddress, line.count > 0 else { return }
-      keep[position] = Sys.firstByte(0x5c, in: base, count: line.count) != nil
-        || needle.isEmpty
-        || bytes(line, contain: needle)
+      keep[position] = needle.isEmpty || bytes(line, contain: needle) || attrsMayHoldEscapes(line)
     }
     return keep
   }
@@ -681,6 +679,91 @@ extension LogStore {
         }
       }
     }
+  }
+}
+
+/// Whether an escape could spell part of a string in the attributes of
+/// `line` (a JSON object on one line): a backslash in the value of a member
+/// named `attrs`, or in any member's name (`"attr\u0073"` is `attrs` too);
+/// true when the line cannot be walked as an object. A backslash elsewhere
+/// (a note's `\n`, a title's `\"`) cannot: most lines that hold one are
+/// then not decoded to look.
+func attrsMayHoldEscapes(_ line: UnsafeRawBufferPointer) -> Bool {
+  guard let base = line.baseAddress, Sys.firstByte(0x5c, in: base, count: line.count) != nil else { return false }
+  let bytes = line.bindMemory(to: UInt8.self)
+  let count = bytes.count
+  var at = 0
+  func skipSpace() {
+    while at < count, bytes[at] == 0x20 || bytes[at] == 0x09 || bytes[at] == 0x0d || bytes[at] == 0x0a { at += 1 }
+  }
+  /// Past a string starting at its quote; whether it holds a backslash (nil: unterminated).
+  func skipString() -> Bool? {
+    at += 1
+    var escaped = false
+    while at < count {
+      switch bytes[at] {
+      case 0x22:
+        at += 1
+        return escaped
+      case 0x5c:
+        escaped = true
+        at += 2
+      default: at += 1
+      }
+    }
+    return nil
+  }
+  /// Past one value; whether it holds a backslash (nil: cannot be walked).
+  func skipValue() -> Bool? {
+    var depth = 0
+    var escaped = false
+    while at < count {
+      let byte = bytes[at]
+      if byte == 0x22 {
+        guard let inString = skipString() else { return nil }
+        escaped = escaped || inString
+        if depth == 0 { return escaped }
+        continue
+      }
+      // A number, true, false or null ends where its member does.
+      if depth == 0 && (byte == 0x2c || byte == 0x7d) { return escaped }
+      switch byte {
+      case 0x7b, 0x5b: depth += 1
+      case 0x7d, 0x5d:
+        guard depth > 0 else { return nil }
+        depth -= 1
+        if depth == 0 {
+          at += 1
+          return escaped
+        }
+      case 0x5c: return nil  // outside a string: not JSON
+      default: break
+      }
+      at += 1
+    }
+    return nil
+  }
+  skipSpace()
+  guard at < count, bytes[at] == 0x7b else { return true }
+  at += 1
+  var attrsEscaped = false
+  while true {
+    skipSpace()
+    guard at < count else { return true }
+    if bytes[at] == 0x7d { return attrsEscaped }
+    guard bytes[at] == 0x22 else { return true }
+    let nameStart = at + 1
+    guard let nameEscaped = skipString(), !nameEscaped else { return true }
+    let isAttrs = at - 1 - nameStart == 5 && bytes[nameStart..<at - 1].elementsEqual("attrs".utf8)
+    skipSpace()
+    guard at < count, bytes[at] == 0x3a else { return true }
+    at += 1
+    skipSpace()
+    guard let valueEscaped = skipValue() else { return true }
+    if isAttrs && valueEscaped { attrsEscaped = true }
+    skipSpace()
+    guard at < count else { return true }
+    if bytes[at] == 0x2c { at += 1 } else if bytes[at] != 0x7d { return true }
   }
 }
 
