@@ -64,6 +64,43 @@ private struct CachedLog {
   }
 }
 
+/// The cache keeps the log's file names, not paths: a file log or a folder
+/// named relatively, with `./`, with a trailing slash or absolutely is read
+/// from the one cache, never rebuilt (same inode), and answers as a full replay.
+@Test(arguments: [false, true])
+func everySpellingOfTheLogsPathSharesOneCache(folder: Bool) throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    let spellings = folder
+      ? ["cached", "./cached/", dir + "/cached", "cached/../cached"]
+      : ["cached/big.jsonl", "./cached/big.jsonl", dir + "/cached/big.jsonl", "cached/../cached/big.jsonl"]
+    let cacheFile = cached.cacheFolder + (folder ? "/log.facts" : "/big.jsonl.facts")
+    func inode() -> UInt64? {
+      (try? FileManager.default.attributesOfItem(atPath: cacheFile))?[.systemFileNumber] as? UInt64
+    }
+    if folder {
+      try FileManager.default.moveItem(atPath: cached.log, toPath: dir + "/cached/log.jsonl")
+      try? FileManager.default.removeItem(atPath: cached.cacheFolder)
+    }
+    var answers: [String] = []
+    var built: UInt64?
+    for (number, spelling) in spellings.enumerated() {
+      // A new question each time: a kept answer would not read the cache.
+      let result = try timeline(["--log", spelling, "state", "--at", "2024-02-1\(number)", "--json"], in: dir)
+      #expect(result.status == 0, "\(spelling): \(result.stderr)")
+      answers.append(result.stdout)
+      if built == nil { built = inode() }
+      #expect(built != nil && inode() == built, "--log \(spelling) rebuilt the cache")
+    }
+    try FileManager.default.createDirectory(atPath: dir + "/plain", withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: dir + "/cached/" + (folder ? "log.jsonl" : "big.jsonl"), toPath: dir + "/plain/one.jsonl")
+    for (number, answer) in answers.enumerated() {
+      try? FileManager.default.removeItem(atPath: dir + "/plain/.timeline-cache")
+      #expect(answer == (try timeline(["--log", dir + "/plain/one.jsonl", "state", "--at", "2024-02-1\(number)", "--json"]).stdout))
+    }
+  }
+}
+
 @Test func appendingExtendsTheCacheAndAnswersFollow() throws {
   try withTemporaryDirectory { dir in
     let cached = try CachedLog(in: dir)
