@@ -156,12 +156,32 @@ extension Replay {
 func diffAnswer(_ replay: some ReplayAnswers, table: FactTable, from: Day, to: Day, org: String?) -> DiffAnswer {
   let before = replay.kept(at: from, org: org)
   let after = replay.kept(at: to, org: org)
-  let (states, basis) = concurrently({ (replay.state(before), replay.state(after)) }, { replay.basis(after) })
+  let (changes, basis) = concurrently({ Projections.changes(table, from: before, to: after) }, { replay.basis(after) })
   // Both come from one replay order with the same org filter, so the events
   // kept at `to` but not at `from` are those whose period ends after `from`.
   let facts = table.facts
   let new = after.filter { facts[Int($0)].lastDay > from.yyyymmdd }
-  return DiffAnswer(changes: changes(from: states.0, to: states.1), events: new, basis: basis)
+  return DiffAnswer(changes: changes, events: new, basis: basis)
+}
+
+/// The changes between the states folded from `old` and from `new` (facts
+/// of `table` in replay order), folding only the facts that bear on an entry
+/// (`EntryKeys`) that a fact kept in one and not the other can change:
+/// every other entry rests on the same facts in both, so it is the same in
+/// both. `diff` and `news` compare states this way; two whole folds were
+/// half of a whole `diff`'s time and a third of `news`' at 1M events.
+func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change] {
+  var inOld = [Bool](repeating: false, count: table.count)
+  for index in old { inOld[Int(index)] = true }
+  var keys = EntryKeys()
+  let facts = table.facts
+  for index in new {
+    if inOld[Int(index)] { inOld[Int(index)] = false } else { keys.insert(facts[Int(index)]) }
+  }
+  for index in old where inOld[Int(index)] { keys.insert(facts[Int(index)]) }
+  return changes(
+    from: table.foldedState(old.filter { keys.bears(facts[Int($0)]) }),
+    to: table.foldedState(new.filter { keys.bears(facts[Int($0)]) }))
 }
 
 extension Replay {

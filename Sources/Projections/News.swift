@@ -52,7 +52,7 @@ public struct News: Sendable {
     let kept = after.kept(at: day, org: org)
     let keptBefore = before.kept(at: day, org: org)
     let (changes, basis) = concurrently(
-      { News.changes(table, from: keptBefore, to: kept) }, { after.basis(kept) })
+      { Projections.changes(table, from: keptBefore, to: kept) }, { after.basis(kept) })
     self.changes = changes
     let facts = table.facts
     // New: in the window, and no event of that id was known before it.
@@ -74,24 +74,5 @@ public struct News: Sendable {
     events = after.inReplayOrder(fresh)
     self.basis = basis
     replay = after
-  }
-
-  /// The changes between the states folded from `old` and from `new` (both
-  /// in replay order), folding only the facts that bear on an entry some
-  /// fact kept in one and not the other can change: every other entry rests
-  /// on the same facts in both, so it is the same in both (the two whole
-  /// folds were a third of `news`' time at 1M events).
-  static func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change] {
-    var inOld = [Bool](repeating: false, count: table.count)
-    for index in old { inOld[Int(index)] = true }
-    var keys = EntryKeys()
-    let facts = table.facts
-    for index in new {
-      if inOld[Int(index)] { inOld[Int(index)] = false } else { keys.insert(facts[Int(index)]) }
-    }
-    for index in old where inOld[Int(index)] { keys.insert(facts[Int(index)]) }
-    return Projections.changes(
-      from: table.foldedState(old.filter { keys.bears(facts[Int($0)]) }),
-      to: table.foldedState(new.filter { keys.bears(facts[Int($0)]) }))
   }
 }

@@ -44,6 +44,8 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
           let wrong = differences(J(state: indexed.state(kept)), Naive.state(naiveKept).json).prefix(5)
           #expect(wrong.isEmpty, "\(query)")
           #expect(J(basis: indexed.basis(kept)) == Naive.basis(naiveKept.map(\.id)), "\(query): basis")
+          let whole = changes(from: full.state(at: day(queryDates[0]), org: org), to: full.state(at: day(at), org: org))
+          #expect(indexed.diff(from: day(queryDates[0]), to: day(at), org: org).changes == whole, "\(query): diff")
         }
       }
     }
