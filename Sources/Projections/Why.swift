@@ -75,15 +75,19 @@ extension Replay {
   ///     string equal to the key (found by reading their events).
   public func why(_ key: String, at day: Day, org: String? = nil, attrMatches: Set<Int32> = []) -> Why {
     let kept = self.kept(at: day, org: org)
-    var entries: [WhyEntry] = []
-    if let symbol = table.names.lookup(key) {
-      var fold = StateFold(table: table)
-      table.facts.withUnsafeBufferPointer { all in
-        for index in bearing(on: symbol, kept) { fold.apply(all[Int(index)], index) }
-      }
-      entries = fold.entries(named: key)
-    }
-    return Why(entries: entries, events: eventsAbout(key, org: org, attrMatches: attrMatches), basis: basis(kept))
+    let ((entries, events), basis) = concurrently(
+      {
+        var entries: [WhyEntry] = []
+        if let symbol = table.names.lookup(key) {
+          var fold = StateFold(table: table)
+          table.facts.withUnsafeBufferPointer { all in
+            for index in bearing(on: symbol, kept) { fold.apply(all[Int(index)], index) }
+          }
+          entries = fold.entries(named: key)
+        }
+        return (entries, eventsAbout(key, org: org, attrMatches: attrMatches))
+      }, { self.basis(kept) })
+    return Why(entries: entries, events: events, basis: basis)
   }
 
   /// The facts of `kept` that can change an entry `StateFold.entries(named:)`
