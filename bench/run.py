@@ -21,8 +21,8 @@ the page cache warm:
   and never asked before (the cache is removed and filled again by one other
   question first, and no arguments repeat): `state --at D --org O --json` for
   7 dates x 7 orgs (the busiest), `state --at D --json` for 7 other dates, 7
-  `diff A B --org O --json`, 7 `log --org O --json`, 7 `why PRODUCT --json`
-  and 7 `news --since T --json`; then, on the copy with its cache present,
+  `diff A B --org O --json`, 7 whole `diff A B --json`, 7 `log --org O
+  --json`, 7 `why PRODUCT --json` and 7 `news --since T --json`; then, on the copy with its cache present,
   --append-rounds rounds of one `add` and a new `state --at D --org O --json`.
   Each row is the median over its questions, as a ratio to `cat`, beside the
   issue's target; the peak memory is that of one more question of the kind,
@@ -540,6 +540,8 @@ def new_questions(a, path, meta, work, asked_before, log):
         (Asked("diff", "`diff A B --org O --json`", 1),
          [["diff", f, t, "--org", o, "--json"] for (f, t), o in zip(DIFF_PAIRS[:n], orgs)],
          ["diff", DIFF_PAIRS[7][0], DIFF_PAIRS[7][1], "--org", orgs[n], "--json"]),
+        (Asked("wholediff", "`diff A B --json` (whole state)", None),
+         [["diff", f, t, "--json"] for f, t in DIFF_PAIRS[:n]], ["diff", DIFF_PAIRS[7][0], DIFF_PAIRS[7][1], "--json"]),
         # The busiest org's `log --org` was asked above: the next n orgs.
         (Asked("log", "`log --org O --json`", 1),
          [["log", "--org", o, "--json"] for o in orgs[1:n + 1]], ["log", "--org", orgs[n + 1], "--json"]),

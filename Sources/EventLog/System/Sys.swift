@@ -59,14 +59,9 @@ enum Sys {
   }
 
   /// Writes the whole array (see the other `writeAll`).
-  static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8]) throws(Errno) {
-    let result: Result<Void, Errno> = bytes.withUnsafeBytes { raw in
-      do throws(Errno) { try writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
-    }
-    try result.get()
-  }
+  static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8]) throws(Errno) { try writeAll(fd, contentsOf: bytes) }
 
-  /// Writes the bytes of an array of plain values (facts, indices) whole.
+  /// Writes the bytes of an array of plain values (bytes, facts, indices) whole.
   static func writeAll<T>(_ fd: FileDescriptor, contentsOf values: [T]) throws(Errno) {
     let result: Result<Void, Errno> = values.withUnsafeBytes { raw in
       do throws(Errno) { try writeAll(fd, raw); return .success(()) } catch { return .failure(error) }
@@ -280,21 +275,6 @@ enum Sys {
   }
 
   // MARK: - Whole files
-
-  /// Reads a whole file in as few reads as its size allows.
-  static func readFile(_ path: String) throws(Errno) -> [UInt8] {
-    let fd = try open(path, .readOnly)
-    defer { close(fd) }
-    let size = Int(try self.size(fd))
-    var failure: Errno?
-    let result = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-      count = 0
-      guard let base = buffer.baseAddress else { return }
-      do throws(Errno) { count = try pread(fd, base, size, 0) } catch { failure = error }
-    }
-    if let failure { throw failure }
-    return result
-  }
 
   /// Reads a whole small file.
   static func readSmallFile(_ path: String) throws(Errno) -> [UInt8] {
