@@ -15,7 +15,8 @@ the page cache warm:
 * timeline cold (projection cache removed before every run) and warm (after a
   first run filled it): `state --at D --json`, `diff FROM TO --json`,
   `lineage --json`, `log --org X --json` (the busiest org), `check`,
-  `news --since TO --json` and `why PRODUCT --json` (a product of that org);
+  `strategy --json` (the largest answer), `news --since TO --json` and
+  `why PRODUCT --json` (a product of that org);
 * `add` into a copy of the large log and into an empty log, --add-runs each;
 * issue 15's new questions, each asked once with the projection cache present
   and never asked before (the cache is removed and filled again by one other
@@ -274,6 +275,8 @@ def bench_size(a, n, log):
             ("lineage", "timeline lineage --json", ["lineage", "--json"], (0,)),
             ("log", "timeline log --org %s --json" % org, ["log", "--org", org, "--json"], (0,)),
             ("check", "timeline check", ["check"], (0,)),
+            # Every org's whole focus twice per shift: the largest answer (180 MB at 1M).
+            ("strategy", "timeline strategy --json", ["strategy", "--json"], (0,)),
         ]
         # What was recorded on the log's last day (--since, so the mark never moves).
         since = last_recorded_day(path)
@@ -670,7 +673,7 @@ def targets(size):
     for k, name in (("news_warm", "warm `news`"), ("why_warm", "warm `why`")):
         if get(k) is not None:
             row(name, "< 100 ms", fmt_s(get(k)), get(k) < 0.1)
-    qs = [res for k, res in r.items() if k.split("_")[0] in ("state", "diff", "lineage", "log", "check", "news", "why")]
+    qs = [res for k, res in r.items() if k.split("_")[0] in ("state", "diff", "lineage", "log", "check", "news", "why", "strategy")]
     if qs:
         worst = max(qs, key=lambda x: x.rss)
         row("peak memory of any query", "< 250 MB", "%.0f MB (%s)" % (worst.rss / 1024, worst.name),
@@ -724,7 +727,7 @@ def targets15(size):
     if b is not None and e:
         row("`add` here vs empty log", "<= 1.5x", "%.2fx" % (b / e), b / e <= 1.5)
     qs = [(res.rss, res.name) for k, res in r.items()
-          if k.split("_")[0] in ("state", "diff", "lineage", "log", "check", "news", "why")]
+          if k.split("_")[0] in ("state", "diff", "lineage", "log", "check", "news", "why", "strategy")]
     qs += [(res.rss, res.name) for res in size.get("new") or [] if res.rss]
     if qs:
         limit = 1024 if size["events"] >= 10_000_000 else 250
