@@ -111,3 +111,31 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
     }
   }
 }
+
+/// `log --json` reads and writes a long listing a part at a time (65,536
+/// events): across the parts' edges nothing is lost, repeated or out of
+/// replay order, `--grep` chooses within each part, and the basis is that of
+/// every event listed.
+@Test func aListingLongerThanOnePartIsWholeAndInReplayOrder() throws {
+  try withTemporaryDirectory { dir throws in
+    var generator = LogGenerator(seed: 77)
+    let generated = generator.log(count: 140_000)
+    let log = dir + "/long.jsonl"
+    try writeLines(generated.map(\.line), to: log)
+    let expected = naiveLog(generated, knownAt: nil)
+    let listing = try json(["log"], log: log)
+    let ids = listing["events"]?.arrayValue.compactMap { $0["id"]?.stringValue } ?? []
+    #expect(ids.count == expected.count && ids == expected)
+    #expect(listing["basis"] == Naive.basis(expected))
+    // The event listed under each id: the earliest recorded (an id may be re-used with other content).
+    var listedEvent: [String: GenEvent] = [:]
+    for event in generated where listedEvent[event.id].map({ event.recorded < $0.recorded }) ?? true { listedEvent[event.id] = event }
+    let byOrg = Set(listedEvent.values.filter { $0.org == "openai" }.map(\.id))
+    let grepped = try json(["log", "--grep", "OPENAI"], log: log)["events"]?.arrayValue.compactMap { $0["id"]?.stringValue } ?? []
+    // Every openai event, in the listing's order (other events may name it elsewhere).
+    let want = expected.filter { byOrg.contains($0) }
+    let got = grepped.filter { byOrg.contains($0) }
+    #expect(got.count == want.count && got == want, "\(got.count) of \(want.count); first difference at \(zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }.map { "\($0.offset): \($0.element)" } ?? "-")")
+    #expect(grepped.count < expected.count)
+  }
+}

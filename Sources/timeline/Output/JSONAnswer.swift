@@ -11,3 +11,14 @@ func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> V
     w.basis(basis)
   }
 }
+
+/// `printJSON` for an answer read as it is written: the basis is taken once
+/// the body is written, and a body that fails leaves the document unfinished.
+func printJSON(
+  basis: () -> Basis, _ context: Context, _ body: (inout JSONWriter) throws(LogError) -> Void
+) throws(LogError) {
+  try JSONWriter.write(to: context.console.write) { (w) throws(LogError) in
+    try body(&w)
+    w.basis(basis())
+  }
+}

@@ -31,6 +31,23 @@ struct JSONWriter {
     }
   }
 
+  /// `write`, for a body that can fail part way (a long listing read as it
+  /// is written): on failure what is not yet out is dropped, so the document
+  /// never ends as if whole, and the error is thrown.
+  static func write(to sink: ([UInt8]) -> Void, _ body: (inout JSONWriter) throws(LogError) -> Void) throws(LogError) {
+    var failure: LogError?
+    withoutActuallyEscaping(sink) { sink in
+      var writer = JSONWriter(sink: sink)
+      writer.object { w in
+        do throws(LogError) { try body(&w) } catch { failure = error }
+      }
+      guard failure == nil else { return }
+      writer.bytes.append(0x0a)
+      sink(writer.bytes)
+    }
+    if let failure { throw failure }
+  }
+
   private mutating func beginValue() {
     if afterKey {
       afterKey = false
