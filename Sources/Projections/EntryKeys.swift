@@ -6,7 +6,7 @@ import EventLog
 /// deprioritized lists by its strategies, a subject's metrics by the
 /// metric events about it, a codename's entries by the events naming it.
 /// Folded alone, the facts that bear on some entries give those entries as
-/// the whole fold does, so `why` and `news` fold only those.
+/// the whole fold does, so `diff`, `news` and `why` fold only those.
 struct EntryKeys {
   /// Product subjects.
   var products = SymbolSet()

@@ -48,7 +48,7 @@ struct FactCache {
   let name: String
   /// The log as this run names it (`LogStore.files()` joins its files' names
   /// to it), and whether it is one file.
-  private let log: String
+  private let logPath: String
   private let isSingleFile: Bool
   var custodyName: String { String(name.dropLast(".facts".count)) + ".custody" }
   var path: String { join(folderPath, name) }
@@ -59,7 +59,7 @@ struct FactCache {
   /// The cache of `store`'s log.
   init(store: LogStore) {
     let log = store.path.hasSuffix("/") ? String(store.path.dropLast()) : store.path
-    self.log = store.path
+    logPath = store.path
     isSingleFile = store.isSingleFile
     if store.isSingleFile {
       let base = log.split(separator: "/").last.map(String.init) ?? log
@@ -188,8 +188,8 @@ struct FactCache {
   /// not one of this log's.
   private func path(ofFileNamed name: String) -> String? {
     guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else { return nil }
-    if isSingleFile { return name == baseName(log) ? log : nil }
-    return join(log, name)
+    if isSingleFile { return name == baseName(logPath) ? logPath : nil }
+    return join(logPath, name)
   }
 
   /// A table with the cache's lists, names and ids (checksums checked), and no facts.

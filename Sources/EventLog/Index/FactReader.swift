@@ -608,7 +608,7 @@ extension LogStore {
   private func linesHold(_ needle: [UInt8], _ indices: [Int32], in table: FactTable) throws(LogError) -> [Bool] {
     var keep = [Bool](repeating: false, count: indices.count)
     try withLines(indices, in: table) { (position, line, _) throws(LogError) in
-      guard let base = line.baseAddress, line.count > 0 else { return }
+      guard line.count > 0 else { return }
       keep[position] = needle.isEmpty || bytes(line, contain: needle) || attrsMayHoldEscapes(line)
     }
     return keep
