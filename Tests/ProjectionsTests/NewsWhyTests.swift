@@ -196,6 +196,16 @@ func whyNamesEachFieldsSourceAndEveryEvent(_ c: WhyCase) {
   #expect(RecordWindow().contains(.min) && RecordWindow().isOpen)
 }
 
+/// Ten random logs of 120 events (retractions, corrections and re-used ids
+/// among them) for one batch of a property test, with their generators.
+private func randomLogs(seeds base: UInt64, batch: Int) -> [(seed: UInt64, generator: LogGenerator, log: [GenEvent])] {
+  (base + UInt64(batch * 10)..<base + UInt64(batch * 10 + 10)).map { seed in
+    var generator = LogGenerator(seed: seed)
+    let log = generator.log(count: 120)
+    return (seed, generator, log)
+  }
+}
+
 /// `why` folds only the facts that bear on its key (`Replay.bearing`): on
 /// random logs, for every name and date, its entries (values, sources,
 /// confidences, dates) are those of the whole fold.
@@ -203,9 +213,8 @@ func whyNamesEachFieldsSourceAndEveryEvent(_ c: WhyCase) {
 func whyFoldsOnlyWhatBearsOnItsKeyAndAnswersAsTheWholeFold(batch: Int) throws {
   var compared = 0
   var withEntries = 0
-  for seed in UInt64(7000 + batch * 10)..<UInt64(7000 + batch * 10 + 10) {
-    var generator = LogGenerator(seed: seed)
-    let replay = Replay(try decodeAll(generator.log(count: 120)))
+  for (seed, _, log) in randomLogs(seeds: 7000, batch: batch) {
+    let replay = Replay(try decodeAll(log))
     let table = replay.table
     for at in queryDates {
       for org in [nil, "openai"] as [String?] {
@@ -222,21 +231,18 @@ func whyFoldsOnlyWhatBearsOnItsKeyAndAnswersAsTheWholeFold(batch: Int) throws {
       }
     }
   }
-  // The comparison reached entries of every section, not only empty answers.
+  // Many answers had entries, not only empty ones.
   #expect(compared > 1000 && withEntries > compared / 10)
 }
 
 /// `news` folds only the facts that bear on an entry the window can change
-/// (`News.changes`): on random logs (duplicates, retractions and corrections
-/// among them), for windows starting anywhere, its changes are those
-/// between the two whole folds.
+/// (`changes(_:from:to:)`): on random logs, for windows starting anywhere,
+/// its changes are those between the two whole folds.
 @Test(arguments: 0..<4)
 func newsFoldsOnlyWhatTheWindowCanChangeAndAnswersAsTheWholeFolds(batch: Int) throws {
   var compared = 0
   var withChanges = 0
-  for seed in UInt64(8000 + batch * 10)..<UInt64(8000 + batch * 10 + 10) {
-    var generator = LogGenerator(seed: seed)
-    let generated = generator.log(count: 120)
+  for (seed, var generator, generated) in randomLogs(seeds: 8000, batch: batch) {
     let table = FactTable(try decodeAll(generated).shuffled(using: &generator.rng))
     let times = generated.map(\.recorded).sorted()
     for since in [times[0], times[times.count / 3], times[times.count * 2 / 3], times[times.count - 5]] {
