@@ -20,7 +20,9 @@ func describe(_ change: Change) -> String {
     case .codename(let c): "{\(c.subject ?? "null") \(c.confidence.rawValue)}"
     }
   }
-  return "\(change.org) \(change.section) \(change.key) \(change.field ?? "null"): \(value(change.before)) -> \(value(change.after))"
+  // A unit or confidence change of a metric names the metric.
+  let name = change.name.map { " of \($0)" } ?? ""
+  return "\(change.org) \(change.section) \(change.key) \(change.field ?? "null")\(name): \(value(change.before)) -> \(value(change.after))"
 }
 
 func diff(_ events: [Event], from: String, to: String) -> [String] {
@@ -58,7 +60,7 @@ func diff(_ events: [Event], from: String, to: String) -> [String] {
     $0.add("s2", "strategy", "2025-12-05", attrs: ["focus": list("a")])
     $0.add("x", "report", "2025-12-06", subject: sora)
   },
-  Case("aMetricsUnitAloneIsAChangeOfItsUnit", "openai metrics openai unit: USD -> EUR\nopenai metrics openai unit: null -> u") {
+  Case("aMetricsUnitAloneIsAChangeOfItsUnit", "openai metrics openai unit of v: null -> u\nopenai metrics openai unit of w: USD -> EUR") {
     $0.add("m1", "metric", "2025-11-01", attrs: ["name": s("v"), "value": n(1)])
     $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(1), "unit": s("u")])
     $0.add("m3", "metric", "2025-11-01", attrs: ["name": s("w"), "value": n(2), "unit": s("USD")])

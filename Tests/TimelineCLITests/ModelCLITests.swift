@@ -119,10 +119,12 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
 @Test func aListingLongerThanOnePartIsWholeAndInReplayOrder() throws {
   try withTemporaryDirectory { dir throws in
     var generator = LogGenerator(seed: 77)
-    let generated = generator.log(count: 140_000)
+    let generated = generator.log(count: 150_000)
     let log = dir + "/long.jsonl"
     try writeLines(generated.map(\.line), to: log)
     let expected = naiveLog(generated, knownAt: nil)
+    // More than two parts of 65,536: a first, a middle and a last one.
+    try #require(expected.count > 2 * 65_536)
     let listing = try json(["log"], log: log)
     let ids = listing["events"]?.arrayValue.compactMap { $0["id"]?.stringValue } ?? []
     #expect(ids.count == expected.count && ids == expected)

@@ -336,6 +336,7 @@ func aReversedWindowIsOneErrorInEveryCommand(window: [String], commands: [String
 @Test func aBadOptionIsRefusedBeforeAnUnknownName() throws {
   try withTemporaryDirectory { dir in
     let log = try folderLog(dir, [#"{"date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/x"}"#])
+    let before = snapshot(dir)
     for query in [
       ["why", "nosuch", "--known-at", "garbage"], ["lineage", "--org", "nosuch", "--known-at", "garbage"],
       ["state", "--org", "nosuch", "--known-at", "garbage"],
@@ -343,5 +344,6 @@ func aReversedWindowIsOneErrorInEveryCommand(window: [String], commands: [String
       let result = try timeline(["--log", log] + query)
       #expect(result.status == 64 && result.stderr.contains("--known-at"), "\(query.joined(separator: " ")): \(result.status) \(result.stderr)")
     }
+    #expect(snapshot(dir) == before)
   }
 }
