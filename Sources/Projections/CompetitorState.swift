@@ -188,7 +188,8 @@ struct StateFold {
     apply(table.facts[Int(index)], index)
   }
 
-  /// The effect of `fact`, the fact at `index`.
+  /// The effect of `fact`, the fact at `index`. Which entries each kind can
+  /// change is written again in `EntryKeys`: change both together.
   mutating func apply(_ fact: Fact, _ index: Int32) {
     guard fact.org != 0 else { return }  // retractions are never folded
     orgSeen[Int(fact.org)] = true

@@ -6,7 +6,11 @@ import EventLog
 /// deprioritized lists by its strategies, a subject's metrics by the
 /// metric events about it, a codename's entries by the events naming it.
 /// Folded alone, the facts that bear on some entries give those entries as
-/// the whole fold does, so `diff`, `news` and `why` fold only those.
+/// the whole fold does, so `diff`, `news` and `why` fold only those. (Other
+/// entries may come out partial, such as the product of a launch kept for
+/// its codename; two states folded from the same facts of them agree.)
+/// Changing what a kind does in `StateFold.apply` changes this partition:
+/// the property tests of `why`, `news` and `diff` hold the two together.
 struct EntryKeys {
   /// Product subjects.
   var products = SymbolSet()

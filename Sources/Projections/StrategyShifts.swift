@@ -44,18 +44,25 @@ func forEachStrategyShift(table: FactTable, facts: [Int32], _ body: (StrategyShi
     rank[Int(item)] = Int32(place)
   }
   func focus(_ org: Int32) -> [String] { (fold.focus[org] ?? []).sorted { rank[Int($0)] < rank[Int($1)] }.map { names[$0] } }
+  // Only shifts change a focus: each org's focus before a shift is its focus after the last one.
+  var lastFocus: [Int32: [String]] = [:]
   for index in facts {
     let fact = table.facts[Int(index)]
-    guard fact.factKind == .strategy, fact.org != 0 else { continue }
-    let before = focus(fact.org)
+    guard isStrategyShift(fact) else { continue }
     fold.apply(index)
+    let after = focus(fact.org)
     body(StrategyShift(
       date: fact.date, org: names[fact.org], label: fact.label == 0 ? nil : names[fact.label],
       added: table.focus(of: fact).map { names[$0] }, removed: table.deprioritize(of: fact).map { names[$0] },
-      focusBefore: before, focusAfter: focus(fact.org), event: table.idString(fact.id),
+      focusBefore: lastFocus[fact.org] ?? [], focusAfter: after, event: table.idString(fact.id),
       confidence: Confidence(code: fact.confidence)))
+    lastFocus[fact.org] = after
   }
 }
+
+/// Whether a fact is a strategy shift (a strategy event of an org): what
+/// `strategy` lists and counts.
+public func isStrategyShift(_ fact: Fact) -> Bool { fact.factKind == .strategy && fact.org != 0 }
 
 extension Replay {
   /// The strategy shifts among `facts` (in replay order).

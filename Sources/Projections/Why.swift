@@ -105,10 +105,8 @@ extension Replay {
       let fact = facts[Int(index)]
       if fact.factKind == .hire || fact.factKind == .depart {
         if fact.subject == symbol || fact.role == symbol { keys.roleOrgs.insert(fact.org) }
-      } else if fact.factKind == .strategy,
-        table.focus(of: fact).contains(symbol) || table.deprioritize(of: fact).contains(symbol)
-      {
-        keys.strategyOrgs.insert(fact.org)
+      } else if fact.factKind == .strategy, keepsAttr(fact, symbol) {
+        keys.strategyOrgs.insert(fact.org)  // (a label naming the key adds an org to fold, harmlessly)
       }
     }
     return kept.filter { keys.bears(facts[Int($0)]) }

@@ -35,7 +35,7 @@ let strategyCommand = Command(
     }
     let count = kept.count { index in
       let fact = table.facts[Int(index)]
-      return fact.factKind == .strategy && fact.org != 0 && selection.contains(firstDay: fact.date.firstDay)
+      return isStrategyShift(fact) && selection.contains(firstDay: fact.date.firstDay)
     }
     let console = context.console
     console.line(console.bold("Strategy shifts" + onlySurer(least)) + console.dim("  (\(plural(count, "shift")); basis \(basis.digest.prefix(12)))"))
