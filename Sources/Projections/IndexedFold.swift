@@ -27,7 +27,7 @@ public struct IndexedReplay: ReplayAnswers {
   private let index: ReplayIndex
 
   /// Larger additions are replayed in full (the cache is about to be rewritten anyway).
-  static let largestAddition = 4096
+  public static let largestAddition = 4096
 
   /// - Parameters:
   ///   - table: the table the index was built from, possibly with more facts after.

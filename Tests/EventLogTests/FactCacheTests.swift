@@ -113,3 +113,22 @@ private func temporaryFolder() throws -> String {
   let moved = Custody.record(path: "x.jsonl", before: a, after: FileStamp(device: 1, inode: 3, size: 150, modified: 6, changed: 6))
   #expect(Custody.links(moved).isEmpty)
 }
+
+/// Events are read again from the lines their facts came from: a file
+/// changed in between (here two lines of one length swapped) is found out
+/// by the ids, and the read stops with 75 rather than list other events.
+@Test func aLineThatHoldsAnotherEventNowStopsTheReadWith75() throws {
+  let dir = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  let file = dir + "/log.jsonl"
+  let first = #"{"id":"aaaaaaaaaaaa","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/x","confidence":"reported","recorded":"2025-01-01T00:00:00.000Z"}"#
+  let second = #"{"id":"bbbbbbbbbbbb","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/y","confidence":"reported","recorded":"2025-01-02T00:00:00.000Z"}"#
+  try (first + "\n" + second + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  let store = LogStore(path: file)
+  let table = try store.loadFacts().table
+  #expect(try store.events([0, 1], in: table).map(\.id) == ["aaaaaaaaaaaa", "bbbbbbbbbbbb"])
+  try (second + "\n" + first + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  var caught: LogError?
+  do { _ = try store.events([0, 1], in: table) } catch { caught = error }
+  #expect(caught?.code == .tempFail && caught?.message.contains("changed") == true, "\(String(describing: caught))")
+}

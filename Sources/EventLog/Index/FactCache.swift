@@ -61,10 +61,9 @@ struct FactCache {
     let log = store.path.hasSuffix("/") ? String(store.path.dropLast()) : store.path
     logPath = store.path
     isSingleFile = store.isSingleFile
-    if store.isSingleFile {
-      let base = log.split(separator: "/").last.map(String.init) ?? log
+    if isSingleFile {
       folderPath = join(parent(of: log), LogStore.cacheFolderName)
-      name = base + ".facts"
+      name = baseName(log) + ".facts"
     } else {
       folderPath = join(log, LogStore.cacheFolderName)
       name = "log.facts"

@@ -16,13 +16,16 @@ public struct LoadedFacts: Sendable {
   /// The replay index awaiting the fact cache this read is writing, if it is writing one.
   public var pendingIndex: PendingReplayIndex?
   /// For a table of one org's facts (`loadOrgFacts`): the replay index over
-  /// exactly them, the facts of lines added since the cache not included.
-  public var orgIndex: ReplayIndex?
+  /// exactly them (the facts of lines added since the cache not included),
+  /// and how many facts the whole cache holds. Such a table has no
+  /// `cacheIdentity`: it is not the cache's table, and no index may be built
+  /// from it under that identity.
+  public var orgPart: (index: ReplayIndex, cachedFacts: Int)?
 
   /// Whether the log is large enough for its answers to be worth keeping.
   public var isLarge: Bool {
     // A table of one org's facts stands for the whole cached log, and the lines added since.
-    let events = orgIndex.map { (cacheIdentity?.facts ?? 0) + table.count - $0.facts } ?? table.count
+    let events = orgPart.map { $0.cachedFacts + table.count - $0.index.facts } ?? table.count
     return events >= FactCache.threshold
   }
 }
@@ -118,9 +121,10 @@ extension LogStore {
   /// Nil, and the caller reads the whole table, unless the fact cache and
   /// its replay index are intact, name the org, and the files are as the
   /// cache knew them or grew with proof (a chain of custody) by few enough
-  /// lines that the cache is not to be rewritten.
+  /// lines that the cache is not to be rewritten, and at most
+  /// `largestAddition` facts (more, and the indexed replay declines them).
   /// - Throws: as `loadFacts`, for a malformed line added since the cache.
-  public func loadOrgFacts(_ org: String) throws(LogError) -> LoadedFacts? {
+  public func loadOrgFacts(_ org: String, largestAddition: Int) throws(LogError) -> LoadedFacts? {
     let paths = try files()
     let cache = FactCache(store: self)
     guard case .folder(let folder) = cache.folder(create: false),
@@ -137,12 +141,12 @@ extension LogStore {
     table.facts = facts
     guard var loaded = try extend(&table, header.entries, cache: cache, folder: folder, mayWrite: false) else { return nil }
     if loaded.table.count > index.facts {
-      guard let keys = store.readKeys(identity: header.identity, names: loaded.table.names.count)
+      guard loaded.table.count - index.facts <= largestAddition,
+        let keys = store.readKeys(identity: header.identity, names: loaded.table.names.count)
       else { return nil }
       index.keys = keys
     }
-    loaded.cacheIdentity = header.identity
-    loaded.orgIndex = index
+    loaded.orgPart = (index, header.identity.facts)
     return loaded
   }
 
@@ -537,28 +541,35 @@ extension LogStore {
     return try inHalves(indices, in: table) { (part) throws(LogError) in try self.decodedEvents(part, in: table) }
   }
 
-  /// `events`, on the calling thread.
+  /// `events`, on the calling thread. A line found to hold another event
+  /// than the fact read from it (the file was replaced or edited since the
+  /// table was read: a long listing reads its lines in parts) stops the
+  /// question with 75, rather than list that other event.
   private func decodedEvents(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
     var result = [Event?](repeating: nil, count: indices.count)
     var scanner = EventScanner()
     try withLines(indices, in: table) { (position, line, file) throws(LogError) in
+      let fact = table.facts[Int(indices[position])]
       var event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true))
       if event == nil {
-        // A line changed since it was read.
-        let fact = table.facts[Int(indices[position])]
+        // A line longer than what was read from its start, or changed since.
         let bytes = try readLine(of: file, at: fact.offset)
         do throws(ValueError) { event = try EventCodec.decode(bytes, stored: true) } catch {
           throw LogError(.dataError, "\(file):\(fact.line): \(error.message)", hint: error.hint)
         }
+      }
+      guard event?.id == table.idString(fact.id) else {
+        throw LogError(.tempFail, "\(file) changed while this question read it (line \(fact.line) holds another event now); ask again")
       }
       result[position] = event
     }
     return result.map { $0! }
   }
 
-  /// The facts among `indices` whose line may hold the JSON string `text`:
-  /// its bytes, or a backslash (an escape could spell it), found without
-  /// decoding the lines; in the order given.
+  /// The facts among `indices` whose line may hold the JSON string `text` in
+  /// its attributes: its bytes, or a backslash where an escape could spell
+  /// it (`attrsMayHoldEscapes`), found without decoding the lines; in the
+  /// order given.
   public func facts(_ indices: [Int32], in table: FactTable, mayHold text: String) throws(LogError) -> [Int32] {
     if table.events != nil { return indices }
     let needle = Array(text.utf8)
@@ -669,7 +680,7 @@ extension LogStore {
         if let line {
           try body(position, line, file)
         } else {
-          // A line longer than the window.
+          // A line longer than what was read from its start.
           let bytes = try readLine(of: file, at: fact.offset)
           var failure: LogError?
           bytes.withUnsafeBytes { raw in

@@ -257,7 +257,7 @@ public struct ReplayIndexStore: Sendable {
   /// One org's part of the index, read alone: the org's known facts
   /// themselves (copies, in replay order) and an index over exactly them
   /// (`orgKnown` is `0..<count`, dropped ones marked), with the dropped keys
-  /// and, when asked, every key. Nil when the index is missing, damaged, or
+  /// (every key, for lines added since, is `readKeys`'). Nil when the index is missing, damaged, or
   /// does not know the org (the caller then reads the whole table).
   /// - Parameters:
   ///   - symbols: the fact cache's symbols, read with `identity`.
@@ -278,16 +278,21 @@ public struct ReplayIndexStore: Sendable {
       let known = file.read(.orgKnown, lower..<upper, as: Int32.self),
       let facts = file.read(.orgFacts, lower..<upper, as: Fact.self)
     else { return nil }
-    var hash = FastHash()
-    known.withUnsafeBytes { hash.update($0) }
-    facts.withUnsafeBytes { hash.update($0) }
-    guard hash.digest() == sums[org], facts.allSatisfy({ $0.org == symbol && fits($0) }),
+    guard ReplayIndexStore.orgSum(known[...], facts) == sums[org], facts.allSatisfy({ $0.org == symbol && fits($0) }),
       let retracted = file.read(.retracted, as: UInt64.self), let superseded = file.read(.superseded, as: UInt64.self)
     else { return nil }
     let index = ReplayIndex.oneOrg(
       symbol, known: known, names: symbols.names.count, retracted: retracted, superseded: superseded)
     guard index.isWellFormed(tableFacts: facts.count, tableNames: symbols.names.count) else { return nil }
     return (facts, index)
+  }
+
+  /// The checksum of one org's part: its entries of `orgKnown`, then its facts.
+  static func orgSum(_ known: ArraySlice<Int32>, _ facts: [Fact]) -> UInt64 {
+    var hash = FastHash()
+    known.withUnsafeBytes { hash.update($0) }
+    facts.withUnsafeBytes { hash.update($0) }
+    return hash.digest()
   }
 
   /// Every key the index built from the cache `identity` names holds, if intact.
@@ -306,22 +311,17 @@ public struct ReplayIndexStore: Sendable {
       case .folder(let folder) = cache.folder(create: false)
     else { return }
     /// Each org's known facts, gathered into one buffer, one org at a time.
-    func eachOrg(_ body: (Int, [Fact], ArraySlice<Int32>) throws(Errno) -> Void) throws(Errno) {
+    func eachOrg(_ body: ([Fact], ArraySlice<Int32>) throws(Errno) -> Void) throws(Errno) {
       var gathered: [Fact] = []
       for org in 0..<(orgStart.count - 1) {
         let known = orgKnown[Int(orgStart[org])..<Int(orgStart[org + 1])]
         gathered.removeAll(keepingCapacity: true)
         for entry in known { gathered.append(tableFacts[Int(entry & Int32.max)]) }
-        try body(org, gathered, known)
+        try body(gathered, known)
       }
     }
     var sums: [UInt64] = []
-    try? eachOrg { _, facts, known in
-      var hash = FastHash()
-      known.withUnsafeBytes { hash.update($0) }
-      facts.withUnsafeBytes { hash.update($0) }
-      sums.append(hash.digest())
-    }
+    try? eachOrg { facts, known in sums.append(ReplayIndexStore.orgSum(known, facts)) }
     var head: [UInt8] = ReplayIndexStore.magic
     func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { head.append(contentsOf: $0) } }
     append(FactCache.version)
@@ -352,7 +352,7 @@ public struct ReplayIndexStore: Sendable {
       try Sys.writeAll(fd, contentsOf: index.retracted)
       try Sys.writeAll(fd, contentsOf: index.superseded)
       try Sys.writeAll(fd, contentsOf: keys)
-      try eachOrg { _, facts, _ throws(Errno) in try Sys.writeAll(fd, contentsOf: facts) }
+      try eachOrg { facts, _ throws(Errno) in try Sys.writeAll(fd, contentsOf: facts) }
       try Sys.writeAll(fd, contentsOf: sums)
     }
   }

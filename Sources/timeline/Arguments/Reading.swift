@@ -35,7 +35,8 @@ func loadOrgFacts(_ selection: Selection, _ context: Context) throws(LogError) -
   // (An empty --org is refused by the name check of the whole read.)
   guard let org = selection.org, !org.isEmpty, selection.usesDefaultReplay,
     context.store.exists,
-    let log = try context.store.loadOrgFacts(org), let index = log.orgIndex,
+    let log = try context.store.loadOrgFacts(org, largestAddition: IndexedReplay.largestAddition),
+    let index = log.orgPart?.index,
     let replay = IndexedReplay(table: log.table, index: index),
     selection.names.allSatisfy({ KnownNames.isIndexed($0.name, in: log.table) })
   else { return nil }
