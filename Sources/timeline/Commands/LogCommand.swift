@@ -68,7 +68,7 @@ let logCommand = Command(
 /// How many events `log --json` reads and writes at a time: a part's lines
 /// are spread over the whole log (replay order is not file order), so each
 /// part reads most of it again; at 1M events 65,536 holds a whole listing
-/// to 222 MB (920 MB read at once) for 0.1 s more.
+/// to 222 MB (920 MB read at once) for 0.3 s more.
 let listingPart = 65_536
 
 /// What `log` shows of an event's source: its title, or its URL when it has no title.
