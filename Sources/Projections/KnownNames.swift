@@ -11,7 +11,7 @@ import EventLog
 /// most names are answered from it alone; the other strings (a pause's
 /// reason, a hire's `from`, a report's or a custom kind's attrs) are only in
 /// the lines, which the caller reads when the table does not know the name
-/// (`mayHoldOtherStrings`, then `isNamed(_:by:)`).
+/// (`FactKind.holdsUnkeptStrings`, then `isNamed(_:by:)`).
 public enum KnownNames {
   /// Whether the table's indexed strings name `name`.
   public static func isIndexed(_ name: String, in table: FactTable) -> Bool {
@@ -25,12 +25,9 @@ public enum KnownNames {
   /// does not index: the lines to read when `isIndexed` says no.
   public static func linesWithOtherStrings(in table: FactTable) -> [Int32] {
     var lines: [Int32] = []
-    for (index, fact) in table.facts.enumerated() where mayHoldOtherStrings(fact) { lines.append(Int32(index)) }
+    for (index, fact) in table.facts.enumerated() where fact.factKind.holdsUnkeptStrings { lines.append(Int32(index)) }
     return lines
   }
-
-  /// Whether a fact's line may hold strings in its attrs that the table does not index.
-  static func mayHoldOtherStrings(_ fact: Fact) -> Bool { fact.factKind.holdsUnkeptStrings }
 
   /// Whether an event names `name` as its org, its subject or a string in its attrs.
   public static func isNamed(_ name: String, by event: Event) -> Bool {

@@ -51,7 +51,7 @@ extension Replay {
       let fact = facts[Int(index)]
       if fact.org == keySymbol || fact.subject == keySymbol { return false }
       if let orgSymbol, fact.org != orgSymbol, fact.factKind != .retract { return false }
-      return KnownNames.mayHoldOtherStrings(fact)
+      return fact.factKind.holdsUnkeptStrings
     }
   }
 

@@ -114,7 +114,7 @@ func namesTheTableIndexesAreKnown(name: String, known: Bool) {
   #expect(KnownNames.nearest(to: "openai/sorra", in: table) == ["openai/sora"])
   #expect(KnownNames.nearest(to: "zzzzzzzz", in: table).isEmpty)
   var hire = ev("cto", "hire", "2025-06-12", org: "meta", subject: "alex", attrs: ["role": s("cto"), "from": s("scale-ai")], recorded: 1)
-  #expect(KnownNames.mayHoldOtherStrings(FactTable([hire]).facts[0]))
+  #expect(FactTable([hire]).facts[0].factKind.holdsUnkeptStrings)
   #expect(KnownNames.isNamed("scale-ai", by: hire) && !KnownNames.isIndexed("scale-ai", in: FactTable([hire])))
   hire.attrs["from"] = nil
   #expect(!KnownNames.isNamed("scale-ai", by: hire))
