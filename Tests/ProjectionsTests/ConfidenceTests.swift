@@ -166,14 +166,14 @@ func entryConfidence(_ row: Case) {
     $0.add("h1", "hire", "2025-11-01", subject: "ann", attrs: ["role": s("CEO")], confidence: .rumor)
     $0.add("h2", "hire", "2025-12-05", subject: "ann", attrs: ["role": s("CEO")], confidence: .confirmed)
   },
-  Case("surerMetricIsAConfidenceChangeNamingTheMetric", "openai metrics openai confidence (v): reported -> confirmed") {
+  Case("surerMetricIsAConfidenceChangeNamingTheMetric", "openai metrics openai confidence of v: reported -> confirmed") {
     $0.add("m1", "metric", "2025-11-01", attrs: ["name": s("v"), "value": n(5)])
     $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(5)], confidence: .confirmed)
   },
   Case("lessSureMetricValueIsAValueAndAConfidenceChange", "") {
     $0.add("m1", "metric", "2025-11-01", attrs: ["name": s("v"), "value": n(5)], confidence: .confirmed)
     $0.add("m2", "metric", "2025-12-05", attrs: ["name": s("v"), "value": n(6)], confidence: .rumor)
-  }.with("openai metrics openai confidence (v): confirmed -> rumor\nopenai metrics openai v: 5 -> 6"),
+  }.with("openai metrics openai confidence of v: confirmed -> rumor\nopenai metrics openai v: 5 -> 6"),
   Case("throttleOnAReportMakesAConfirmedProductReported", "") {
     $0.add("l", "launch", "2025-11-01", subject: sora, confidence: .confirmed)
     $0.add("t", "throttle", "2025-12-05", subject: sora)
@@ -181,10 +181,7 @@ func entryConfidence(_ row: Case) {
 ])
 func diffReportsConfidenceChanges(_ row: Case) {
   let found = changes(from: state(row.events, at: "2025-12-01"), to: state(row.events, at: "2025-12-31"))
-  let text = found.map { change in
-    describe(change).replacingOccurrences(of: " confidence:", with: change.name.map { " confidence (\($0)):" } ?? " confidence:")
-  }
-  #expect(text.sorted().joined(separator: "\n") == row.expected)
+  #expect(found.map(describe).sorted().joined(separator: "\n") == row.expected)
 }
 
 @Test func changesRestOnTheEntryTheyLeave() {
