@@ -286,6 +286,41 @@ final class CountWatch: @unchecked Sendable {
     }
   }
 
+  /// Appends to several files that land between two looks come out in the
+  /// order they landed, and a batch stays whole even when its stamps (1 ms
+  /// apart, from max(now, the file's last + 1 ms)) run past the time of a
+  /// later append to another file. Sorting by `recorded` alone put that
+  /// append inside the batch (CI's broker round trip, stop 18).
+  @Test func appendsToSeveralFilesLandInOrderAndABatchIsNeverSplitByAnother() throws {
+    try withTemporaryDirectory { dir in
+      let log = try folderLog(dir)
+      let follow = try RunningFollow(["--log", log, "export", "--format", "jsonl", "--follow"])
+      #expect(follow.waitForLines(11).count == 11)
+      // Stopped, the follower sees every append below in one look when it goes on.
+      kill(follow.process.processIdentifier, SIGSTOP)
+      let alice = try timeline(["--log", log, "add", "--stdin", "--writer", "alice"], stdin: event("a1") + "\n")
+      let bob = try timeline(["--log", log, "add", "--stdin", "--writer", "bob"], stdin: event("b1") + "\n")
+      let batch = try timeline(
+        ["--log", log, "add", "--stdin", "--writer", "alice"], stdin: (0..<20).map { event("batch-\($0)", $0 + 1) + "\n" }.joined())
+      #expect(alice.status == 0 && bob.status == 0 && batch.status == 0, "\(batch.stderr)")
+      // bob's next append carries the time of the batch's eleventh line.
+      let stamped = fileLines(log + "/alice.jsonl")
+      #expect(stamped.count == 21)
+      guard stamped.count == 21, case .string(let middle)? = try J.parse(stamped[11])["recorded"] else { return }
+      let late = try timeline(
+        ["--log", log, "add", "--stdin", "--writer", "bob"],
+        stdin: #"{"date":"2026-01-05","kind":"launch","org":"acme","subject":"acme/b2","attrs":{"type":"model"},"source":{"title":"T"},"recorded":"\#(middle)"}"# + "\n")
+      #expect(late.status == 0, "\(late.stderr)")
+      kill(follow.process.processIdentifier, SIGCONT)
+      let lines = follow.waitForLines(11 + 23)
+      usleep(300_000)
+      #expect(follow.lines.count == 34)
+      #expect(try Array(ids(lines).dropFirst(11)) == [alice.output, bob.output] + batch.lines + [late.output])
+      follow.process.terminate()
+      #expect(follow.waitForExit() == 0)
+    }
+  }
+
   @Test func sinceStartsFromARecordTimeAndFollowKeepsTheSelection() throws {
     try withTemporaryDirectory { dir in
       let log = dir + "/events.jsonl"

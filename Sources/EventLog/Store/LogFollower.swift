@@ -46,17 +46,49 @@ public final class LogFollower {
   /// Marks ids as handed back (an event the caller wrote itself).
   public func markSeen(_ ids: some Sequence<String>) { seen.formUnion(ids) }
 
-  /// The whole events appended since the last call, file by file in the
-  /// order of their lines (the files in name order), each id once.
+  /// The whole events appended since the last call, each id once, in the
+  /// order their appends landed as far as the files tell (`landingOrder`).
   /// - Parameter problem: receives a line that is not an event, once.
   public func newEvents(problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
-    try read(decoding: true, problem: problem)
+    // Runs are found among every line read (an event handed back before
+    // still holds its place in a batch); then each id once.
+    LogFollower.landingOrder(try read(decoding: true, problem: problem)).filter { seen.insert($0.id).inserted }
   }
 
-  /// Reads what each file holds past where the last read stopped; with
-  /// `decoding` false only moves the marks (the caller reads the log itself).
-  private func read(decoding: Bool, problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
-    var events: [Event] = []
+  /// Puts the new events of several files (each in the order of its lines)
+  /// in the order their appends landed, as far as the lines tell. Within a
+  /// file that is the order of its lines. Across files only the `recorded`
+  /// stamps say, and they can run ahead of the clock: a batch is stamped 1 ms
+  /// apart from max(now, the file's last + 1 ms), so its last lines may carry
+  /// times after a later append to another file. So a file's lines are taken
+  /// in runs stamped 1 ms apart (an append stamped by `add` is one run, or
+  /// part of one), and the runs are ordered by their first stamp (ties: the
+  /// files in name order): a batch is never split by another file's event.
+  /// A batch whose `recorded` times were given (an import) may be split into
+  /// runs where its times jump; it stays in order within its file.
+  static func landingOrder(_ files: [[Event]]) -> [Event] {
+    var runs: [ArraySlice<Event>] = []
+    for events in files {
+      var start = events.startIndex
+      for index in events.indices.dropFirst() {
+        let previous = events[index - 1].recorded?.milliseconds ?? 0
+        if events[index].recorded?.milliseconds != previous + 1 {
+          runs.append(events[start..<index])
+          start = index
+        }
+      }
+      if start < events.endIndex { runs.append(events[start...]) }
+    }
+    let first = { (run: ArraySlice<Event>) in run.first?.recorded?.milliseconds ?? 0 }
+    return runs.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }.flatMap(\.element)
+  }
+
+  /// Reads what each file holds past where the last read stopped, file by
+  /// file (in name order), each in the order of its lines, ids handed back
+  /// before included; with `decoding` false only moves the marks (the caller
+  /// reads the log itself).
+  private func read(decoding: Bool, problem: (SkippedLine) -> Void) throws(LogError) -> [[Event]] {
+    var events: [[Event]] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
     let paths: [String]
@@ -98,20 +130,21 @@ public final class LogFollower {
           continue
         }
         var lineStart = 0
+        var fileEvents: [Event] = []
         for index in 0...lastNewline where decoding && bytes[index] == 0x0a {
           let line = Array(bytes[lineStart..<index])
           let offset = start + Int64(lineStart)
           lineStart = index + 1
           if isBlank(line) { continue }
           do throws(ValueError) {
-            let event = try EventCodec.decode(line, stored: true)
-            if seen.insert(event.id).inserted { events.append(event) }
+            fileEvents.append(try EventCodec.decode(line, stored: true))
           } catch {
             if reported.insert("\(file)\u{0}\(offset)").inserted {
               problem(SkippedLine(file: file, offset: offset, fault: error))
             }
           }
         }
+        if !fileEvents.isEmpty { events.append(fileEvents) }
         // The last line read, with its newline, proves the next read resumes where this one stopped.
         let lastLine = lastNewline > 0 ? (bytes[..<lastNewline].lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) : 0
         offsets[file] = (

@@ -134,11 +134,10 @@ private func follow(
     case .stopped, .outputClosed: return 0
     case .changed: break
     }
-    // Across files, in the order they were recorded (within a file, that is the order of its lines).
+    // In the order the appends landed, a batch never split (LogFollower.landingOrder).
     // What the selection keeps, and, as export carries them, the retractions
     // and corrections of what was written (transitively, in that order).
     let landed = try follower.newEvents { context.console.error("timeline: warning: \(skippedLineText($0))") }
-      .sorted { ($0.recorded?.milliseconds ?? 0) < ($1.recorded?.milliseconds ?? 0) }
     var events: [Event] = []
     for event in landed {
       let carried = [event.retractTarget, event.supersedes].contains { $0.map(written.contains) ?? false }
