@@ -305,6 +305,10 @@ func aRollbackRecordNotWrittenByTimelineIsSetAside(content: String) throws {
     let typed = #"{"id":"by-hand","date":"2025-12-05","kind":"report","org":"acme","confidence":"reported","source":{"title":"t"},"recorded":"2099-01-01T00:00:00.000Z"}"#
     content += Array(typed.utf8)
     write(log, content)
+    // A dry run says what the real run will (it used to show the state change and exit 0).
+    let dry = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t", "--dry-run"])
+    #expect(dry.status == 65 && dry.stderr.contains("by-hand") && dry.stdout.isEmpty, "\(dry.stdout)\(dry.stderr)")
+    #expect(bytes(log) == content)
     let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
     #expect(added.status == 65)
     #expect(added.stderr.contains("by-hand"))

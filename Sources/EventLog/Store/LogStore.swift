@@ -213,6 +213,8 @@ public struct LogStore: Sendable {
     if created { Sys.fsyncDirectory(parent(of: target)) }
     try acquire(fd, exclusive: true, file: target)
     let acknowledged = try acknowledgedSize(fd, file: target)
+    // Refused before stamping, so that a dry run says what the real run would.
+    if let typed = try finalEventWithoutNewline(fd, file: target) { throw LogStore.finalEventError(file: target, id: typed) }
     let last = try lastRecorded(fd, size: acknowledged, file: target)
     let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
     if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
@@ -345,7 +347,7 @@ public struct LogStore: Sendable {
   ///   lines at the end of the file (an append after them would leave a blank
   ///   line inside the file).
   private func recover(_ fd: FileDescriptor, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
-    var wholeEvent: String?
+    var wholeEvent: String?  // refused by append before it calls this; never written after
     do throws(Errno) {
       let record = rollbackPath(for: file)
       switch try rollbackState(fd, file: file) {
@@ -424,8 +426,32 @@ public struct LogStore: Sendable {
     } catch {
       throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
-    if let wholeEvent {
-      throw LogError(.dataError, "the final line of \(file) (event \(wholeEvent)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand", nextStep: .keepFinalEvent(file: file))
+    if let wholeEvent { throw LogStore.finalEventError(file: file, id: wholeEvent) }
+  }
+
+  /// The refusal to append after a whole event on a final line without its newline.
+  private static func finalEventError(file: String, id: String) -> LogError {
+    LogError(.dataError, "the final line of \(file) (event \(id)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand", nextStep: .keepFinalEvent(file: file))
+  }
+
+  /// The id of the whole event on the final line of `file` when that line
+  /// lacks its newline (looking past a batch that a verified rollback record
+  /// rolls back, as `recover` will): `add` refuses to append after it, and a
+  /// dry run says so too (`check --repair` keeps it).
+  private func finalEventWithoutNewline(_ fd: FileDescriptor, file: String) throws(LogError) -> String? {
+    do {
+      var size = try Sys.size(fd)
+      if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
+      guard size > 0 else { return nil }
+      var last: UInt8 = 0
+      _ = try Sys.pread(fd, &last, 1, size - 1)
+      guard last != 0x0a else { return nil }
+      let start = try startOfLastLine(fd, size: size)
+      var tail = [UInt8](repeating: 0, count: Int(size - start))
+      _ = try Sys.pread(fd, &tail, tail.count, start)
+      return isBlank(tail) ? nil : (try? EventCodec.decode(tail, stored: true))?.id
+    } catch {
+      throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
   }
 
