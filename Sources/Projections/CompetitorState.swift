@@ -323,11 +323,13 @@ struct StateFold {
   }
 
   /// Records that `codename` names `subject` (or is just known, when 0).
+  /// The entry's one field is its subject: an event naming no subject keeps
+  /// a link as it is, as sure as it was (it does not state the link).
   private mutating func link(_ codename: Int32, to subject: Int32, _ fact: Fact, _ index: Int32) {
     let key = StateFold.pair(fact.org, codename)
     if let entry = codenames[key], subject == 0 || subject == entry.subject {
-      // Same link (or none given): only more certainty is news.
-      if fact.confidence > entry.confidence {
+      // The same link (or, with no link yet, again none): only more certainty is news.
+      if subject == entry.subject && fact.confidence > entry.confidence {
         codenames[key] = Codename(subject: entry.subject, confidence: fact.confidence, event: index)
       }
     } else {

@@ -123,6 +123,10 @@ func productConfidence(_ row: Case) {
     $0.add("c", "codename", "2025-12-01", subject: "openai/gpt-5.2", attrs: ["codename": s("cake")], confidence: .rumor)
     $0.add("l", "launch", "2025-12-11", subject: "openai/gpt-5.2", attrs: ["codename": s("cake")], confidence: .confirmed)
   },
+  Case("aSurerCodenameEventNamingNoModelTakesOverAnUnlinkedCodename", "codenames.cake: confirmed event=k 2025-12-05") {
+    $0.add("c", "codename", "2025-12-01", attrs: ["codename": s("cake")], confidence: .rumor)
+    $0.add("k", "codename", "2025-12-05", attrs: ["codename": s("cake")], confidence: .confirmed)
+  },
 ])
 func entryConfidence(_ row: Case) {
   let org = state(row.events, at: "2025-12-31").orgs["openai"] ?? OrgState()

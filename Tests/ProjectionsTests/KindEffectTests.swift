@@ -178,7 +178,8 @@ func roleKindEffect(_ row: Case) {
     $0.add("c1", "codename", "2025-12-01", subject: "openai/gpt-5.2", attrs: ["codename": s("cake")], confidence: .rumor)
     $0.add("c2", "codename", "2025-12-05", attrs: ["codename": s("cake")], confidence: .rumor)
   },
-  Case("codenameWithoutSubjectRaisesConfidenceOfTheLink", "cake=openai/gpt-5.2 confirmed 2025-12-05 c2") {
+  // Under per-field confidence (DESIGN, "Confidence in every answer") such an event does not state the link.
+  Case("codenameWithoutSubjectLeavesTheLinkAsSureAsItWas", "cake=openai/gpt-5.2 rumor 2025-12-01 c1") {
     $0.add("c1", "codename", "2025-12-01", subject: "openai/gpt-5.2", attrs: ["codename": s("cake")], confidence: .rumor)
     $0.add("c2", "codename", "2025-12-05", attrs: ["codename": s("cake")], confidence: .confirmed)
   },

@@ -156,7 +156,8 @@ public enum Naive {
     let date = e.date.description
     func link(_ codename: String, _ subject: String?) {
       if let old = org.codenames[codename], subject == nil || subject == old.subject {
-        if confidenceRank[e.confidence]! > confidenceRank[old.confidence]! {
+        // An event naming no subject does not state a link: it leaves one as sure as it was.
+        if subject == old.subject && confidenceRank[e.confidence]! > confidenceRank[old.confidence]! {
           org.codenames[codename] = Codename(subject: old.subject, confidence: e.confidence, date: date, event: e.id)
         }
       } else {
