@@ -321,6 +321,34 @@ final class CountWatch: @unchecked Sendable {
     }
   }
 
+  /// An append that continues a file's stamps ahead of the clock (its last
+  /// line was recorded an hour from now, as an import may give) lands before
+  /// another file's append stamped now: the kernel's reports of the files
+  /// written to put it first, where the stamps alone would put it last.
+  @Test func appendsStampedAheadOfTheClockComeInTheOrderTheyLanded() throws {
+    try withTemporaryDirectory { dir in
+      let log = try folderLog(dir)
+      let format = ISO8601DateFormatter()
+      format.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+      let ahead = format.string(from: Date().addingTimeInterval(3600))
+      let imported = try timeline(
+        ["--log", log, "add", "--stdin", "--writer", "alice"],
+        stdin: #"{"date":"2026-01-01","kind":"launch","org":"acme","subject":"acme/i","attrs":{"type":"model"},"source":{"title":"T"},"recorded":"\#(ahead)"}"# + "\n")
+      #expect(imported.status == 0, "\(imported.stderr)")
+      let follow = try RunningFollow(["--log", log, "export", "--format", "jsonl", "--follow"])
+      #expect(follow.waitForLines(12).count == 12)
+      kill(follow.process.processIdentifier, SIGSTOP)
+      let alice = try timeline(["--log", log, "add", "--stdin", "--writer", "alice"], stdin: event("a") + "\n")
+      let bob = try timeline(["--log", log, "add", "--stdin", "--writer", "bob"], stdin: event("b") + "\n")
+      #expect(alice.status == 0 && bob.status == 0, "\(alice.stderr)\(bob.stderr)")
+      kill(follow.process.processIdentifier, SIGCONT)
+      let lines = follow.waitForLines(14)
+      #expect(try Array(ids(lines).dropFirst(12)) == [alice.output, bob.output])
+      follow.process.terminate()
+      #expect(follow.waitForExit() == 0)
+    }
+  }
+
   @Test func sinceStartsFromARecordTimeAndFollowKeepsTheSelection() throws {
     try withTemporaryDirectory { dir in
       let log = dir + "/events.jsonl"

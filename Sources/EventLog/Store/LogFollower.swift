@@ -19,6 +19,10 @@ public final class LogFollower {
   private var seen = Set<String>()
   private var watcher: FileDescriptor?
   private var stamps: [String: FileStamp] = [:]
+  /// The log's files the kernel reported written to since they were last
+  /// read (by name, in order), and whether reports were lost since the last look.
+  private var writes: [String] = []
+  private var writesLost = false
   /// Lines that are not events, reported once each (file and offset).
   private var reported = Set<String>()
 
@@ -40,67 +44,126 @@ public final class LogFollower {
   /// event appended in between is then in the caller's read, or handed back
   /// by the next `newEvents`, never lost.
   public func markCurrentRead() throws(LogError) {
+    watch()  // first: every append after the mark is reported (see `landingOrder`)
     _ = try read(decoding: false) { _ in }
+  }
+
+  /// Starts the inotify watch on the log's folder (for a file log, the folder
+  /// holding it), unless asked to poll or it runs already.
+  private func watch() {
+    guard watcher == nil && pollInterval == nil else { return }
+    watcher = Sys.watch([store.isSingleFile ? parent(of: store.path) : store.path])
   }
 
   /// Marks ids as handed back (an event the caller wrote itself).
   public func markSeen(_ ids: some Sequence<String>) { seen.formUnion(ids) }
 
   /// The whole events appended since the last call, each id once, in the
-  /// order their appends landed as far as the files tell (`landingOrder`).
+  /// order their appends landed (`landingOrder`).
   /// - Parameter problem: receives a line that is not an event, once.
   public func newEvents(problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
+    let (files, writes) = try read(decoding: true, problem: problem)
     // Runs are found among every line read (an event handed back before
     // still holds its place in a batch); then each id once.
-    LogFollower.landingOrder(try read(decoding: true, problem: problem)).filter { seen.insert($0.id).inserted }
+    return LogFollower.landingOrder(files, writes: writes).filter { seen.insert($0.id).inserted }
   }
 
-  /// Puts the new events of several files (each in the order of its lines)
-  /// in the order their appends landed, as far as the lines tell. Within a
-  /// file that is the order of its lines. Across files only the `recorded`
-  /// stamps say, and they can run ahead of the clock: a batch is stamped 1 ms
-  /// apart from max(now, the file's last + 1 ms), so its last lines may carry
-  /// times after a later append to another file. So a file's lines are taken
-  /// in runs stamped 1 ms apart (an append stamped by `add` is one run, or
-  /// part of one), and the runs are ordered by their first stamp (ties: the
-  /// files in name order): a batch is never split by another file's event.
-  /// A batch whose `recorded` times were given (an import) may be split into
-  /// runs where its times jump; it stays in order within its file.
-  static func landingOrder(_ files: [[Event]]) -> [Event] {
-    var runs: [ArraySlice<Event>] = []
-    for events in files {
+  /// Puts the new lines of several files (each in the order of its lines) in
+  /// the order their appends landed. Within a file that is the order of its
+  /// lines. Across files, the order in which the kernel reported the files
+  /// written to (`writes`, by name, one per write, from inotify) says it;
+  /// the `recorded` stamps cannot, as they run ahead of the clock (a batch is
+  /// stamped 1 ms apart from max(now, the file's last + 1 ms), so the next
+  /// append to that file, a few ms later, is stamped after a later append to
+  /// another).
+  ///
+  /// A file's lines are taken in runs stamped 1 ms apart: an append stamped
+  /// by `add` is one run, or part of one (two appends 1 ms of stamps apart
+  /// make one run), so a batch is never split. Each report of a file brings
+  /// its next run, its last report all the runs left. Runs of files no report
+  /// names (reports lost) come first; without reports at all (polling) runs
+  /// are ordered by their first stamp (ties: the files in name order). A
+  /// batch whose `recorded` times were given (an import) may be taken as
+  /// several runs where its times jump; it keeps its order within its file.
+  static func landingOrder(_ files: [(name: String, events: [Event])], writes: [String]?) -> [Event] {
+    var runs: [String: [ArraySlice<Event>]] = [:]
+    for (name, events) in files {
       var start = events.startIndex
       for index in events.indices.dropFirst() {
         let previous = events[index - 1].recorded?.milliseconds ?? 0
         if events[index].recorded?.milliseconds != previous + 1 {
-          runs.append(events[start..<index])
+          runs[name, default: []].append(events[start..<index])
           start = index
         }
       }
-      if start < events.endIndex { runs.append(events[start...]) }
+      if start < events.endIndex { runs[name, default: []].append(events[start...]) }
     }
     let first = { (run: ArraySlice<Event>) in run.first?.recorded?.milliseconds ?? 0 }
-    return runs.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }.flatMap(\.element)
+    let byStamp = { (names: [String]) -> [Event] in
+      let all = names.flatMap { runs[$0] ?? [] }
+      return all.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }.flatMap(\.element)
+    }
+    let reports = writes ?? []
+    let reported = Set(reports)
+    var ordered = byStamp(files.map(\.name).filter { !reported.contains($0) })
+    var reportsLeft: [String: Int] = [:]
+    for name in reports { reportsLeft[name, default: 0] += 1 }
+    var next: [String: Int] = [:]
+    for name in reports {
+      reportsLeft[name]! -= 1
+      guard let fileRuns = runs[name] else { continue }  // written, but with no new whole line
+      let from = next[name, default: 0]
+      let to = reportsLeft[name] == 0 ? fileRuns.count : min(from + 1, fileRuns.count)
+      for run in fileRuns[from..<to] { ordered += run }
+      next[name] = to
+    }
+    return ordered
   }
 
   /// Reads what each file holds past where the last read stopped, file by
-  /// file (in name order), each in the order of its lines, ids handed back
-  /// before included; with `decoding` false only moves the marks (the caller
-  /// reads the log itself).
-  private func read(decoding: Bool, problem: (SkippedLine) -> Void) throws(LogError) -> [[Event]] {
-    var events: [[Event]] = []
+  /// file, each in the order of its lines, ids handed back before included;
+  /// with `decoding` false only moves the marks (the caller reads the log
+  /// itself). Every file is locked (shared) for the whole read, so that no
+  /// append lands while it reads: the reports of files written to that it
+  /// collects then are of exactly the appends it sees, in the order they
+  /// landed (`landingOrder`).
+  /// - Returns: also those reports (nil when reports were lost).
+  private func read(
+    decoding: Bool, problem: (SkippedLine) -> Void
+  ) throws(LogError) -> (files: [(name: String, events: [Event])], writes: [String]?) {
+    var events: [(name: String, events: [Event])] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
     let paths: [String]
     do { paths = try store.files() } catch {
-      if error.code == .noInput { return [] }  // the log is gone for now: wait for it
+      if error.code == .noInput { return ([], nil) }  // the log is gone for now: wait for it
       throw error
     }
-    for file in paths {
-      let fd: FileDescriptor
-      do { fd = try Sys.open(file, .readOnly) } catch { continue }  // removed since the listing
-      defer { Sys.close(fd) }
-      try store.lockShared(fd, file: file)
+    var locked: [(file: String, fd: FileDescriptor)] = []
+    defer { for (_, fd) in locked { Sys.close(fd) } }
+    func lock(_ files: [String]) throws(LogError) {
+      for file in files {
+        guard let fd = try? Sys.open(file, .readOnly) else { continue }  // removed since the listing
+        locked.append((file, fd))
+        try store.lockShared(fd, file: file)
+      }
+    }
+    try lock(paths)
+    collectWrites()
+    // A file created since the listing and already written to is read now
+    // too, so that its appends keep their place among the others'.
+    while !store.isSingleFile,
+      writes.contains(where: { name in name.hasSuffix(".jsonl") && !locked.contains { baseName($0.file) == name } }),
+      let listed = try? store.files()
+    {
+      let added = listed.filter { file in !locked.contains { $0.file == file } }
+      if added.isEmpty { break }
+      try lock(added)
+      collectWrites()
+    }
+    defer { (writes, writesLost) = ([], false) }
+    let answered = writesLost ? nil : writes.filter { name in locked.contains { baseName($0.file) == name } }
+    for (file, fd) in locked {
       do throws(Errno) {
         let stamp = try Sys.stamp(fd)
         read[file] = stamp
@@ -144,7 +207,7 @@ public final class LogFollower {
             }
           }
         }
-        if !fileEvents.isEmpty { events.append(fileEvents) }
+        if !fileEvents.isEmpty { events.append((baseName(file), fileEvents)) }
         // The last line read, with its newline, proves the next read resumes where this one stopped.
         let lastLine = lastNewline > 0 ? (bytes[..<lastNewline].lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) : 0
         offsets[file] = (
@@ -154,7 +217,17 @@ public final class LogFollower {
         throw LogError(.ioError, "cannot read \(file): \(error)")
       }
     }
-    return events
+    return (events, answered)
+  }
+
+  /// Adds to `writes` what the watch reported since it was last read.
+  private func collectWrites() {
+    guard let watcher else { return }
+    if let names = Sys.writtenNames(watcher) { writes += names } else { writesLost = true }
+    if writes.count > 1 << 16 {  // nobody reads: the order of this backlog is not worth its memory
+      writes.removeAll()
+      writesLost = true
+    }
   }
 
   /// Where the last whole line before `end` starts (just after the newline
@@ -186,9 +259,8 @@ public final class LogFollower {
   /// stamps every second (or the interval given).
   /// - Parameter output: the descriptor whose reader is watched (standard output).
   public func wait(output: FileDescriptor) -> Wake {
-    let folder = store.isSingleFile ? parent(of: store.path) : store.path
     let poll = pollInterval ?? 1
-    if watcher == nil && pollInterval == nil { watcher = Sys.watch([folder]) }
+    watch()
     while true {
       if Sys.stopRequested { return .stopped }
       // With inotify, a long timeout only as a safety net (a watch lost when the folder was replaced).
@@ -198,13 +270,14 @@ public final class LogFollower {
       case .outputClosed: return .outputClosed
       case .interrupted: continue
       case .ready:
-        if let watcher { Sys.drain(watcher) }
+        collectWrites()
         return .changed
       case .timeout:
         if watcher != nil {
           // Re-arm a watch whose folder went away and came back.
           Sys.close(watcher!)
-          watcher = Sys.watch([folder])
+          watcher = nil
+          watch()
           return .changed
         }
         if stampsChanged() { return .changed }

@@ -399,10 +399,37 @@ extension Sys {
     return FileDescriptor(rawValue: fd)
   }
 
-  /// Reads and discards what is queued on a non-blocking descriptor.
-  static func drain(_ fd: FileDescriptor) {
-    var buffer = [UInt8](repeating: 0, count: 8192)
-    while buffer.withUnsafeMutableBytes({ Glibc.read(fd.rawValue, $0.baseAddress!, $0.count) }) > 0 {}
+  /// Reads what is queued on a watch (`watch`, non-blocking): the names of
+  /// the folder's entries written to or moved in, one per write, in the
+  /// order the kernel reported them; nil when events were lost (the queue
+  /// overflowed). The kernel folds an event into an identical one just
+  /// before it that is unread: the watch also asks for each close after
+  /// writing, so that two appends to one file in a row stay two reports.
+  static func writtenNames(_ fd: FileDescriptor) -> [String]? {
+    var names: [String] = []
+    var lost = false
+    let header = MemoryLayout<inotify_event>.size  // wd, mask, cookie, len; then len bytes of name
+    let written = UInt32(IN_MODIFY | IN_MOVED_TO)
+    var buffer = [UInt8](repeating: 0, count: 16_384)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress!, $0.count) }
+      if count <= 0 { break }
+      buffer.withUnsafeBytes { bytes in
+        var position = 0
+        while position + header <= count {
+          let mask = bytes.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self)
+          let length = Int(bytes.loadUnaligned(fromByteOffset: position + 12, as: UInt32.self))
+          let name = bytes[(position + header)..<min(count, position + header + length)].prefix { $0 != 0 }
+          if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+            lost = true
+          } else if mask & written != 0, !name.isEmpty {
+            names.append(String(decoding: name, as: UTF8.self))
+          }
+          position += header + length
+        }
+      }
+    }
+    return lost ? nil : names
   }
 
   /// What ended a wait.
