@@ -5,7 +5,7 @@ import Testing
 /// The order in which `export --follow` writes the appends to several files
 /// that one look finds (`LogFollower.landingOrder`): within a file the order
 /// of its lines, a batch never split; across files the order in which the
-/// kernel reported the files written to, else the stamps.
+/// kernel reported the appends, else the stamps.
 @Suite struct LandingOrderTests {
   /// An event with this id, recorded `millisecond` ms after a fixed instant.
   func event(_ id: String, _ millisecond: Int64) -> Event {
@@ -15,47 +15,68 @@ import Testing
   }
 
   func ids(_ events: [Event]) -> [String] { events.map(\.id) }
+  func one(_ file: String) -> LogFollower.Append { LogFollower.Append(file: file, batch: false) }
+  func batch(_ file: String) -> LogFollower.Append { LogFollower.Append(file: file, batch: true) }
 
   /// alice's batch is stamped 100..119 ms (its clock ahead of the wall's); bob
   /// appended at 110 ms, while the batch was already in.
   var batchAndLaterAppend: [(name: String, events: [Event])] {
     [("alice.jsonl", (0..<20).map { event("a\($0)", 100 + Int64($0)) }), ("bob.jsonl", [event("b", 110)])]
   }
+  var theBatch: [String] { (0..<20).map { "a\($0)" } }
 
   @Test func withoutReportsABatchIsNeverSplitByAStampInsideIt() {
-    let order = ids(LogFollower.landingOrder(batchAndLaterAppend, writes: nil))
-    #expect(order == (0..<20).map { "a\($0)" } + ["b"])
+    #expect(ids(LogFollower.landingOrder(batchAndLaterAppend, appends: nil)) == theBatch + ["b"])
   }
 
-  @Test func reportsOfTheFilesWrittenToOrderTheAppends() {
+  @Test func theReportsOrderTheAppendsWhereTheStampsCannot() {
     // alice's single append continues her batch's stamps (121 ms, ahead of
     // the clock); bob's came at 115 ms by his clock. The reports tell which landed first.
     let files: [(name: String, events: [Event])] = [("alice.jsonl", [event("a", 121)]), ("bob.jsonl", [event("b", 115)])]
-    #expect(ids(LogFollower.landingOrder(files, writes: ["alice.jsonl", "bob.jsonl"])) == ["a", "b"])
-    #expect(ids(LogFollower.landingOrder(files, writes: ["bob.jsonl", "alice.jsonl"])) == ["b", "a"])
-    #expect(ids(LogFollower.landingOrder(files, writes: nil)) == ["b", "a"], "the stamps alone say bob")
+    #expect(ids(LogFollower.landingOrder(files, appends: [one("alice.jsonl"), one("bob.jsonl")])) == ["a", "b"])
+    #expect(ids(LogFollower.landingOrder(files, appends: [one("bob.jsonl"), one("alice.jsonl")])) == ["b", "a"])
+    #expect(ids(LogFollower.landingOrder(files, appends: nil)) == ["b", "a"], "the stamps alone say bob")
+    #expect(ids(LogFollower.landingOrder(batchAndLaterAppend, appends: [batch("alice.jsonl"), one("bob.jsonl")])) == theBatch + ["b"])
   }
 
-  @Test func eachReportBringsItsFilesNextRunAndTheLastAllTheRest() {
-    // alice: a single append (5 ms), another (9 ms), then a batch (40..42 ms); bob between them, and after.
+  @Test func appendsStampedAsOneRunAreToldApartByTheirReports() {
+    // alice's two single appends are stamped 1 ms apart (her clock ahead):
+    // one run. bob's append and carol's batch landed between them.
     let files: [(name: String, events: [Event])] = [
-      ("alice.jsonl", [event("a1", 5), event("a2", 9), event("a3", 40), event("a4", 41), event("a5", 42)]),
-      ("bob.jsonl", [event("b1", 20), event("b2", 60)]),
+      ("alice.jsonl", [event("a1", 120), event("a2", 121)]), ("bob.jsonl", [event("b", 110)]),
+      ("carol.jsonl", [event("c1", 111), event("c2", 112)]),
     ]
-    let writes = ["alice.jsonl", "alice.jsonl", "bob.jsonl", "alice.jsonl", "bob.jsonl"]
-    #expect(ids(LogFollower.landingOrder(files, writes: writes)) == ["a1", "a2", "b1", "a3", "a4", "a5", "b2"])
-    // Fewer reports than runs (reports lost on the way): a file's last report brings all its runs left.
-    #expect(ids(LogFollower.landingOrder(files, writes: ["bob.jsonl", "alice.jsonl"])) == ["b1", "b2", "a1", "a2", "a3", "a4", "a5"])
-    // More reports than runs (two appends stamped 1 ms apart are one run): the first brings it.
-    let merged: [(name: String, events: [Event])] = [("alice.jsonl", [event("a1", 5), event("a2", 6)]), ("bob.jsonl", [event("b1", 7)])]
-    #expect(ids(LogFollower.landingOrder(merged, writes: ["alice.jsonl", "bob.jsonl", "alice.jsonl"])) == ["a1", "a2", "b1"])
+    let appends = [one("alice.jsonl"), one("bob.jsonl"), batch("carol.jsonl"), one("alice.jsonl")]
+    #expect(ids(LogFollower.landingOrder(files, appends: appends)) == ["a1", "b", "c1", "c2", "a2"])
+    // A batch and then a single append to the same file, one run: the single one is the last line.
+    let batchThenOne: [(name: String, events: [Event])] = [
+      ("alice.jsonl", theBatch.indices.map { event("a\($0)", 100 + Int64($0)) } + [event("z", 120)]),
+      ("bob.jsonl", [event("b", 110)]),
+    ]
+    #expect(
+      ids(LogFollower.landingOrder(batchThenOne, appends: [batch("alice.jsonl"), one("bob.jsonl"), one("alice.jsonl")]))
+        == theBatch + ["b", "z"])
+  }
+
+  @Test func severalBatchesToOneFileSplitAtTheEndsOfTheirRuns() {
+    // Two batches to alice (5..7 ms, then 40..41 ms), bob's append between.
+    let files: [(name: String, events: [Event])] = [
+      ("alice.jsonl", [event("a1", 5), event("a2", 6), event("a3", 7), event("a4", 40), event("a5", 41)]),
+      ("bob.jsonl", [event("b", 20)]),
+    ]
+    let appends = [batch("alice.jsonl"), one("bob.jsonl"), batch("alice.jsonl")]
+    #expect(ids(LogFollower.landingOrder(files, appends: appends)) == ["a1", "a2", "a3", "b", "a4", "a5"])
+    #expect(LogFollower.linesPerAppend(files[0].events, batches: [true, true]) == [3, 2])
+    // Counts always add up to the lines: more lines than reports say go to the last; fewer leave the last ones none.
+    #expect(LogFollower.linesPerAppend(files[0].events, batches: [false, false]) == [1, 4])
+    #expect(LogFollower.linesPerAppend([event("x", 1)], batches: [false, true, false]) == [1, 0, 0])
   }
 
   @Test func filesNoReportNamesComeFirstByTheirStamps() {
-    // carol's file was appended to before the watch began; bob's report is of a later append.
+    // carol's file was appended to while reports were lost; bob's report is of a later append.
     var files = batchAndLaterAppend
     files.append(("carol.jsonl", [event("c", 50)]))
-    let order = ids(LogFollower.landingOrder(files, writes: ["bob.jsonl"]))
-    #expect(order == ["c"] + (0..<20).map { "a\($0)" } + ["b"])
+    let order = ids(LogFollower.landingOrder(files, appends: [one("bob.jsonl"), batch("alice.jsonl")]))
+    #expect(order == ["c", "b"] + theBatch)
   }
 }

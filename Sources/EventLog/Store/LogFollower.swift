@@ -19,10 +19,12 @@ public final class LogFollower {
   private var seen = Set<String>()
   private var watcher: FileDescriptor?
   private var stamps: [String: FileStamp] = [:]
-  /// The log's files the kernel reported written to since they were last
-  /// read (by name, in order), and whether reports were lost since the last look.
-  private var writes: [String] = []
-  private var writesLost = false
+  /// The appends the kernel reported since the last look, in order; the
+  /// files a rollback record was created for since their last report; and
+  /// whether reports were lost since the last look.
+  private var appends: [Append] = []
+  private var batchesBegun = Set<String>()
+  private var appendsLost = false
   /// Lines that are not events, reported once each (file and offset).
   private var reported = Set<String>()
 
@@ -62,62 +64,108 @@ public final class LogFollower {
   /// order their appends landed (`landingOrder`).
   /// - Parameter problem: receives a line that is not an event, once.
   public func newEvents(problem: (SkippedLine) -> Void) throws(LogError) -> [Event] {
-    let (files, writes) = try read(decoding: true, problem: problem)
-    // Runs are found among every line read (an event handed back before
-    // still holds its place in a batch); then each id once.
-    return LogFollower.landingOrder(files, writes: writes).filter { seen.insert($0.id).inserted }
+    let (files, appends) = try read(decoding: true, problem: problem)
+    // Lines are counted among every line read (an event handed back before
+    // still holds its place in its append); then each id once.
+    return LogFollower.landingOrder(files, appends: appends).filter { seen.insert($0.id).inserted }
+  }
+
+  /// An append to a file of the log, as the kernel reported it: the file's
+  /// name, and whether a rollback record was created for it (a batch: two
+  /// lines or more) or not (one line).
+  struct Append: Equatable, Sendable {
+    var file: String
+    var batch: Bool
   }
 
   /// Puts the new lines of several files (each in the order of its lines) in
   /// the order their appends landed. Within a file that is the order of its
-  /// lines. Across files, the order in which the kernel reported the files
-  /// written to (`writes`, by name, one per write, from inotify) says it;
-  /// the `recorded` stamps cannot, as they run ahead of the clock (a batch is
-  /// stamped 1 ms apart from max(now, the file's last + 1 ms), so the next
-  /// append to that file, a few ms later, is stamped after a later append to
-  /// another).
+  /// lines. Across files, the order of the kernel's reports of the appends
+  /// (`appends`, from inotify) says it; the `recorded` stamps cannot, as they
+  /// run ahead of the clock (a batch is stamped 1 ms apart from max(now, the
+  /// file's last + 1 ms), so the next append to that file, a few ms later,
+  /// is stamped after a later append to another).
   ///
-  /// A file's lines are taken in runs stamped 1 ms apart: an append stamped
-  /// by `add` is one run, or part of one (two appends 1 ms of stamps apart
-  /// make one run), so a batch is never split. Each report of a file brings
-  /// its next run, its last report all the runs left. Runs of files no report
-  /// names (reports lost) come first; without reports at all (polling) runs
-  /// are ordered by their first stamp (ties: the files in name order). A
-  /// batch whose `recorded` times were given (an import) may be taken as
-  /// several runs where its times jump; it keeps its order within its file.
-  static func landingOrder(_ files: [(name: String, events: [Event])], writes: [String]?) -> [Event] {
-    var runs: [String: [ArraySlice<Event>]] = [:]
-    for (name, events) in files {
-      var start = events.startIndex
-      for index in events.indices.dropFirst() {
-        let previous = events[index - 1].recorded?.milliseconds ?? 0
-        if events[index].recorded?.milliseconds != previous + 1 {
-          runs[name, default: []].append(events[start..<index])
-          start = index
-        }
-      }
-      if start < events.endIndex { runs[name, default: []].append(events[start...]) }
-    }
+  /// Each append brings its lines (`linesPerAppend`): one for an append
+  /// without a rollback record, the rest of its file's lines for a batch. A
+  /// file no report names (reports lost) comes first; without reports at all
+  /// (polling) a file's lines are taken in runs stamped 1 ms apart (an append
+  /// stamped by `add` is one run, or part of one, so a batch is never split)
+  /// and the runs are ordered by their first stamp (ties: the files in name
+  /// order).
+  static func landingOrder(_ files: [(name: String, events: [Event])], appends: [Append]?) -> [Event] {
+    let reported = Set((appends ?? []).map(\.file))
     let first = { (run: ArraySlice<Event>) in run.first?.recorded?.milliseconds ?? 0 }
-    let byStamp = { (names: [String]) -> [Event] in
-      let all = names.flatMap { runs[$0] ?? [] }
-      return all.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }.flatMap(\.element)
+    let unreported = files.filter { !reported.contains($0.name) }.flatMap { runs(of: $0.events) }
+    var ordered = unreported.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }
+      .flatMap(\.element)
+    let lines = Dictionary(files.map { ($0.name, $0.events) }, uniquingKeysWith: { $1 })
+    var counts: [String: [Int]] = [:]
+    for (name, events) in lines where reported.contains(name) {
+      counts[name] = linesPerAppend(events, batches: appends!.filter { $0.file == name }.map(\.batch))
     }
-    let reports = writes ?? []
-    let reported = Set(reports)
-    var ordered = byStamp(files.map(\.name).filter { !reported.contains($0) })
-    var reportsLeft: [String: Int] = [:]
-    for name in reports { reportsLeft[name, default: 0] += 1 }
-    var next: [String: Int] = [:]
-    for name in reports {
-      reportsLeft[name]! -= 1
-      guard let fileRuns = runs[name] else { continue }  // written, but with no new whole line
-      let from = next[name, default: 0]
-      let to = reportsLeft[name] == 0 ? fileRuns.count : min(from + 1, fileRuns.count)
-      for run in fileRuns[from..<to] { ordered += run }
-      next[name] = to
+    var taken: [String: (appends: Int, lines: Int)] = [:]
+    for append in appends ?? [] {
+      guard let events = lines[append.file], let count = counts[append.file] else { continue }  // no new whole line
+      let (index, from) = taken[append.file] ?? (0, 0)
+      let to = min(events.count, from + count[index])
+      ordered += events[from..<to]
+      taken[append.file] = (index + 1, to)
     }
     return ordered
+  }
+
+  /// A file's lines in runs stamped 1 ms apart.
+  static func runs(of events: [Event]) -> [ArraySlice<Event>] {
+    var runs: [ArraySlice<Event>] = []
+    var start = events.startIndex
+    for index in events.indices.dropFirst() {
+      let previous = events[index - 1].recorded?.milliseconds ?? 0
+      if events[index].recorded?.milliseconds != previous + 1 {
+        runs.append(events[start..<index])
+        start = index
+      }
+    }
+    if start < events.endIndex { runs.append(events[start...]) }
+    return runs
+  }
+
+  /// How many of a file's new lines each of its appends brought: one for an
+  /// append without a rollback record; a batch the rest, when it is the only
+  /// one. Several batches split what is left at the ends of the runs stamped
+  /// 1 ms apart, each at least two lines, the last taking all it can. The
+  /// counts add up to the lines: the last append takes any left over.
+  static func linesPerAppend(_ events: [Event], batches: [Bool]) -> [Int] {
+    guard !batches.isEmpty else { return [] }
+    var runEnds = Set<Int>()
+    var end = 0
+    for run in runs(of: events) {
+      end += run.count
+      runEnds.insert(end)
+    }
+    let lastBatch = batches.lastIndex(of: true)
+    var counts: [Int] = []
+    var cursor = 0
+    for (index, batch) in batches.enumerated() {
+      let left = events.count - cursor
+      let after = batches[(index + 1)...]
+      var count: Int
+      if !batch {
+        count = 1
+      } else if index == lastBatch {
+        count = left - after.count
+      } else {
+        // Up to the end of the run it starts in, leaving each later append its least.
+        let most = left - after.reduce(0) { $0 + ($1 ? 2 : 1) }
+        count = 2
+        while count < most && !runEnds.contains(cursor + count) { count += 1 }
+      }
+      count = max(0, min(count, left))
+      counts.append(count)
+      cursor += count
+    }
+    counts[counts.count - 1] += events.count - cursor
+    return counts
   }
 
   /// Reads what each file holds past where the last read stopped, file by
@@ -130,7 +178,7 @@ public final class LogFollower {
   /// - Returns: also those reports (nil when reports were lost).
   private func read(
     decoding: Bool, problem: (SkippedLine) -> Void
-  ) throws(LogError) -> (files: [(name: String, events: [Event])], writes: [String]?) {
+  ) throws(LogError) -> (files: [(name: String, events: [Event])], appends: [Append]?) {
     var events: [(name: String, events: [Event])] = []
     var read: [String: FileStamp] = [:]
     defer { stamps = read }  // what polling compares with: the files as they were read
@@ -149,20 +197,20 @@ public final class LogFollower {
       }
     }
     try lock(paths)
-    collectWrites()
+    collectAppends()
     // A file created since the listing and already written to is read now
     // too, so that its appends keep their place among the others'.
     while !store.isSingleFile,
-      writes.contains(where: { name in name.hasSuffix(".jsonl") && !locked.contains { baseName($0.file) == name } }),
+      appends.contains(where: { append in !locked.contains { baseName($0.file) == append.file } }),
       let listed = try? store.files()
     {
       let added = listed.filter { file in !locked.contains { $0.file == file } }
       if added.isEmpty { break }
       try lock(added)
-      collectWrites()
+      collectAppends()
     }
-    defer { (writes, writesLost) = ([], false) }
-    let answered = writesLost ? nil : writes.filter { name in locked.contains { baseName($0.file) == name } }
+    defer { (appends, appendsLost) = ([], false) }
+    let answered = appendsLost ? nil : appends.filter { append in locked.contains { baseName($0.file) == append.file } }
     for (file, fd) in locked {
       do throws(Errno) {
         let stamp = try Sys.stamp(fd)
@@ -220,15 +268,36 @@ public final class LogFollower {
     return (events, answered)
   }
 
-  /// Adds to `writes` what the watch reported since it was last read.
-  private func collectWrites() {
+  /// Adds to `appends` what the watch reported since it was last read: a
+  /// write to a file of the log is an append, a batch when a rollback record
+  /// beside it was created since its last write; a file moved in (a `git
+  /// checkout`) brings all its lines, as a batch does.
+  private func collectAppends() {
     guard let watcher else { return }
-    if let names = Sys.writtenNames(watcher) { writes += names } else { writesLost = true }
-    if writes.count > 1 << 16 {  // nobody reads: the order of this backlog is not worth its memory
-      writes.removeAll()
-      writesLost = true
+    guard let reports = Sys.watchReports(watcher) else {
+      appendsLost = true
+      batchesBegun.removeAll()
+      return
+    }
+    let single = store.isSingleFile ? baseName(store.path) : nil
+    for (name, report) in reports {
+      if name.hasSuffix(".jsonl.rollback") {
+        if report != .written { batchesBegun.insert(String(name.dropLast(".rollback".count))) }
+      } else if single.map({ $0 == name }) ?? name.hasSuffix(".jsonl") {
+        switch report {
+        case .written: appends.append(Append(file: name, batch: batchesBegun.remove(name) != nil))
+        case .movedIn: appends.append(Append(file: name, batch: true))
+        case .created: break  // no line yet: its write is the append
+        }
+      }
+    }
+    if appends.count > 1 << 16 {  // nobody reads: the order of this backlog is not worth its memory
+      appends.removeAll()
+      appendsLost = true
     }
   }
+
+
 
   /// Where the last whole line before `end` starts (just after the newline
   /// before it), found reading backwards; 0 when there is no earlier newline.
@@ -270,7 +339,7 @@ public final class LogFollower {
       case .outputClosed: return .outputClosed
       case .interrupted: continue
       case .ready:
-        collectWrites()
+        collectAppends()
         return .changed
       case .timeout:
         if watcher != nil {

@@ -399,17 +399,19 @@ extension Sys {
     return FileDescriptor(rawValue: fd)
   }
 
-  /// Reads what is queued on a watch (`watch`, non-blocking): the names of
-  /// the folder's entries written to or moved in, one per write, in the
-  /// order the kernel reported them; nil when events were lost (the queue
-  /// overflowed). The kernel folds an event into an identical one just
-  /// before it that is unread: the watch also asks for each close after
+  /// What a watch reported of an entry of its folder.
+  enum WatchReport: Equatable { case written, created, movedIn }
+
+  /// Reads what is queued on a watch (`watch`, non-blocking): the folder's
+  /// entries written to (one report per write), created or moved in, by
+  /// name, in the order the kernel reported them; nil when reports were lost
+  /// (the queue overflowed). The kernel folds a report into an identical one
+  /// just before it that is unread: the watch also asks for each close after
   /// writing, so that two appends to one file in a row stay two reports.
-  static func writtenNames(_ fd: FileDescriptor) -> [String]? {
-    var names: [String] = []
+  static func watchReports(_ fd: FileDescriptor) -> [(name: String, report: WatchReport)]? {
+    var reports: [(name: String, report: WatchReport)] = []
     var lost = false
     let header = MemoryLayout<inotify_event>.size  // wd, mask, cookie, len; then len bytes of name
-    let written = UInt32(IN_MODIFY | IN_MOVED_TO)
     var buffer = [UInt8](repeating: 0, count: 16_384)
     while true {
       let count = buffer.withUnsafeMutableBytes { Glibc.read(fd.rawValue, $0.baseAddress!, $0.count) }
@@ -419,17 +421,20 @@ extension Sys {
         while position + header <= count {
           let mask = bytes.loadUnaligned(fromByteOffset: position + 4, as: UInt32.self)
           let length = Int(bytes.loadUnaligned(fromByteOffset: position + 12, as: UInt32.self))
-          let name = bytes[(position + header)..<min(count, position + header + length)].prefix { $0 != 0 }
+          let bytesOfName = bytes[(position + header)..<min(count, position + header + length)].prefix { $0 != 0 }
+          let name = String(decoding: bytesOfName, as: UTF8.self)
           if mask & UInt32(IN_Q_OVERFLOW) != 0 {
             lost = true
-          } else if mask & written != 0, !name.isEmpty {
-            names.append(String(decoding: name, as: UTF8.self))
+          } else if !name.isEmpty {
+            if mask & UInt32(IN_MODIFY) != 0 { reports.append((name, .written)) }
+            if mask & UInt32(IN_CREATE) != 0 { reports.append((name, .created)) }
+            if mask & UInt32(IN_MOVED_TO) != 0 { reports.append((name, .movedIn)) }
           }
           position += header + length
         }
       }
     }
-    return lost ? nil : names
+    return lost ? nil : reports
   }
 
   /// What ended a wait.
