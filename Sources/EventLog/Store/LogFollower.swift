@@ -3,10 +3,11 @@
 /// file of the log changes (inotify on Linux, a poll of the files' stamps
 /// elsewhere).
 ///
-/// Each file is read under the shared lock that readers take, up to its last
-/// newline, so that an `add --stdin` batch in flight is seen whole or not at
-/// all; the bytes of a batch whose writer died (a rollback record proves them)
-/// are never read. A file that was replaced or shrank (a `git pull`, a
+/// Each file is read under the shared lock that readers take (a look holds
+/// every file's at once), up to its last newline, so that an `add --stdin`
+/// batch in flight is seen whole or not at all; the bytes of a batch whose
+/// writer died (a rollback record proves them) are never read. Appends to
+/// several files come back in the order they landed (`landingOrder`). A file that was replaced or shrank (a `git pull`, a
 /// `check --repair`) is read again from its start: the ids already handed
 /// back are not handed back again.
 public final class LogFollower {
