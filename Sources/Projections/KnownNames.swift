@@ -31,8 +31,17 @@ public enum KnownNames {
 
   /// Whether an event names `name` as its org, its subject or a string in its attrs.
   public static func isNamed(_ name: String, by event: Event) -> Bool {
-    event.org == name || event.subject == name || event.attrs.contains { $0.value.strings.contains(name) }
+    [event.org, event.subject].contains { $0.map { same($0, name) } ?? false } || holds(name, inAttrsOf: event)
   }
+
+  /// Whether a string in the event's attrs (list items too) is `name`.
+  static func holds(_ name: String, inAttrsOf event: Event) -> Bool {
+    event.attrs.contains { $0.value.strings.contains { same($0, name) } }
+  }
+
+  /// Names are compared byte for byte, as the table's symbols are: NFC and
+  /// NFD spellings are two names (Swift's `==` would take them for one).
+  static func same(_ a: String, _ b: String) -> Bool { a.utf8.elementsEqual(b.utf8) }
 
   /// The known names nearest to `name` (edit distance, ignoring case), at most `limit`.
   public static func nearest(to name: String, in table: FactTable, limit: Int = 3) -> [String] {

@@ -60,7 +60,7 @@ extension Replay {
   /// `key`: `why`'s `attrMatches`.
   public func whyAttrMatches(_ key: String, candidates: [Int32], events: [Event]) -> Set<Int32> {
     var matches = Set<Int32>()
-    for (index, event) in zip(candidates, events) where event.attrs.contains(where: { $0.value.strings.contains(key) }) {
+    for (index, event) in zip(candidates, events) where KnownNames.holds(key, inAttrsOf: event) {
       matches.insert(index)
     }
     return matches

@@ -132,6 +132,26 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
   }
 }
 
+/// Names are compared byte for byte (the table's symbols are): an NFD
+/// spelling written with escapes is another name than the NFC one, for `why`
+/// and for the check of known names, as it is when written without escapes
+/// (Swift's `==` took the two for one once the line was decoded).
+@Test func whyAndKnownNamesTellNFCFromNFDWithOrWithoutEscapes() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, industryLines + [
+      #"{"id":"nfc","date":"2025-12-14","kind":"pause","org":"google","subject":"google/gemini-3","attrs":{"reason":"caf\u00e9"},"confidence":"reported","recorded":"2025-12-14T08:00:00.000Z"}"#,
+      #"{"id":"nfd","date":"2025-12-15","kind":"pause","org":"google","subject":"google/gemini-3","attrs":{"reason":"cafe\u0301"},"confidence":"reported","recorded":"2025-12-15T08:00:00.000Z"}"#,
+      #"{"id":"nfd-only","date":"2025-12-16","kind":"pause","org":"google","subject":"google/gemini-3","attrs":{"reason":"cre\u0300me"},"confidence":"reported","recorded":"2025-12-16T08:00:00.000Z"}"#,
+    ])
+    #expect(ids(try json(["why", "caf\u{e9}", "--at", "2025-12-31"], log: log)) == ["nfc"])
+    #expect(ids(try json(["why", "cafe\u{301}", "--at", "2025-12-31"], log: log)) == ["nfd"])
+    #expect(ids(try json(["why", "cre\u{300}me", "--at", "2025-12-31"], log: log)) == ["nfd-only"])
+    // "crème" in NFC is named by no line: the log holds only its NFD spelling.
+    let composed = try timeline(["--log", log, "why", "cr\u{e8}me", "--at", "2025-12-31"])
+    #expect(composed.status == 65 && composed.stderr.contains("cr\u{e8}me"), "\(composed.stderr)")
+  }
+}
+
 @Test func whyJSONGivesEachFieldItsValueEventConfidenceAndDateAndMarksRetractedEvents() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
