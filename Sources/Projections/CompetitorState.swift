@@ -23,6 +23,9 @@ public struct OrgState: Sendable, Equatable {
   public var focus: [String] = []
   /// Sorted by code point.
   public var deprioritized: [String] = []
+  /// How sure each focus or deprioritized item is: the confidence of the
+  /// strategy event it rests on (not in DESIGN's JSON, where items are strings).
+  public var itemConfidence: [String: Confidence] = [:]
   /// subject -> metric name -> latest value.
   public var metrics: [String: [String: MetricState]] = [:]
   public var codenames: [String: CodenameState] = [:]
@@ -163,8 +166,9 @@ struct StateFold {
   var roles: [Int32: [Int32: Role]] = [:]
   var focus: [Int32: [Int32]] = [:]
   var deprioritized: [Int32: [Int32]] = [:]
-  /// The strategy fact that last put an item in focus or deprioritized (key:
-  /// org << 32 | item), for `why`.
+  /// The strategy fact an item in focus or deprioritized rests on (key:
+  /// org << 32 | item): the one that put it there, or a surer one that
+  /// listed it again.
   var focusSource: [UInt64: Int32] = [:]
   var deprioritizedSource: [UInt64: Int32] = [:]
   /// Key: subject << 32 | name.
@@ -222,14 +226,24 @@ struct StateFold {
       link(fact.codename, to: fact.subject, fact, index)
     case .strategy:
       for item in table.focus(of: fact) {
-        if !focus[fact.org, default: []].contains(item) { focus[fact.org, default: []].append(item) }
+        let key = StateFold.pair(fact.org, item)
+        if focus[fact.org, default: []].contains(item) {
+          if fact.confidence > table.facts[Int(focusSource[key]!)].confidence { focusSource[key] = index }
+        } else {
+          focus[fact.org, default: []].append(item)
+          focusSource[key] = index
+        }
         deprioritized[fact.org]?.removeAll { $0 == item }
-        focusSource[StateFold.pair(fact.org, item)] = index
       }
       for item in table.deprioritize(of: fact) {
+        let key = StateFold.pair(fact.org, item)
         focus[fact.org]?.removeAll { $0 == item }
-        if !deprioritized[fact.org, default: []].contains(item) { deprioritized[fact.org, default: []].append(item) }
-        deprioritizedSource[StateFold.pair(fact.org, item)] = index
+        if deprioritized[fact.org, default: []].contains(item) {
+          if fact.confidence > table.facts[Int(deprioritizedSource[key]!)].confidence { deprioritizedSource[key] = index }
+        } else {
+          deprioritized[fact.org, default: []].append(item)
+          deprioritizedSource[key] = index
+        }
       }
     case .metric:
       guard fact.metricName != 0 else { return }
@@ -358,8 +372,20 @@ struct StateFold {
           confidence: Confidence(code: holder.confidence))
       }
     }
-    for (org, items) in focus { state.orgs[names[org]]!.focus = sorted(items) }
-    for (org, items) in deprioritized { state.orgs[names[org]]!.deprioritized = sorted(items) }
+    for (org, items) in focus {
+      state.orgs[names[org]]!.focus = sorted(items)
+      for item in items {
+        let source = table.facts[Int(focusSource[StateFold.pair(org, item)]!)]
+        state.orgs[names[org]]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+      }
+    }
+    for (org, items) in deprioritized {
+      state.orgs[names[org]]!.deprioritized = sorted(items)
+      for item in items {
+        let source = table.facts[Int(deprioritizedSource[StateFold.pair(org, item)]!)]
+        state.orgs[names[org]]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+      }
+    }
     for (key, metric) in metrics {
       let subject = names[Int32(truncatingIfNeeded: key >> 32)]
       state.orgs[names[metric.org]]!.metrics[subject, default: [:]][names[Int32(truncatingIfNeeded: key)]] = MetricState(

@@ -29,8 +29,8 @@ public struct Change: Sendable, Equatable {
   /// "confidence" or "unit"), the metric's name.
   public var name: String? = nil
   /// How sure the entry is after the change, when the change rests on it: an
-  /// entry that appeared, or a field of one that changed. Nil for a change of
-  /// confidence itself, for focus and deprioritized items, and for an entry
+  /// entry that appeared (a focus or deprioritized item too), or a field of
+  /// one that changed. Nil for a change of confidence itself and for an entry
   /// that disappeared.
   public var confidence: Confidence? = nil
   /// For a change of a metric's value, its unit on either side (nil: none).
@@ -87,8 +87,14 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
     for (section, before, after) in [("focus", a.focus, b.focus), ("deprioritized", a.deprioritized, b.deprioritized)] {
       let was = Set(before)
       let now = Set(after)
-      for key in sortedKeys(was.union(now)) where was.contains(key) != now.contains(key) {
-        add(section, key, nil, was.contains(key) ? .bool(true) : .null, now.contains(key) ? .bool(true) : .null)
+      for key in sortedKeys(was.union(now)) {
+        switch (was.contains(key), now.contains(key)) {
+        case (false, true): add(section, key, nil, .null, .bool(true), b.itemConfidence[key])
+        case (true, false): add(section, key, nil, .bool(true), .null)
+        case (true, true):
+          if let x = a.itemConfidence[key], let y = b.itemConfidence[key] { addConfidence(section, key, x, y) }
+        case (false, false): break
+        }
       }
     }
 

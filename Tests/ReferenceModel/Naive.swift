@@ -88,6 +88,8 @@ public enum Naive {
     var roles: [String: Role] = [:]
     var focus: Set<String> = []
     var deprioritized: Set<String> = []
+    /// The confidence rank of the strategy each focus or deprioritized item rests on.
+    var itemRank: [String: Int] = [:]
     var metrics: [String: [String: Metric]] = [:]
     var codenames: [String: Codename] = [:]
   }
@@ -216,11 +218,14 @@ public enum Naive {
     case "codename":
       link(e.string("codename")!, e.subject)
     case "strategy":
+      // An item listed again where it is rests on the surer event.
       for item in e.strings("focus") {
+        if !org.focus.contains(item) || rank > org.itemRank[item]! { org.itemRank[item] = rank }
         org.focus.insert(item)
         org.deprioritized.remove(item)
       }
       for item in e.strings("deprioritize") {
+        if !org.deprioritized.contains(item) || rank > org.itemRank[item]! { org.itemRank[item] = rank }
         org.focus.remove(item)
         org.deprioritized.insert(item)
       }
@@ -291,6 +296,11 @@ public enum Naive {
       }
       for item in x.deprioritized.symmetricDifference(y.deprioritized) {
         add(org, "deprioritized", item, nil, x.deprioritized.contains(item) ? .bool(true) : .null, y.deprioritized.contains(item) ? .bool(true) : .null)
+      }
+      for (section, was, now) in [("focus", x.focus, y.focus), ("deprioritized", x.deprioritized, y.deprioritized)] {
+        for item in was.intersection(now) where x.itemRank[item] != y.itemRank[item] {
+          add(org, section, item, "confidence", .string(confidenceName(x.itemRank[item]!)), .string(confidenceName(y.itemRank[item]!)))
+        }
       }
       for subject in Set(x.metrics.keys).union(y.metrics.keys) {
         let was = x.metrics[subject] ?? [:]

@@ -34,7 +34,8 @@ let confidenceLines = [
       "    openai/beta   active             model  launched 2025-12-03  (rumor)",
       "  roles",
       "    CEO  ann  since 2025-11-01",
-      "  focus  openai/alpha, openai/beta",
+      // Items resting on strategies of unlike confidence each carry their own mark.
+      "  focus  openai/alpha, openai/beta (rumor)",
       "  metrics",
       "    openai  valuation  5 USD  as of 2025-12-01  (reported)",
     ])
@@ -50,6 +51,7 @@ let confidenceLines = [
       "  products  openai/alpha  throttled   false -> true                       (reported)",
       "  products  openai/alpha  confidence  confirmed -> reported",
       "  products  openai/beta   +           active, model, launched 2025-12-03  (rumor)",
+      "  focus     openai/beta   +                                               (rumor)",
       "  metrics   openai        valuation   (none) -> 5 USD                     (reported)",
     ] {
       #expect(diff.lines.contains(line), "missing: \(line)\n\(diff.stdout)")
@@ -59,6 +61,35 @@ let confidenceLines = [
     let strategy = try timeline(["--log", log, "strategy"])
     #expect(strategy.lines.contains("2025-11-02  openai  \"core\"  core"), "a confirmed shift shows nothing extra")
     #expect(strategy.lines.contains("2025-12-04  openai  \"bet\"  bet  (rumor)"))
+  }
+}
+
+/// A focus item is an entry resting on the strategy that put it there; a
+/// surer strategy listing it again takes it over (its confidence changes,
+/// which diff reports), a less sure one does not (DESIGN, "Confidence in
+/// every answer").
+@Test func aFocusItemRestsOnItsSurestStrategyAndDiffReportsItsConfidence() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, [
+      #"{"id":"rumored","date":"2025-12-01","kind":"strategy","org":"openai","attrs":{"focus":["openai/alpha"],"label":"a"},"confidence":"rumor","recorded":"2025-12-01T08:00:00.000Z"}"#,
+      #"{"id":"confirmed","date":"2025-12-05","kind":"strategy","org":"openai","attrs":{"focus":["openai/alpha"],"label":"b"},"confidence":"confirmed","recorded":"2025-12-05T08:00:00.000Z"}"#,
+      #"{"id":"again","date":"2025-12-09","kind":"strategy","org":"openai","attrs":{"focus":["openai/alpha"],"deprioritize":["openai/beta"],"label":"c"},"confidence":"reported","recorded":"2025-12-09T08:00:00.000Z"}"#,
+    ])
+    let diff = try json(["diff", "2025-12-02", "2025-12-31"], log: log)
+    func change(_ section: String, _ key: String, _ field: J, _ before: J, _ after: J) -> J {
+      .object(["org": .string("openai"), "section": .string(section), "key": .string(key), "field": field, "before": before, "after": after])
+    }
+    #expect(diff["changes"] == .array([
+      change("focus", "openai/alpha", .string("confidence"), .string("rumor"), .string("confirmed")),
+      change("deprioritized", "openai/beta", .null, .null, .bool(true)),
+    ]))
+    let why = try json(["why", "openai/alpha", "--at", "2025-12-31"], log: log)
+    let focus = why["entries"]?.arrayValue.first { $0["section"] == .string("focus") }?["fields"]?["focus"]
+    #expect(focus?["event"] == .string("confirmed") && focus?["confidence"] == .string("confirmed"), "\(String(describing: focus))")
+    let text = try timeline(["--log", log, "state", "--at", "2025-12-31"])
+    #expect(text.lines.contains("  focus          openai/alpha"), "confirmed: no mark\n\(text.stdout)")
+    #expect(text.lines.contains("  deprioritized  openai/beta   (reported)"), "\(text.stdout)")
+    #expect(try timeline(["--log", log, "state", "--at", "2025-12-02"]).lines.contains("  focus  openai/alpha  (rumor)"))
   }
 }
 

@@ -73,8 +73,9 @@ private func printState(
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
     var lists: [[String]] = []
-    if !org.focus.isEmpty { lists.append(["focus", org.focus.joined(separator: ", ")]) }
-    if !org.deprioritized.isEmpty { lists.append(["deprioritized", org.deprioritized.joined(separator: ", ")]) }
+    for (section, items) in [("focus", org.focus), ("deprioritized", org.deprioritized)] where !items.isEmpty {
+      lists.append([section] + markedItems(items, org.itemConfidence, console))
+    }
     for line in alignedRows(lists, indent: 2) { console.line(line) }
     if !org.metrics.isEmpty {
       console.line("  metrics")
@@ -98,4 +99,13 @@ private func printState(
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
   }
+}
+
+/// A focus or deprioritized list as the cells of its row: the items, and
+/// the mark of the strategy they rest on when they share one; else each item
+/// carries its own mark.
+private func markedItems(_ items: [String], _ confidence: [String: Confidence], _ console: Console) -> [String] {
+  let marks = items.map { confidenceMark(confidence[$0], console) }
+  if Set(marks).count == 1 { return [items.joined(separator: ", "), marks[0]] }
+  return [zip(items, marks).map { $1.isEmpty ? $0 : "\($0) \($1)" }.joined(separator: ", "), ""]
 }
