@@ -89,7 +89,7 @@ func digest(_ ids: [String]) -> String {
       "    openai/gpt-5.2  active  model    launched 2025-12-11",
       "    openai/sora     paused  product  launched 2025-02     since 2025-12  (reported)",
       "  roles", "    CRO  denise-dresser  since 2025-12-09",
-      "  focus          openai/chatgpt, openai/gpt-5.2", "  deprioritized  openai/sora",
+      "  focus          openai/chatgpt, openai/gpt-5.2  (reported)", "  deprioritized  openai/sora                     (reported)",
       "    openai  valuation  500 B USD  as of 2025-12  (reported)",
       "    olive-oil-cake  openai/gpt-5.2  since 2025-12-11",
       "google", "    google/gemini-3  active  model  launched 2025-11-18",

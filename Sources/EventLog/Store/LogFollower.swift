@@ -7,9 +7,10 @@
 /// every file's at once), up to its last newline, so that an `add --stdin`
 /// batch in flight is seen whole or not at all; the bytes of a batch whose
 /// writer died (a rollback record proves them) are never read. Appends to
-/// several files come back in the order they landed (`landingOrder`). A file that was replaced or shrank (a `git pull`, a
-/// `check --repair`) is read again from its start: the ids already handed
-/// back are not handed back again.
+/// several files come back in the order they landed (`landingOrder`). A
+/// file that was replaced or shrank (a `git pull`, a `check --repair`) is
+/// read again from its start: the ids already handed back are not handed
+/// back again.
 public final class LogFollower {
   public let store: LogStore
   /// Per file: where reading stopped, and the last line read before it
@@ -95,7 +96,8 @@ public final class LogFollower {
   /// and the runs are ordered by their first stamp (ties: the files in name
   /// order).
   static func landingOrder(_ files: [(name: String, events: [Event])], appends: [Append]?) -> [Event] {
-    let reported = Set((appends ?? []).map(\.file))
+    let appends = appends ?? []
+    let reported = Set(appends.map(\.file))
     let first = { (run: ArraySlice<Event>) in run.first?.recorded?.milliseconds ?? 0 }
     let unreported = files.filter { !reported.contains($0.name) }.flatMap { runs(of: $0.events) }
     var ordered = unreported.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }
@@ -103,10 +105,10 @@ public final class LogFollower {
     let lines = Dictionary(files.map { ($0.name, $0.events) }, uniquingKeysWith: { $1 })
     var counts: [String: [Int]] = [:]
     for (name, events) in lines where reported.contains(name) {
-      counts[name] = linesPerAppend(events, batches: appends!.filter { $0.file == name }.map(\.batch))
+      counts[name] = linesPerAppend(events, batches: appends.filter { $0.file == name }.map(\.batch))
     }
     var taken: [String: (appends: Int, lines: Int)] = [:]
-    for append in appends ?? [] {
+    for append in appends {
       guard let events = lines[append.file], let count = counts[append.file] else { continue }  // no new whole line
       let (index, from) = taken[append.file] ?? (0, 0)
       let to = min(events.count, from + count[index])
@@ -297,8 +299,6 @@ public final class LogFollower {
       appendsLost = true
     }
   }
-
-
 
   /// Where the last whole line before `end` starts (just after the newline
   /// before it), found reading backwards; 0 when there is no earlier newline.
