@@ -100,3 +100,21 @@ func endOfDayIsItsLastMillisecond(day: String, expected: String) throws {
     ms += 7_777_777_777
   }
 }
+
+/// A query's time bound takes any RFC 3339 instant, and rounds one that no
+/// millisecond holds to the millisecond just inside its window: a finer
+/// fraction up for a lower bound and down for an upper one; a leap second
+/// (`:60`) after every millisecond of its minute's :59 for a lower bound,
+/// the last of them for an upper one. A stored time still refuses a finer fraction.
+@Test(arguments: [
+  ("2025-12-02T23:59:59.9995Z", "2025-12-02T23:59:59.999Z", "2025-12-03T00:00:00.000Z"),
+  ("2025-12-02T23:59:59.9990001Z", "2025-12-02T23:59:59.999Z", "2025-12-03T00:00:00.000Z"),
+  ("2025-12-02T23:59:59.1230Z", "2025-12-02T23:59:59.123Z", "2025-12-02T23:59:59.123Z"),
+  ("2025-12-02T23:59:60Z", "2025-12-02T23:59:59.999Z", "2025-12-03T00:00:00.000Z"),
+  ("2025-12-02T23:59:60.5Z", "2025-12-02T23:59:59.999Z", "2025-12-03T00:00:00.000Z"),
+  ("2025-12-03T00:59:60+01:00", "2025-12-02T23:59:59.999Z", "2025-12-03T00:00:00.000Z"),
+] as [(String, String, String)])
+func aBoundRoundsToTheMillisecondJustInsideItsWindow(text: String, upper: String, lower: String) throws {
+  #expect(try Timestamp.parse(text, bound: .upper).description == upper)
+  #expect(try Timestamp.parse(text, bound: .lower).description == lower)
+}

@@ -300,6 +300,34 @@ func exportCarriesWhatLogListsAndRenderDrawsWhatStands(selection: [String], list
   }
 }
 
+/// Record-time bounds take any RFC 3339 instant: one finer than a
+/// millisecond, or a leap second, keeps exactly the records that instant
+/// bounds (it was refused, or read as the start of its second).
+@Test func recordTimeBoundsKeepExactlyWhatTheirInstantBounds() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/r.jsonl"
+    let lines = [
+      #"{"date":"2025-12-01","kind":"report","org":"acme","source":{"title":"before"},"recorded":"2025-12-02T23:59:59.999Z"}"#,
+      #"{"date":"2025-12-01","kind":"report","org":"acme","source":{"title":"after"},"recorded":"2025-12-03T00:00:00.000Z"}"#,
+    ]
+    let added = try timeline(["--log", log, "add", "--stdin"], stdin: lines.joined(separator: "\n") + "\n")
+    #expect(added.status == 0, "\(added.stderr)")
+    let (before, after) = (added.lines[0], added.lines[1])
+    func listed(_ bound: [String]) throws -> [String] {
+      let result = try timeline(["--log", log, "log", "--json"] + bound)
+      #expect(result.status == 0, "\(bound): \(result.stderr)")
+      return (try J.parse(result.stdout)["events"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+    }
+    for instant in ["2025-12-02T23:59:60Z", "2025-12-02T23:59:59.9995Z"] {
+      #expect(try listed(["--until", instant]) == [before], "\(instant)")
+      #expect(try listed(["--since", instant]) == [after], "\(instant)")
+      #expect(try listed(["--known-at", instant]) == [before], "\(instant)")
+    }
+    let state = try timeline(["--log", log, "state", "--known-at", "2025-12-02T23:59:60Z", "--json"])
+    #expect(try J.parse(state.stdout)["knownAt"]?.stringValue == "2025-12-02T23:59:59.999Z")
+  }
+}
+
 /// A window that ends before it starts: one message (but for the command
 /// named in its hint) and 64 from every command that takes that window.
 @Test(arguments: [
@@ -307,7 +335,7 @@ func exportCarriesWhatLogListsAndRenderDrawsWhatStands(selection: [String], list
   (["-p", "2025-12..2025-11"], ["log", "export --format jsonl", "render", "strategy"]),
   (["--period", "2025-12-10..2025-12-09"], ["log", "export --format csv", "render --format svg", "strategy"]),
   (["--since", "2025-12-13", "--until", "2025-12-12"], ["log", "export --format jsonl"]),
-  (["--since", "2025-12-13T00:00:00Z", "--known-at", "2025-12-12T23:59:59Z"], ["news"]),
+  (["--since", "2025-12-13T00:00:00Z", "--known-at", "2025-12-12T23:59:59Z"], ["news", "log"]),
   (["2025-12..2025-11"], ["diff"]),
   (["2025-12", "2025-11"], ["diff"]),
 ] as [([String], [String])])

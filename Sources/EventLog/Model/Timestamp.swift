@@ -33,10 +33,23 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
   /// Reads an RFC 3339 timestamp (`2025-12-10T08:15:02.114Z`, `2025-12-10T09:15:02+01:00`;
   /// at most millisecond precision) as the instant it names.
   public static func parse(_ text: String) throws(ValueError) -> Timestamp {
+    try parse(text, bound: nil)
+  }
+
+  /// Which end of a window a time given to a query bounds: an instant that no
+  /// millisecond holds (a fraction finer than 1 ms, a leap second `:60`) is
+  /// taken as the first millisecond after it for a lower bound, the last
+  /// before it for an upper one, so that the window keeps exactly the
+  /// records RFC 3339's instant does.
+  public enum Bound: Sendable { case lower, upper }
+
+  /// Reads a query's time bound: any RFC 3339 timestamp (any number of
+  /// fractional digits, a leap second), rounded to a millisecond as `bound` says.
+  public static func parse(_ text: String, bound: Bound?) throws(ValueError) -> Timestamp {
     let original = text
     var text = text
     let result: Result<Timestamp, ValueError> = text.withUTF8 { bytes in
-      do throws(ValueError) { return .success(try parse(bytes, text: original)) } catch { return .failure(error) }
+      do throws(ValueError) { return .success(try parse(bytes, text: original, bound: bound)) } catch { return .failure(error) }
     }
     return try result.get()
   }
@@ -70,7 +83,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     return Timestamp(milliseconds: seconds * 1000 + Int64(millis))
   }
 
-  static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?) throws(ValueError) -> Timestamp {
+  static func parse(_ b: UnsafeBufferPointer<UInt8>, text: String?, bound: Bound? = nil) throws(ValueError) -> Timestamp {
     let form = "expected an RFC 3339 timestamp like 2025-12-10T08:15:02.114Z"
     // Built only when a message is needed.
     var shown: String { text ?? String(decoding: b, as: UTF8.self) }
@@ -93,6 +106,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     else { throw ValueError("\"\(shown)\" is not a real time: \(form)") }
     var index = 19
     var millis = 0
+    var finer = false  // a fraction of a millisecond left over
     if b[index] == UInt8(ascii: ".") {
       index += 1
       let fractionStart = index
@@ -100,11 +114,21 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
       let count = index - fractionStart
       guard count >= 1 else { throw ValueError("\"\(shown)\" is not a timestamp: \(form)") }
       for position in 0..<count where position >= 3 && b[fractionStart + position] != 0x30 {
-        throw ValueError("\"\(shown)\" is more precise than a millisecond; round it to 3 fractional digits")
+        guard bound != nil else {
+          throw ValueError("\"\(shown)\" is more precise than a millisecond; round it to 3 fractional digits")
+        }
+        finer = true
       }
       for position in 0..<3 {
         millis = millis * 10 + (position < count ? Int(b[fractionStart + position] - 0x30) : 0)
       }
+    }
+    // A stored time keeps what it says, a leap second read as :59; a bound is
+    // the millisecond just inside its window.
+    switch bound {
+    case nil: break
+    case .upper?: if second == 60 { millis = 999 }
+    case .lower?: if second == 60 { millis = 1000 } else if finer { millis += 1 }
     }
     var offsetMinutes = 0
     guard index < b.count else { throw ValueError("\"\(shown)\" has no time zone: \(form)") }

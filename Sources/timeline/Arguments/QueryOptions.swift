@@ -71,14 +71,7 @@ func queryDay(_ text: String, option: String, start: Bool = false, today: Day) t
 /// meaning the end of that UTC day (or period).
 func knownAt(_ args: ParsedArguments, _ context: Context) throws(UsageError) -> Timestamp? {
   guard let text = args.value("known-at") else { return nil }
-  if !text.contains(":") {
-    do { return Timestamp.endOf(try QueryDate.parse(text, today: context.today).last) } catch {
-      throw UsageError("--known-at: \(error.message); or an RFC 3339 time like 2025-12-10T08:15:02Z")
-    }
-  }
-  do { return try Timestamp.parse(text) } catch {
-    throw UsageError("--known-at: \(error.message), or a date YYYY-MM-DD")
-  }
+  return try recordTime(text, option: "--known-at", lower: false, today: context.today)
 }
 
 /// Reads `--min-confidence` (default: rumor, every event); a word it does not know is a usage error (64).

@@ -20,7 +20,7 @@ func recordTime(_ text: String, option: String, lower: Bool, today: Day) throws(
       throw UsageError("\(option): \(error.message); or an RFC 3339 time like 2025-12-10T08:15:02Z")
     }
   }
-  do { return try Timestamp.parse(text) } catch {
+  do { return try Timestamp.parse(text, bound: lower ? .lower : .upper) } catch {
     throw UsageError("\(option): \(error.message), or a date YYYY-MM-DD")
   }
 }

@@ -20,10 +20,18 @@ func parseSelection(_ args: ParsedArguments, _ context: Context, command: String
     }
     kind = known
   }
+  let least = try minConfidence(args, command: command)
+  let known = try knownAt(args, context)
+  let recorded = try recordWindow(args, context, command: command)
+  // `log --since T --known-at T2` is a record-time window too.
+  if let since = recorded.since, let known {
+    try checkWindow(
+      start: ("--since", args.value("since")!, since), end: ("--known-at", args.value("known-at")!, known),
+      window: "record-time window", command: command)
+  }
   return Selection(
-    from: from, to: to, org: args.value("org"), kind: kind, subject: args.value("subject"),
-    minConfidence: try minConfidence(args, command: command), knownAt: try knownAt(args, context), text: args.value("grep"),
-    recorded: try recordWindow(args, context, command: command))
+    from: from, to: to, org: args.value("org"), kind: kind, subject: args.value("subject"), minConfidence: least,
+    knownAt: known, text: args.value("grep"), recorded: recorded)
 }
 
 /// A query's selection and the log's facts, in one order for every command:
