@@ -177,6 +177,9 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.lines.contains("  person  denise-dresser  cro  2025-12-09"))
     #expect(result.lines.contains("      source: \"Hire\""))
+    // An amount reads as in state and diff (decisions.md, "Amounts"), not as its raw digits.
+    let metric = try timeline(["--log", log, "why", "openai", "--at", "2025-12-31"])
+    #expect(metric.lines.contains { $0.hasPrefix("  value  500 B  valuation") }, "\(metric.stdout)")
   }
 }
 

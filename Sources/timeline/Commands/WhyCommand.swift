@@ -109,7 +109,7 @@ private func whyValue(_ value: DiffValue) -> String {
   switch value {
   case .null: "(none)"
   case .bool(let flag): flag ? "true" : "false"
-  case .number(let number): CanonicalJSON.numberText(number)
+  case .number(let number): amountText(number)
   case .string(let text): text
   case .date(let date): date.description
   default: ""
