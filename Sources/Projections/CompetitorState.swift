@@ -26,6 +26,9 @@ public struct OrgState: Sendable, Equatable {
   /// How sure each focus or deprioritized item is: the confidence of the
   /// strategy event it rests on (not in DESIGN's JSON, where items are strings).
   public var itemConfidence: [String: Confidence] = [:]
+  /// Roles left empty by a departure, with the departure's confidence: what
+  /// a removal of the role in `diff` rests on (not in DESIGN's JSON).
+  public var vacated: [String: Confidence] = [:]
   /// subject -> metric name -> latest value.
   public var metrics: [String: [String: MetricState]] = [:]
   public var codenames: [String: CodenameState] = [:]
@@ -164,6 +167,8 @@ struct StateFold {
   var products: [(subject: Int32, state: Product)] = []
   /// org -> role -> holder.
   var roles: [Int32: [Int32: Role]] = [:]
+  /// Roles a departure left empty (key: org << 32 | role): its confidence.
+  var vacated: [UInt64: UInt8] = [:]
   var focus: [Int32: [Int32]] = [:]
   var deprioritized: [Int32: [Int32]] = [:]
   /// The strategy fact an item in focus or deprioritized rests on (key:
@@ -213,13 +218,20 @@ struct StateFold {
         }
       } else {
         roles[fact.org, default: [:]][fact.role] = Role(person: fact.subject, since: index, event: index, confidence: fact.confidence)
+        vacated[StateFold.pair(fact.org, fact.role)] = nil
       }
     case .depart:
       guard fact.subject != 0 else { return }
       if fact.role != 0 {
-        if roles[fact.org]?[fact.role]?.person == fact.subject { roles[fact.org]![fact.role] = nil }
+        if roles[fact.org]?[fact.role]?.person == fact.subject {
+          roles[fact.org]![fact.role] = nil
+          vacated[StateFold.pair(fact.org, fact.role)] = fact.confidence
+        }
       } else if let held = roles[fact.org]?.filter({ $0.value.person == fact.subject }) {
-        for role in held.keys { roles[fact.org]![role] = nil }
+        for role in held.keys {
+          roles[fact.org]![role] = nil
+          vacated[StateFold.pair(fact.org, role)] = fact.confidence
+        }
       }
     case .codename:
       guard fact.codename != 0 else { return }
@@ -371,6 +383,10 @@ struct StateFold {
           person: names[holder.person], since: date(holder.since), event: id(holder.event),
           confidence: Confidence(code: holder.confidence))
       }
+    }
+    for (key, confidence) in vacated {
+      let org = Int32(truncatingIfNeeded: key >> 32)
+      state.orgs[names[org]]?.vacated[names[Int32(truncatingIfNeeded: key)]] = Confidence(code: confidence)
     }
     for (org, items) in focus {
       state.orgs[names[org]]!.focus = sorted(items)

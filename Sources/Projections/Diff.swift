@@ -28,10 +28,12 @@ public struct Change: Sendable, Equatable {
   /// For a change of a metric's confidence or of its unit (`field`
   /// "confidence" or "unit"), the metric's name.
   public var name: String? = nil
-  /// How sure the entry is after the change, when the change rests on it: an
-  /// entry that appeared (a focus or deprioritized item too), or a field of
-  /// one that changed. Nil for a change of confidence itself and for an entry
-  /// that disappeared.
+  /// How sure the change is, for its mark in text: an entry that appeared
+  /// (a focus or deprioritized item too) or a field that changed, as sure as
+  /// the entry after it; a role left by a departure, or an item moved to the
+  /// other list, as sure as the event that did it. Nil for a change of
+  /// confidence itself, and for an entry gone for another reason (its events
+  /// retracted).
   public var confidence: Confidence? = nil
   /// For a change of a metric's value, its unit on either side (nil: none).
   public var unitBefore: String? = nil
@@ -76,7 +78,7 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
     for key in sortedKeys(Set(a.roles.keys).union(b.roles.keys)) {
       switch (a.roles[key], b.roles[key]) {
       case (nil, let r?): add("roles", key, nil, .null, .role(r), r.confidence)
-      case (let r?, nil): add("roles", key, nil, .role(r), .null)
+      case (let r?, nil): add("roles", key, nil, .role(r), .null, b.vacated[key])  // left by a departure: as sure as it
       case (let r?, let s?):
         if r.person != s.person { add("roles", key, "person", .string(r.person), .string(s.person), s.confidence) }
         addConfidence("roles", key, r.confidence, s.confidence)
@@ -90,7 +92,7 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
       for key in sortedKeys(was.union(now)) {
         switch (was.contains(key), now.contains(key)) {
         case (false, true): add(section, key, nil, .null, .bool(true), b.itemConfidence[key])
-        case (true, false): add(section, key, nil, .bool(true), .null)
+        case (true, false): add(section, key, nil, .bool(true), .null, b.itemConfidence[key])  // moved to the other list
         case (true, true):
           if let x = a.itemConfidence[key], let y = b.itemConfidence[key] { addConfidence(section, key, x, y) }
         case (false, false): break

@@ -93,6 +93,29 @@ let confidenceLines = [
   }
 }
 
+/// A removal rests on the event that made it: a role left by a rumored
+/// departure, an item a reported strategy moved to the other list, are
+/// marked so (DESIGN: text marks every change that rests on a rumor or a report).
+@Test func aRemovalIsMarkedWithTheEventThatMadeIt() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir, [
+      #"{"id":"hired","date":"2025-11-01","kind":"hire","org":"acme","subject":"bob","attrs":{"role":"CEO"},"confidence":"confirmed","recorded":"2025-11-01T08:00:00.000Z"}"#,
+      #"{"id":"bet","date":"2025-11-02","kind":"strategy","org":"acme","attrs":{"focus":["acme/x"],"label":"a"},"confidence":"confirmed","recorded":"2025-11-02T08:00:00.000Z"}"#,
+      #"{"id":"left","date":"2025-11-05","kind":"depart","org":"acme","subject":"bob","attrs":{"role":"CEO"},"confidence":"rumor","recorded":"2025-11-05T08:00:00.000Z"}"#,
+      #"{"id":"dropped","date":"2025-11-06","kind":"strategy","org":"acme","attrs":{"deprioritize":["acme/x"],"label":"b"},"confidence":"reported","recorded":"2025-11-06T08:00:00.000Z"}"#,
+    ])
+    let diff = try timeline(["--log", log, "diff", "2025-11-03", "2025-11-30"])
+    #expect(diff.status == 0, "\(diff.stderr)")
+    for line in [
+      "  roles          CEO     -  bob since 2025-11-01  (rumor)",
+      "  focus          acme/x  -                        (reported)",
+      "  deprioritized  acme/x  +                        (reported)",
+    ] {
+      #expect(diff.lines.contains(line), "missing: \(line)\n\(diff.stdout)")
+    }
+  }
+}
+
 @Test func codenamesInStateAndLineageTextSayWhenTheyAreRumors() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir, [
