@@ -487,3 +487,30 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     #expect(!again.stdout.contains("rollback record"), "\(again.stdout)")
   }
 }
+
+/// A rollback record that appears beside a cached file whose stamp has not
+/// changed (set aside, the cache built, then put back) still rolls its
+/// batch out of every answer: the cache is not believed over the record
+/// (the answer is what a full replay of the current bytes gives).
+@Test func aRollbackRecordPutBackBesideACachedFileStillCounts() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(10_200, tag: "base", noteLength: 8)).status == 0)
+    let committed = bytes(log)
+    // The dead writer's batch (as add writes it, taken from a copy) and its record.
+    write(dir + "/copy.jsonl", committed)
+    #expect(try timeline(["--log", dir + "/copy.jsonl", "add", "--stdin"], stdin: batchInput(5, tag: "torn", noteLength: 8)).status == 0)
+    let tail = Array(bytes(dir + "/copy.jsonl")[committed.count...])
+    try FileManager.default.removeItem(atPath: dir + "/copy.jsonl")
+    write(log, committed + tail)
+    writeRecord(for: log, length: committed.count, batch: tail)
+    let whole = try listedIDs(log)
+    #expect(whole.count == 10_200, "the batch is rolled out")
+    // Set aside, asked (the cache is built with the batch in), put back.
+    try FileManager.default.moveItem(atPath: log + ".rollback", toPath: dir + "/saved")
+    #expect(try listedIDs(log).count == 10_205)
+    #expect(FileManager.default.fileExists(atPath: dir + "/.timeline-cache"))
+    try FileManager.default.moveItem(atPath: dir + "/saved", toPath: log + ".rollback")
+    #expect(try listedIDs(log) == whole)
+  }
+}

@@ -218,6 +218,12 @@ extension LogStore {
     }
     var result = try readInParts(file, from: start, firstLine: Int(lines) + 1, before: { fd, stamp in
       guard let cached else { return true }
+      // A rollback record beside the file (a batch whose writer died) changes
+      // which of its bytes count, whatever the file's stamp says: read it whole.
+      if self.rollbackLength(for: file) != nil {
+        declined = true
+        return false
+      }
       if stamp == cached.stamp {
         unchanged = true
         return false
