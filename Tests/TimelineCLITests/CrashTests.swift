@@ -119,7 +119,7 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
     // Readers see the committed events only.
     build()
     #expect(try listedIDs(log) == committed)
-    let warnings = try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") }
+    let warnings = try checkWarnings(log).filter { $0.contains("torn") || $0.contains("interrupted") || $0.contains("without its newline") }
     #expect(warnings.count == (inFlight.isEmpty ? 0 : 1), "\(warnings)")
 
     // What check --repair leaves: the committed bytes, and a whole final event with its newline.
@@ -315,6 +315,9 @@ func aRollbackRecordNotWrittenByTimelineIsSetAside(content: String) throws {
     #expect(added.stderr.contains("run `timeline check --repair` to keep it (it adds the newline)"), "\(added.stderr)")
     #expect(bytes(log) == content)
     #expect(try listedIDs(log).count == 2)
+    // Readers and check say what check --repair will do with it: keep it.
+    let checked = try timeline(["--log", log, "check"])
+    #expect(checked.stdout.contains("a whole event without its newline") && checked.stdout.contains("keeps it by adding the newline"), "\(checked.stdout)")
     // Ending it with a newline makes it part of the log.
     write(log, content + [0x0a])
     #expect(try listedIDs(log).contains("by-hand"))
@@ -512,5 +515,28 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     #expect(FileManager.default.fileExists(atPath: dir + "/.timeline-cache"))
     try FileManager.default.moveItem(atPath: dir + "/saved", toPath: log + ".rollback")
     #expect(try listedIDs(log) == whole)
+  }
+}
+
+/// A file whose only line is an event behind a byte order mark, without its
+/// newline (what an editor saving "UTF-8 with BOM" writes): the mark is the
+/// error (65, named) for readers, check, check --repair, add and its dry
+/// run, and nothing is cut: it was taken for a torn append and deleted.
+@Test func aByteOrderMarkBeforeTheOnlyUnendedLineIsAnErrorAndNothingIsCut() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "acme", "--source-title", "t"]).status == 0)
+    var content: [UInt8] = [0xef, 0xbb, 0xbf] + bytes(log)
+    content.removeLast()  // its newline
+    for body in [content, [0xef, 0xbb, 0xbf]] {
+      write(log, body)
+      for arguments in [["state"], ["check"], ["check", "--repair"], ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--dry-run"],
+        ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t"]]
+      {
+        let result = try timeline(["--log", log] + arguments)
+        #expect(result.status == 65 && result.stderr.contains("byte order mark"), "\(arguments): \(result.status) \(result.stderr)")
+        #expect(bytes(log) == body, "\(arguments) changed the file")
+      }
+    }
   }
 }

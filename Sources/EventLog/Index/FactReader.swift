@@ -329,7 +329,15 @@ extension LogStore {
     }
     let lines = firstLine - 1 + parts.reduce(0) { $0 + Int($1.lines) }
     if let torn = parts.last?.tornBytes {
-      notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn)))
+      // The file's only line, unended, behind a byte order mark: the mark is the error, not a torn append.
+      if lines == 0, startsWithByteOrderMark(fd) {
+        throw LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))")
+      }
+      // Whether it is a whole event that only lacks its newline (events are far under 1 MB).
+      var tail = [UInt8](repeating: 0, count: min(torn, 1 << 20))
+      let whole = torn <= 1 << 20 && (try? Sys.pread(fd, &tail, torn, end - Int64(torn))) == torn
+        && (try? EventCodec.decode(tail, stored: true)) != nil
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn, wholeEvent: whole)))
     }
     if interrupted > 0 {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))
@@ -409,6 +417,13 @@ struct BlankRun {
 /// Whether the first line of a file starts with a UTF-8 byte order mark.
 @inline(__always) func startsWithByteOrderMark(_ line: UnsafeRawBufferPointer, offset: Int64) -> Bool {
   offset == 0 && line.count >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf
+}
+
+/// Whether the file open as `fd` starts with a UTF-8 byte order mark.
+func startsWithByteOrderMark(_ fd: FileDescriptor) -> Bool {
+  var head = [UInt8](repeating: 0, count: 3)
+  guard (try? Sys.pread(fd, &head, 3, 0)) == 3 else { return false }
+  return head == [0xef, 0xbb, 0xbf]
 }
 
 /// Why a byte order mark at the start of `file` is refused, and how to remove it.

@@ -2,8 +2,10 @@
 /// line says it, and how to repair it, in its own words.
 public struct ReadNotice: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
-    /// A final line without `\n`: an append that never finished.
-    case tornTail(bytes: Int)
+    /// A final line without `\n`: an append that never finished, or, when
+    /// `wholeEvent`, an event typed or pasted without its newline (which
+    /// `check --repair` keeps by adding the newline).
+    case tornTail(bytes: Int, wholeEvent: Bool = false)
     /// Bytes of a batch whose writer died before finishing it (a rollback record is present).
     case interruptedBatch(bytes: Int64)
     /// Lines holding nothing but spaces, tabs or CRs at the end of the file.
@@ -214,7 +216,7 @@ public struct LogStore: Sendable {
     try acquire(fd, exclusive: true, file: target)
     let acknowledged = try acknowledgedSize(fd, file: target)
     // Refused before stamping, so that a dry run says what the real run would.
-    if let typed = try finalEventWithoutNewline(fd, file: target) { throw LogStore.finalEventError(file: target, id: typed) }
+    if let refusal = try unendedFinalLine(fd, file: target) { throw refusal }
     let last = try lastRecorded(fd, size: acknowledged, file: target)
     let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
     if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
@@ -348,6 +350,7 @@ public struct LogStore: Sendable {
   ///   line inside the file).
   private func recover(_ fd: FileDescriptor, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?  // refused by append before it calls this; never written after
+    var bomLine = false
     do throws(Errno) {
       let record = rollbackPath(for: file)
       switch try rollbackState(fd, file: file) {
@@ -377,9 +380,13 @@ public struct LogStore: Sendable {
         let keep = try startOfLastLine(fd, size: size)
         var tail = [UInt8](repeating: 0, count: Int(size - keep))
         _ = try Sys.pread(fd, &tail, tail.count, keep)
+        // The file's only line behind a byte order mark is not a torn append to cut.
+        if keep == 0 && tail.starts(with: [0xef, 0xbb, 0xbf]) { bomLine = true }
         let blank = isBlank(tail)
         let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
-        if blank {
+        if bomLine {
+          // Refused below, nothing changed.
+        } else if blank {
           // Removed below with the blank lines before it.
         } else if let event, repairing {
           let content = try endOfContent(fd, size: keep)
@@ -426,6 +433,7 @@ public struct LogStore: Sendable {
     } catch {
       throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
+    if bomLine { throw LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))") }
     if let wholeEvent { throw LogStore.finalEventError(file: file, id: wholeEvent) }
   }
 
@@ -434,11 +442,14 @@ public struct LogStore: Sendable {
     LogError(.dataError, "the final line of \(file) (event \(id)) has no newline, so it is not part of the log yet, but it is a whole event, perhaps added by hand", nextStep: .keepFinalEvent(file: file))
   }
 
-  /// The id of the whole event on the final line of `file` when that line
-  /// lacks its newline (looking past a batch that a verified rollback record
-  /// rolls back, as `recover` will): `add` refuses to append after it, and a
-  /// dry run says so too (`check --repair` keeps it).
-  private func finalEventWithoutNewline(_ fd: FileDescriptor, file: String) throws(LogError) -> String? {
+  /// What ends `file` when its final line lacks its newline (looking past a
+  /// batch that a verified rollback record rolls back, as `recover` will):
+  /// a whole event, which `add` refuses to append after (`check --repair`
+  /// keeps it), or a byte order mark ahead of the file's only line, which is
+  /// an error; `add` refuses both before anything, and a dry run says so too.
+  private func unendedFinalLine(_ fd: FileDescriptor, file: String) throws(LogError) -> LogError? {
+    let tail: [UInt8]
+    let start: Int64
     do {
       var size = try Sys.size(fd)
       if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
@@ -446,14 +457,18 @@ public struct LogStore: Sendable {
       var last: UInt8 = 0
       _ = try Sys.pread(fd, &last, 1, size - 1)
       guard last != 0x0a else { return nil }
-      let start = try startOfLastLine(fd, size: size)
-      var tail = [UInt8](repeating: 0, count: Int(size - start))
-      _ = try Sys.pread(fd, &tail, tail.count, start)
-      return isBlank(tail) ? nil : (try? EventCodec.decode(tail, stored: true))?.id
+      start = try startOfLastLine(fd, size: size)
+      var bytes = [UInt8](repeating: 0, count: Int(size - start))
+      _ = try Sys.pread(fd, &bytes, bytes.count, start)
+      tail = bytes
     } catch {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
+    if start == 0 && tail.starts(with: [0xef, 0xbb, 0xbf]) { return LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))") }
+    guard !isBlank(tail), let event = try? EventCodec.decode(tail, stored: true) else { return nil }
+    return LogStore.finalEventError(file: file, id: event.id)
   }
+
 
 
   /// Where the file would end without its trailing run of blank lines (and

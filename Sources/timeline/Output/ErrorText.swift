@@ -80,8 +80,10 @@ private func flagValue(_ example: AttrExample) -> String {
 func noticeText(_ notice: ReadNotice) -> String {
   let place = "\(notice.file):\(notice.line): "
   switch notice.kind {
-  case .tornTail(let bytes):
-    return place + "torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it"
+  case .tornTail(let bytes, let whole):
+    return place + (whole
+      ? "a whole event without its newline (\(bytes) bytes) was ignored; `timeline check --repair` keeps it by adding the newline"
+      : "torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it")
   case .interruptedBatch(let bytes):
     return place + "an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
   case .blankTail(let count):
@@ -100,8 +102,10 @@ func findingText(_ finding: Finding) -> String {
     return faultText(fault, for: .logLine)
   case .clockAhead(let recorded, let now):
     return "recorded \(recorded) is more than a day after this computer's clock (\(now)): a clock ahead, or an import with a wrong \"recorded\"; every later add to this file is stamped after it, and --known-at before then leaves those events out"
-  case .notice(.tornTail(let bytes)):
-    return "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
+  case .notice(.tornTail(let bytes, let whole)):
+    return whole
+      ? "a whole event without its newline (\(bytes) bytes) is ignored; `timeline check --repair` keeps it by adding the newline"
+      : "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
   case .notice(.interruptedBatch(let bytes)):
     return "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
   case .notice(.blankTail(let count)):
