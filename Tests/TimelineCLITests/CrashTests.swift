@@ -540,3 +540,30 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     }
   }
 }
+
+/// A dry run writes nothing, derived data included: on a log large enough
+/// to be cached, `add --dry-run` (reading the log for its changes, or for a
+/// correction's target) and `import --dry-run` leave the folder as it was,
+/// no cache made.
+@Test func aDryRunOnALargeLogWritesNoCache() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    let added = try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(10_100, tag: "base", noteLength: 8))
+    #expect(added.status == 0)
+    let target = added.lines[0]
+    write(dir + "/more.jsonl", Array(batchInput(3, tag: "more", noteLength: 8).utf8))
+    let before = snapshot(dir)
+    for arguments in [
+      ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--dry-run"],
+      ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--supersedes", target, "--dry-run"],
+      ["import", dir + "/more.jsonl", "--dry-run"],
+    ] {
+      let result = try timeline(["--log", log] + arguments)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      #expect(snapshot(dir) == before, "\(arguments) wrote into the folder")
+    }
+    // The real questions make their cache, as before.
+    #expect(try timeline(["--log", log, "state"]).status == 0)
+    #expect(FileManager.default.fileExists(atPath: dir + "/.timeline-cache"))
+  }
+}

@@ -72,7 +72,10 @@ extension LogStore {
   /// gives up, so the strict codec has the last word.
   /// - Throws: `LogError` 65 naming `file:line` at the first malformed line
   ///   (nothing is skipped), 66 when the log is missing or unreadable.
-  public func loadFacts() throws(LogError) -> LoadedFacts {
+  /// - Parameter writingCache: false for a dry run, which writes nothing,
+  ///   derived data included: the cache is used when it is current, and
+  ///   neither written nor extended in place.
+  public func loadFacts(writingCache: Bool = true) throws(LogError) -> LoadedFacts {
     let paths = try files()
     let cache = FactCache(store: self)
     var note: String?
@@ -80,7 +83,9 @@ extension LogStore {
     switch cache.folder(create: false) {
     case .folder(let folder):
       if case (var cached, let entries, let identity)? = cache.readIdentified(in: folder) {
-        if entries.map(\.path) == paths, var loaded = try extend(&cached, entries, cache: cache, folder: folder) {
+        if entries.map(\.path) == paths,
+          var loaded = try extend(&cached, entries, cache: cache, folder: folder, mayWrite: writingCache)
+        {
           loaded.cacheIdentity = identity
           return loaded
         }
@@ -104,7 +109,7 @@ extension LogStore {
       notices += read.notices
     }
     var pending: PendingReplayIndex?
-    if notices.isEmpty && note == nil && table.count >= FactCache.threshold {
+    if writingCache && notices.isEmpty && note == nil && table.count >= FactCache.threshold {
       let waiting = PendingReplayIndex(store: ReplayIndexStore(cache: cache))
       pending = waiting
       cache.writeInBackground(table, entries, whenWritten: waiting.cacheWritten)

@@ -4,11 +4,12 @@ import Projections
 // Reading the log for a command.
 
 /// Loads the log as facts, printing what the reader left out as warnings.
-func loadFacts(_ context: Context) throws(LogError) -> FactTable {
+/// - Parameter writingCache: false for a dry run (it writes nothing, no cache either).
+func loadFacts(_ context: Context, writingCache: Bool = true) throws(LogError) -> FactTable {
   if let searched = context.searched, !context.store.exists {
     throw LogError(.noInput, "no log found: no events folder in \(searched); run `timeline init` to start one here, add an event to create ./events, or point --log or TIMELINE_LOG at a log")
   }
-  let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts() }
+  let log = try Progress.around("reading the log") { _ throws(LogError) in try context.store.loadFacts(writingCache: writingCache) }
   if log.table.files.isEmpty { noteEmptyFolder(context) }
   report(log, context)
   return log.table
@@ -53,6 +54,6 @@ func noteEmptyFolder(_ context: Context) {
 
 /// The log's facts, or none when there is no log yet (add and import create
 /// it); any other failure to read the log is an error, with its own code.
-func loadFactsIfAny(_ context: Context) throws(LogError) -> FactTable {
-  context.store.exists ? try loadFacts(context) : FactTable()
+func loadFactsIfAny(_ context: Context, writingCache: Bool = true) throws(LogError) -> FactTable {
+  context.store.exists ? try loadFacts(context, writingCache: writingCache) : FactTable()
 }

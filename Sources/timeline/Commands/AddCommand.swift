@@ -65,13 +65,13 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     labels = ["the event"]
   }
   warnAboutNames(events, labels: args.has("stdin") ? labels : nil, context)
+  // A dry run is the real run, lock and the file's last recorded time
+  // included, stopped before anything is written (a cache neither).
+  let dryRun = args.has("dry-run")
   let refers = events.contains { $0.retractTarget != nil || $0.supersedes != nil }
-  let table = refers ? try loadFactsIfAny(context) : FactTable()
+  let table = refers ? try loadFactsIfAny(context, writingCache: !dryRun) : FactTable()
   try checkReferences(events, labels: labels, in: table, context)
 
-  // A dry run is the real run, lock and the file's last recorded time
-  // included, stopped before anything is written.
-  let dryRun = args.has("dry-run")
   let written = try context.store.append(events, now: context.now, dryRun: dryRun, label: { labels[$0] }) { notice in
     context.console.repaired(notice, prefix: "note")
   } warning: {
@@ -233,7 +233,7 @@ private func showDryRun(_ stamped: [Event], _ loaded: FactTable?, _ context: Con
   if let loaded {
     table = loaded
   } else {
-    do { table = try loadFactsIfAny(context) } catch {
+    do { table = try loadFactsIfAny(context, writingCache: false) } catch {
       context.console.line("")
       context.console.line("Cannot show the changes: \(errorText(error))")
       context.console.line("(dry run: nothing was written)")

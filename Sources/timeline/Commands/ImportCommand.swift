@@ -91,7 +91,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   var read = try readEvents(bytes, format: format, mapping: mapping, args, label: label, progress: progress)
   progress.finish()
 
-  let table = try loadFactsIfAny(context)
+  let table = try loadFactsIfAny(context, writingCache: !args.has("dry-run"))
   let new = try newEvents(&read, in: table, restamp: args.has("restamp"), context)
   if !read.problems.isEmpty {
     for note in read.skipped { context.console.note("timeline: \(note)") }
