@@ -469,8 +469,6 @@ public struct LogStore: Sendable {
     return LogStore.finalEventError(file: file, id: event.id)
   }
 
-
-
   /// Where the file would end without its trailing run of blank lines (and
   /// a blank final fragment): just after the `\n` of its last line that holds
   /// anything but white space, or 0 when no line does.
