@@ -428,7 +428,7 @@ struct BlankRun {
 func startsWithByteOrderMark(_ fd: FileDescriptor) -> Bool {
   var head = [UInt8](repeating: 0, count: 3)
   guard (try? Sys.pread(fd, &head, 3, 0)) == 3 else { return false }
-  return head == [0xef, 0xbb, 0xbf]
+  return head.withUnsafeBytes { startsWithByteOrderMark($0, offset: 0) }
 }
 
 /// Why a byte order mark at the start of `file` is refused, and how to remove it.

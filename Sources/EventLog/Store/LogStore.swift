@@ -381,7 +381,7 @@ public struct LogStore: Sendable {
         var tail = [UInt8](repeating: 0, count: Int(size - keep))
         _ = try Sys.pread(fd, &tail, tail.count, keep)
         // The file's only line behind a byte order mark is not a torn append to cut.
-        if keep == 0 && tail.starts(with: [0xef, 0xbb, 0xbf]) { bomLine = true }
+        bomLine = tail.withUnsafeBytes { startsWithByteOrderMark($0, offset: keep) }
         let blank = isBlank(tail)
         let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
         if bomLine {
@@ -464,7 +464,9 @@ public struct LogStore: Sendable {
     } catch {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
-    if start == 0 && tail.starts(with: [0xef, 0xbb, 0xbf]) { return LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))") }
+    if tail.withUnsafeBytes({ startsWithByteOrderMark($0, offset: start) }) {
+      return LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))")
+    }
     guard !isBlank(tail), let event = try? EventCodec.decode(tail, stored: true) else { return nil }
     return LogStore.finalEventError(file: file, id: event.id)
   }
