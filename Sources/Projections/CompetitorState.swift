@@ -26,9 +26,9 @@ public struct OrgState: Sendable, Equatable {
   /// How sure each focus or deprioritized item is: the confidence of the
   /// strategy event it rests on (not in DESIGN's JSON, where items are strings).
   public var itemConfidence: [String: Confidence] = [:]
-  /// Roles left empty by a departure, with the departure's confidence: what
-  /// a removal of the role in `diff` rests on (not in DESIGN's JSON).
-  public var vacated: [String: Confidence] = [:]
+  /// Roles left empty by a departure: who left and how sure the departure
+  /// is, what a removal of that holder in `diff` rests on (not in DESIGN's JSON).
+  public var vacated: [String: Departure] = [:]
   /// subject -> metric name -> latest value.
   public var metrics: [String: [String: MetricState]] = [:]
   public var codenames: [String: CodenameState] = [:]
@@ -69,6 +69,12 @@ public struct MetricState: Sendable, Equatable {
   public var date: EventDate
   public var event: String
   /// The lower confidence of the events its value and unit rest on.
+  public var confidence: Confidence
+}
+
+/// Who left a role, and how sure the departure is.
+public struct Departure: Sendable, Equatable {
+  public var person: String
   public var confidence: Confidence
 }
 
@@ -167,8 +173,8 @@ struct StateFold {
   var products: [(subject: Int32, state: Product)] = []
   /// org -> role -> holder.
   var roles: [Int32: [Int32: Role]] = [:]
-  /// Roles a departure left empty (key: org << 32 | role): its confidence.
-  var vacated: [UInt64: UInt8] = [:]
+  /// Roles a departure left empty (key: org << 32 | role): who left, and its confidence.
+  var vacated: [UInt64: (person: Int32, confidence: UInt8)] = [:]
   var focus: [Int32: [Int32]] = [:]
   var deprioritized: [Int32: [Int32]] = [:]
   /// The strategy fact an item in focus or deprioritized rests on (key:
@@ -225,12 +231,12 @@ struct StateFold {
       if fact.role != 0 {
         if roles[fact.org]?[fact.role]?.person == fact.subject {
           roles[fact.org]![fact.role] = nil
-          vacated[StateFold.pair(fact.org, fact.role)] = fact.confidence
+          vacated[StateFold.pair(fact.org, fact.role)] = (fact.subject, fact.confidence)
         }
       } else if let held = roles[fact.org]?.filter({ $0.value.person == fact.subject }) {
         for role in held.keys {
           roles[fact.org]![role] = nil
-          vacated[StateFold.pair(fact.org, role)] = fact.confidence
+          vacated[StateFold.pair(fact.org, role)] = (fact.subject, fact.confidence)
         }
       }
     case .codename:
@@ -384,9 +390,10 @@ struct StateFold {
           confidence: Confidence(code: holder.confidence))
       }
     }
-    for (key, confidence) in vacated {
+    for (key, left) in vacated {
       let org = Int32(truncatingIfNeeded: key >> 32)
-      state.orgs[names[org]]?.vacated[names[Int32(truncatingIfNeeded: key)]] = Confidence(code: confidence)
+      state.orgs[names[org]]?.vacated[names[Int32(truncatingIfNeeded: key)]] = Departure(
+        person: names[left.person], confidence: Confidence(code: left.confidence))
     }
     for (org, items) in focus {
       state.orgs[names[org]]!.focus = sorted(items)

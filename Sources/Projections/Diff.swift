@@ -30,10 +30,9 @@ public struct Change: Sendable, Equatable {
   public var name: String? = nil
   /// How sure the change is, for its mark in text: an entry that appeared
   /// (a focus or deprioritized item too) or a field that changed, as sure as
-  /// the entry after it; a role left by a departure, or an item moved to the
-  /// other list, as sure as the event that did it. Nil for a change of
-  /// confidence itself, and for an entry gone for another reason (its events
-  /// retracted).
+  /// the entry after it; a role its holder's departure left, as sure as the
+  /// departure. Nil for a change of confidence itself, and for any other
+  /// removal (an item that left a list shows, marked, joining the other).
   public var confidence: Confidence? = nil
   /// For a change of a metric's value, its unit on either side (nil: none).
   public var unitBefore: String? = nil
@@ -78,7 +77,9 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
     for key in sortedKeys(Set(a.roles.keys).union(b.roles.keys)) {
       switch (a.roles[key], b.roles[key]) {
       case (nil, let r?): add("roles", key, nil, .null, .role(r), r.confidence)
-      case (let r?, nil): add("roles", key, nil, .role(r), .null, b.vacated[key])  // left by a departure: as sure as it
+      case (let r?, nil):
+        // Left by this holder's departure: as sure as it (not a vacancy older than the holder, nor a retraction).
+        add("roles", key, nil, .role(r), .null, b.vacated[key].flatMap { $0.person == r.person ? $0.confidence : nil })
       case (let r?, let s?):
         if r.person != s.person { add("roles", key, "person", .string(r.person), .string(s.person), s.confidence) }
         addConfidence("roles", key, r.confidence, s.confidence)
@@ -92,7 +93,7 @@ public func changes(from old: CompetitorState, to new: CompetitorState) -> [Chan
       for key in sortedKeys(was.union(now)) {
         switch (was.contains(key), now.contains(key)) {
         case (false, true): add(section, key, nil, .null, .bool(true), b.itemConfidence[key])
-        case (true, false): add(section, key, nil, .bool(true), .null, b.itemConfidence[key])  // moved to the other list
+        case (true, false): add(section, key, nil, .bool(true), .null)  // its move shows, marked, on the other list
         case (true, true):
           if let x = a.itemConfidence[key], let y = b.itemConfidence[key] { addConfidence(section, key, x, y) }
         case (false, false): break

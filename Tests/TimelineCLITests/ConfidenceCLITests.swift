@@ -106,9 +106,19 @@ let confidenceLines = [
     ])
     let diff = try timeline(["--log", log, "diff", "2025-11-03", "2025-11-30"])
     #expect(diff.status == 0, "\(diff.stderr)")
+    // A holder whose hire is retracted leaves with no mark, though an older
+    // departure (ann's, a rumor) left the same role empty before.
+    let retracted = try folderLog(dir + "/r", [
+      #"{"id":"ann","date":"2025-11-01","kind":"hire","org":"acme","subject":"ann","attrs":{"role":"CEO"},"confidence":"confirmed","recorded":"2025-11-01T08:00:00.000Z"}"#,
+      #"{"id":"ann-left","date":"2025-11-02","kind":"depart","org":"acme","subject":"ann","attrs":{"role":"CEO"},"confidence":"rumor","recorded":"2025-11-02T08:00:00.000Z"}"#,
+      #"{"id":"bob","date":"2025-11-03","kind":"hire","org":"acme","subject":"bob","attrs":{"role":"CEO"},"confidence":"confirmed","recorded":"2025-11-03T08:00:00.000Z"}"#,
+      #"{"id":"no-bob","date":"2025-11-04","kind":"retract","attrs":{"target":"bob","reason":"wrong"},"confidence":"confirmed","recorded":"2025-11-04T08:00:00.000Z"}"#,
+    ])
+    let news = try timeline(["--log", retracted, "news", "--since", "2025-11-04T08:00:00Z", "--at", "2025-11-30"])
+    #expect(news.lines.contains { $0.hasPrefix("  roles  CEO  -  bob since 2025-11-03") && !$0.contains("(rumor)") }, "\(news.stdout)")
     for line in [
       "  roles          CEO     -  bob since 2025-11-01  (rumor)",
-      "  focus          acme/x  -                        (reported)",
+      "  focus          acme/x  -",
       "  deprioritized  acme/x  +                        (reported)",
     ] {
       #expect(diff.lines.contains(line), "missing: \(line)\n\(diff.stdout)")

@@ -305,8 +305,8 @@ final class CountWatch: @unchecked Sendable {
       #expect(alice.status == 0 && bob.status == 0 && batch.status == 0, "\(batch.stderr)")
       // bob's next append carries the time of the batch's eleventh line.
       let stamped = fileLines(log + "/alice.jsonl")
-      #expect(stamped.count == 21)
-      guard stamped.count == 21, case .string(let middle)? = try J.parse(stamped[11])["recorded"] else { return }
+      try #require(stamped.count == 21)
+      let middle = try #require(try J.parse(stamped[11])["recorded"]?.stringValue)
       let late = try timeline(
         ["--log", log, "add", "--stdin", "--writer", "bob"],
         stdin: #"{"date":"2026-01-05","kind":"launch","org":"acme","subject":"acme/b2","attrs":{"type":"model"},"source":{"title":"T"},"recorded":"\#(middle)"}"# + "\n")

@@ -103,10 +103,9 @@ public final class LogFollower {
     var ordered = unreported.enumerated().sorted { (first($0.element), $0.offset) < (first($1.element), $1.offset) }
       .flatMap(\.element)
     let lines = Dictionary(files.map { ($0.name, $0.events) }, uniquingKeysWith: { $1 })
+    let batches = Dictionary(grouping: appends, by: \.file).mapValues { $0.map(\.batch) }
     var counts: [String: [Int]] = [:]
-    for (name, events) in lines where reported.contains(name) {
-      counts[name] = linesPerAppend(events, batches: appends.filter { $0.file == name }.map(\.batch))
-    }
+    for (name, events) in lines { if let batches = batches[name] { counts[name] = linesPerAppend(events, batches: batches) } }
     var taken: [String: (appends: Int, lines: Int)] = [:]
     for append in appends {
       guard let events = lines[append.file], let count = counts[append.file] else { continue }  // no new whole line
@@ -191,11 +190,17 @@ public final class LogFollower {
       throw error
     }
     var locked: [(file: String, fd: FileDescriptor)] = []
+    var lockedNames = Set<String>()
     defer { for (_, fd) in locked { Sys.close(fd) } }
     func lock(_ files: [String]) throws(LogError) {
       for file in files {
-        guard let fd = try? Sys.open(file, .readOnly) else { continue }  // removed since the listing
+        let fd: FileDescriptor
+        do { fd = try Sys.open(file, .readOnly) } catch {
+          if error == .noSuchFile { continue }  // removed since the listing
+          throw LogError(.ioError, "cannot read \(file): \(error)")
+        }
         locked.append((file, fd))
+        lockedNames.insert(baseName(file))
         try store.lockShared(fd, file: file)
       }
     }
@@ -203,17 +208,15 @@ public final class LogFollower {
     collectAppends()
     // A file created since the listing and already written to is read now
     // too, so that its appends keep their place among the others'.
-    while !store.isSingleFile,
-      appends.contains(where: { append in !locked.contains { baseName($0.file) == append.file } }),
-      let listed = try? store.files()
-    {
-      let added = listed.filter { file in !locked.contains { $0.file == file } }
+    while !store.isSingleFile, appends.contains(where: { !lockedNames.contains($0.file) }), let listed = try? store.files() {
+      let added = listed.filter { !lockedNames.contains(baseName($0)) }
       if added.isEmpty { break }
       try lock(added)
       collectAppends()
     }
+    locked.sort { $0.file < $1.file }  // read in name order, the files added last too
     defer { (appends, appendsLost) = ([], false) }
-    let answered = appendsLost ? nil : appends.filter { append in locked.contains { baseName($0.file) == append.file } }
+    let answered = appendsLost ? nil : appends.filter { lockedNames.contains($0.file) }
     for (file, fd) in locked {
       do throws(Errno) {
         let stamp = try Sys.stamp(fd)
@@ -274,7 +277,10 @@ public final class LogFollower {
   /// Adds to `appends` what the watch reported since it was last read: a
   /// write to a file of the log is an append, a batch when a rollback record
   /// beside it was created since its last write; a file moved in (a `git
-  /// checkout`) brings all its lines, as a batch does.
+  /// checkout`) brings all its lines, as a batch does. A heuristic where a
+  /// write adds no line: a repair's cut (a dead batch rolled back, a torn
+  /// tail or blank lines removed) counts as an append of one line, taking a
+  /// line of the file's next append; order within the file stays right.
   private func collectAppends() {
     guard let watcher else { return }
     guard let reports = Sys.watchReports(watcher) else {
@@ -344,7 +350,8 @@ public final class LogFollower {
         return .changed
       case .timeout:
         if watcher != nil {
-          // Re-arm a watch whose folder went away and came back.
+          // Re-arm a watch whose folder went away and came back (keeping what it reported).
+          collectAppends()
           Sys.close(watcher!)
           watcher = nil
           watch()
