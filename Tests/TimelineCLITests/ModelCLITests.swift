@@ -141,3 +141,60 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
     #expect(grepped.count < expected.count)
   }
 }
+
+/// `news` and `log` read and write a long listing a part at a time (65,536
+/// events), never holding it whole: news lists every new event once, in
+/// replay order and marked, across the parts' edges; as text, every row's
+/// columns are as wide as the widest cell of the whole listing (a first pass
+/// measures every part), though the widest org comes only in the last part.
+@Test func aLongListingIsWholeAndAlignedAcrossItsParts() throws {
+  try withTemporaryDirectory { dir throws in
+    var generator = LogGenerator(seed: 78)
+    let generated = generator.log(count: 150_000)
+    let wide = "an-organisation-wider-than-any-other"
+    let last = #"{"id":"zz-widest","date":"2099-12-31","kind":"launch","org":"\#(wide)","subject":"\#(wide)/x","attrs":{"type":"model"},"confidence":"confirmed","recorded":"2099-12-31T00:00:00.000Z"}"#
+    let log = dir + "/long.jsonl"
+    try writeLines(generated.map(\.line) + [last], to: log)
+    let expected = naiveLog(generated, knownAt: nil) + ["zz-widest"]
+    try #require(expected.count > 2 * 65_536)
+
+    // Everything is new to a news run from the beginning.
+    let news = try json(["news", "--since", "1970-01-01", "--at", "2099-12-31"], log: log)
+    let events = news["events"]?.arrayValue ?? []
+    let ids = events.compactMap { $0["id"]?.stringValue }
+    #expect(ids.count == expected.count && ids == expected)
+    func flag(_ event: J, _ name: String) -> Bool? { if case .bool(let value)? = event[name] { value } else { nil } }
+    #expect(events.allSatisfy { flag($0, "retracted") != nil && flag($0, "superseded") != nil })
+    #expect(events.contains { flag($0, "retracted") == true })
+
+    var orgOf: [String: String] = [:]
+    for event in generated where orgOf[event.id] == nil { orgOf[event.id] = event.org ?? "" }
+    orgOf["zz-widest"] = wide
+    for (arguments, indent) in [(["log"], ""), (["news", "--since", "1970-01-01", "--at", "2099-12-31"], "  ")] {
+      let result = try timeline(["--log", log] + arguments)
+      #expect(result.status == 0, "\(arguments): \(result.stderr)")
+      // Event rows begin with a date (four digits, then - or a space) after the indent; the widest row is the last.
+      let rows = result.lines.filter { line in
+        let head = Array(line.utf8.dropFirst(indent.count).prefix(5))
+        return line.hasPrefix(indent) && head.count == 5 && head.prefix(4).allSatisfy { (0x30...0x39).contains($0) }
+          && (head[4] == UInt8(ascii: "-") || head[4] == 0x20)
+      }
+      try #require(rows.count == expected.count, "\(arguments): \(rows.count) rows")
+      let widest = Array(rows.last!.utf8)
+      let orgColumn = try #require(rows.last!.range(of: wide)).lowerBound.utf16Offset(in: rows.last!)
+      let idColumn = try #require(rows.last!.range(of: "zz-widest")).lowerBound.utf16Offset(in: rows.last!)
+      #expect(widest.count > orgColumn)
+      var misaligned: [String] = []
+      for row in rows {
+        let bytes = Array(row.utf8)
+        guard bytes.count > orgColumn else { misaligned.append(row); continue }
+        let id = String(decoding: bytes[idColumn...].prefix { $0 != 0x20 }, as: UTF8.self)
+        let org = try #require(orgOf[id], "\(arguments): no event \(id) in \(row)")
+        // The org cell starts at the org column and is padded to the widest org.
+        let cell = String(decoding: bytes[orgColumn...].prefix(wide.utf8.count + 2), as: UTF8.self)
+        if cell != org + String(repeating: " ", count: wide.utf8.count + 2 - org.utf8.count) { misaligned.append(row) }
+      }
+      #expect(misaligned.isEmpty, "\(arguments): \(misaligned.count) rows misaligned, first \(misaligned.first ?? "")")
+    }
+  }
+}

@@ -26,34 +26,19 @@ let logCommand = Command(
   run: { args, context in
     // Chosen on the fact table, then by text on the events read.
     let (selection, table, chosen, replay) = try selectedListing(args, context)
+    let listing = try EventListing(chosen, in: table, context.store, choose: selection.matchingText)
+    func marks(_ fact: Int32) -> EventMarks { replay.marks(fact) }
     if args.has("json") {
-      // Read, chosen by text and written a part at a time, never held whole
-      // (every event of the 1M log decoded at once held 920 MB).
-      var listedFacts: [Int32] = []
-      try printJSON(basis: { replay.basis(listedFacts) }, context) { (w) throws(LogError) in
-        w.key("events")
-        var failure: LogError?
-        w.array { array in
-          for start in stride(from: 0, to: chosen.count, by: listingPart) where failure == nil {
-            let part = Array(chosen[start..<min(start + listingPart, chosen.count)])
-            do throws(LogError) {
-              let (facts, events) = selection.matchingText(part, try context.store.events(part, in: table))
-              listedFacts += facts
-              for event in events { array.event(event) }
-            } catch { failure = error }
-          }
-        }
-        if let failure { throw failure }
+      // Read, chosen by text and written a part at a time, never held whole.
+      var listed: [Int32] = []
+      try printJSON(basis: { replay.basis(listed) }, context) { (w) throws(LogError) in
+        listed = try w.events(listing, marks: nil)
       }
       return 0
     }
-    let (listedFacts, listed) = selection.matchingText(chosen, try context.store.events(chosen, in: table))
-    let basis = replay.basis(listedFacts)
     let console = context.console
-    let rows = markedRows(listed) { replay.marks(listedFacts[$0]) }
     // On a terminal each line is cut to its width (the note first); piped, lines are whole.
-    let lines = alignedRows(rows, fit: console.fitWidth, style: eventRowStyle(listed, console))
-    for (line, event) in zip(lines, listed) {
+    let listed = try listing.forEachRow(indent: 0, fit: console.fitWidth, marks: marks, console) { line, event in
       console.line(line)
       if let source = sourceLine(event) {
         let indented = "            " + source
@@ -61,15 +46,10 @@ let logCommand = Command(
         console.line(console.dim(fitted))
       }
     }
+    let basis = replay.basis(listed)
     console.line(console.dim("\(plural(listed.count, "event")); basis \(basis.digest.prefix(12))"))
     return 0
   })
-
-/// How many events `log --json` reads and writes at a time: a part's lines
-/// are spread over the whole log (replay order is not file order), so each
-/// part reads most of it again; at 1M events 65,536 holds a whole listing
-/// to 222 MB (920 MB read at once) for 0.3 s more.
-let listingPart = 65_536
 
 /// What `log` shows of an event's source: its title, or its URL when it has no title.
 func sourceLine(_ event: Event) -> String? {

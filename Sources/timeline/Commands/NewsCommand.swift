@@ -48,17 +48,17 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     if window.until == nil && org == nil && least == .rumor { nextMark = next }
   }
   let news = News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
-  let events = try context.store.events(news.events, in: table)
-  func marks(_ index: Int) -> EventMarks { news.replay.marks(news.events[index]) }
+  let events = try EventListing(news.events, in: table, context.store)
+  func marks(_ fact: Int32) -> EventMarks { news.replay.marks(fact) }
   if args.has("json") {
-    printJSON(basis: news.basis, context) { w in
+    try printJSON(basis: { news.basis }, context) { (w) throws(LogError) in
       w.member("at", day.description)
       w.member("knownFrom", window.since?.description)
       w.member("knownTo", window.until?.description)
       w.member("mark", markTime?.description)
       w.key("changes")
       w.array { for change in news.changes { $0.change(change) } }
-      w.markedEvents(events, marks: marks)
+      try w.events(events, marks: marks)
     }
   } else {
     let console = context.console
@@ -71,12 +71,12 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     let to = window.until.map { "to \($0)" } ?? "to now"
     let changes = shownChanges(news.changes)
     let header = "News \(from) \(to), state at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)
-    console.line(console.bold(header) + console.dim("  (\(plural(changes.count, "change")), \(plural(events.count, "new event")); basis \(news.basis.digest.prefix(12)))"))
+    console.line(console.bold(header) + console.dim("  (\(plural(changes.count, "change")), \(plural(events.facts.count, "new event")); basis \(news.basis.digest.prefix(12)))"))
     console.line("")
     if changes.isEmpty { console.line("No changes to the state at \(day).") }
     for line in changeLines(changes, console) { console.line(line) }
     console.line("")
-    printEventSection("New events", none: "No new events.", events, marks: marks, console)
+    try printEventSection("New events", none: "No new events.", events, marks: marks, console)
   }
   if let nextMark, let failure = context.store.writeNewsMark(nextMark) {
     context.console.error("timeline: note: the news mark was not kept (\(failure)); the next news run will count everything as new")

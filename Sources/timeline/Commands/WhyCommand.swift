@@ -40,14 +40,13 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
   let attrMatches = replay.whyAttrMatches(key, candidates: candidates, events: try context.store.events(candidates, in: table))
   let why = replay.why(key, at: day, org: org, attrMatches: attrMatches)
-  // The events behind the fields, and the events about the key, read once.
+  // The events behind the fields; the events about the key are listed a part at a time.
   let sourceFacts = Array(Set(why.entries.flatMap { $0.fields.compactMap(\.fact) })).sorted()
-  let read = try context.store.events(sourceFacts + why.events, in: table)
-  let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, read.prefix(sourceFacts.count)))
-  let events = Array(read.dropFirst(sourceFacts.count))
-  func marks(_ index: Int) -> EventMarks { replay.marks(why.events[index]) }
+  let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, try context.store.events(sourceFacts, in: table)))
+  let events = try EventListing(why.events, in: table, context.store)
+  func marks(_ fact: Int32) -> EventMarks { replay.marks(fact) }
   if args.has("json") {
-    printJSON(basis: why.basis, context) { w in
+    try printJSON(basis: { why.basis }, context) { (w) throws(LogError) in
       w.member("at", day.description)
       w.key("entries")
       w.array { a in
@@ -73,12 +72,12 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
           }
         }
       }
-      w.markedEvents(events, marks: marks)
+      try w.events(events, marks: marks)
     }
     return 0
   }
   let console = context.console
-  console.line(console.bold("Why \(key) at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)) + console.dim("  (\(why.entries.count == 1 ? "1 entry" : "\(why.entries.count) entries"), \(plural(events.count, "event")); basis \(why.basis.digest.prefix(12)))"))
+  console.line(console.bold("Why \(key) at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)) + console.dim("  (\(why.entries.count == 1 ? "1 entry" : "\(why.entries.count) entries"), \(plural(events.facts.count, "event")); basis \(why.basis.digest.prefix(12)))"))
   if why.entries.isEmpty {
     console.line("")
     console.line("No state entry is named \(key) at \(day).")
@@ -100,7 +99,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     }
   }
   console.line("")
-  printEventSection("Events about \(key)", none: "No event names \(key).", events, marks: marks, console)
+  try printEventSection("Events about \(key)", none: "No event names \(key).", events, marks: marks, console)
   return 0
 }
 

@@ -32,22 +32,6 @@ func eventRow(_ event: Event) -> [String] {
           details.joined(separator: " ")]
 }
 
-/// A titled section of events (news's new events, why's events about a key):
-/// aligned rows, each followed by its source, indented; retracted and
-/// superseded ones marked; or one line saying there are none.
-func printEventSection(_ title: String, none: String, _ events: [Event], marks: (Int) -> EventMarks, _ console: Console) {
-  if events.isEmpty {
-    console.line(none)
-    return
-  }
-  console.line(console.bold(title))
-  let lines = alignedRows(markedRows(events, marks: marks), indent: 2, style: eventRowStyle(events, console))
-  for (index, line) in lines.enumerated() {
-    console.line(line)
-    if let source = sourceDetails(events[index]) { console.line(console.dim("      source: " + source)) }
-  }
-}
-
 /// Events as rows (`eventRow`), the details of each that the replay dropped
 /// marked `[retracted]` or `[superseded]`, as log, news and why list them.
 func markedRows(_ events: [Event], marks: (Int) -> EventMarks) -> [[String]] {

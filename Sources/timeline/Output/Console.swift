@@ -244,13 +244,24 @@ final class Console {
 /// With `fit`, each line is cut to that many columns, the cut cell ending in `…`.
 func alignedRows(_ rows: [[String]], indent: Int = 0, fit: Int? = nil, style: (Int, Int, String) -> String = { $2 }) -> [String] {
   var widths: [Int] = []
+  widen(&widths, toFit: rows)
+  return alignedRows(rows, widths: widths, indent: indent, fit: fit, style: style)
+}
+
+/// Widens each column of `widths` to its widest cell among `rows` (a
+/// listing read in parts measures every part before laying out any).
+func widen(_ widths: inout [Int], toFit rows: [[String]]) {
   for row in rows {
     for (column, cell) in row.enumerated() {
       if column >= widths.count { widths.append(0) }
       widths[column] = max(widths[column], displayWidth(cell))
     }
   }
-  return rows.enumerated().map { rowIndex, row in
+}
+
+/// `alignedRows` with the columns' widths given.
+func alignedRows(_ rows: [[String]], widths: [Int], indent: Int, fit: Int?, style: (Int, Int, String) -> String) -> [String] {
+  rows.enumerated().map { rowIndex, row in
     let row = fit.map { fitCells(row, widths: widths, indent: indent, width: $0) } ?? row
     var text = String(repeating: " ", count: indent)
     for (column, cell) in row.enumerated() {

@@ -321,18 +321,4 @@ extension JSONWriter {
       w.member("event", shift.event)
     }
   }
-
-  /// `"events"`: each event whole, with `"retracted"` and `"superseded"`.
-  mutating func markedEvents(_ events: [Event], marks: (Int) -> EventMarks) {
-    key("events")
-    array { a in
-      for (index, event) in events.enumerated() {
-        let marked = marks(index)
-        a.event(event) { e in
-          e.member("retracted", bool: marked.retracted)
-          e.member("superseded", bool: marked.superseded)
-        }
-      }
-    }
-  }
 }
