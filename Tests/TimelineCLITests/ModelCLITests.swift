@@ -153,10 +153,22 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
     let generated = generator.log(count: 150_000)
     let wide = "an-organisation-wider-than-any-other"
     let last = #"{"id":"zz-widest","date":"2099-12-31","kind":"launch","org":"\#(wide)","subject":"\#(wide)/x","attrs":{"type":"model"},"confidence":"confirmed","recorded":"2099-12-31T00:00:00.000Z"}"#
+    // A report whose attr no other event has, last in replay order: CSV's header is of every part.
+    let late = #"{"id":"zz-late","date":"2099-12-31","kind":"report","org":"openai","attrs":{"zz-only-here":"x"},"confidence":"rumor","recorded":"2099-12-31T00:00:01.000Z"}"#
     let log = dir + "/long.jsonl"
-    try writeLines(generated.map(\.line) + [last], to: log)
-    let expected = naiveLog(generated, knownAt: nil) + ["zz-widest"]
+    try writeLines(generated.map(\.line) + [last, late], to: log)
+    let expected = naiveLog(generated, knownAt: nil) + ["zz-widest", "zz-late"]
     try #require(expected.count > 2 * 65_536)
+
+    // export writes every event once, in replay order, a part at a time.
+    let exported = try timeline(["--log", log, "export", "--format", "jsonl"])
+    #expect(exported.status == 0, "\(exported.stderr)")
+    let exportedIDs = try exported.lines.map { try J.parse($0)["id"]?.stringValue ?? "" }
+    #expect(exportedIDs.count == expected.count && exportedIDs == expected)
+    let csv = try timeline(["--log", log, "export", "--format", "csv", "-o", dir + "/long.csv"])
+    #expect(csv.status == 0, "\(csv.stderr)")
+    let header = fileLines(dir + "/long.csv").first ?? ""
+    #expect(header.split(separator: ",").contains("attrs.zz-only-here"), "\(header)")
 
     // Everything is new to a news run from the beginning.
     let news = try json(["news", "--since", "1970-01-01", "--at", "2099-12-31"], log: log)
@@ -170,20 +182,20 @@ func binaryAnswersMatchTheModelWhateverTheLayout(seed: UInt64) throws {
     var orgOf: [String: String] = [:]
     for event in generated where orgOf[event.id] == nil { orgOf[event.id] = event.org ?? "" }
     orgOf["zz-widest"] = wide
+    orgOf["zz-late"] = "openai"
     for (arguments, indent) in [(["log"], ""), (["news", "--since", "1970-01-01", "--at", "2099-12-31"], "  ")] {
       let result = try timeline(["--log", log] + arguments)
       #expect(result.status == 0, "\(arguments): \(result.stderr)")
-      // Event rows begin with a date (four digits, then - or a space) after the indent; the widest row is the last.
+      // Event rows begin with a date (four digits, then - or a space) after the indent; the widest is next to last.
       let rows = result.lines.filter { line in
         let head = Array(line.utf8.dropFirst(indent.count).prefix(5))
         return line.hasPrefix(indent) && head.count == 5 && head.prefix(4).allSatisfy { (0x30...0x39).contains($0) }
           && (head[4] == UInt8(ascii: "-") || head[4] == 0x20)
       }
       try #require(rows.count == expected.count, "\(arguments): \(rows.count) rows")
-      let widest = Array(rows.last!.utf8)
-      let orgColumn = try #require(rows.last!.range(of: wide)).lowerBound.utf16Offset(in: rows.last!)
-      let idColumn = try #require(rows.last!.range(of: "zz-widest")).lowerBound.utf16Offset(in: rows.last!)
-      #expect(widest.count > orgColumn)
+      let widestRow = try #require(rows.dropLast().last)
+      let orgColumn = try #require(widestRow.range(of: wide)).lowerBound.utf16Offset(in: widestRow)
+      let idColumn = try #require(widestRow.range(of: "zz-widest")).lowerBound.utf16Offset(in: widestRow)
       var misaligned: [String] = []
       for row in rows {
         let bytes = Array(row.utf8)

@@ -23,6 +23,15 @@ public enum PlainFile {
   /// same folder, `fsync`, `rename` over the target, the folder fsynced).
   /// - Throws: 73 when the file cannot be created, 74 on a write error.
   public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(LogError) {
+    try writeAtomically(to: path) { (write) throws(LogError) in try write(bytes) }
+  }
+
+  /// `writeAtomically`, for bytes made as they are written (a long export,
+  /// never held whole): `produce` gives them to `write` piece by piece. When
+  /// it throws, the file is left as it was and its error is thrown.
+  public static func writeAtomically(
+    to path: String, _ produce: (_ write: ([UInt8]) throws(LogError) -> Void) throws(LogError) -> Void
+  ) throws(LogError) {
     let dir = parent(of: path)
     guard Sys.type(of: dir) == .directory else {
       throw LogError(.cannotCreate, "cannot write \(path): the folder \(dir) does not exist")
@@ -36,7 +45,22 @@ public enum PlainFile {
       throw LogError(.cannotCreate, "cannot create \(path): \(error)")
     }
     defer { Sys.close(folder) }
-    do { try Sys.writeAtomically(baseName(path), in: folder, hidden: true) { fd throws(Errno) in try Sys.writeAll(fd, bytes) } } catch {
+    var failure: LogError?
+    do throws(Sys.AtomicWriteError) {
+      try Sys.writeAtomically(baseName(path), in: folder, hidden: true) { (fd) throws(Errno) in
+        do throws(LogError) {
+          try produce { (bytes) throws(LogError) in
+            do { try Sys.writeAll(fd, bytes) } catch {
+              throw LogError(.ioError, "cannot write \(path): \(error); it was left as it was")
+            }
+          }
+        } catch {
+          failure = error
+          throw Errno(code: 5)  // EIO (only stops the write: `failure` is what is reported)
+        }
+      }
+    } catch {
+      if let failure { throw failure }
       switch error.step {
       case .create: throw LogError(.cannotCreate, "cannot create \(path): \(error.errno)")
       case .write: throw LogError(.ioError, "cannot write \(path): \(error.errno); it was left as it was")

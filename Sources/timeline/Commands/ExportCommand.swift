@@ -60,39 +60,59 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
   if follower == nil { try requireKnownNames(selection, in: table, context) }
   let replay = selection.replay(table)
   // Selected on the facts, so that only the lines exported are read again whole.
-  let exported = selection.carried(selection.facts(in: replay), in: replay)
-  let progress = Progress("exporting")
-  defer { progress.finish() }
-  var events = try context.store.events(exported, in: table)
+  var exported = selection.carried(selection.facts(in: replay), in: replay)
   if follower != nil && since != nil {
     // A stream that resumes goes on in the order events were recorded, as it was written.
-    events = events.enumerated().sorted { ($0.element.recorded?.milliseconds ?? 0, $0.offset) < ($1.element.recorded?.milliseconds ?? 0, $1.offset) }.map(\.element)
+    let facts = table.facts
+    exported = exported.enumerated().sorted {
+      (facts[Int($0.element)].recorded, $0.offset) < (facts[Int($1.element)].recorded, $1.offset)
+    }.map(\.element)
   }
-  var out: [UInt8] = []
-  switch format {
-  case "csv":
-    let header = CSVLayout.header(events)
-    out.append(contentsOf: CSV.line(header).utf8)
-    for event in events { out.append(contentsOf: CSV.line(CSVLayout.row(event, header: header)).utf8) }
-  case "cloudevents":
-    for event in events {
-      out.append(contentsOf: cloudEvent(event, source: sourceURI))
-      out.append(0x0a)
-    }
-  default:
-    for event in events {
-      out.append(contentsOf: EventCodec.encode(event))
-      out.append(0x0a)
-    }
+  let progress = Progress("exporting")
+  defer { progress.finish() }
+  // Read and written a part at a time, never held whole (the 1M-event log
+  // held 1.1 GB); a CSV header first reads every part for its attr columns.
+  let events = try EventListing(exported, in: table, context.store)
+  var header: [String] = []
+  if format == "csv" {
+    var columns = CSVLayout.Columns()
+    try events.forEachPart { _, part in columns.add(part) }
+    header = columns.header
   }
-  progress.finish()
+  func produce(_ write: ([UInt8]) throws(LogError) -> Void) throws(LogError) {
+    var out: [UInt8] = []
+    if format == "csv" { out.append(contentsOf: CSV.line(header).utf8) }
+    try events.forEachPart { (_, part) throws(LogError) in
+      for event in part {
+        switch format {
+        case "csv": out.append(contentsOf: CSV.line(CSVLayout.row(event, header: header)).utf8)
+        case "cloudevents": out.append(contentsOf: cloudEvent(event, source: sourceURI))
+        default: out.append(contentsOf: EventCodec.encode(event))
+        }
+        if format != "csv" { out.append(0x0a) }
+        if out.count >= 1 << 20 {
+          try write(out)
+          out.removeAll(keepingCapacity: true)
+        }
+      }
+    }
+    try write(out)
+  }
   guard let follower else {
-    try emit(out, args, context)
+    // The progress line and events written to a terminal would mix.
+    if context.console.isTerminal && (args.value("output") ?? "-") == "-" { progress.finish() }
+    try emit(args, context, produce)
     return 0
   }
-  follower.markSeen(events.map(\.id))
-  return try follow(
-    follower, first: out, writtenIDs: Set(events.map(\.id)), format: format, source: sourceURI, selection: selection, context)
+  progress.finish()
+  // The events already in the log, then the stream.
+  context.console.flush()
+  var closed = false
+  try produce { bytes in if !closed { closed = !context.console.writeNow(bytes) } }
+  if closed { return 0 }
+  let ids = exported.map { table.idString(table.facts[Int($0)].id) }
+  follower.markSeen(ids)
+  return try follow(follower, writtenIDs: Set(ids), format: format, source: sourceURI, selection: selection, context)
 }
 
 let followOption = OptionSpec(name: "follow", short: "f", value: nil, help: "keep running: after the selected events, write each event appended later as it lands (whole batches, each id once), until interrupted; like tail -f")
@@ -119,15 +139,12 @@ private func startFollowing(_ args: ParsedArguments, _ context: Context) throws 
   return follower
 }
 
-/// Writes `first`, then every selected event appended later, batch by batch,
-/// each written (and so flushed) whole as it lands, until a stop signal or the
-/// reader going away.
+/// Writes every selected event appended later, batch by batch, each written
+/// (and so flushed) whole as it lands, until a stop signal or the reader
+/// going away.
 private func follow(
-  _ follower: LogFollower, first: [UInt8], writtenIDs: Set<String>, format: String, source: String, selection: Selection,
-  _ context: Context
+  _ follower: LogFollower, writtenIDs: Set<String>, format: String, source: String, selection: Selection, _ context: Context
 ) throws -> Int32 {
-  context.console.flush()
-  guard context.console.writeNow(first) else { return 0 }
   var written = writtenIDs
   while true {
     switch follower.wait(output: .standardOutput) {

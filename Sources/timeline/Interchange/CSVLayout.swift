@@ -77,14 +77,28 @@ enum CSVLayout {
   /// The header for these events: the field columns with the union of their
   /// attr columns, sorted by name (then plain before typed), in place of `attrs`.
   static func header(_ events: [Event]) -> [String] {
-    var columns = Set<AttrColumn>()
-    for event in events {
-      for pair in event.attrs { columns.insert(column(pair.key, pair.value, kind: event.kind).0) }
+    var columns = Columns()
+    columns.add(events)
+    return columns.header
+  }
+
+  /// The attr columns of events added part by part, and the header they make.
+  struct Columns {
+    private var attrs = Set<AttrColumn>()
+
+    mutating func add(_ events: [Event]) {
+      for event in events {
+        for pair in event.attrs { attrs.insert(CSVLayout.column(pair.key, pair.value, kind: event.kind).0) }
+      }
     }
-    let attrs = columns.sorted {
-      $0.name != $1.name ? codePointPrecedes($0.name, $1.name) : ($0.type?.rawValue ?? "") < ($1.type?.rawValue ?? "")
-    }.map(\.header)
-    return fieldColumns.flatMap { $0 == "attrs" ? attrs : [$0] }
+
+    /// The field columns, with the attr columns sorted by name (then plain before typed) in place of `attrs`.
+    var header: [String] {
+      let sorted = attrs.sorted {
+        $0.name != $1.name ? codePointPrecedes($0.name, $1.name) : ($0.type?.rawValue ?? "") < ($1.type?.rawValue ?? "")
+      }.map(\.header)
+      return CSVLayout.fieldColumns.flatMap { $0 == "attrs" ? sorted : [$0] }
+    }
   }
 
   /// One event as the cells of `header`.
