@@ -188,9 +188,12 @@ func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change]
     if inOld[Int(index)] { inOld[Int(index)] = false } else { keys.insert(facts[Int(index)]) }
   }
   for index in old where inOld[Int(index)] { keys.insert(facts[Int(index)]) }
+  // Which facts bear on those entries, found in file order: the lists are in
+  // replay order, and reading 96-byte facts in it missed the cache at each.
+  var bears = inOld
+  for index in facts.indices { bears[index] = keys.bears(facts[index]) }
   return changes(
-    from: table.foldedState(old.filter { keys.bears(facts[Int($0)]) }),
-    to: table.foldedState(new.filter { keys.bears(facts[Int($0)]) }))
+    from: table.foldedState(old.filter { bears[Int($0)] }), to: table.foldedState(new.filter { bears[Int($0)] }))
 }
 
 extension Replay {

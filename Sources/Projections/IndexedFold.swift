@@ -116,6 +116,12 @@ public struct IndexedReplay: ReplayAnswers {
     return order.filter { facts[Int($0)].lastDay <= limit }
   }
 
+  /// Every standing event, in replay order (`Replay.standing`).
+  var standing: [Int32] {
+    guard let order = index.order else { preconditionFailure("the index was read without its order") }
+    return order
+  }
+
   public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
 
   public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }

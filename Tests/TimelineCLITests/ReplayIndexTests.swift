@@ -25,10 +25,13 @@ import Testing
         // (Each round a new `asked`, so every month of the log comes up.)
         let day = days[asked % days.count] + String(asked % 9 + 1)
         let org = orgs[asked % orgs.count]
+        // news windows from a tenth of the log's record time to its end (the replay before one is derived from the index).
+        let since = recordedText(generated[generated.count * (9 - asked % 8) / 10].recorded)
         try expectAnswersOfAFullReplay([
           ["state", "--at", day, "--org", org, "--json"], ["state", "--at", day, "--json"],
           ["state", "--at", day, "--org", org], ["diff", "2023-12-2\(asked % 9 + 1)", day, "--org", org, "--json"],
           ["log", "--org", org, "--json"], ["log", "--org", org, "--from", "2024-02-0\(asked % 9 + 1)"],
+          ["news", "--since", since, "--at", day, "--json"], ["news", "--since", since, "--at", day, "--org", org],
         ], log: log, copy: copy, step)
       }
     }

@@ -42,6 +42,15 @@ private func replayForQuestion(_ selection: Selection, _ table: FactTable, _ con
   return replay
 }
 
+/// The indexed default replay of `table` for `news`, whose other replay is
+/// derived from it: with its order, and its orgs for an `--org` question;
+/// nil when the index is missing, damaged or does not fit (news then
+/// replays both in full), with what to do with that full default replay
+/// (write the index from it when it is missing, as `replayForQuestion`).
+func indexedReplay(_ table: FactTable, org: String?, _ context: Context) -> (IndexedReplay?, (Replay) -> Void) {
+  readReplayIndex(table, parts: org == nil ? .order : [.order, .orgs], context)
+}
+
 /// What `log` lists (the selection's known events, chosen on the fact
 /// table, in replay order) and the replay that marks them: from the replay
 /// index for an `--org` selection on the default replay, else from a full replay.

@@ -47,7 +47,17 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
     // Only a run that shows everything new moves the mark.
     if window.until == nil && org == nil && least == .rumor { nextMark = next }
   }
-  let news = News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
+  // The default replay comes from the replay index when it is there and fits; else both are replayed.
+  var fromIndex: News?
+  var keep: (Replay) -> Void = { _ in }
+  if window.until == nil && least == .rumor {
+    let (indexed, write) = indexedReplay(table, org: org, context)
+    if let indexed { fromIndex = News(table, start: start, at: day, org: org, indexed: indexed) }
+    keep = write
+  }
+  let news = fromIndex ?? News(table, start: start, until: window.until, at: day, org: org, minConfidence: least)
+  // A full default replay writes the index that was missing, for the next question.
+  if fromIndex == nil, let replay = news.replay as? Replay { keep(replay) }
   let events = try EventListing(news.events, in: table, context.store)
   func marks(_ fact: Int32) -> EventMarks { news.replay.marks(fact) }
   if args.has("json") {
