@@ -217,3 +217,54 @@ extension FactTable {
   /// The basis of `facts`: their count and the digest of their ids.
   func basis(of facts: [Int32]) -> Basis { Basis(keys: facts.map { self.facts[Int($0)].id }, table: self) }
 }
+
+extension IndexedReplay {
+  /// This replay with its known events, for `why`: the index's known events
+  /// that are not retractions, and the retractions that win their id (rule
+  /// 2). An id is one fact's when the index's keys (every fact's id and
+  /// target) hold it once more than the facts that target it; the few ids
+  /// of several facts are decided as the replay decides them. Nil when the
+  /// index was read without its orgs or keys.
+  public func withKnown() -> KnownIndexedReplay? {
+    guard let orgKnown = index.orgKnown, let keys = index.keys else { return nil }
+    let facts = table.facts
+    var isKnown = [Bool](repeating: false, count: facts.count)
+    for index in orgKnown { isKnown[Int(index & Int32.max)] = true }
+    // Keys count the facts the index was built from; facts added since are plain (no target, a new id).
+    var targeted: [UInt64: Int] = [:]
+    var retractions: [Int32] = []
+    for index in facts.indices {
+      if facts[index].target != 0 { targeted[facts[index].target, default: 0] += 1 }
+      if facts[index].factKind == .retract { retractions.append(Int32(index)) }
+    }
+    var shared = Set<UInt64>()
+    for index in retractions {
+      let id = facts[Int(index)].id
+      if ReplayIndex.count(of: id, in: keys) - (targeted[id] ?? 0) == 1 { isKnown[Int(index)] = true } else { shared.insert(id) }
+    }
+    if !shared.isEmpty {
+      var byID: [UInt64: Int32] = [:]
+      for index in facts.indices where shared.contains(facts[index].id) {
+        let other = byID[facts[index].id]
+        if other.map({ Replay.prefer(Int32(index), over: $0, in: table) }) ?? true { byID[facts[index].id] = Int32(index) }
+      }
+      for winner in byID.values where facts[Int(winner)].factKind == .retract { isKnown[Int(winner)] = true }
+    }
+    return KnownIndexedReplay(indexed: self, known: isKnown.indices.filter { isKnown[$0] }.map(Int32.init))
+  }
+}
+
+/// An indexed replay with its known events: what `why` reads (`WhyReplay`).
+public struct KnownIndexedReplay: WhyReplay {
+  let indexed: IndexedReplay
+  /// Rule 2's winners, retractions included, in file order.
+  public let known: [Int32]
+
+  public var table: FactTable { indexed.table }
+  public func kept(at day: Day, org: String?) -> [Int32] { indexed.kept(at: day, org: org) }
+  public func state(_ facts: [Int32]) -> CompetitorState { indexed.state(facts) }
+  public func basis(_ facts: [Int32]) -> Basis { indexed.basis(facts) }
+  public func id(_ index: Int32) -> String { indexed.id(index) }
+  public func diff(from: Day, to: Day, org: String?) -> DiffAnswer { indexed.diff(from: from, to: to, org: org) }
+  public func marks(_ index: Int32) -> EventMarks { indexed.marks(index) }
+}

@@ -4,7 +4,7 @@ import EventLog
 /// events stand, in the order they are folded. Build it once, then ask for
 /// the events kept at any date.
 public struct Replay: Sendable {
-  let table: FactTable
+  public let table: FactTable
   /// Indices (into `table.facts`) of the events that survive rules 2-4
   /// (duplicates collapsed, `--known-at`, retractions and supersedes), in
   /// replay order: first day of the date's period, recorded, id. Retractions
@@ -12,7 +12,7 @@ public struct Replay: Sendable {
   let order: [Int32]
   /// Indices of the events that rules 2-3 keep (one per id, known at the
   /// time, of the least confidence asked for), retractions included, in file order.
-  let known: [Int32]
+  public let known: [Int32]
   /// Keys of events dropped by a surviving retraction.
   let retracted: Set<UInt64>
   /// Keys of events dropped because a standing event supersedes them.

@@ -37,7 +37,18 @@ public struct WhyField: Sendable, Equatable {
   public var date: EventDate?
 }
 
-extension Replay {
+/// What `why` reads of a replay: its table, its known events (rule 2's
+/// winners, retractions included, in file order), the events kept at a date
+/// and their basis. A full `Replay` has them, and so does the indexed
+/// default replay with its known events (`IndexedReplay.withKnown`).
+public protocol WhyReplay: ReplayAnswers {
+  var table: FactTable { get }
+  var known: [Int32] { get }
+}
+
+extension Replay: WhyReplay {}
+
+extension WhyReplay {
   /// The facts whose attributes hold strings the table does not keep (a
   /// reason, a limit, a hire's `from`, anything of a report or a custom
   /// kind): `why` needs their events read whole to know whether a string in
@@ -135,7 +146,7 @@ extension Replay {
       keys.insert(facts[Int(index)].id)
     }
     matched += targeting(keys)
-    return inReplayOrder(matched)
+    return Replay.sortInReplayOrder(&matched, table: table)
   }
 
   /// The known retractions and corrections that target an event of `keys`,

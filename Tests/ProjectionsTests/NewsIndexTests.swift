@@ -88,3 +88,43 @@ func newsFromTheIndexAnswersAsNewsFromTwoReplays(batch: Int) throws {
   }
   #expect(compared > 1000 && withEvents > compared / 2)
 }
+
+/// `why` from the replay index: the indexed replay's known events (the
+/// index's, with the retractions that win their id, found through its keys)
+/// are the full replay's, re-used ids and retractions of retractions
+/// included; so every `why` answers as the full replay's, on the cached log
+/// and after plain lines are added to it.
+@Test(arguments: 0..<4)
+func whyFromTheIndexKnowsWhatTheFullReplayKnows(batch: Int) throws {
+  var compared = 0
+  var sharedRetractionIDs = 0
+  for seed in UInt64(9300 + batch * 10)..<UInt64(9300 + batch * 10 + 10) {
+    var generator = LogGenerator(seed: seed)
+    let generated = generator.log(count: 150)
+    let events = try decodeAll(generated)
+    let cut = events.count - 10
+    // The last lines added after the index was built: taken in when plain.
+    let cachedTable = FactTable(Array(events.prefix(cut)))
+    let index = Replay(cachedTable).index()
+    for table in [cachedTable, FactTable(events)] {
+      guard let indexed = IndexedReplay(table: table, index: index) else { continue }
+      let known = try #require(indexed.withKnown())
+      let full = Replay(table)
+      #expect(known.known == full.known, "seed \(seed), \(table.count) facts: known")
+      let retractions = full.known.filter { table.facts[Int($0)].factKind == .retract }
+      sharedRetractionIDs += retractions.filter { r in table.facts.filter { $0.id == table.facts[Int(r)].id }.count > 1 }.count
+      for symbol in 1..<Int32(table.names.count) {
+        let key = table.names[symbol]
+        for org in [nil, "openai"] as [String?] {
+          let candidates = full.whyCandidates(key, org: org)
+          #expect(known.whyCandidates(key, org: org) == candidates, "seed \(seed): why \(key) candidates")
+          let matches = Set(candidates.prefix(3))
+          #expect(known.why(key, at: day("2024-03-31"), org: org, attrMatches: matches)
+            == full.why(key, at: day("2024-03-31"), org: org, attrMatches: matches), "seed \(seed): why \(key) --org \(org ?? "-")")
+          compared += 1
+        }
+      }
+    }
+  }
+  #expect(compared > 500 && sharedRetractionIDs > 0, "\(compared) compared, \(sharedRetractionIDs) retractions under a shared id")
+}

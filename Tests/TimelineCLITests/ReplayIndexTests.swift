@@ -32,6 +32,8 @@ import Testing
           ["state", "--at", day, "--org", org], ["diff", "2023-12-2\(asked % 9 + 1)", day, "--org", org, "--json"],
           ["log", "--org", org, "--json"], ["log", "--org", org, "--from", "2024-02-0\(asked % 9 + 1)"],
           ["news", "--since", since, "--at", day, "--json"], ["news", "--since", since, "--at", day, "--org", org],
+          // why reads the index's known events (with the retractions that win their ids).
+          ["why", "openai/a", "--at", day, "--json"], ["why", "ann", "--at", day, "--org", org], ["why", "google/b", "--json"],
         ], log: log, copy: copy, step)
       }
     }

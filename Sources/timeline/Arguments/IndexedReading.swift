@@ -51,6 +51,14 @@ func indexedReplay(_ table: FactTable, org: String?, _ context: Context) -> (Ind
   readReplayIndex(table, parts: org == nil ? .order : [.order, .orgs], context)
 }
 
+/// The indexed default replay of `table` with its known events, for
+/// `why`; nil when the selection's replay is not the default one, or the
+/// index is missing, damaged or does not fit (why then replays in full).
+func indexedWhyReplay(_ selection: Selection, _ table: FactTable, _ context: Context) -> KnownIndexedReplay? {
+  guard selection.usesDefaultReplay else { return nil }
+  return readReplayIndex(table, parts: .all, context).0?.withKnown()
+}
+
 /// What `log` lists (the selection's known events, chosen on the fact
 /// table, in replay order) and the replay that marks them: from the replay
 /// index for an `--org` selection on the default replay, else from a full replay.
