@@ -70,8 +70,10 @@ ones; each is marked CHOICE below):
   launched product; a codename event links it to its subject when it has one
   and keeps the previous subject (null for a new codename) when not. A link
   to a new subject replaces the entry (its confidence included); the same
-  link seen again, or a codename event without subject, only raises the
-  entry's confidence, never lowers it, and then takes that event's date and id.
+  link seen again only raises the entry's confidence, never lowers it, and
+  then takes that event's date and id. A codename event without subject
+  leaves an existing link as it is (it does not state the link, the entry's
+  one field), unless the entry has no subject either (the same "link").
 * --min-confidence C: the replay runs as if the log held only the events of
   confidence C or higher (before rule 2), so a retraction or correction below
   C is dropped and its target stands.
@@ -304,7 +306,7 @@ def link_codename(o, codename, subject, ev):
     conf = ev.get("confidence") or "reported"
     cur = o["codenames"].get(codename)
     if cur is not None and (subject is None or subject == cur["subject"]):
-        if CONFIDENCE_RANK[conf] > CONFIDENCE_RANK[cur["confidence"]]:
+        if subject == cur["subject"] and CONFIDENCE_RANK[conf] > CONFIDENCE_RANK[cur["confidence"]]:
             o["codenames"][codename] = {"subject": cur["subject"], "confidence": conf,
                                         "date": ev["date"], "event": ev["id"]}
         return

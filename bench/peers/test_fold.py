@@ -170,9 +170,10 @@ class Kinds(unittest.TestCase):
         self.assertEqual(o["metrics"]["o/a"]["mau"]["unit"], "users")
         self.assertEqual(o["metrics"]["o"]["valuation"], {"value": 5e11, "unit": None, "date": "2020-01-04",
                                                         "confidence": "reported", "event": log.events[3]["id"]})
+        # The confirmed event naming no model does not state the link: it stays as sure as it was.
         self.assertEqual(o["codenames"]["kiwi"]["subject"], "o/a")
-        self.assertEqual(o["codenames"]["kiwi"]["confidence"], "confirmed")
-        self.assertEqual(o["codenames"]["kiwi"]["date"], "2020-01-07")
+        self.assertEqual(o["codenames"]["kiwi"]["confidence"], "rumor")
+        self.assertEqual(o["codenames"]["kiwi"]["date"], "2020-01-06")
         self.assertEqual(o["codenames"]["fig"]["subject"], "o/z")
         self.assertEqual(orgs["quiet"], fold.new_org())
         self.assertEqual(fold.basis(kept)["events"], 10)
