@@ -276,6 +276,13 @@ private func bashCompletions(_ probes: [(words: [String], cword: Int)], in dir: 
       #expect(result.stdout.contains("\rtimeline: \(what)... 0s\u{1b}[K"), "\(arguments): \(result.stdout.debugDescription)")
       #expect(result.stdout.contains("\r\u{1b}[K"), "the line is cleared")
     }
+    // Written to a file, the export's line is cleared before the note that names it.
+    let written = try shell("TIMELINE_PROGRESS_AFTER=0 script -qec \"'\(timelineBinary)' --log '\(log)' export --format jsonl -o '\(dir)/out.jsonl'\" /dev/null")
+    #expect(written.status == 0, "\(written.stderr)")
+    let drawn = try #require(written.stdout.range(of: "timeline: exporting... ", options: .backwards), "\(written.stdout.debugDescription)")
+    let note = try #require(written.stdout.range(of: "timeline: wrote \(dir)/out.jsonl"), "\(written.stdout.debugDescription)")
+    #expect(drawn.upperBound < note.lowerBound && written.stdout[drawn.upperBound..<note.lowerBound].contains("\r\u{1b}[K"),
+            "\(written.stdout.debugDescription)")
   }
 }
 

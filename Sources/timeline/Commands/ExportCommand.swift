@@ -99,9 +99,13 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     try write(out)
   }
   guard let follower else {
-    // The progress line and events written to a terminal would mix.
+    // The progress line and events written to a terminal would mix; it ends
+    // too before the note that names the file written.
     if context.console.isTerminal && (args.value("output") ?? "-") == "-" { progress.finish() }
-    try emit(args, context, produce)
+    try emit(args, context) { (write) throws(LogError) in
+      try produce(write)
+      progress.finish()
+    }
     return 0
   }
   progress.finish()
