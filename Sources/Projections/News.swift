@@ -11,6 +11,9 @@ public enum NewsStart: Sendable, Equatable {
   /// whole file is).
   case positions([Int64])
 
+  /// Whether every fact of `table` lies in the window.
+  public func holdsEverything(_ table: FactTable) -> Bool { self == .beginning || table.facts.allSatisfy(isNew) }
+
   /// Whether a fact lies in the window.
   @inline(__always) public func isNew(_ fact: Fact) -> Bool {
     switch self {
@@ -82,15 +85,26 @@ extension News {
   /// confidence) from the log's indexed replay, with no full replay of the
   /// log: the replay at the window's end is the index, and the replay before
   /// it is the index with the window's facts taken out (`WithoutWindow`).
-  /// Nil when the window holds more than a quarter of the facts: replaying
-  /// both is then cheaper (at 1M events, with every event new, 5.7 s
-  /// against 6.2 s and 0.3 GB less).
+  /// A window of every fact (the first `news`, or a `--since` before the
+  /// log began), of every org, has no replay before it at all: its new
+  /// events are the index's known events (`NewsStart.holdsEverything`).
+  /// Nil when the window holds more than a quarter of the facts (replaying
+  /// both is then cheaper: at 1M events, with every event new, 5.7 s against
+  /// 6.2 s and 0.3 GB less), or the index was read without what it needs.
   public init?(_ table: FactTable, start: NewsStart, at day: Day, org: String? = nil, indexed after: IndexedReplay) {
     self.init(table, start: start, at: day, org: org, indexed: after, largest: table.count / 4)
   }
 
-  /// Nil when the window holds more than `largest` facts.
+  /// Nil when the window holds more than `largest` facts, unless it holds them all.
   init?(_ table: FactTable, start: NewsStart, at day: Day, org: String?, indexed after: IndexedReplay, largest: Int) {
+    if org == nil && start.holdsEverything(table) {
+      guard var known = after.withKnown()?.known else { return nil }
+      let kept = after.kept(at: day, org: nil)
+      (changes, basis) = concurrently({ Projections.changes(table, from: [], to: kept) }, { after.basis(kept) })
+      events = Replay.sortInReplayOrder(&known, table: table)
+      replay = after
+      return
+    }
     guard let before = WithoutWindow(after, isNew: start.isNew, largest: largest) else { return nil }
     let kept = after.kept(at: day, org: org)
     let keptBefore = before.kept(at: day, org: org)

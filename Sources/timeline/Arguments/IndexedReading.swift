@@ -43,12 +43,13 @@ private func replayForQuestion(_ selection: Selection, _ table: FactTable, _ con
 }
 
 /// The indexed default replay of `table` for `news`, whose other replay is
-/// derived from it: with its order, and its orgs for an `--org` question;
-/// nil when the index is missing, damaged or does not fit (news then
-/// replays both in full), with what to do with that full default replay
-/// (write the index from it when it is missing, as `replayForQuestion`).
-func indexedReplay(_ table: FactTable, org: String?, _ context: Context) -> (IndexedReplay?, (Replay) -> Void) {
-  readReplayIndex(table, parts: org == nil ? .order : [.order, .orgs], context)
+/// derived from it: with its order, its orgs for an `--org` question, and
+/// everything for a window of every fact (its known events); nil when the index is
+/// missing, damaged or does not fit (news then replays both in full), with
+/// what to do with that full default replay (write the index from it when
+/// it is missing, as `replayForQuestion`).
+func indexedReplay(_ table: FactTable, start: NewsStart, org: String?, _ context: Context) -> (IndexedReplay?, (Replay) -> Void) {
+  readReplayIndex(table, parts: org == nil && start.holdsEverything(table) ? .all : org == nil ? .order : [.order, .orgs], context)
 }
 
 /// The indexed default replay of `table` with its known events, for

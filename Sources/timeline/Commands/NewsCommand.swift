@@ -51,7 +51,7 @@ private func runNews(_ args: ParsedArguments, _ context: Context) throws -> Int3
   var fromIndex: News?
   var keep: (Replay) -> Void = { _ in }
   if window.until == nil && least == .rumor {
-    let (indexed, write) = indexedReplay(table, org: org, context)
+    let (indexed, write) = indexedReplay(table, start: start, org: org, context)
     if let indexed { fromIndex = News(table, start: start, at: day, org: org, indexed: indexed) }
     keep = write
   }
