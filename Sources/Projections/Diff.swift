@@ -190,8 +190,8 @@ func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change]
   for index in old where inOld[Int(index)] { keys.insert(facts[Int(index)]) }
   // Which facts bear on those entries, found in file order: the lists are in
   // replay order, and reading 96-byte facts in it missed the cache at each.
-  var bears = inOld
-  for index in facts.indices { bears[index] = keys.bears(facts[index]) }
+  var bears = [Bool](repeating: false, count: table.count)
+  for index in facts.indices where keys.bears(facts[index]) { bears[index] = true }
   return changes(
     from: table.foldedState(old.filter { bears[Int($0)] }), to: table.foldedState(new.filter { bears[Int($0)] }))
 }
