@@ -112,8 +112,7 @@ public struct IndexedReplay: ReplayAnswers {
       // Dropped events carry the mark (the sign bit): only standing ones pass.
       return known.filter { $0 >= 0 && facts[Int($0)].lastDay <= limit && facts[Int($0)].org == symbol }
     }
-    guard let order = index.order else { preconditionFailure("the index was read without its order") }
-    return order.filter { facts[Int($0)].lastDay <= limit }
+    return Replay.kept(standing, at: day, org: nil, in: table)
   }
 
   /// Every standing event, in replay order (`Replay.standing`).
@@ -243,12 +242,11 @@ extension IndexedReplay {
       if ReplayIndex.count(of: id, in: keys) - (targeted[id] ?? 0) == 1 { isKnown[Int(index)] = true } else { shared.insert(id) }
     }
     if !shared.isEmpty {
-      var byID: [UInt64: Int32] = [:]
-      for index in facts.indices where shared.contains(facts[index].id) {
-        let other = byID[facts[index].id]
-        if other.map({ Replay.prefer(Int32(index), over: $0, in: table) }) ?? true { byID[facts[index].id] = Int32(index) }
+      var byID: [UInt64: [Int32]] = [:]
+      for index in facts.indices where shared.contains(facts[index].id) { byID[facts[index].id, default: []].append(Int32(index)) }
+      for list in byID.values {
+        if let winner = Replay.winner(list, in: table), facts[Int(winner)].factKind == .retract { isKnown[Int(winner)] = true }
       }
-      for winner in byID.values where facts[Int(winner)].factKind == .retract { isKnown[Int(winner)] = true }
     }
     return KnownIndexedReplay(indexed: self, known: isKnown.indices.filter { isKnown[$0] }.map(Int32.init))
   }

@@ -52,31 +52,41 @@ public struct News: Sendable {
     let (before, after) = concurrently(
       { Replay(table, knownAt: until, minConfidence: minConfidence, only: { !start.isNew($0) }) },
       { Replay(table, knownAt: until, minConfidence: minConfidence) })
-    let kept = after.kept(at: day, org: org)
-    let keptBefore = before.kept(at: day, org: org)
-    let (changes, basis) = concurrently(
-      { Projections.changes(table, from: keptBefore, to: kept) }, { after.basis(kept) })
-    self.changes = changes
     let facts = table.facts
     // New: in the window, and no event of that id was known before it.
-    var fresh = after.known.filter { start.isNew(facts[Int($0)]) && before.knownFact(facts[Int($0)].id) == nil }
+    let fresh = after.known.filter { start.isNew(facts[Int($0)]) && before.knownFact(facts[Int($0)].id) == nil }
+    self.init(
+      table, kept: after.kept(at: day, org: org), before: before.kept(at: day, org: org), fresh: fresh, org: org, replay: after,
+      knownAfter: after.knownFact)
+  }
+
+  /// What every way of answering shares, once it has the events kept at the
+  /// date after and before the window and the window's new events: the
+  /// changes, the basis, the new events of `org` (an org's event, or a
+  /// retraction or correction whose chain of targets, through `knownAfter`,
+  /// reaches one) in replay order.
+  private init(
+    _ table: FactTable, kept: [Int32], before keptBefore: [Int32], fresh: [Int32], org: String?, replay: any ReplayAnswers,
+    knownAfter: (UInt64) -> Int32?
+  ) {
+    (changes, basis) = concurrently({ Projections.changes(table, from: keptBefore, to: kept) }, { replay.basis(kept) })
+    let facts = table.facts
+    var fresh = fresh
     if let org {
       let symbol = table.names.lookup(org) ?? -1
       fresh = fresh.filter { index in
-        // An org's event, or a retraction or correction whose chain of targets reaches one.
         var fact = facts[Int(index)]
         var steps = 0
         while fact.org != symbol {
-          guard fact.target != 0, steps < 64, let target = after.knownFact(fact.target) else { return false }
+          guard fact.target != 0, steps < 64, let target = knownAfter(fact.target) else { return false }
           fact = facts[Int(target)]
           steps += 1
         }
         return true
       }
     }
-    events = after.inReplayOrder(fresh)
-    self.basis = basis
-    replay = after
+    events = Replay.sortInReplayOrder(&fresh, table: table)
+    self.replay = replay
   }
 }
 
@@ -99,38 +109,14 @@ extension News {
   /// Nil when the window holds more than `largest` facts, unless it holds them all.
   init?(_ table: FactTable, start: NewsStart, at day: Day, org: String?, indexed after: IndexedReplay, largest: Int) {
     if org == nil && start.holdsEverything(table) {
-      guard var known = after.withKnown()?.known else { return nil }
-      let kept = after.kept(at: day, org: nil)
-      (changes, basis) = concurrently({ Projections.changes(table, from: [], to: kept) }, { after.basis(kept) })
-      events = Replay.sortInReplayOrder(&known, table: table)
-      replay = after
+      guard let known = after.withKnown()?.known else { return nil }
+      self.init(table, kept: after.kept(at: day, org: nil), before: [], fresh: known, org: nil, replay: after, knownAfter: { _ in nil })
       return
     }
     guard let before = WithoutWindow(after, isNew: start.isNew, largest: largest) else { return nil }
-    let kept = after.kept(at: day, org: org)
-    let keptBefore = before.kept(at: day, org: org)
-    let (changes, basis) = concurrently(
-      { Projections.changes(table, from: keptBefore, to: kept) }, { after.basis(kept) })
-    self.changes = changes
-    let facts = table.facts
-    var fresh = before.fresh
-    if let org {
-      let symbol = table.names.lookup(org) ?? -1
-      fresh = fresh.filter { index in
-        // An org's event, or a retraction or correction whose chain of targets reaches one.
-        var fact = facts[Int(index)]
-        var steps = 0
-        while fact.org != symbol {
-          guard fact.target != 0, steps < 64, let target = before.knownAfter(fact.target) else { return false }
-          fact = facts[Int(target)]
-          steps += 1
-        }
-        return true
-      }
-    }
-    events = fresh.sorted { Replay.precedes($0, $1, in: table) }
-    self.basis = basis
-    replay = after
+    self.init(
+      table, kept: after.kept(at: day, org: org), before: before.kept(at: day, org: org), fresh: before.fresh, org: org,
+      replay: after, knownAfter: before.knownAfter)
   }
 }
 
@@ -202,12 +188,9 @@ struct WithoutWindow {
     self.byID = byID
 
     // Rule 2 without the window, for the ids read (others are as in the whole replay).
-    func winner(_ list: [Int32]) -> Int32? {
-      list.dropFirst().reduce(list.first) { best, index in Replay.prefer(index, over: best!, in: table) ? index : best }
-    }
     var winnerBefore: [UInt64: Int32] = [:]
     for (id, list) in byID {
-      if let best = winner(list.filter { !inWindow[Int($0)] }) { winnerBefore[id] = best }
+      if let best = Replay.winner(list.filter { !inWindow[Int($0)] }, in: table) { winnerBefore[id] = best }
     }
     func knownBefore(_ index: Int32) -> Bool { winnerBefore[facts[Int(index)].id] == index }
     // Rule 4 without the window, for one id: its winner must be an event that is not a retraction.
@@ -248,7 +231,7 @@ struct WithoutWindow {
     // New: the window's winners (in the whole replay) of ids no fact outside the window has.
     var fresh: [Int32] = []
     for id in windowIDs where winnerBefore[id] == nil {
-      if let best = winner(byID[id]!) { fresh.append(best) }
+      if let best = Replay.winner(byID[id]!, in: table) { fresh.append(best) }
     }
     self.fresh = fresh
   }
@@ -267,20 +250,14 @@ struct WithoutWindow {
     return found
   }
 
-  /// Rule 5 over `standing`, as `IndexedReplay.kept`.
-  func kept(at day: Day, org: String?) -> [Int32] {
-    let limit = day.yyyymmdd
-    let facts = table.facts
-    guard let org else { return standing.filter { facts[Int($0)].lastDay <= limit } }
-    guard let symbol = table.names.lookup(org) else { return [] }
-    return standing.filter { facts[Int($0)].lastDay <= limit && facts[Int($0)].org == symbol }
-  }
+  /// Rule 5 over `standing`.
+  func kept(at day: Day, org: String?) -> [Int32] { Replay.kept(standing, at: day, org: org, in: table) }
 
   /// The whole replay's known fact with this id (rule 2's winner), for
   /// `news --org`'s chains of targets: from the ids looked at, else found
   /// by one more pass (a chain longer than two steps).
   func knownAfter(_ id: UInt64) -> Int32? {
     let list = byID[id] ?? WithoutWindow.facts(of: [id], in: table.facts)[id] ?? []
-    return list.dropFirst().reduce(list.first) { best, index in Replay.prefer(index, over: best!, in: table) ? index : best }
+    return Replay.winner(list, in: table)
   }
 }

@@ -139,6 +139,12 @@ public struct Replay: Sendable {
     return content(fa).lexicographicallyPrecedes(content(fb), by: codePointPrecedes)
   }
 
+  /// Rule 2's winner among facts of one id (in file order, so that of two
+  /// the same the first wins, as in the replay); nil for none.
+  static func winner(_ facts: [Int32], in table: FactTable) -> Int32? {
+    facts.dropFirst().reduce(facts.first) { best, index in prefer(index, over: best!, in: table) ? index : best }
+  }
+
   /// Whether fact `a` comes before fact `b` in replay order: the first day of
   /// its date's period, then recorded, then id (the order the radix sort of
   /// `order` makes, for placing single facts into it).
@@ -158,7 +164,10 @@ public struct Replay: Sendable {
 
   /// Rule 5: the standing events that had certainly happened by the end of
   /// `day` (a partial date counts from the last day of its period), in order.
-  public func kept(at day: Day, org: String? = nil) -> [Int32] {
+  public func kept(at day: Day, org: String? = nil) -> [Int32] { Replay.kept(order, at: day, org: org, in: table) }
+
+  /// Rule 5 over a standing order (of this replay, or derived from the index).
+  static func kept(_ order: [Int32], at day: Day, org: String?, in table: FactTable) -> [Int32] {
     let limit = day.yyyymmdd
     let facts = table.facts
     if let org {

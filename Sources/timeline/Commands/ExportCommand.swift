@@ -84,12 +84,7 @@ private func runExport(_ args: ParsedArguments, _ context: Context) throws -> In
     if format == "csv" { out.append(contentsOf: CSV.line(header).utf8) }
     try events.forEachPart { (_, part) throws(LogError) in
       for event in part {
-        switch format {
-        case "csv": out.append(contentsOf: CSV.line(CSVLayout.row(event, header: header)).utf8)
-        case "cloudevents": out.append(contentsOf: cloudEvent(event, source: sourceURI))
-        default: out.append(contentsOf: EventCodec.encode(event))
-        }
-        if format != "csv" { out.append(0x0a) }
+        exportLine(event, format: format, source: sourceURI, header: header, to: &out)
         if out.count >= 1 << 20 {
           try write(out)
           out.removeAll(keepingCapacity: true)
@@ -169,16 +164,21 @@ private func follow(
     }
     if events.isEmpty { continue }
     var out: [UInt8] = []
-    for event in events {
-      switch format {
-      case "cloudevents":
-        out.append(contentsOf: cloudEvent(event, source: source))
-        out.append(0x0a)
-      default:
-        out.append(contentsOf: EventCodec.encode(event))
-        out.append(0x0a)
-      }
-    }
+    for event in events { exportLine(event, format: format, source: source, header: [], to: &out) }
     guard context.console.writeNow(out) else { return 0 }
+  }
+}
+
+/// One event as a line of the export's format (a CSV row of `header`'s cells).
+private func exportLine(_ event: Event, format: String, source: String, header: [String], to out: inout [UInt8]) {
+  switch format {
+  case "csv":
+    out.append(contentsOf: CSV.line(CSVLayout.row(event, header: header)).utf8)
+  case "cloudevents":
+    out.append(contentsOf: cloudEvent(event, source: source))
+    out.append(0x0a)
+  default:
+    out.append(contentsOf: EventCodec.encode(event))
+    out.append(0x0a)
   }
 }

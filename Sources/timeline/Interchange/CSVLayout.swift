@@ -74,15 +74,8 @@ enum CSVLayout {
     }
   }
 
-  /// The header for these events: the field columns with the union of their
-  /// attr columns, sorted by name (then plain before typed), in place of `attrs`.
-  static func header(_ events: [Event]) -> [String] {
-    var columns = Columns()
-    columns.add(events)
-    return columns.header
-  }
-
-  /// The attr columns of events added part by part, and the header they make.
+  /// The attr columns of the events exported, added part by part, and the
+  /// header they make.
   struct Columns {
     private var attrs = Set<AttrColumn>()
 

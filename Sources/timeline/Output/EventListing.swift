@@ -60,16 +60,22 @@ struct EventListing {
     indent: Int, fit: Int?, marks: (Int32) -> EventMarks, _ console: Console, _ body: (String, Event) -> Void
   ) throws(LogError) -> [Int32] {
     var widths: [Int] = []
+    func layOut(_ rows: [[String]], _ events: [Event]) {
+      let lines = alignedRows(rows, widths: widths, indent: indent, fit: fit, style: eventRowStyle(events, console))
+      for (line, event) in zip(lines, events) { body(line, event) }
+    }
+    if let held {
+      let rows = markedRows(held.events) { marks(held.facts[$0]) }
+      widen(&widths, toFit: rows)
+      layOut(rows, held.events)
+      return held.facts
+    }
     var listed: [Int32] = []
     try forEachPart { facts, events in
       widen(&widths, toFit: markedRows(events) { marks(facts[$0]) })
       listed += facts
     }
-    try forEachPart { facts, events in
-      let rows = markedRows(events) { marks(facts[$0]) }
-      let lines = alignedRows(rows, widths: widths, indent: indent, fit: fit, style: eventRowStyle(events, console))
-      for (line, event) in zip(lines, events) { body(line, event) }
-    }
+    try forEachPart { facts, events in layOut(markedRows(events) { marks(facts[$0]) }, events) }
     return listed
   }
 }
