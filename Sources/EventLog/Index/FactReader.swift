@@ -224,8 +224,9 @@ extension LogStore {
     var result = try readInParts(file, from: start, firstLine: Int(lines) + 1, before: { fd, stamp in
       guard let cached else { return true }
       // A rollback record beside the file (a batch whose writer died) changes
-      // which of its bytes count, whatever the file's stamp says: read it whole.
-      if self.rollbackLength(for: file) != nil {
+      // which of its bytes count, whatever the file's stamp says: read it
+      // whole. (Whatever the name holds: reading the record is the whole read's business.)
+      if Sys.nameExists(self.rollbackPath(for: file)) {
         declined = true
         return false
       }
@@ -336,12 +337,14 @@ extension LogStore {
     if let torn = parts.last?.tornBytes {
       // The file's only line, unended, behind a byte order mark: the mark is the error, not a torn append.
       if lines == 0, startsWithByteOrderMark(fd) {
-        throw LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))")
+        throw byteOrderMarkError(file)
       }
       // Whether it is a whole event that only lacks its newline (events are far under 1 MB).
-      var tail = [UInt8](repeating: 0, count: min(torn, 1 << 20))
-      let whole = torn <= 1 << 20 && (try? Sys.pread(fd, &tail, torn, end - Int64(torn))) == torn
-        && (try? EventCodec.decode(tail, stored: true)) != nil
+      var whole = false
+      if torn <= 1 << 20 {
+        var tail = [UInt8](repeating: 0, count: torn)
+        whole = (try? Sys.pread(fd, &tail, torn, end - Int64(torn))) == torn && (try? EventCodec.decode(tail, stored: true)) != nil
+      }
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn, wholeEvent: whole)))
     }
     if interrupted > 0 {
@@ -429,6 +432,11 @@ func startsWithByteOrderMark(_ fd: FileDescriptor) -> Bool {
   var head = [UInt8](repeating: 0, count: 3)
   guard (try? Sys.pread(fd, &head, 3, 0)) == 3 else { return false }
   return head.withUnsafeBytes { startsWithByteOrderMark($0, offset: 0) }
+}
+
+/// The refusal (65) of a byte order mark at the start of `file`, named at its first line.
+func byteOrderMarkError(_ file: String) -> LogError {
+  LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))")
 }
 
 /// Why a byte order mark at the start of `file` is refused, and how to remove it.

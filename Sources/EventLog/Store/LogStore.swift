@@ -433,7 +433,7 @@ public struct LogStore: Sendable {
     } catch {
       throw LogError(.ioError, "cannot repair \(file)\(repairing ? "" : " before appending"): \(error)")
     }
-    if bomLine { throw LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))") }
+    if bomLine { throw byteOrderMarkError(file) }
     if let wholeEvent { throw LogStore.finalEventError(file: file, id: wholeEvent) }
   }
 
@@ -465,7 +465,7 @@ public struct LogStore: Sendable {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
     if tail.withUnsafeBytes({ startsWithByteOrderMark($0, offset: start) }) {
-      return LogError(.dataError, "\(file):1: \(byteOrderMarkMessage(file))")
+      return byteOrderMarkError(file)
     }
     guard !isBlank(tail), let event = try? EventCodec.decode(tail, stored: true) else { return nil }
     return LogStore.finalEventError(file: file, id: event.id)
