@@ -350,11 +350,14 @@ public final class LogFollower {
         return .changed
       case .timeout:
         if watcher != nil {
-          // Re-arm a watch whose folder went away and came back (keeping what it reported).
+          // Re-arm a watch whose folder went away and came back (keeping what
+          // it reported). An append landing between the two watches goes
+          // unreported: the next look orders by stamps, as when reports are lost.
           collectAppends()
           Sys.close(watcher!)
           watcher = nil
           watch()
+          appendsLost = true
           return .changed
         }
         if stampsChanged() { return .changed }
