@@ -118,3 +118,11 @@ func aBoundRoundsToTheMillisecondJustInsideItsWindow(text: String, upper: String
   #expect(try Timestamp.parse(text, bound: .upper).description == upper)
   #expect(try Timestamp.parse(text, bound: .lower).description == lower)
 }
+
+/// A stored time (no bound) refuses a fraction finer than a millisecond,
+/// which the bounds above round.
+@Test(arguments: ["2025-12-02T23:59:59.9995Z", "2025-12-02T23:59:59.9990001Z"])
+func aStoredTimeRefusesAFractionFinerThanAMillisecond(text: String) throws {
+  #expect(throws: ValueError.self) { try Timestamp.parse(text) }
+  #expect(try Timestamp.parse(text, bound: .upper).description == "2025-12-02T23:59:59.999Z")
+}

@@ -532,12 +532,14 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     content.removeLast()  // its newline
     for body in [content, [0xef, 0xbb, 0xbf]] {
       write(log, body)
+      let before = snapshot(dir)
       for arguments in [["state"], ["check"], ["check", "--repair"], ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--dry-run"],
         ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t"]]
       {
         let result = try timeline(["--log", log] + arguments)
         #expect(result.status == 65 && result.stderr.contains("byte order mark"), "\(arguments): \(result.status) \(result.stderr)")
         #expect(bytes(log) == body, "\(arguments) changed the file")
+        #expect(snapshot(dir) == before, "\(arguments) left something beside the log")
       }
     }
   }
@@ -555,6 +557,8 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     let target = added.lines[0]
     write(dir + "/more.jsonl", Array(batchInput(3, tag: "more", noteLength: 8).utf8))
     let before = snapshot(dir)
+    // (add never reads the log: no cache yet, so a dry run that made one would show.)
+    #expect(!FileManager.default.fileExists(atPath: dir + "/.timeline-cache"))
     for arguments in [
       ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--dry-run"],
       ["add", "report", "--date", "2025", "--org", "acme", "--source-title", "t", "--supersedes", target, "--dry-run"],

@@ -147,8 +147,10 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
     #expect(ids(try json(["why", "cafe\u{301}", "--at", "2025-12-31"], log: log)) == ["nfd"])
     #expect(ids(try json(["why", "cre\u{300}me", "--at", "2025-12-31"], log: log)) == ["nfd-only"])
     // "crème" in NFC is named by no line: the log holds only its NFD spelling.
+    let before = snapshot(dir)
     let composed = try timeline(["--log", log, "why", "cr\u{e8}me", "--at", "2025-12-31"])
     #expect(composed.status == 65 && composed.stderr.contains("cr\u{e8}me"), "\(composed.stderr)")
+    #expect(snapshot(dir) == before, "a refused why left the folder as it was")
   }
 }
 
