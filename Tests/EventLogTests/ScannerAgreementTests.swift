@@ -90,6 +90,64 @@ func scannerAgreesWithTheStrictCodecOnEdgeCases(line: String) {
   expectAgreement(Array(line.utf8), line)
 }
 
+/// The scanner judges an event's org, subject and predecessor by their
+/// shapes (`NameShapes`), remembering one verdict per shape: one scanner
+/// reading many lines into one table must still refuse exactly what the
+/// strict codec refuses, whichever line of a shape it judged first.
+@Test func oneScannerJudgesNamesOfEveryShapeAsTheStrictCodecDoes() {
+  let kinds = FactKind.builtIn.map(\.name) + ["x-y"]
+  let orgs = [nil, "openai", "anthropic", "OpenAI", "open.ai", ""]
+  let subjects = [
+    nil, "", "openai", "anthropic", "openai/x", "openai/y", "anthropic/x", "zzz/x", "OpenAI/x", "openai/X", "ann",
+    "open.ai", "Ann", "a b",
+  ]
+  let predecessors = [nil, "openai/old", "anthropic/old", "Old", "old", ""]
+  let sources = ["", #","source":{"title":"t"}"#, #","source":{"publisher":"p"}"#]
+  var lines: [String] = []
+  for kind in kinds {
+    for org in orgs {
+      for subject in subjects {
+        for (number, source) in sources.enumerated() {
+          for predecessor in kind == "launch" ? predecessors : [nil] {
+            var attrs: [String] = []
+            switch kind {
+            case "hire", "depart": attrs.append(#""role":"ceo""#)
+            case "codename": attrs.append(#""codename":"c""#)
+            case "metric": attrs += [#""name":"arr""#, #""value":1"#]
+            case "retract": attrs.append(#""target":"b2""#)
+            default: break
+            }
+            if let predecessor { attrs.append(#""predecessor":"\#(predecessor)""#) }
+            var line = #"{"id":"a1","date":"2025-12-11","kind":"\#(kind)""#
+            if let org { line += #","org":"\#(org)""# }
+            if let subject { line += #","subject":"\#(subject)""# }
+            line += #","attrs":{\#(attrs.joined(separator: ","))}"# + source
+            if number == 1 && subject == "openai/y" { line += #","supersedes":"b2""# }
+            lines.append(line + #","recorded":"2025-12-11T00:00:00.000Z"}"#)
+          }
+        }
+      }
+    }
+  }
+  var rng = SplitMix(seed: 3)
+  var accepted = 0
+  for round in 0..<3 {
+    var order = lines
+    for index in order.indices.reversed() { order.swapAt(index, Int(rng.next() % UInt64(index + 1))) }
+    var scanner = EventScanner()
+    var table = FactTable()
+    for line in order {
+      let bytes = Array(line.utf8)
+      let valid = (try? EventCodec.decode(bytes, stored: true)) != nil
+      let scanned = bytes.withUnsafeBytes { scanner.scanFact($0, into: &table, file: 0, line: 1, offset: 0) }
+      #expect(scanned == valid, "round \(round): the scanner \(scanned ? "accepts" : "refuses") \(line)")
+      if scanned { accepted += 1 }
+    }
+  }
+  // The lines hold valid and invalid events of every shape.
+  #expect(accepted > lines.count / 10 && accepted < lines.count * 2)
+}
+
 /// The names a fact keeps, each read through its named accessor, as `attr=value`.
 private func namedFields(of fact: Fact, in table: FactTable) -> [String] {
   let kind = fact.factKind

@@ -10,8 +10,12 @@ public struct EventScanner {
   private var raw = RawEvent()
   private var arena = Arena()
   private var memo = ValidationMemo()
+  private var shapes = NameShapes()
   private var memoTable: UInt64 = 0
   private var key: [Int32] = []
+  /// The names behind the shapes that `keepAttrs` wrote into `key` (by
+  /// position in it), for the judge's stand-in.
+  private var shaped: [(at: Int, symbol: Int32)] = []
 
   public init() {}
 
@@ -31,6 +35,7 @@ public struct EventScanner {
     else { return false }
     if memoTable != table.identity {
       memo = ValidationMemo()
+      shapes = NameShapes()
       memoTable = table.identity
     }
     var fact = Fact(
@@ -63,16 +68,22 @@ public struct EventScanner {
   }
 
   /// Whether validation accepts the event's context: its kind, org, subject,
-  /// source and supersedes, as symbols in one memo key (the first time a
-  /// combination is seen, `EventSchema` judges a stand-in event).
+  /// source and supersedes. The memo key holds the kind, the shapes of the
+  /// org and the subject (`NameShapes.orgClass`, `subjectClass`), the
+  /// source's state and whether it supersedes: all that
+  /// `EventSchema.checkOrgAndSubject` and `checkSourceAndReferences` look at.
+  /// The first time a key is seen, `EventSchema` judges a stand-in event with
+  /// this event's org and subject; its verdict then serves every event of
+  /// that key (a million events have a few hundred keys, where their
+  /// org-subject pairs number hundreds of thousands).
   /// (`table` is inout only so that the memo's judge borrows it rather than copies it.)
   @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
     let sourceState = raw.sourceState
     let supersedes = raw.supersedes != nil
     key.removeAll(keepingCapacity: true)
     key.append(Int32(fact.kind))
-    key.append(fact.org)
-    key.append(fact.subject)
+    key.append(shapes.orgClass(fact.org, in: table.names))
+    key.append(shapes.subjectClass(fact.subject, org: fact.org, in: table.names))
     key.append(sourceState)
     key.append(supersedes ? 1 : 0)
     return memo.verdict(for: key) {
@@ -103,6 +114,7 @@ public struct EventScanner {
     of kind: FactKind, into fact: inout Fact, id: UnsafeBufferPointer<UInt8>, table: inout FactTable
   ) -> StrategyLists? {
     key.removeAll(keepingCapacity: true)
+    shaped.removeAll(keepingCapacity: true)
     key.append(-1 - Int32(kind.rawValue))  // never equal to a context key
     var lists = StrategyLists()
     let freeForm = kind == .report || kind == .custom
@@ -142,7 +154,13 @@ public struct EventScanner {
         fact.keep(symbol, as: kept.field)
         key.append(keySymbol)
         key.append(1)
-        key.append(kept.formChecked ? symbol : -2)
+        if kept.formChecked {
+          // Its form is what validation checks: the key holds its shape, the judge the name.
+          shaped.append((key.count, symbol))
+          key.append(NameShapes.formKey(shapes.shape(of: symbol, in: table.names)))
+        } else {
+          key.append(-2)
+        }
       case .number(let value):
         key.append(keySymbol)
         key.append(2)
@@ -168,7 +186,7 @@ public struct EventScanner {
   /// into the memo key (the first time a shape is seen, `EventSchema` judges
   /// a stand-in event rebuilt from the key).
   @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: inout FactTable) -> Bool {
-    let key = self.key
+    let (key, shaped) = (self.key, self.shaped)
     return memo.verdict(for: key) {
       var event = Event(id: "x", date: date, kind: kind.kind(customName: "x-x"), org: "x")
       var index = 1
@@ -177,7 +195,8 @@ public struct EventScanner {
         switch key[index + 1] {
         case 1:
           let value = key[index + 2]
-          event.attrs[name] = .string(value == -1 ? "y" : value == -2 ? "text" : table.names[value])
+          let text = value == -1 ? "y" : value == -2 ? "text" : table.names[shaped.first { $0.at == index + 2 }!.symbol]
+          event.attrs[name] = .string(text)
         case 2: event.attrs[name] = .number(0)
         case 3: event.attrs[name] = .bool(key[index + 2] == 1)
         case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
@@ -759,6 +778,73 @@ private struct Scanner {
     } while consume(UInt8(ascii: ","))
     return consume(UInt8(ascii: "}"))
   }
+}
+
+/// What validation looks at in a name, worked out once per symbol: whether
+/// it is empty, an org slug, a slug, a product id (`EventSchema.productParts`)
+/// and that product's org. `EventSchema` judges an event's org by whether it
+/// is an org slug, its subject by these and by whether it is the org or one
+/// of the org's products, and a form-checked attribute (a launch's
+/// predecessor) by whether it is a product id; so the validation memo keys
+/// hold these shapes instead of the names, and one verdict serves every name
+/// of a shape. A rule of `EventSchema` that looks at more of a name needs
+/// more here (the scanner agreement tests judge names of every shape).
+private struct NameShapes {
+  /// By symbol; 0: not worked out yet.
+  private var shapes: [UInt8] = []
+  /// By symbol: the symbol of a product id's org, 0 when not known yet.
+  private var productOrg: [Int32] = []
+
+  static let known: UInt8 = 1, empty: UInt8 = 2, orgSlug: UInt8 = 4, slug: UInt8 = 8, product: UInt8 = 16
+
+  mutating func shape(of symbol: Int32, in names: SymbolTable) -> UInt8 {
+    let index = Int(symbol)
+    if index >= shapes.count {
+      let count = max(names.count, index + 1)
+      shapes += [UInt8](repeating: 0, count: count - shapes.count)
+      productOrg += [Int32](repeating: 0, count: count - productOrg.count)
+    }
+    if shapes[index] != 0 { return shapes[index] }
+    let name = names[symbol]
+    var shape = NameShapes.known
+    if name.isEmpty { shape |= NameShapes.empty }
+    if EventSchema.isOrgSlug(name) { shape |= NameShapes.orgSlug }
+    if EventSchema.isSlug(name) { shape |= NameShapes.slug }
+    if EventSchema.productParts(name) != nil { shape |= NameShapes.product }
+    shapes[index] = shape
+    return shape
+  }
+
+  /// 0 none (a retraction's), 1 an org slug, 2 anything else.
+  mutating func orgClass(_ org: Int32, in names: SymbolTable) -> Int32 {
+    guard org != 0 else { return 0 }
+    return shape(of: org, in: names) & NameShapes.orgSlug != 0 ? 1 : 2
+  }
+
+  /// 0 none; 1 the org itself (with no org, the empty name: `EventSchema`
+  /// compares the subject with the org or ""); 2 a product of the org;
+  /// 3 a product of another org; 4 another slug; 5 anything else.
+  mutating func subjectClass(_ subject: Int32, org: Int32, in names: SymbolTable) -> Int32 {
+    guard subject != 0 else { return 0 }
+    let shape = shape(of: subject, in: names)
+    if subject == org || (org == 0 && shape & NameShapes.empty != 0) { return 1 }
+    if shape & NameShapes.product != 0 { return org != 0 && productOrg(of: subject, in: names) == org ? 2 : 3 }
+    return shape & NameShapes.slug != 0 ? 4 : 5
+  }
+
+  /// The symbol of the org of a product id (a name whose shape holds
+  /// `product`); 0 when that org is no name of the table (yet: it is looked
+  /// up again next time).
+  private mutating func productOrg(of symbol: Int32, in names: SymbolTable) -> Int32 {
+    if productOrg[Int(symbol)] == 0, let parts = EventSchema.productParts(names[symbol]), let org = names.lookup(parts.org) {
+      productOrg[Int(symbol)] = org
+    }
+    return productOrg[Int(symbol)]
+  }
+
+  /// A form-checked attribute's shape in a memo key: below -2, apart from
+  /// the other values `keepAttrs` writes there.
+  static func formKey(_ shape: UInt8) -> Int32 { -16 - Int32(shape) }
 }
 
 /// Verdicts of validation by everything it depends on but the event's own id,
