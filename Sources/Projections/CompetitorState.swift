@@ -34,6 +34,12 @@ public struct OrgState: Sendable, Equatable {
   public var codenames: [String: CodenameState] = [:]
 
   public init() {}
+
+  /// How many entries it holds, in every section.
+  public var entries: Int {
+    products.count + roles.count + focus.count + deprioritized.count + codenames.count
+      + metrics.values.reduce(0) { $0 + $1.count }
+  }
 }
 
 /// A product or model.
@@ -369,57 +375,71 @@ struct StateFold {
     }
   }
 
-  /// The fold as strings, sorted where the contract sorts.
+  /// The fold as strings, sorted where the contract sorts. Each org's
+  /// part is built apart, in a slot of its symbol with room for its entries,
+  /// and put into the state's dictionary once.
   func materialize() -> CompetitorState {
-    var state = CompetitorState()
     let names = table.names
     func date(_ index: Int32) -> EventDate { table.facts[Int(index)].date }
     func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
     func sorted(_ symbols: [Int32]) -> [String] { sortedKeys(symbols.map { names[$0] }) }
-    for org in orgSeen.indices where orgSeen[org] { state.orgs[names[Int32(org)]] = OrgState() }
+    func low(_ key: UInt64) -> Int32 { Int32(truncatingIfNeeded: key) }
+    func high(_ key: UInt64) -> Int32 { Int32(truncatingIfNeeded: key >> 32) }
+    var orgs = [OrgState?](repeating: nil, count: names.count)
+    var entries = [(products: Int, codenames: Int)](repeating: (0, 0), count: names.count)
+    for (_, product) in products { entries[Int(product.org)].products += 1 }
+    for key in codenames.keys { entries[Int(high(key))].codenames += 1 }
+    for org in orgSeen.indices where orgSeen[org] {
+      var state = OrgState()
+      state.products.reserveCapacity(entries[org].products)
+      state.codenames.reserveCapacity(entries[org].codenames)
+      orgs[org] = state
+    }
     for (subject, product) in products {
-      state.orgs[names[product.org]]!.products[names[subject]] = ProductState(
+      orgs[Int(product.org)]!.products[names[subject]] = ProductState(
         status: product.status, throttled: product.throttled, type: product.type == 0 ? nil : names[product.type],
         since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event),
         confidence: product.confidence)
     }
     for (org, held) in roles {
       for (role, holder) in held {
-        state.orgs[names[org]]!.roles[names[role]] = RoleState(
+        orgs[Int(org)]!.roles[names[role]] = RoleState(
           person: names[holder.person], since: date(holder.since), event: id(holder.event),
           confidence: Confidence(code: holder.confidence))
       }
     }
-    for (key, left) in vacated {
-      let org = Int32(truncatingIfNeeded: key >> 32)
-      state.orgs[names[org]]?.vacated[names[Int32(truncatingIfNeeded: key)]] = Departure(
+    for (key, left) in vacated where orgs[Int(high(key))] != nil {
+      orgs[Int(high(key))]!.vacated[names[low(key)]] = Departure(
         person: names[left.person], confidence: Confidence(code: left.confidence))
     }
     for (org, items) in focus {
-      state.orgs[names[org]]!.focus = sorted(items)
+      orgs[Int(org)]!.focus = sorted(items)
       for item in items {
         let source = table.facts[Int(focusSource[StateFold.pair(org, item)]!)]
-        state.orgs[names[org]]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+        orgs[Int(org)]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
       }
     }
     for (org, items) in deprioritized {
-      state.orgs[names[org]]!.deprioritized = sorted(items)
+      orgs[Int(org)]!.deprioritized = sorted(items)
       for item in items {
         let source = table.facts[Int(deprioritizedSource[StateFold.pair(org, item)]!)]
-        state.orgs[names[org]]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+        orgs[Int(org)]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
       }
     }
     for (key, metric) in metrics {
-      let subject = names[Int32(truncatingIfNeeded: key >> 32)]
-      state.orgs[names[metric.org]]!.metrics[subject, default: [:]][names[Int32(truncatingIfNeeded: key)]] = MetricState(
+      orgs[Int(metric.org)]!.metrics[names[high(key)], default: [:]][names[low(key)]] = MetricState(
         value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event),
         confidence: Confidence(code: min(metric.valueSure, metric.unitSure) - 1))
     }
     for (key, codename) in codenames {
-      let org = names[Int32(truncatingIfNeeded: key >> 32)]
-      state.orgs[org]!.codenames[names[Int32(truncatingIfNeeded: key)]] = CodenameState(
+      orgs[Int(high(key))]!.codenames[names[low(key)]] = CodenameState(
         subject: codename.subject == 0 ? nil : names[codename.subject], confidence: Confidence(code: codename.confidence),
         date: date(codename.event), event: id(codename.event))
+    }
+    var state = CompetitorState()
+    state.orgs.reserveCapacity(orgSeen.lazy.filter { $0 }.count)
+    for org in orgs.indices {
+      if let part = orgs[org] { state.orgs[names[Int32(org)]] = part }
     }
     return state
   }
