@@ -312,3 +312,45 @@ func partialDatesThroughTheBinary(eventDate: String, at: String, known: Bool) th
     #expect(diff["events"]?.arrayValue.count == (known ? 1 : 0))
   }
 }
+
+/// A whole state of many entries is written on two cores (its orgs split
+/// where half its entries are, the second half written into memory
+/// meanwhile): the document is byte for byte the orgs' parts, each as the
+/// `--org` answer writes it alone, in code point order, joined as one writer joins them.
+@Test func aLargeStateWrittenOnTwoCoresIsTheSameDocument() throws {
+  try withTemporaryDirectory { dir throws in
+    var lines: [String] = []
+    // Orgs of unequal sizes, so that the split is not at the middle org: 61,400 entries.
+    let orgs = (0..<20).map { "org-" + String($0 + 10) }
+    for (rank, org) in orgs.enumerated() {
+      for product in 0..<(300 + 100 * rank) {
+        lines.append(#"{"id":"\#(org)-p\#(product)","date":"2025-01-01","kind":"launch","org":"\#(org)","subject":"\#(org)/p-\#(product)","attrs":{"type":"model","codename":"c-\#(product)"},"confidence":"confirmed","recorded":"2025-01-02T00:00:00.000Z"}"#)
+      }
+    }
+    let log = dir + "/big.jsonl"
+    try writeLines(lines.shuffled(), to: log)
+    let whole = try timeline(["--log", log, "state", "--at", "2025-06-01", "--json"])
+    try #require(whole.status == 0, "\(whole.stderr)")
+    /// The lines of one org's member (`    "org": {` to its closing brace) in a state answer.
+    func part(_ org: String, of answer: String) -> [Substring] {
+      let lines = answer.split(separator: "\n", omittingEmptySubsequences: false)
+      guard let start = lines.firstIndex(of: "    \"\(org)\": {"),
+        let end = lines[start...].firstIndex(where: { $0.hasPrefix("    }") })
+      else { return [] }
+      return Array(lines[start...end])
+    }
+    var expected = ["{", "  \"at\": \"2025-06-01\",", "  \"knownAt\": null,", "  \"orgs\": {"]
+    for (rank, org) in orgs.sorted().enumerated() {
+      let alone = try timeline(["--log", log, "state", "--at", "2025-06-01", "--org", org, "--json"])
+      try #require(alone.status == 0, "\(alone.stderr)")
+      var lines = part(org, of: alone.stdout).map(String.init)
+      try #require(lines.count > 2, "\(org): \(alone.stdout.prefix(300))")
+      if rank < orgs.count - 1 { lines[lines.count - 1] += "," }
+      expected += lines
+    }
+    let got = whole.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let prefix = Array(got.prefix(expected.count))
+    #expect(prefix.count == expected.count && prefix == expected, "first difference at line \(prefix.indices.first { prefix[$0] != expected[$0] } ?? -1)")
+    #expect(got.dropFirst(expected.count).first == "  },")
+  }
+}

@@ -24,7 +24,7 @@ let stateCommand = Command(
         w.member("at", day.description)
         w.member("knownAt", knownAt?.description)
         w.key("orgs")
-        w.object { for org in sortedKeys(state.orgs.keys) { $0.key(org); $0.org(state.orgs[org]!) } }
+        w.object(members: sortedKeys(state.orgs.keys), weight: { state.orgs[$0]!.entries }) { $0.key($1); $0.org(state.orgs[$1]!) }
       }
     } else {
       printState(state, day: day, knownAt: knownAt, least: least, basis: basis, org: org, context.console)
