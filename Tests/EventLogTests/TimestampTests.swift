@@ -126,3 +126,10 @@ func aStoredTimeRefusesAFractionFinerThanAMillisecond(text: String) throws {
   #expect(throws: ValueError.self) { try Timestamp.parse(text) }
   #expect(try Timestamp.parse(text, bound: .upper).description == "2025-12-02T23:59:59.999Z")
 }
+
+@Test func theCanonicalFormIsFixedWidthAtBothEndsOfTheRange() {
+  #expect(Timestamp.latest.description == "9999-12-31T23:59:59.999Z")
+  #expect(Timestamp(milliseconds: -62_167_219_200_000).description == "0000-01-01T00:00:00.000Z")
+  #expect(Timestamp(milliseconds: 1_765_354_502_114).description == "2025-12-10T08:15:02.114Z")
+  #expect(Timestamp(milliseconds: -1).description == "1969-12-31T23:59:59.999Z")
+}

@@ -20,9 +20,36 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
     let inDay = ms - days * 86_400_000
     let (y, m, d) = civilFromDays(days)
-    let seconds = inDay / 1000
-    return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(Int(seconds / 3600), 2) + ":"
-      + pad(Int(seconds / 60 % 60), 2) + ":" + pad(Int(seconds % 60), 2) + "." + pad(Int(inDay % 1000), 3) + "Z"
+    let seconds = Int(inDay / 1000)
+    guard (0...9999).contains(y) else {
+      return pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2) + "T" + pad(seconds / 3600, 2) + ":"
+        + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(Int(inDay % 1000), 3) + "Z"
+    }
+    // Written into one buffer: a listing formats one per event.
+    return String(unsafeUninitializedCapacity: 24) { out in
+      func digits(_ value: Int, _ width: Int, at start: Int) {
+        var rest = value
+        for index in (start..<start + width).reversed() {
+          out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+          rest /= 10
+        }
+      }
+      digits(y, 4, at: 0)
+      out[4] = UInt8(ascii: "-")
+      digits(m, 2, at: 5)
+      out[7] = UInt8(ascii: "-")
+      digits(d, 2, at: 8)
+      out[10] = UInt8(ascii: "T")
+      digits(seconds / 3600, 2, at: 11)
+      out[13] = UInt8(ascii: ":")
+      digits(seconds / 60 % 60, 2, at: 14)
+      out[16] = UInt8(ascii: ":")
+      digits(seconds % 60, 2, at: 17)
+      out[19] = UInt8(ascii: ".")
+      digits(Int(inDay % 1000), 3, at: 20)
+      out[23] = UInt8(ascii: "Z")
+      return 24
+    }
   }
 
   /// The last millisecond of a UTC day.
