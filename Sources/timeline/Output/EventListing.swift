@@ -95,14 +95,15 @@ extension JSONWriter {
       do throws(LogError) {
         try listing.forEachPart { facts, events in
           listed += facts
-          for (fact, event) in zip(facts, events) {
-            guard let marked = marks?(fact) else {
-              array.event(event)
-              continue
+          let marked = marks.map { facts.map($0) }
+          array.items(events.count, weight: { _ in 1 }) { w, index in
+            guard let marked else {
+              w.event(events[index])
+              return
             }
-            array.event(event) { e in
-              e.member("retracted", bool: marked.retracted)
-              e.member("superseded", bool: marked.superseded)
+            w.event(events[index]) { e in
+              e.member("retracted", bool: marked[index].retracted)
+              e.member("superseded", bool: marked[index].superseded)
             }
           }
         }

@@ -94,58 +94,64 @@ struct JSONWriter {
   mutating func object(_ body: (inout JSONWriter) -> Void) { container(UInt8(ascii: "{"), UInt8(ascii: "}"), body) }
 
   /// An object of one member per key, in the order given, each written by
-  /// `member` (its key, then its value), on two cores when they are many:
-  /// the members from the middle of the total `weight` on are written into
-  /// memory by a second writer at this depth while this one writes (and
-  /// sends out) the first ones, then follow them. The bytes are those of one writer.
+  /// `member` (its key, then its value); on two cores when the members
+  /// weigh much (see `items`).
   mutating func object(
     members keys: [String], weight: (String) -> Int, _ member: @escaping @Sendable (inout JSONWriter, String) -> Void
   ) {
-    let weights = keys.map(weight)
+    object { $0.items(keys.count, weight: { weight(keys[$0]) }) { w, index in member(&w, keys[index]) } }
+  }
+
+  /// `count` items of the object or array open here (members, each its key
+  /// and value, or elements), each written by `item` from its position, in
+  /// order; on two cores when their total `weight` (about one small object
+  /// each) is large: the items from the middle of the weight on are written
+  /// into memory by a second writer at this depth while this one writes
+  /// (and sends out) the first ones, then follow them. The bytes are those of one writer.
+  mutating func items(_ count: Int, weight: (Int) -> Int, _ item: @escaping @Sendable (inout JSONWriter, Int) -> Void) {
+    let weights = (0..<count).map(weight)
     let total = weights.reduce(0, +)
-    guard total >= JSONWriter.parallelWeight, keys.count > 1 else {
-      object { for key in keys { member(&$0, key) } }
+    guard total >= JSONWriter.parallelWeight, count > 1 else {
+      for index in 0..<count { item(&self, index) }
       return
     }
-    var middle = 0
-    var weighed = 0
-    while middle < keys.count - 1 && weighed + weights[middle] <= total / 2 {
+    var middle = 1
+    var weighed = weights[0]
+    while middle < count - 1 && weighed + weights[middle] <= total / 2 {
       weighed += weights[middle]
       middle += 1
     }
-    let (first, second) = (keys[..<max(middle, 1)], Array(keys[max(middle, 1)...]))
-    object { w in
-      let tail = Pieces()
-      let depth = w.depth
-      let group = DispatchGroup()
-      DispatchQueue.global().async(group: group) {
-        var pieces: [[UInt8]] = []
-        var writer = JSONWriter(sink: { pieces.append($0) })
-        writer.depth = depth
-        writer.empty = false  // it follows the first half's members
-        for key in second { member(&writer, key) }
-        pieces.append(writer.bytes)
-        tail.pieces = pieces
-      }
-      for key in first { member(&w, key) }
-      group.wait()
-      for piece in tail.pieces {
-        w.bytes.append(contentsOf: piece)
-        if w.bytes.count >= JSONWriter.piece {
-          w.sink(w.bytes)
-          w.bytes.removeAll(keepingCapacity: true)
-        }
+    let tail = Pieces()
+    let depth = self.depth
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) { [middle] in
+      var pieces: [[UInt8]] = []
+      var writer = JSONWriter(sink: { pieces.append($0) })
+      writer.depth = depth
+      writer.empty = false  // it follows the first half's items
+      for index in middle..<count { item(&writer, index) }
+      pieces.append(writer.bytes)
+      tail.pieces = pieces
+    }
+    for index in 0..<middle { item(&self, index) }
+    group.wait()
+    for piece in tail.pieces {
+      bytes.append(contentsOf: piece)
+      if bytes.count >= JSONWriter.piece {
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
       }
     }
   }
 
-  /// How many entries an object's members hold before `object(members:)` writes them on two cores.
-  private static let parallelWeight = 20_000
+  /// How much weight `items` writes on one core: about a megabyte of JSON.
+  private static let parallelWeight = 4096
 
   /// The second writer's bytes, handed over when its group is done.
   private final class Pieces: @unchecked Sendable {
     var pieces: [[UInt8]] = []
   }
+
   mutating func array(_ body: (inout JSONWriter) -> Void) { container(UInt8(ascii: "["), UInt8(ascii: "]"), body) }
 
   /// Starts a member; the value written next is its value.
