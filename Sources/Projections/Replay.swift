@@ -79,12 +79,13 @@ public struct Replay: Sendable {
       guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id) else { continue }
       if let target = lookup(fact.target), target.factKind != .retract { superseded.insert(fact.target) }
     }
-    var dropped = retracted
-    dropped.formUnion(superseded)
-    var standing = known.filter {
-      let fact = facts[Int($0)]
-      return fact.factKind != .retract && (dropped.isEmpty || !dropped.contains(fact.id))
+    // A dropped id's known event is its winner: marked by index, so that the
+    // million known events are not each looked up in a hashed set.
+    var dropped = [Bool](repeating: false, count: count)
+    for key in retracted.union(superseded) {
+      if let index = winners[key], facts[Int(index)].recorded <= limit { dropped[Int(index)] = true }
     }
+    var standing = known.filter { facts[Int($0)].factKind != .retract && !dropped[Int($0)] }
     self.order = Replay.sortInReplayOrder(&standing, table: table)
     self.known = known
     self.retracted = retracted
