@@ -335,40 +335,54 @@ public struct ReplayIndexStore: Sendable {
         try body(gathered, known)
       }
     }
-    var sums: [UInt64] = []
-    try? eachOrg { facts, known in sums.append(ReplayIndexStore.orgSum(known, facts)) }
-    var head: [UInt8] = ReplayIndexStore.magic
-    func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { head.append(contentsOf: $0) } }
-    append(FactCache.version)
-    append(identity.checksum)
-    append(UInt64(identity.facts))
-    append(UInt64(index.facts))
-    append(UInt64(index.names))
-    func section<T>(_ values: [T]) {
-      append(UInt64(values.count))
-      append(values.withUnsafeBytes { FastHash.hash($0) })
+    /// A section's count and hash, as the header holds them.
+    func section<T>(_ values: [T]) -> (count: UInt64, hash: UInt64) {
+      (UInt64(values.count), values.withUnsafeBytes { FastHash.hash($0) })
     }
-    section(order)
-    section(orgStart)
-    section(orgKnown)
-    section(index.retracted)
-    section(index.superseded)
-    section(keys)
-    append(UInt64(orgKnown.count))
-    append(UInt64(0))  // checked per org, through orgSums
-    section(sums)
-    append(FastHash.hash(head))
+    let sections = [
+      section(order), section(orgStart), section(orgKnown), section(index.retracted), section(index.superseded), section(keys),
+    ]
+    /// The header; the orgs' sums are known only once their facts are
+    /// gathered (to be written), so it is written last.
+    func head(sums: [UInt64]) -> [UInt8] {
+      var head: [UInt8] = ReplayIndexStore.magic
+      func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { head.append(contentsOf: $0) } }
+      append(FactCache.version)
+      append(identity.checksum)
+      append(UInt64(identity.facts))
+      append(UInt64(index.facts))
+      append(UInt64(index.names))
+      for (count, hash) in sections {
+        append(count)
+        append(hash)
+      }
+      append(UInt64(orgKnown.count))
+      append(UInt64(0))  // checked per org, through orgSums
+      let sumsSection = section(sums)
+      append(sumsSection.count)
+      append(sumsSection.hash)
+      append(FastHash.hash(head))
+      return head
+    }
+    let orgs = orgStart.count - 1
     // The reader checks every section's hash: no fsync is needed for safety.
     folder.replace(name, sync: false) { fd throws(Errno) in
-      try Sys.writeAll(fd, head)
+      // A placeholder of the header's size (every field is fixed), written over at the end.
+      try Sys.writeAll(fd, [UInt8](repeating: 0, count: head(sums: []).count))
       try Sys.writeAll(fd, contentsOf: order)
       try Sys.writeAll(fd, contentsOf: orgStart)
       try Sys.writeAll(fd, contentsOf: orgKnown)
       try Sys.writeAll(fd, contentsOf: index.retracted)
       try Sys.writeAll(fd, contentsOf: index.superseded)
       try Sys.writeAll(fd, contentsOf: keys)
-      try eachOrg { facts, _ throws(Errno) in try Sys.writeAll(fd, contentsOf: facts) }
+      var sums: [UInt64] = []
+      sums.reserveCapacity(orgs)
+      try eachOrg { facts, known throws(Errno) in
+        sums.append(ReplayIndexStore.orgSum(known, facts))
+        try Sys.writeAll(fd, contentsOf: facts)
+      }
       try Sys.writeAll(fd, contentsOf: sums)
+      try Sys.pwriteAll(fd, head(sums: sums), at: 0)
     }
   }
 

@@ -58,6 +58,23 @@ enum Sys {
     }
   }
 
+  /// Writes the whole buffer at `offset`, as `writeAll` writes at the file's position (which it leaves as it was).
+  static func pwriteAll(_ fd: FileDescriptor, _ bytes: [UInt8], at offset: Int64) throws(Errno) {
+    let result: Result<Void, Errno> = bytes.withUnsafeBytes { raw in
+      var done = 0
+      while done < raw.count {
+        let n = Glibc.pwrite(fd.rawValue, raw.baseAddress! + done, raw.count - done, off_t(offset) + off_t(done))
+        if n < 0 {
+          if errno == EINTR { continue }
+          return .failure(Errno.current)
+        }
+        done += n
+      }
+      return .success(())
+    }
+    try result.get()
+  }
+
   /// Writes the whole array (see the other `writeAll`).
   static func writeAll(_ fd: FileDescriptor, _ bytes: [UInt8]) throws(Errno) { try writeAll(fd, contentsOf: bytes) }
 
