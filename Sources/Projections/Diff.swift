@@ -194,7 +194,8 @@ func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change]
   for index in facts.indices where keys.bears(facts[index]) { bears[index] = true }
   // The two folds are independent: one per core.
   let (before, after) = concurrently(
-    { [bears] in table.foldedState(old.filter { bears[Int($0)] }) }, { [bears] in table.foldedState(new.filter { bears[Int($0)] }) })
+    { [bears] in table.foldedState(old.filter { bears[Int($0)] }) },
+    { [bears] in table.foldedState(new.filter { bears[Int($0)] }) })
   return changes(from: before, to: after)
 }
 

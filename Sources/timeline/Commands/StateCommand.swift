@@ -24,7 +24,10 @@ let stateCommand = Command(
         w.member("at", day.description)
         w.member("knownAt", knownAt?.description)
         w.key("orgs")
-        w.object(members: sortedKeys(state.orgs.keys), weight: { state.orgs[$0]!.entries }) { $0.key($1); $0.org(state.orgs[$1]!) }
+        w.object(members: sortedKeys(state.orgs.keys), weight: { state.orgs[$0]!.entries }) { w, org in
+          w.key(org)
+          w.org(state.orgs[org]!)
+        }
       }
     } else {
       printState(state, day: day, knownAt: knownAt, least: least, basis: basis, org: org, context.console)
