@@ -217,6 +217,56 @@ private func exitStatus(_ tool: String, _ arguments: [String], in directory: Str
   }
 }
 
+/// A facts section of 16 MB or more is read in two halves, one per core,
+/// and its checksum taken beside the check of every fact against the
+/// symbols: an intact one is believed (the file stays as it was written), a
+/// byte changed in either half is caught (the cache is written again), and
+/// every answer is a cold replay's.
+@Test func aCacheReadInTwoHalvesIsBelievedWhole_AndCaughtWhenEitherHalfChanged() throws {
+  try withTemporaryDirectory { dir in
+    var generator = LogGenerator(seed: 21)
+    let lines = generator.log(count: 180_000).map(\.line)  // 17.3 MB of facts
+    let log = dir + "/big.jsonl"
+    try writeLines(lines, to: log)
+    let questions = [["state", "--at", "2024-03", "--json"], ["diff", "2024-01", "2024-03", "--json"], ["state", "--at", "2024-02", "--json"]]
+    let reference = dir + "/reference"
+    try FileManager.default.createDirectory(atPath: reference, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: log, toPath: reference + "/big.jsonl")
+    let cold = try questions.map { question in
+      try? FileManager.default.removeItem(atPath: reference + "/.timeline-cache")
+      return try timeline(["--log", reference + "/big.jsonl"] + question).stdout
+    }
+    let factsFile = dir + "/.timeline-cache/big.jsonl.facts"
+    func inode() throws -> Int {
+      try FileManager.default.attributesOfItem(atPath: factsFile)[.systemFileNumber] as? Int ?? -1
+    }
+    func ask(_ number: Int) throws -> String {
+      try? FileManager.default.removeItem(atPath: dir + "/.timeline-cache/answers")  // no kept answer stands in
+      let result = try timeline(["--log", log] + questions[number])
+      #expect(result.status == 0, "\(result.stderr)")
+      return result.stdout
+    }
+    #expect(try ask(0) == cold[0])  // writes the cache
+    let written = try inode()
+    #expect(try ask(1) == cold[1])
+    #expect(try inode() == written, "an intact cache read in two halves was not believed")
+    let pristine = try Data(contentsOf: URL(fileURLWithPath: factsFile))
+    // The facts follow the 24-byte prefix, the header (its length at byte 16) and its checksum.
+    let headerLength = pristine[16..<24].reversed().reduce(0) { $0 << 8 | Int($1) }
+    let factsStart = 24 + headerLength + 8
+    let factsEnd = factsStart + lines.count * 96
+    try #require(factsEnd <= pristine.count && factsEnd - factsStart >= 16 << 20)
+    for (number, at) in [(2, factsStart + 4_096 + 17), (1, factsEnd - 4_096 - 17)] {
+      var bytes = pristine
+      bytes[at] ^= 0x10
+      try bytes.write(to: URL(fileURLWithPath: factsFile))
+      let changed = try inode()
+      #expect(try ask(number) == cold[number], "byte \(at) changed")
+      #expect(try inode() != changed, "byte \(at) changed, yet the cache was believed")
+    }
+  }
+}
+
 @Test func aDamagedKeptAnswerIsNeverPrinted() throws {
   try withTemporaryDirectory { dir in
     let log = try TrustLog(in: dir)
