@@ -208,7 +208,19 @@ extension FactTable {
   func foldedState(_ facts: [Int32]) -> CompetitorState {
     var fold = StateFold(table: self)
     self.facts.withUnsafeBufferPointer { all in
-      for index in facts { fold.apply(all[Int(index)], index) }
+      // Gathered in runs before they are folded: a loop of plain copies has
+      // many reads of far-apart facts under way at once, where the fold,
+      // reading each as it goes, waits for one at a time.
+      let run = 4096
+      withUnsafeTemporaryAllocation(of: Fact.self, capacity: run) { gathered in
+        var start = 0
+        while start < facts.count {
+          let end = min(start + run, facts.count)
+          for position in start..<end { (gathered.baseAddress! + (position - start)).initialize(to: all[Int(facts[position])]) }
+          for position in start..<end { fold.apply(gathered[position - start], facts[position]) }
+          start = end
+        }
+      }
     }
     return fold.materialize()
   }
