@@ -109,6 +109,24 @@ private let orgQuestions: [[String]] = [
   ["log", "--org", "google", "--from", "2024-02-03", "--kind", "launch"],
 ]
 
+// `why` writes the replay index when it finds none (as `state` does), so
+// that a user who asks only `why` after the cache is rebuilt answers from
+// the index from the next question on; its answers equal a full replay's.
+@Test func whyWritesTheReplayIndexItDoesNotFind() throws {
+  try withTemporaryDirectory { dir in
+    let (log, copy, cache, _) = try cachedLog(dir)
+    let index = cache + "/big.jsonl.replay"
+    try FileManager.default.removeItem(atPath: index)
+    try expectAnswersOfAFullReplay([["why", "openai/a", "--at", "2024-03-01", "--json"]], log: log, copy: copy)
+    #expect(FileManager.default.fileExists(atPath: index), "why left no replay index")
+    // With --known-at the replay is not the default one: it writes none.
+    try FileManager.default.removeItem(atPath: index)
+    try expectAnswersOfAFullReplay(
+      [["why", "google/b", "--at", "2024-03-01", "--known-at", "2024-06-01T12:00:00Z", "--json"]], log: log, copy: copy)
+    #expect(!FileManager.default.fileExists(atPath: index), "a replay with --known-at was written as the index")
+  }
+}
+
 // An --org question on an unchanged log reads that org's part of the index
 // and not the fact cache's facts: a fact damaged in the cache's facts section
 // goes unread (the cache is left as it is), while a whole question reads it,

@@ -52,12 +52,17 @@ func indexedReplay(_ table: FactTable, start: NewsStart, org: String?, _ context
   readReplayIndex(table, parts: org == nil && start.holdsEverything(table) ? .all : org == nil ? .order : [.order, .orgs], context)
 }
 
-/// The indexed default replay of `table` with its known events, for
-/// `why`; nil when the selection's replay is not the default one, or the
-/// index is missing, damaged or does not fit (why then replays in full).
-func indexedWhyReplay(_ selection: Selection, _ table: FactTable, _ context: Context) -> KnownIndexedReplay? {
-  guard selection.usesDefaultReplay else { return nil }
-  return readReplayIndex(table, parts: .all, context).0?.withKnown()
+/// The replay `why` reads: the indexed default replay of `table` with its
+/// known events when the index is there, intact and fits; else a full
+/// replay, which writes the index when it is missing, as `replayForQuestion`
+/// (so that the next `why` answers from it).
+func whyReplay(_ selection: Selection, _ table: FactTable, _ context: Context) -> any WhyReplay {
+  guard selection.usesDefaultReplay else { return selection.replay(table) }
+  let (indexed, keep) = readReplayIndex(table, parts: .all, context)
+  if let known = indexed?.withKnown() { return known }
+  let replay = selection.replay(table)
+  keep(replay)
+  return replay
 }
 
 /// What `log` lists (the selection's known events, chosen on the fact

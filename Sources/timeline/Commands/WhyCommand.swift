@@ -35,7 +35,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   var selection = Selection(org: org, minConfidence: least)
   try requireKnownNames(selection, in: table, context)
   selection.knownAt = known
-  let replay: any WhyReplay = indexedWhyReplay(selection, table, context) ?? selection.replay(table)
+  let replay = whyReplay(selection, table, context)
   // Strings the table does not keep are read from the events themselves.
   let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
   let attrMatches = replay.whyAttrMatches(key, candidates: candidates, events: try context.store.events(candidates, in: table))
