@@ -1,11 +1,14 @@
 import EventLog
 
-/// What `state`, `diff` and `log` ask of a replay: the events kept at a
-/// date, the state and basis folded from them, a diff, the marks of a listed
-/// event. A full `Replay` answers, and so does an `IndexedReplay` read from the cache.
+/// What `state`, `diff`, `log`, `lineage` and `strategy` ask of a replay:
+/// the events kept at a date, the state, lineage, strategy shifts and basis
+/// folded from them, a diff, the marks of a listed event. A full `Replay`
+/// answers, and so does an `IndexedReplay` read from the cache.
 public protocol ReplayAnswers: Sendable {
   func kept(at day: Day, org: String?) -> [Int32]
   func state(_ facts: [Int32]) -> CompetitorState
+  func lineage(_ facts: [Int32]) -> Lineage
+  func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void)
   func basis(_ facts: [Int32]) -> Basis
   func id(_ index: Int32) -> String
   func diff(from: Day, to: Day, org: String?) -> DiffAnswer
@@ -122,6 +125,12 @@ public struct IndexedReplay: ReplayAnswers {
   }
 
   public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
+
+  public func lineage(_ facts: [Int32]) -> Lineage { Lineage(table: table, facts: facts) }
+
+  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
+    Projections.forEachStrategyShift(table: table, facts: facts, body)
+  }
 
   public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
 
@@ -276,6 +285,10 @@ public struct KnownIndexedReplay: WhyReplay {
   public var table: FactTable { indexed.table }
   public func kept(at day: Day, org: String?) -> [Int32] { indexed.kept(at: day, org: org) }
   public func state(_ facts: [Int32]) -> CompetitorState { indexed.state(facts) }
+  public func lineage(_ facts: [Int32]) -> Lineage { indexed.lineage(facts) }
+  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
+    indexed.forEachStrategyShift(facts, body)
+  }
   public func basis(_ facts: [Int32]) -> Basis { indexed.basis(facts) }
   public func id(_ index: Int32) -> String { indexed.id(index) }
   public func diff(from: Day, to: Day, org: String?) -> DiffAnswer { indexed.diff(from: from, to: to, org: org) }

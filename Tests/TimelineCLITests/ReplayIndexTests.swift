@@ -34,6 +34,9 @@ import Testing
           ["news", "--since", since, "--at", day, "--json"], ["news", "--since", since, "--at", day, "--org", org],
           // why reads the index's known events (with the retractions that win their ids).
           ["why", "openai/a", "--at", day, "--json"], ["why", "ann", "--at", day, "--org", org], ["why", "google/b", "--json"],
+          // lineage and strategy fold the index's kept events.
+          ["lineage", "--at", day, "--json"], ["lineage", "--at", day, "--org", org],
+          ["strategy", "--from", day, "--json"], ["strategy", "--org", org, "--to", day],
         ], log: log, copy: copy, step)
       }
     }

@@ -27,13 +27,13 @@ func selectedListing(_ args: ParsedArguments, _ context: Context) throws -> (Sel
   return (selection, table, listed, replay)
 }
 
-/// The replay a `state` or `diff` question rests on. The default replay (no
-/// `--known-at`, no `--min-confidence`) of a table read from the fact cache
-/// comes from the replay index kept beside it, when that index is intact and
-/// fits (see `IndexedReplay`); otherwise the table is replayed in full, and
-/// when the index is missing or damaged it is built from that replay and
-/// written in the background, for the next question.
-private func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
+/// The replay a `state`, `diff`, `lineage` or `strategy` question rests on.
+/// The default replay (no `--known-at`, no `--min-confidence`) of a table
+/// read from the fact cache comes from the replay index kept beside it, when
+/// that index is intact and fits (see `IndexedReplay`); otherwise the table
+/// is replayed in full, and when the index is missing or damaged it is built
+/// from that replay and written in the background, for the next question.
+func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
   guard selection.usesDefaultReplay else { return selection.replay(table) }
   let (indexed, keep) = readReplayIndex(table, parts: selection.org == nil ? .order : .orgs, context)
   if let indexed { return indexed }

@@ -28,8 +28,8 @@ let lineageCommand = Command(
     if let model, !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
-    let replay = Selection(minConfidence: least, knownAt: known).replay(table)
-    let kept = replay.kept(at: day)
+    let replay = replayForQuestion(Selection(minConfidence: least, knownAt: known), table, context)
+    let kept = replay.kept(at: day, org: nil)
     var (lineage, basis) = concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }
     if let org { lineage = lineage.only(org: org) }

@@ -18,7 +18,7 @@ let strategyCommand = Command(
   run: { args, context in
     let (selection, table) = try selectedFacts(args, context, command: "strategy")
     let (org, least) = (selection.org, selection.minConfidence)
-    let replay = selection.replay(table)
+    let replay = replayForQuestion(selection, table, context)
     let kept = replay.kept(at: context.today, org: org)
     // Shifts are written as they are folded, never held whole (an org's
     // whole focus twice in each: 180 MB of JSON at 1M events).
