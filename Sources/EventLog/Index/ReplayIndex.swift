@@ -92,7 +92,6 @@ public struct ReplayIndex: Sendable {
       superseded: superseded, keys: keys)
   }
 
-  /// Whether `key` is in a sorted array.
   /// How many times `key` is in `sorted`.
   public static func count(of key: UInt64, in sorted: [UInt64]) -> Int {
     /// The first position whose value is above `key` (`orEqual`: at or above it).
@@ -108,6 +107,7 @@ public struct ReplayIndex: Sendable {
     return bound(false) - bound(true)
   }
 
+  /// Whether `key` is in a sorted array.
   public static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
     var low = 0
     var high = sorted.count
