@@ -152,17 +152,10 @@ public struct DiffAnswer: Sendable {
   public var basis: Basis
 }
 
-extension Replay {
-  /// The state at `to` against the state at `from` (each the end of its
-  /// day), of one org or of all, and the events that came in between.
-  public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
-    diffAnswer(self, table: table, from: from, to: to, org: org)
-  }
-}
-
 /// diff's rule, for a full or an indexed replay alike: both states folded
 /// beside the basis, and the events in between.
-func diffAnswer(_ replay: some ReplayAnswers, table: FactTable, from: Day, to: Day, org: String?) -> DiffAnswer {
+func diffAnswer(_ replay: some ReplayAnswers, from: Day, to: Day, org: String?) -> DiffAnswer {
+  let table = replay.table
   let before = replay.kept(at: from, org: org)
   let after = replay.kept(at: to, org: org)
   let (changes, basis) = concurrently({ Projections.changes(table, from: before, to: after) }, { replay.basis(after) })

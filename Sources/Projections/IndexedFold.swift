@@ -1,18 +1,45 @@
 import EventLog
 
 /// What `state`, `diff`, `log`, `lineage` and `strategy` ask of a replay:
-/// the events kept at a date, the state, lineage, strategy shifts and basis
-/// folded from them, a diff, the marks of a listed event. A full `Replay`
-/// answers, and so does an `IndexedReplay` read from the cache.
+/// its table, the events kept at a date and the marks of a listed event;
+/// the state, lineage, strategy shifts, basis and diff folded from what it
+/// keeps are the same for every replay (the extension below). A full
+/// `Replay` answers, and so does an `IndexedReplay` read from the cache.
 public protocol ReplayAnswers: Sendable {
+  /// Every event of the log, as facts.
+  var table: FactTable { get }
   func kept(at day: Day, org: String?) -> [Int32]
-  func state(_ facts: [Int32]) -> CompetitorState
-  func lineage(_ facts: [Int32]) -> Lineage
-  func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void)
-  func basis(_ facts: [Int32]) -> Basis
-  func id(_ index: Int32) -> String
-  func diff(from: Day, to: Day, org: String?) -> DiffAnswer
   func marks(_ index: Int32) -> EventMarks
+}
+
+extension ReplayAnswers {
+  /// The competitor state folded from `facts` (in replay order).
+  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
+
+  /// The competitor state on `day`.
+  public func state(at day: Day, org: String? = nil) -> CompetitorState { state(kept(at: day, org: org)) }
+
+  /// The lineage folded from `facts`, in replay order: on a day, the events
+  /// `kept(at:)` that day.
+  public func lineage(_ facts: [Int32]) -> Lineage { Lineage(table: table, facts: facts) }
+
+  /// The strategy shifts among `facts` (in replay order).
+  public func strategyShifts(_ facts: [Int32]) -> [StrategyShift] { Projections.strategyShifts(table: table, facts: facts) }
+
+  /// Each strategy shift among `facts` (in replay order), one at a time.
+  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
+    Projections.forEachStrategyShift(table: table, facts: facts, body)
+  }
+
+  /// The basis of an answer folded from `facts`.
+  public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
+
+  /// The id of a fact.
+  public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
+
+  /// The state at `to` against the state at `from` (each the end of its
+  /// day), of one org or of all, and the events that came in between.
+  public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer { diffAnswer(self, from: from, to: to, org: org) }
 }
 
 extension Replay: ReplayAnswers {}
@@ -26,7 +53,7 @@ extension Replay: ReplayAnswers {}
 /// has or points at; it is then put in place in replay order. Otherwise
 /// there is no indexed replay and the caller replays in full.
 public struct IndexedReplay: ReplayAnswers {
-  let table: FactTable
+  public let table: FactTable
   private let index: ReplayIndex
 
   /// Larger additions are replayed in full (the cache is about to be rewritten anyway).
@@ -122,23 +149,6 @@ public struct IndexedReplay: ReplayAnswers {
   var standing: [Int32] {
     guard let order = index.order else { preconditionFailure("the index was read without its order") }
     return order
-  }
-
-  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
-
-  public func lineage(_ facts: [Int32]) -> Lineage { Lineage(table: table, facts: facts) }
-
-  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
-    Projections.forEachStrategyShift(table: table, facts: facts, body)
-  }
-
-  public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
-
-  public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
-
-  /// As `Replay.diff`: the state at `to` against the state at `from`, and the events that came in between.
-  public func diff(from: Day, to: Day, org: String? = nil) -> DiffAnswer {
-    diffAnswer(self, table: table, from: from, to: to, org: org)
   }
 
   /// As `Replay.marks`: whether a standing retraction or correction drops the listed event.
@@ -284,13 +294,5 @@ public struct KnownIndexedReplay: WhyReplay {
 
   public var table: FactTable { indexed.table }
   public func kept(at day: Day, org: String?) -> [Int32] { indexed.kept(at: day, org: org) }
-  public func state(_ facts: [Int32]) -> CompetitorState { indexed.state(facts) }
-  public func lineage(_ facts: [Int32]) -> Lineage { indexed.lineage(facts) }
-  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
-    indexed.forEachStrategyShift(facts, body)
-  }
-  public func basis(_ facts: [Int32]) -> Basis { indexed.basis(facts) }
-  public func id(_ index: Int32) -> String { indexed.id(index) }
-  public func diff(from: Day, to: Day, org: String?) -> DiffAnswer { indexed.diff(from: from, to: to, org: org) }
   public func marks(_ index: Int32) -> EventMarks { indexed.marks(index) }
 }

@@ -125,11 +125,3 @@ public struct ModelNode: Sendable, Equatable {
 
   init(org: String) { self.org = org }
 }
-
-extension Replay {
-  /// The lineage folded from `facts`, in replay order: on a day, the events
-  /// `kept(at:)` that day.
-  public func lineage(_ facts: [Int32]) -> Lineage {
-    Lineage(table: table, facts: facts)
-  }
-}

@@ -184,9 +184,6 @@ public struct Replay: Sendable {
     return Replay.sortInReplayOrder(&indices, table: table)
   }
 
-  /// The id of a fact.
-  public func id(_ index: Int32) -> String { table.idString(table.facts[Int(index)].id) }
-
   /// What the replay did to a listed event (`log`, `news`, `why` mark it):
   /// dropped by a standing retraction, or by a standing correction.
   public func marks(_ index: Int32) -> EventMarks {
@@ -197,16 +194,6 @@ public struct Replay: Sendable {
   /// Every standing event, in replay order (`render` draws them).
   public var standing: [Int32] { order }
 
-  /// The basis of an answer folded from `facts`.
-  public func basis(_ facts: [Int32]) -> Basis { table.basis(of: facts) }
-
-  /// The competitor state folded from `facts` (in replay order).
-  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
-
-  /// The competitor state on `day`.
-  public func state(at day: Day, org: String? = nil) -> CompetitorState {
-    state(kept(at: day, org: org))
-  }
 }
 
 /// What the replay did to an event that a command lists.

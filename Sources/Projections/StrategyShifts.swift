@@ -63,15 +63,3 @@ func forEachStrategyShift(table: FactTable, facts: [Int32], _ body: (StrategyShi
 /// Whether a fact is a strategy shift (a strategy event of an org): what
 /// `strategy` lists and counts.
 public func isStrategyShift(_ fact: Fact) -> Bool { fact.factKind == .strategy && fact.org != 0 }
-
-extension Replay {
-  /// The strategy shifts among `facts` (in replay order).
-  public func strategyShifts(_ facts: [Int32]) -> [StrategyShift] {
-    Projections.strategyShifts(table: table, facts: facts)
-  }
-
-  /// Each strategy shift among `facts` (in replay order), one at a time.
-  public func forEachStrategyShift(_ facts: [Int32], _ body: (StrategyShift) -> Void) {
-    Projections.forEachStrategyShift(table: table, facts: facts, body)
-  }
-}

@@ -37,12 +37,11 @@ public struct WhyField: Sendable, Equatable {
   public var date: EventDate?
 }
 
-/// What `why` reads of a replay: its table, its known events (rule 2's
-/// winners, retractions included, in file order), the events kept at a date
-/// and their basis. A full `Replay` has them, and so does the indexed
-/// default replay with its known events (`IndexedReplay.withKnown`).
+/// What `why` reads of a replay: what every replay answers, and its known
+/// events (rule 2's winners, retractions included, in file order). A full
+/// `Replay` has them, and so does the indexed default replay with its known
+/// events (`IndexedReplay.withKnown`).
 public protocol WhyReplay: ReplayAnswers {
-  var table: FactTable { get }
   var known: [Int32] { get }
 }
 
