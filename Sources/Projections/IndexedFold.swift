@@ -85,30 +85,13 @@ public struct IndexedReplay: ReplayAnswers {
         seen.insert(fact.id).inserted
       else { return false }
     }
-    func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
-    // The added events in replay order, each list then merged with them in
-    // one pass (an entry of a list may carry the dropped mark).
-    let sorted = added.map(Int32.init).sorted(by: precedes)
-    func merged(_ list: ArraySlice<Int32>, _ new: [Int32], into out: inout [Int32]) {
-      var from = list.startIndex
-      for item in new {
-        // Before the first entry that does not precede it; the runs between are copied whole.
-        var low = from
-        var high = list.endIndex
-        while low < high {
-          let middle = (low + high) / 2
-          if precedes(list[middle] & Int32.max, item) { low = middle + 1 } else { high = middle }
-        }
-        out += list[from..<low]
-        out.append(item)
-        from = low
-      }
-      out += list[from...]
-    }
+    // The added events in replay order, each list then merged with them
+    // (an entry of a list may carry the dropped mark).
+    let sorted = added.map(Int32.init).sorted { Replay.precedes($0, $1, in: table) }
     if let order = index.order {
       var out: [Int32] = []
       out.reserveCapacity(order.count + sorted.count)
-      merged(order[...], sorted, into: &out)
+      Replay.merge(order[...], sorted, in: table, into: &out)
       index.order = out
     }
     if let start = index.orgStart, let known = index.orgKnown {
@@ -121,7 +104,7 @@ public struct IndexedReplay: ReplayAnswers {
       for org in 0..<orgs {
         newStart[org] = Int32(out.count)
         let range = org + 1 < start.count ? Int(start[org])..<Int(start[org + 1]) : known.endIndex..<known.endIndex
-        merged(known[range], byOrg[org] ?? [], into: &out)
+        Replay.merge(known[range], byOrg[org] ?? [], in: table, into: &out)
       }
       newStart[orgs] = Int32(out.count)
       index.orgStart = newStart
@@ -181,18 +164,9 @@ extension Replay {
       var standing = [Bool](repeating: false, count: count)
       for index in order { standing[Int(index)] = true }
       let dropped = inReplayOrder(self.known.filter { !standing[Int($0)] && facts[Int($0)].factKind != .retract })
-      func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
       var known: [Int32] = []
       known.reserveCapacity(order.count + dropped.count)
-      var next = 0
-      for index in order {
-        while next < dropped.count && precedes(dropped[next], index) {
-          known.append(dropped[next] | ReplayIndex.droppedMark)
-          next += 1
-        }
-        known.append(index)
-      }
-      for index in dropped[next...] { known.append(index | ReplayIndex.droppedMark) }
+      Replay.merge(order[...], dropped, marking: ReplayIndex.droppedMark, in: table, into: &known)
       // Each fact's org, read in file order: `known` is in replay order, where
       // reading 96-byte facts missed the cache at each, twice.
       let orgOf = facts.map(\.org)

@@ -213,20 +213,11 @@ struct WithoutWindow {
       for index in byID[id] ?? [] { leaving[Int(index)] = true }
       if stands(id) && !retracted(id) && !superseded(id) { back.append(winnerBefore[id]!) }
     }
-    func precedes(_ a: Int32, _ b: Int32) -> Bool { Replay.precedes(a, b, in: table) }
-    back.sort(by: precedes)
-    let order = after.standing
+    back.sort { Replay.precedes($0, $1, in: table) }
+    let staying = after.standing.filter { !leaving[Int($0)] }
     var standing: [Int32] = []
-    standing.reserveCapacity(order.count + back.count)
-    var next = 0
-    for index in order where !leaving[Int(index)] {
-      while next < back.count && precedes(back[next], index) {
-        standing.append(back[next])
-        next += 1
-      }
-      standing.append(index)
-    }
-    standing += back[next...]
+    standing.reserveCapacity(staying.count + back.count)
+    Replay.merge(staying[...], back, in: table, into: &standing)
     self.standing = standing
     // New: the window's winners (in the whole replay) of ids no fact outside the window has.
     var fresh: [Int32] = []

@@ -146,6 +146,39 @@ public struct Replay: Sendable {
     facts.dropFirst().reduce(facts.first) { best, index in prefer(index, over: best!, in: table) ? index : best }
   }
 
+  /// Appends to `out` the facts of `list` (in replay order, each perhaps
+  /// carrying the dropped mark) with `items` (facts of other ids, in replay
+  /// order) put in place, each or'ed with `mark`: an item goes before the
+  /// first entry it precedes. Its place is found by galloping from the last
+  /// one and the runs between are copied whole, so that a long list's facts
+  /// are read a few times per item rather than each once (read in replay
+  /// order, each missed the cache).
+  static func merge(
+    _ list: ArraySlice<Int32>, _ items: [Int32], marking mark: Int32 = 0, in table: FactTable, into out: inout [Int32]
+  ) {
+    func entry(_ position: Int, precedes item: Int32) -> Bool { precedes(list[position] & Int32.max, item, in: table) }
+    var from = list.startIndex
+    for item in items {
+      // Every entry before `low` precedes the item; `high` is the next probe, twice as far each time.
+      var low = from
+      var high = from
+      var step = 1
+      while high < list.endIndex && entry(high, precedes: item) {
+        low = high + 1
+        high = min(list.endIndex, high + step)
+        step *= 2
+      }
+      while low < high {
+        let middle = (low + high) / 2
+        if entry(middle, precedes: item) { low = middle + 1 } else { high = middle }
+      }
+      out += list[from..<low]
+      out.append(item | mark)
+      from = low
+    }
+    out += list[from...]
+  }
+
   /// Whether fact `a` comes before fact `b` in replay order: the first day of
   /// its date's period, then recorded, then id (the order the radix sort of
   /// `order` makes, for placing single facts into it).

@@ -128,3 +128,24 @@ func whyFromTheIndexKnowsWhatTheFullReplayKnows(batch: Int) throws {
   }
   #expect(compared > 500 && sharedRetractionIDs > 0, "\(compared) compared, \(sharedRetractionIDs) retractions under a shared id")
 }
+
+/// `Replay.merge` puts facts back where the replay order has them: a
+/// replay's order split at random into a list and items merges back whole,
+/// the items marked, for items spread thin or thick (the gallop's steps).
+@Test func mergingFactsIntoAListInReplayOrderRestoresTheOrder() throws {
+  var rng = SplitMix(seed: 77)
+  for seed in UInt64(40)..<UInt64(50) {
+    var generator = LogGenerator(seed: seed)
+    let table = FactTable(try decodeAll(generator.log(count: 400)))
+    let order = Replay(table).standing
+    for share in [1, 10, 50, 90, 100] {
+      let isItem = order.map { _ in Int.random(in: 0..<100, using: &rng) < share }
+      let items = order.indices.filter { isItem[$0] }.map { order[$0] }
+      let list = order.indices.filter { !isItem[$0] }.map { order[$0] }
+      var merged: [Int32] = []
+      Replay.merge(list[...], items, marking: ReplayIndex.droppedMark, in: table, into: &merged)
+      #expect(merged.map { $0 & Int32.max } == order, "seed \(seed), \(share)% items")
+      #expect(merged.filter { $0 < 0 }.map { $0 & Int32.max } == items, "seed \(seed), \(share)% items marked")
+    }
+  }
+}
