@@ -59,21 +59,14 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
   public var description: String {
     let count = month == 0 ? 4 : day == 0 ? 7 : 10
     return String(unsafeUninitializedCapacity: count) { out in
-      func digits(_ value: Int, _ width: Int, at start: Int) {
-        var rest = value
-        for index in (start..<start + width).reversed() {
-          out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-          rest /= 10
-        }
-      }
-      digits(year, 4, at: 0)
+      writeDigits(year, 4, at: 0, in: out)
       if month > 0 {
         out[4] = UInt8(ascii: "-")
-        digits(month, 2, at: 5)
+        writeDigits(month, 2, at: 5, in: out)
       }
       if day > 0 {
         out[7] = UInt8(ascii: "-")
-        digits(day, 2, at: 8)
+        writeDigits(day, 2, at: 8, in: out)
       }
       return count
     }
@@ -134,6 +127,16 @@ let monthNames = [
   "January", "February", "March", "April", "May", "June",
   "July", "August", "September", "October", "November", "December",
 ]
+
+/// Writes a non-negative `value` as `width` decimal digits, zero-padded, at
+/// `start` of `out` (the canonical forms of dates and times are written so).
+@inline(__always) func writeDigits(_ value: Int, _ width: Int, at start: Int, in out: UnsafeMutableBufferPointer<UInt8>) {
+  var rest = value
+  for index in (start..<start + width).reversed() {
+    out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+    rest /= 10
+  }
+}
 
 func pad(_ value: Int, _ width: Int) -> String {
   let digits = String(value)

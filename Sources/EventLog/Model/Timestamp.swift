@@ -27,27 +27,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
     // Written into one buffer: a listing formats one per event.
     return String(unsafeUninitializedCapacity: 24) { out in
-      func digits(_ value: Int, _ width: Int, at start: Int) {
-        var rest = value
-        for index in (start..<start + width).reversed() {
-          out[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-          rest /= 10
-        }
+      /// A field's digits, and the character after it.
+      func field(_ value: Int, _ width: Int, at start: Int, then separator: Unicode.Scalar) {
+        writeDigits(value, width, at: start, in: out)
+        out[start + width] = UInt8(ascii: separator)
       }
-      digits(y, 4, at: 0)
-      out[4] = UInt8(ascii: "-")
-      digits(m, 2, at: 5)
-      out[7] = UInt8(ascii: "-")
-      digits(d, 2, at: 8)
-      out[10] = UInt8(ascii: "T")
-      digits(seconds / 3600, 2, at: 11)
-      out[13] = UInt8(ascii: ":")
-      digits(seconds / 60 % 60, 2, at: 14)
-      out[16] = UInt8(ascii: ":")
-      digits(seconds % 60, 2, at: 17)
-      out[19] = UInt8(ascii: ".")
-      digits(Int(inDay % 1000), 3, at: 20)
-      out[23] = UInt8(ascii: "Z")
+      field(y, 4, at: 0, then: "-")
+      field(m, 2, at: 5, then: "-")
+      field(d, 2, at: 8, then: "T")
+      field(seconds / 3600, 2, at: 11, then: ":")
+      field(seconds / 60 % 60, 2, at: 14, then: ":")
+      field(seconds % 60, 2, at: 17, then: ".")
+      field(Int(inDay % 1000), 3, at: 20, then: "Z")
       return 24
     }
   }
