@@ -800,9 +800,10 @@ private struct NameShapes {
   mutating func shape(of symbol: Int32, in names: SymbolTable) -> UInt8 {
     let index = Int(symbol)
     if index >= shapes.count {
+      // Room for every name the table has now (no array made for it: a new name comes on most lines).
       let count = max(names.count, index + 1)
-      shapes += [UInt8](repeating: 0, count: count - shapes.count)
-      productOrg += [Int32](repeating: 0, count: count - productOrg.count)
+      shapes.append(contentsOf: repeatElement(0, count: count - shapes.count))
+      productOrg.append(contentsOf: repeatElement(0, count: count - productOrg.count))
     }
     if shapes[index] != 0 { return shapes[index] }
     let name = names[symbol]
