@@ -25,14 +25,25 @@ private func windows(_ table: FactTable, _ rng: inout SplitMix) -> [(String, (Fa
   return result
 }
 
+/// Calls `body` with each of the ten random logs of a test's batch (seeds
+/// from `first + 10 * batch`): its seed, its generator (to draw more from),
+/// and its table, the lines shuffled; `count` events each, or 20 to 160.
+private func shuffledLogs(
+  _ first: UInt64, batch: Int, count: Int? = nil, _ body: (UInt64, inout LogGenerator, [GenEvent], FactTable) throws -> Void
+) throws {
+  for seed in first + UInt64(batch * 10)..<first + UInt64(batch * 10 + 10) {
+    var generator = LogGenerator(seed: seed)
+    let generated = generator.log(count: count ?? Int.random(in: 20...160, using: &generator.rng))
+    let table = FactTable(try decodeAll(generated).shuffled(using: &generator.rng))
+    try body(seed, &generator, generated, table)
+  }
+}
+
 @Test(arguments: 0..<4)
 func theReplayWithoutAWindowIsTheReplayOfTheLogWithoutIt(batch: Int) throws {
   var compared = 0
   var changedStanding = 0
-  for seed in UInt64(9100 + batch * 10)..<UInt64(9100 + batch * 10 + 10) {
-    var generator = LogGenerator(seed: seed)
-    let generated = generator.log(count: Int.random(in: 20...160, using: &generator.rng))
-    let table = FactTable(try decodeAll(generated).shuffled(using: &generator.rng))
+  try shuffledLogs(9100, batch: batch) { seed, generator, _, table in
     let whole = Replay(table)
     let indexed = try #require(IndexedReplay(table: table, index: whole.index()))
     for (name, isNew) in windows(table, &generator.rng) {
@@ -62,10 +73,7 @@ func theReplayWithoutAWindowIsTheReplayOfTheLogWithoutIt(batch: Int) throws {
 func newsFromTheIndexAnswersAsNewsFromTwoReplays(batch: Int) throws {
   var compared = 0
   var withEvents = 0
-  for seed in UInt64(9200 + batch * 10)..<UInt64(9200 + batch * 10 + 10) {
-    var generator = LogGenerator(seed: seed)
-    let generated = generator.log(count: 120)
-    let table = FactTable(try decodeAll(generated).shuffled(using: &generator.rng))
+  try shuffledLogs(9200, batch: batch, count: 120) { seed, _, generated, table in
     let indexed = try #require(IndexedReplay(table: table, index: Replay(table).index()))
     let times = generated.map(\.recorded).sorted()
     var starts: [NewsStart] = [.beginning]
