@@ -532,6 +532,7 @@ func scanPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex
   // place; room that is never filled is never touched, so it costs nothing.
   let end = (try? Sys.stamp(fd).size) ?? range.1
   result.table.facts.reserveCapacity(Int((max(end, range.1) - range.0) / 200))
+  result.table.facts.adviseHugePagesForCapacity()
   var scanner = EventScanner()
   do {
     (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in

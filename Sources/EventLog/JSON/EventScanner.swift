@@ -186,30 +186,37 @@ public struct EventScanner {
   /// into the memo key (the first time a shape is seen, `EventSchema` judges
   /// a stand-in event rebuilt from the key).
   @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: inout FactTable) -> Bool {
-    let (key, shaped) = (self.key, self.shaped)
-    return memo.verdict(for: key) {
-      var event = Event(id: "x", date: date, kind: kind.kind(customName: "x-x"), org: "x")
-      var index = 1
-      while index < key.count {
-        let name = table.names[key[index]]
-        switch key[index + 1] {
-        case 1:
-          let value = key[index + 2]
-          let text = value == -1 ? "y" : value == -2 ? "text" : table.names[shaped.first { $0.at == index + 2 }!.symbol]
-          event.attrs[name] = .string(text)
-        case 2: event.attrs[name] = .number(0)
-        case 3: event.attrs[name] = .bool(key[index + 2] == 1)
-        case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
-        default:
-          let count = Int(key[index + 2])
-          event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
-          index += count
-        }
-        index += 3
+    // Looked up and kept apart from the judging, which reads `key` and
+    // `shaped` (a closure would take copies of them for every line).
+    if let known = memo.known(key) { return known }
+    let valid = judgeAttrs(kind, date: date, table: table)
+    memo.remember(key, valid)
+    return valid
+  }
+
+  /// `EventSchema`'s verdict on a stand-in event rebuilt from the attribute shapes in `key`.
+  private func judgeAttrs(_ kind: FactKind, date: EventDate, table: FactTable) -> Bool {
+    var event = Event(id: "x", date: date, kind: kind.kind(customName: "x-x"), org: "x")
+    var index = 1
+    while index < key.count {
+      let name = table.names[key[index]]
+      switch key[index + 1] {
+      case 1:
+        let value = key[index + 2]
+        let text = value == -1 ? "y" : value == -2 ? "text" : table.names[shaped.first { $0.at == index + 2 }!.symbol]
+        event.attrs[name] = .string(text)
+      case 2: event.attrs[name] = .number(0)
+      case 3: event.attrs[name] = .bool(key[index + 2] == 1)
+      case 5: event.attrs[name] = .string(key[index + 2] == 0 ? "" : "text")
+      default:
+        let count = Int(key[index + 2])
+        event.attrs[name] = .strings(key[(index + 3)..<(index + 3 + count)].map { $0 == 0 ? "" : "item" })
+        index += count
       }
-      do { try EventSchema.checkAttrs(event) } catch { return false }
-      return true
+      index += 3
     }
+    do { try EventSchema.checkAttrs(event) } catch { return false }
+    return true
   }
 
   /// Adds a strategy's focus items, then its deprioritize items, to the
@@ -858,6 +865,29 @@ private struct ValidationMemo {
 
   /// The verdict for `key`, computed by `judge` the first time.
   mutating func verdict(for key: [Int32], judge: () -> Bool) -> Bool {
+    if let known = known(key) { return known }
+    let valid = judge()
+    remember(key, valid)
+    return valid
+  }
+
+  /// The verdict kept for `key`, if any.
+  func known(_ key: [Int32]) -> Bool? {
+    let slot = find(key)
+    return slots[slot] == 0 ? nil : entries[Int(slots[slot]) - 1].valid
+  }
+
+  /// Keeps the verdict for `key`, which has none yet.
+  mutating func remember(_ key: [Int32], _ valid: Bool) {
+    let slot = find(key)
+    entries.append((keys.count, key.count, valid))
+    keys.append(contentsOf: key)
+    slots[slot] = Int32(entries.count)
+    if entries.count * 2 > slots.count { rehash() }
+  }
+
+  /// The slot that holds `key`, or the empty one where it would go.
+  private func find(_ key: [Int32]) -> Int {
     let hash = ValidationMemo.hash(key[...])
     let mask = slots.count - 1
     var slot = Int(truncatingIfNeeded: hash) & mask
@@ -866,16 +896,11 @@ private struct ValidationMemo {
       if entry.count == key.count && keys.withUnsafeBufferPointer({ stored in
         key.withUnsafeBufferPointer { Sys.compareBytes(stored.baseAddress! + entry.start, $0.baseAddress!, count: $0.count * 4) == 0 }
       }) {
-        return entry.valid
+        return slot
       }
       slot = (slot + 1) & mask
     }
-    let valid = judge()
-    entries.append((keys.count, key.count, valid))
-    keys.append(contentsOf: key)
-    slots[slot] = Int32(entries.count)
-    if entries.count * 2 > slots.count { rehash() }
-    return valid
+    return slot
   }
 
   /// A well-mixed hash of a key (murmur3's finalizer on a running sum).

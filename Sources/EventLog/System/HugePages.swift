@@ -16,3 +16,16 @@ extension Sys {
     _ = madvise(aligned, Int(end - start), MADV_HUGEPAGE)
   }
 }
+
+extension Array {
+  /// `Sys.adviseHugePages` for the room a `reserveCapacity` just made, before
+  /// any of it is touched: for the large arrays a read fills in place.
+  mutating func adviseHugePagesForCapacity() {
+    let bytes = capacity * MemoryLayout<Element>.stride
+    guard bytes >= 4 << 20 else { return }
+    withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      Sys.adviseHugePages(UnsafeMutableRawPointer(base), bytes)
+    }
+  }
+}
