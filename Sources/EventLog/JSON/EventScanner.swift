@@ -10,6 +10,8 @@ public struct EventScanner {
   private var raw = RawEvent()
   private var arena = Arena()
   private var memo = ValidationMemo()
+  /// The context verdicts (`contextIsValid`), by the key packed into one index.
+  private var contextVerdicts = ContextVerdicts()
   private var shapes = NameShapes()
   private var memoTable: UInt64 = 0
   private var key: [Int32] = []
@@ -35,6 +37,7 @@ public struct EventScanner {
     else { return false }
     if memoTable != table.identity {
       memo = ValidationMemo()
+      contextVerdicts = ContextVerdicts()
       shapes = NameShapes()
       memoTable = table.identity
     }
@@ -68,35 +71,33 @@ public struct EventScanner {
   }
 
   /// Whether validation accepts the event's context: its kind, org, subject,
-  /// source and supersedes. The memo key holds the kind, the shapes of the
-  /// org and the subject (`NameShapes.orgClass`, `subjectClass`), the
+  /// source and supersedes. The verdict's key holds the kind, the shapes of
+  /// the org and the subject (`NameShapes.orgClass`, `subjectClass`), the
   /// source's state and whether it supersedes: all that
   /// `EventSchema.checkOrgAndSubject` and `checkSourceAndReferences` look at.
   /// The first time a key is seen, `EventSchema` judges a stand-in event with
   /// this event's org and subject; its verdict then serves every event of
-  /// that key (a million events have a few hundred keys, where their
+  /// that key (a million events have a few dozen keys, where their
   /// org-subject pairs number hundreds of thousands).
-  /// (`table` is inout only so that the memo's judge borrows it rather than copies it.)
   @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
     let sourceState = raw.sourceState
     let supersedes = raw.supersedes != nil
-    key.removeAll(keepingCapacity: true)
-    key.append(Int32(fact.kind))
-    key.append(shapes.orgClass(fact.org, in: table.names))
-    key.append(shapes.subjectClass(fact.subject, org: fact.org, in: table.names))
-    key.append(sourceState)
-    key.append(supersedes ? 1 : 0)
-    return memo.verdict(for: key) {
-      let event = Event(
-        id: "x", date: date, kind: fact.factKind.kind(customName: "x-x"),
-        org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
-        source: RawEvent.sourcePlaceholder(sourceState), supersedes: supersedes ? "y" : nil)
-      do {
-        try EventSchema.checkOrgAndSubject(event)
-        try EventSchema.checkSourceAndReferences(event)
-      } catch { return false }
-      return true
-    }
+    let key = ContextVerdicts.key(
+      kind: fact.kind, org: shapes.orgClass(fact.org, in: table.names),
+      subject: shapes.subjectClass(fact.subject, org: fact.org, in: table.names), source: sourceState,
+      supersedes: supersedes)
+    if let known = contextVerdicts[key] { return known }
+    let event = Event(
+      id: "x", date: date, kind: fact.factKind.kind(customName: "x-x"),
+      org: fact.org == 0 ? nil : table.names[fact.org], subject: fact.subject == 0 ? nil : table.names[fact.subject],
+      source: RawEvent.sourcePlaceholder(sourceState), supersedes: supersedes ? "y" : nil)
+    var valid = true
+    do {
+      try EventSchema.checkOrgAndSubject(event)
+      try EventSchema.checkSourceAndReferences(event)
+    } catch { valid = false }
+    contextVerdicts[key] = valid
+    return valid
   }
 
   /// Where a strategy's lists are in `raw.items`.
@@ -853,6 +854,23 @@ private struct NameShapes {
   /// A form-checked attribute's shape in a memo key: below -2, apart from
   /// the other values `keepAttrs` writes there.
   static func formKey(_ shape: UInt8) -> Int32 { -16 - Int32(shape) }
+}
+
+/// The verdicts on event contexts, in a table indexed by the whole key: a
+/// kind (256), an org class (3), a subject class (6), a source state (3) and
+/// whether the event supersedes another (2); no hashing on the way.
+private struct ContextVerdicts {
+  /// 0: not judged yet, 1: valid, 2: refused.
+  private var verdicts = [UInt8](repeating: 0, count: 256 * 3 * 6 * 3 * 2)
+
+  @inline(__always) static func key(kind: UInt8, org: Int32, subject: Int32, source: Int32, supersedes: Bool) -> Int {
+    (((Int(kind) * 3 + Int(org)) * 6 + Int(subject)) * 3 + Int(source)) * 2 + (supersedes ? 1 : 0)
+  }
+
+  subscript(key: Int) -> Bool? {
+    get { verdicts[key] == 0 ? nil : verdicts[key] == 1 }
+    set { verdicts[key] = newValue.map { $0 ? 1 : 2 } ?? 0 }
+  }
 }
 
 /// Verdicts of validation by everything it depends on but the event's own id,

@@ -98,11 +98,35 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
 
   /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
   public init?(name bytes: UnsafeBufferPointer<UInt8>) {
-    for (index, name) in FactKind.names.enumerated() where name.utf8CodeUnitCount == bytes.count {
-      if memcmpBytes(name.utf8Start, bytes.baseAddress!, bytes.count) {
-        self.init(rawValue: UInt8(index))
-        return
+    // The one built-in name it can be, by its length and a letter (every
+    // line has a kind: a walk over the names cost more than the rest of the field).
+    guard let base = bytes.baseAddress else { return nil }
+    let candidate: FactKind?
+    switch (bytes.count, bytes.count >= 4 ? base[0] : 0) {
+    case (4, UInt8(ascii: "h")): candidate = .hire
+    case (5, UInt8(ascii: "p")): candidate = .pause
+    case (6, UInt8(ascii: "l")): candidate = .launch
+    case (6, UInt8(ascii: "d")): candidate = .depart
+    case (6, UInt8(ascii: "m")): candidate = .metric
+    case (6, UInt8(ascii: "r")):
+      switch base[2] {
+      case UInt8(ascii: "s"): candidate = .resume
+      case UInt8(ascii: "t"): candidate = .retire
+      case UInt8(ascii: "p"): candidate = .report
+      default: candidate = nil
       }
+    case (7, UInt8(ascii: "r")): candidate = .retract
+    case (8, UInt8(ascii: "t")): candidate = .throttle
+    case (8, UInt8(ascii: "c")): candidate = .codename
+    case (8, UInt8(ascii: "s")): candidate = .strategy
+    case (10, UInt8(ascii: "u")): candidate = .unthrottle
+    default: candidate = nil
+    }
+    if let candidate, FactKind.names[Int(candidate.rawValue)].utf8CodeUnitCount == bytes.count,
+      memcmpBytes(FactKind.names[Int(candidate.rawValue)].utf8Start, base, bytes.count)
+    {
+      self = candidate
+      return
     }
     guard bytes.count > 2, bytes[0] == UInt8(ascii: "x"), bytes[1] == UInt8(ascii: "-"),
       bytes.dropFirst(2).allSatisfy(isSlugByte)
