@@ -46,6 +46,9 @@ public struct Replay: Sendable {
     // Rule 2: one event per id; the earliest recorded wins (among the events sure enough).
     var winners = KeyMap(capacity: count)
     var isWinner = [Bool](repeating: false, count: count)
+    // The winners that name another event (retractions and supersedes, a few
+    // in a hundred): rule 4 reads only these, not a million facts again.
+    var referring: [Int32] = []
     for index in 0..<count {
       if facts[index].confidence < least { continue }
       if let only, !only(facts[index]) { continue }
@@ -56,36 +59,45 @@ public struct Replay: Sendable {
       }
       winners.set(key, Int32(index))
       isWinner[index] = true
+      if facts[index].target != 0 { referring.append(Int32(index)) }
     }
     // Rule 3.
     let limit = knownAt?.milliseconds ?? .max
     var known: [Int32] = []
     known.reserveCapacity(count)
-    for index in 0..<count where isWinner[index] && facts[index].recorded <= limit { known.append(Int32(index)) }
+    if limit == .max {
+      for index in 0..<count where isWinner[index] { known.append(Int32(index)) }
+    } else {
+      for index in 0..<count where isWinner[index] && facts[index].recorded <= limit { known.append(Int32(index)) }
+    }
     /// The known event with this key, if any.
     func lookup(_ key: UInt64) -> Fact? {
       guard let index = winners[key], facts[Int(index)].recorded <= limit else { return nil }
       return facts[Int(index)]
     }
+    // (A winner found so early may have lost to a later fact since.)
+    referring.removeAll { !isWinner[Int($0)] || facts[Int($0)].recorded > limit }
     // Rule 4: retractions (of events that are not retractions), then supersedes of standing events.
     var retracted = Set<UInt64>()
-    for index in known where facts[Int(index)].factKind == .retract {
+    for index in referring where facts[Int(index)].factKind == .retract {
       let target = facts[Int(index)].target
       if let fact = lookup(target), fact.factKind != .retract { retracted.insert(target) }
     }
     var superseded = Set<UInt64>()
-    for index in known {
+    for index in referring {
       let fact = facts[Int(index)]
-      guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id) else { continue }
+      guard fact.factKind != .retract, !retracted.contains(fact.id) else { continue }
       if let target = lookup(fact.target), target.factKind != .retract { superseded.insert(fact.target) }
     }
-    // A dropped id's known event is its winner: marked by index, so that the
+    // The known events left out of the order: the retractions, and each
+    // dropped id's known event (its winner). Marked by index, so that the
     // million known events are not each looked up in a hashed set.
-    var dropped = [Bool](repeating: false, count: count)
+    var leftOut = [Bool](repeating: false, count: count)
+    for index in referring where facts[Int(index)].factKind == .retract { leftOut[Int(index)] = true }
     for key in retracted.union(superseded) {
-      if let index = winners[key], facts[Int(index)].recorded <= limit { dropped[Int(index)] = true }
+      if let index = winners[key], facts[Int(index)].recorded <= limit { leftOut[Int(index)] = true }
     }
-    var standing = known.filter { facts[Int($0)].factKind != .retract && !dropped[Int($0)] }
+    var standing = known.filter { !leftOut[Int($0)] }
     self.order = Replay.sortInReplayOrder(&standing, table: table)
     self.known = known
     self.retracted = retracted
@@ -112,17 +124,22 @@ public struct Replay: Sendable {
       if fa.recorded != fb.recorded { return fa.recorded < fb.recorded }
       return idPrecedes(fa.id, fb.id, in: table)
     }
-    var inRecordedOrder = true
-    for position in indices.indices.dropFirst() where !recordedPrecedes(indices[position - 1], indices[position]) {
-      inRecordedOrder = false
-      break
-    }
-    if !inRecordedOrder { indices.sort(by: recordedPrecedes) }
     var keys = [UInt64](repeating: 0, count: indices.count)
-    for (rank, index) in indices.enumerated() {
-      keys[rank] = UInt64(Day(yyyymmdd: facts[Int(index)].firstDay).ordinal) << 40 | UInt64(rank)
+    /// Each fact's key, by its rank in `indices`; false (the keys unfinished)
+    /// as soon as two neighbours are found out of (recorded, id) order.
+    func keysInRecordedOrder() -> Bool {
+      for (rank, index) in indices.enumerated() {
+        if rank > 0 && !recordedPrecedes(indices[rank - 1], index) { return false }
+        keys[rank] = UInt64(Day(yyyymmdd: facts[Int(index)].firstDay).ordinal) << 40 | UInt64(rank)
+      }
+      return true
     }
-    radixSort(&keys)
+    if !keysInRecordedOrder() {
+      indices.sort(by: recordedPrecedes)
+      _ = keysInRecordedOrder()
+    }
+    // The ranks are in order already: sorting by the day alone (stable) keeps them so.
+    radixSort(&keys, fromBit: 40)
     return keys.map { indices[Int($0 & 0xff_ffff_ffff)] }
   }
 

@@ -1,7 +1,9 @@
 /// Sorts 64-bit keys in place, least significant 16 bits first (a stable LSD
 /// radix sort): a million keys in a few milliseconds, where a comparison sort
 /// takes tens. Passes whose digit is the same for every key are skipped.
-func radixSort(_ keys: inout [UInt64]) {
+/// - Parameter fromBit: sort by the bits from this one up only, keeping the
+///   order of keys that agree in them (for keys whose lower bits are in order already).
+func radixSort(_ keys: inout [UInt64], fromBit: Int = 0) {
   let count = keys.count
   guard count > 64 else {
     keys.sort()
@@ -10,7 +12,7 @@ func radixSort(_ keys: inout [UInt64]) {
   var scratch = [UInt64](repeating: 0, count: count)
   var counts = [Int](repeating: 0, count: 1 << 16)
   var inScratch = false
-  for shift in stride(from: 0, to: 64, by: 16) {
+  for shift in stride(from: fromBit, to: 64, by: 16) {
     counts.withUnsafeMutableBufferPointer { counts in
       for index in 0..<counts.count { counts[index] = 0 }
     }
