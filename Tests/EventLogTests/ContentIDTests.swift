@@ -46,3 +46,40 @@ func contentIDMatchesDesignVector(index: Int) throws {
   let event = try EventCodec.decode(Array(#"{"date":"2025","kind":"report","org":"openai"}"#.utf8), stored: false)
   #expect(String(decoding: EventCodec.content(event), as: UTF8.self) == #"{"date":"2025","kind":"report","org":"openai","confidence":"reported"}"#)
 }
+
+/// The key of a content id as the plain reading gives it: 12 lowercase hex
+/// digits, the first on top; nil for anything else.
+private func plainContentKey(_ bytes: [UInt8]) -> UInt64? {
+  guard bytes.count == 12 else { return nil }
+  var value: UInt64 = 0
+  for byte in bytes {
+    guard let digit = "0123456789abcdef".utf8.firstIndex(of: byte) else { return nil }
+    value = value << 4 | UInt64("0123456789abcdef".utf8.distance(from: "0123456789abcdef".utf8.startIndex, to: digit))
+  }
+  return value | EventKey.contentBit
+}
+
+/// The key is read eight and four digits at a time: every byte value in every
+/// position of an id, ids of every digit, and other lengths read as the plain
+/// reading reads them.
+@Test func contentKeysAreReadAsTheirDigitsSay() {
+  var ids: [[UInt8]] = [Array("000000000000".utf8), Array("ffffffffffff".utf8), Array("0123456789ab".utf8),
+                        Array("cdef01234567".utf8), Array("d16757df582e".utf8), Array("D16757DF582E".utf8),
+                        Array("d16757df582".utf8), Array("d16757df582ee".utf8), []]
+  let base = Array("5aea54fd60ad".utf8)
+  for position in base.indices {
+    for byte in 0...255 {
+      var id = base
+      id[position] = UInt8(byte)
+      ids.append(id)
+    }
+  }
+  var rng = SplitMix(seed: 12)
+  for _ in 0..<10_000 {
+    ids.append((0..<12).map { _ in Array("0123456789abcdef".utf8)[Int(rng.next() % 16)] })
+  }
+  for id in ids {
+    let key = id.withUnsafeBufferPointer { EventKey.content($0) }
+    #expect(key == plainContentKey(id), "\(String(decoding: id, as: UTF8.self))")
+  }
+}

@@ -108,20 +108,36 @@ public enum EventKey {
   /// Set on content-id keys so that the id 000000000000 is not "none".
   public static let contentBit: UInt64 = 1 << 62
 
-  /// The key of a content-id-form id, or nil for any other id.
+  /// The key of a content-id-form id (12 lowercase hex digits), or nil for
+  /// any other id. Every line's id comes through here, so the digits are
+  /// checked and read eight (then four) at a time.
   @inline(__always) public static func content(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64? {
-    guard bytes.count == 12 else { return nil }
-    var value: UInt64 = 0
-    for byte in bytes {
-      let digit: UInt64
-      switch byte {
-      case 0x30...0x39: digit = UInt64(byte - 0x30)
-      case 0x61...0x66: digit = UInt64(byte - 0x61 + 10)
-      default: return nil
-      }
-      value = value << 4 | digit
-    }
-    return value | contentBit
+    guard bytes.count == 12, let base = bytes.baseAddress else { return nil }
+    let raw = UnsafeRawPointer(base)
+    guard let high = hexDigits(UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self))),
+      let low = hexDigits(UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))) | 0x3030_3030_0000_0000)
+    else { return nil }
+    return high << 16 | low >> 16 | contentBit
+  }
+
+  /// The value of eight lowercase hex digits (the first in the lowest byte,
+  /// as loaded from memory on a little-endian machine), or nil when a byte is
+  /// not one. Four digits come padded with four "0"s above them; their value
+  /// is then the result's top 16 bits.
+  @inline(__always) static func hexDigits(_ word: UInt64) -> UInt64? {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    // For bytes under 0x80, (byte | 0x80) - c keeps its top bit exactly when byte >= c.
+    @inline(__always) func atLeast(_ c: UInt64) -> UInt64 { ((word | high) &- c &* ones) & high }
+    let digit = atLeast(0x30) & ~atLeast(0x3a)
+    let letter = atLeast(0x61) & ~atLeast(0x67)
+    guard word & high == 0, digit | letter == high else { return nil }
+    // Each byte's value: its low four bits, plus 9 for a letter (a is 0x61).
+    let values = (word & 0x0f0f_0f0f_0f0f_0f0f) &+ (letter >> 7) &* 9
+    // Pack the nibbles, the first byte's on top: pairs, then quads, then the two halves.
+    let pairs = (values & 0x000f_000f_000f_000f) << 4 | (values >> 8) & 0x000f_000f_000f_000f
+    let quads = (pairs & 0x0000_00ff_0000_00ff) << 8 | (pairs >> 16) & 0x0000_00ff_0000_00ff
+    return (quads & 0xffff) << 16 | (quads >> 32) & 0xffff
   }
 }
 

@@ -33,7 +33,7 @@ public struct EventScanner {
     _ line: UnsafeRawBufferPointer, into table: inout FactTable, file: UInt16, line number: Int32, offset: Int64
   ) -> Bool {
     guard scan(line), let date = raw.date, let kind = raw.kind, let id = raw.id, let recorded = raw.recorded,
-      EventSchema.isValidID(bytes: id)
+      let idKey = EventScanner.key(of: id, in: &table)
     else { return false }
     if memoTable != table.identity {
       memo = ValidationMemo()
@@ -42,7 +42,7 @@ public struct EventScanner {
       memoTable = table.identity
     }
     var fact = Fact(
-      id: table.key(id), org: raw.org.map { table.names.intern($0) } ?? 0,
+      id: idKey, org: raw.org.map { table.names.intern($0) } ?? 0,
       subject: raw.subject.map { table.names.intern($0) } ?? 0, slot0: 0, slot1: 0, slot2: 0, target: 0,
       firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd, recorded: recorded.milliseconds, value: 0,
       listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: kind.rawValue, precision: date.precisionCode,
@@ -66,8 +66,15 @@ public struct EventScanner {
   @inline(__always) private static func reference(
     _ bytes: UnsafeBufferPointer<UInt8>, from id: UnsafeBufferPointer<UInt8>, in table: inout FactTable
   ) -> UInt64? {
-    guard EventSchema.isValidID(bytes: bytes), !bytes.elementsEqual(id) else { return nil }
-    return table.key(bytes)
+    guard !bytes.elementsEqual(id) else { return nil }
+    return key(of: bytes, in: &table)
+  }
+
+  /// The key of a valid id, nil for an invalid one. A content id (almost
+  /// every id) is valid: its form is checked once, while it is read.
+  @inline(__always) private static func key(of id: UnsafeBufferPointer<UInt8>, in table: inout FactTable) -> UInt64? {
+    if let key = EventKey.content(id) { return key }
+    return EventSchema.isValidID(bytes: id) ? table.key(id) : nil
   }
 
   /// Whether validation accepts the event's context: its kind, org, subject,
