@@ -611,33 +611,38 @@ private struct Scanner {
     return memcmpBytes(base, name.utf8Start, key.count)
   }
 
-  /// The names of the top-level fields, each with its quotes, in canonical order.
-  static let quotedFields: [[UInt8]] = EventCodec.fields.map { Array("\"\($0)\"".utf8) }
-
   /// Reads a quoted field name at the cursor when it is one of the known
   /// fields spelled plainly (the canonical case), without scanning it as a
-  /// string; nil (cursor unmoved) for anything else.
+  /// string: its index in canonical order (`EventCodec.fields`), or nil
+  /// (cursor unmoved) for anything else. The names are literals, so that
+  /// eleven reads a line touch no global array.
   @inline(__always) mutating func knownField() -> Int? {
     guard end - p > 4, p.pointee == quote else { return nil }
-    let candidates: ClosedRange<Int>
+    let field: Int
+    let name: StaticString
     switch p[1] {
-    case UInt8(ascii: "i"): candidates = 0...0
-    case UInt8(ascii: "d"): candidates = 1...1
-    case UInt8(ascii: "k"): candidates = 2...2
-    case UInt8(ascii: "o"): candidates = 3...3
-    case UInt8(ascii: "s"): candidates = p[2] == UInt8(ascii: "u") ? (p[3] == UInt8(ascii: "b") ? 4...4 : 8...8) : 7...7
-    case UInt8(ascii: "a"): candidates = 5...5
-    case UInt8(ascii: "c"): candidates = 6...6
-    case UInt8(ascii: "n"): candidates = 9...9
-    case UInt8(ascii: "r"): candidates = 10...10
+    case UInt8(ascii: "i"): (field, name) = (0, "\"id\"")
+    case UInt8(ascii: "d"): (field, name) = (1, "\"date\"")
+    case UInt8(ascii: "k"): (field, name) = (2, "\"kind\"")
+    case UInt8(ascii: "o"): (field, name) = (3, "\"org\"")
+    case UInt8(ascii: "s"):
+      if p[2] != UInt8(ascii: "u") {
+        (field, name) = (7, "\"source\"")
+      } else if p[3] == UInt8(ascii: "b") {
+        (field, name) = (4, "\"subject\"")
+      } else {
+        (field, name) = (8, "\"supersedes\"")
+      }
+    case UInt8(ascii: "a"): (field, name) = (5, "\"attrs\"")
+    case UInt8(ascii: "c"): (field, name) = (6, "\"confidence\"")
+    case UInt8(ascii: "n"): (field, name) = (9, "\"note\"")
+    case UInt8(ascii: "r"): (field, name) = (10, "\"recorded\"")
     default: return nil
     }
-    let name = Scanner.quotedFields[candidates.lowerBound]
-    guard end - p >= name.count,
-      name.withUnsafeBufferPointer({ memcmpBytes($0.baseAddress!, p, $0.count) })
-    else { return nil }
-    p += name.count
-    return candidates.lowerBound
+    let count = name.utf8CodeUnitCount
+    guard end - p >= count, memcmpBytes(name.utf8Start, p, count) else { return nil }
+    p += count
+    return field
   }
 
   /// The index of a top-level field in canonical order, or nil.

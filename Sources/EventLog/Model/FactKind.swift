@@ -68,10 +68,9 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
     return attrs.contains { $0.type != .number && !kept.contains($0.name) }
   }
 
-  /// The table's names and product flags as plain arrays, which the hot
+  /// The table's names (as strings, each short enough to be stored inline,
+  /// so copies are free) and product flags as plain arrays, which the hot
   /// paths read without reference counting (a row holds an array).
-  private static let names: [StaticString] = table.map(\.name)
-  /// The names as strings (each short enough to be stored inline, so copies are free).
   private static let nameStrings: [String] = table.map(\.name.description)
   private static let products: [Bool] = table.map(\.isProduct)
 
@@ -98,34 +97,33 @@ public enum FactKind: UInt8, Sendable, CaseIterable {
 
   /// The kind named by UTF-8 bytes: a built-in name, or `x-` and a slug.
   public init?(name bytes: UnsafeBufferPointer<UInt8>) {
-    // The one built-in name it can be, by its length and a letter (every
-    // line has a kind: a walk over the names cost more than the rest of the field).
+    // The one built-in name it can be, by its length and a letter, then the
+    // whole name (every line has a kind: a walk over the names cost more
+    // than the rest of the field). The names are literals, as in `table`.
     guard let base = bytes.baseAddress else { return nil }
-    let candidate: FactKind?
+    let candidate: (kind: FactKind, name: StaticString)?
     switch (bytes.count, bytes.count >= 4 ? base[0] : 0) {
-    case (4, UInt8(ascii: "h")): candidate = .hire
-    case (5, UInt8(ascii: "p")): candidate = .pause
-    case (6, UInt8(ascii: "l")): candidate = .launch
-    case (6, UInt8(ascii: "d")): candidate = .depart
-    case (6, UInt8(ascii: "m")): candidate = .metric
+    case (4, UInt8(ascii: "h")): candidate = (.hire, "hire")
+    case (5, UInt8(ascii: "p")): candidate = (.pause, "pause")
+    case (6, UInt8(ascii: "l")): candidate = (.launch, "launch")
+    case (6, UInt8(ascii: "d")): candidate = (.depart, "depart")
+    case (6, UInt8(ascii: "m")): candidate = (.metric, "metric")
     case (6, UInt8(ascii: "r")):
       switch base[2] {
-      case UInt8(ascii: "s"): candidate = .resume
-      case UInt8(ascii: "t"): candidate = .retire
-      case UInt8(ascii: "p"): candidate = .report
+      case UInt8(ascii: "s"): candidate = (.resume, "resume")
+      case UInt8(ascii: "t"): candidate = (.retire, "retire")
+      case UInt8(ascii: "p"): candidate = (.report, "report")
       default: candidate = nil
       }
-    case (7, UInt8(ascii: "r")): candidate = .retract
-    case (8, UInt8(ascii: "t")): candidate = .throttle
-    case (8, UInt8(ascii: "c")): candidate = .codename
-    case (8, UInt8(ascii: "s")): candidate = .strategy
-    case (10, UInt8(ascii: "u")): candidate = .unthrottle
+    case (7, UInt8(ascii: "r")): candidate = (.retract, "retract")
+    case (8, UInt8(ascii: "t")): candidate = (.throttle, "throttle")
+    case (8, UInt8(ascii: "c")): candidate = (.codename, "codename")
+    case (8, UInt8(ascii: "s")): candidate = (.strategy, "strategy")
+    case (10, UInt8(ascii: "u")): candidate = (.unthrottle, "unthrottle")
     default: candidate = nil
     }
-    if let candidate, FactKind.names[Int(candidate.rawValue)].utf8CodeUnitCount == bytes.count,
-      memcmpBytes(FactKind.names[Int(candidate.rawValue)].utf8Start, base, bytes.count)
-    {
-      self = candidate
+    if let candidate, memcmpBytes(candidate.name.utf8Start, base, bytes.count) {
+      self = candidate.kind
       return
     }
     guard bytes.count > 2, bytes[0] == UInt8(ascii: "x"), bytes[1] == UInt8(ascii: "-"),
