@@ -22,10 +22,10 @@ public struct EventScanner {
   public init() {}
 
   /// Decodes one stored line (without its `\n`) into `table`. One scanner
-  /// serves one table (its validation memo speaks of the table's symbols).
+  /// serves one table (its verdicts speak of the table's symbols).
   ///
   /// In steps: scan the line; start the fact from the fields every event has;
-  /// judge the context (org, subject, source, supersedes) by the memo; walk
+  /// judge the context (org, subject, source, supersedes) by its verdicts; walk
   /// the attributes once, keeping what the kind table says and noting their
   /// shape; judge that shape by the memo; add a strategy's lists.
   /// - Returns: false when the fast path cannot decide; nothing is appended then.
@@ -84,7 +84,7 @@ public struct EventScanner {
   /// `EventSchema.checkOrgAndSubject` and `checkSourceAndReferences` look at.
   /// The first time a key is seen, `EventSchema` judges a stand-in event with
   /// this event's org and subject; its verdict then serves every event of
-  /// that key (a million events have a few dozen keys, where their
+  /// that key (a million events have at most a few hundred keys, where their
   /// org-subject pairs number hundreds of thousands).
   @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
     let sourceState = raw.sourceState
@@ -892,14 +892,6 @@ private struct ValidationMemo {
   private var slots = [Int32](repeating: 0, count: 4096)
   private var entries: [(start: Int, count: Int, valid: Bool)] = []
   private var keys: [Int32] = []
-
-  /// The verdict for `key`, computed by `judge` the first time.
-  mutating func verdict(for key: [Int32], judge: () -> Bool) -> Bool {
-    if let known = known(key) { return known }
-    let valid = judge()
-    remember(key, valid)
-    return valid
-  }
 
   /// The verdict kept for `key`, if any.
   func known(_ key: [Int32]) -> Bool? {
