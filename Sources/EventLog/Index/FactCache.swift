@@ -215,6 +215,9 @@ struct FactCache {
     var table = FactTable()
     table.files = header.entries.map(\.path)
     table.lists = lists
+    // Sized for every name at once, rather than grown (and rehashed) ten times over.
+    table.names = SymbolTable(capacity: nameStrings.count)
+    table.ids = SymbolTable(capacity: idStrings.count)
     for name in nameStrings.dropFirst() { _ = table.names.intern(name) }
     for id in idStrings.dropFirst() { _ = table.ids.intern(id) }
     guard table.names.count == nameStrings.count, table.ids.count == idStrings.count,

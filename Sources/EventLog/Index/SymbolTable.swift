@@ -24,6 +24,18 @@ public struct SymbolTable: Sendable {
 
   /// The symbol of `bytes`, added if new.
   public mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32 {
+    intern(bytes, as: nil)
+  }
+
+  /// The symbol of `string`, added if new (the string itself is kept: a
+  /// table read or merged from another takes its names without copying them).
+  public mutating func intern(_ string: String) -> Int32 {
+    var bytes = string
+    return bytes.withUTF8 { intern($0, as: string) }
+  }
+
+  /// The symbol of `bytes`, added if new, as `string` when given (the same text).
+  @inline(__always) private mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>, as string: String?) -> Int32 {
     let hash = SymbolTable.hash(bytes)
     var slot = Int(truncatingIfNeeded: hash) & mask
     while true {
@@ -33,18 +45,12 @@ public struct SymbolTable: Sendable {
       slot = (slot + 1) & mask
     }
     let symbol = Int32(strings.count)
-    strings.append(String(decoding: bytes, as: UTF8.self))
+    strings.append(string ?? String(decoding: bytes, as: UTF8.self))
     arena.append(contentsOf: bytes)
     starts.append(arena.count)
     slots[slot] = symbol
     if strings.count * 2 > slots.count { grow() }
     return symbol
-  }
-
-  /// The symbol of `string`, added if new.
-  public mutating func intern(_ string: String) -> Int32 {
-    var string = string
-    return string.withUTF8 { intern($0) }
   }
 
   /// The symbol of `string`, if it has one.
