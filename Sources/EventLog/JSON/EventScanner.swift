@@ -52,9 +52,9 @@ public struct EventScanner {
       fact.target = target
     }
     if kind == .custom, let name = raw.customKind { fact.slot0 = table.names.intern(name) }
-    guard contextIsValid(fact, date: date, table: &table),
+    guard contextIsValid(fact, date: date, table: table),
       let lists = keepAttrs(of: kind, into: &fact, id: id, table: &table),
-      attrsAreValid(kind, date: date, table: &table)
+      attrsAreValid(kind, date: date, table: table)
     else { return false }
     if kind == .strategy { guard appendLists(lists, to: &fact, in: &table) else { return false } }
     table.facts.append(fact)
@@ -86,7 +86,7 @@ public struct EventScanner {
   /// this event's org and subject; its verdict then serves every event of
   /// that key (a million events have at most a few hundred keys, where their
   /// org-subject pairs number hundreds of thousands).
-  @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: inout FactTable) -> Bool {
+  @inline(__always) private mutating func contextIsValid(_ fact: Fact, date: EventDate, table: FactTable) -> Bool {
     let sourceState = raw.sourceState
     let supersedes = raw.supersedes != nil
     let key = ContextVerdicts.key(
@@ -193,7 +193,7 @@ public struct EventScanner {
   /// Whether validation accepts the attributes whose shape `keepAttrs` wrote
   /// into the memo key (the first time a shape is seen, `EventSchema` judges
   /// a stand-in event rebuilt from the key).
-  @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: inout FactTable) -> Bool {
+  @inline(__always) private mutating func attrsAreValid(_ kind: FactKind, date: EventDate, table: FactTable) -> Bool {
     // Looked up and kept apart from the judging, which reads `key` and
     // `shaped` (a closure would take copies of them for every line).
     if let known = memo.known(key) { return known }
