@@ -376,7 +376,7 @@ struct StateFold {
   }
 
   /// The fold as strings, sorted where the contract sorts. Each org's
-  /// part is built apart, in a slot of its symbol with room for its entries,
+  /// part is built apart, in a slot of its own with room for its entries,
   /// and put into the state's dictionary once.
   func materialize() -> CompetitorState {
     let names = table.names
@@ -385,62 +385,68 @@ struct StateFold {
     func sorted(_ symbols: [Int32]) -> [String] { sortedKeys(symbols.map { names[$0] }) }
     func low(_ key: UInt64) -> Int32 { Int32(truncatingIfNeeded: key) }
     func high(_ key: UInt64) -> Int32 { Int32(truncatingIfNeeded: key >> 32) }
-    var orgs = [OrgState?](repeating: nil, count: names.count)
-    var entries = [(products: Int, codenames: Int)](repeating: (0, 0), count: names.count)
-    for (_, product) in products { entries[Int(product.org)].products += 1 }
-    for key in codenames.keys { entries[Int(high(key))].codenames += 1 }
+    // The seen orgs' slots, by symbol (-1: not an org of this fold); the
+    // slots are few where the symbols are half a million.
+    var slots = [Int32](repeating: -1, count: names.count)
+    var seen: [Int32] = []
     for org in orgSeen.indices where orgSeen[org] {
+      slots[org] = Int32(seen.count)
+      seen.append(Int32(org))
+    }
+    func slot(_ org: Int32) -> Int { Int(slots[Int(org)]) }
+    var entries = [(products: Int, codenames: Int)](repeating: (0, 0), count: seen.count)
+    for (_, product) in products { entries[slot(product.org)].products += 1 }
+    for key in codenames.keys { entries[slot(high(key))].codenames += 1 }
+    var orgs = entries.map { count in
       var state = OrgState()
-      state.products.reserveCapacity(entries[org].products)
-      state.codenames.reserveCapacity(entries[org].codenames)
-      orgs[org] = state
+      state.products.reserveCapacity(count.products)
+      state.codenames.reserveCapacity(count.codenames)
+      return state
     }
     for (subject, product) in products {
-      orgs[Int(product.org)]!.products[names[subject]] = ProductState(
+      orgs[slot(product.org)].products[names[subject]] = ProductState(
         status: product.status, throttled: product.throttled, type: product.type == 0 ? nil : names[product.type],
         since: date(product.since), launched: product.launched < 0 ? nil : date(product.launched), event: id(product.event),
         confidence: product.confidence)
     }
     for (org, held) in roles {
       for (role, holder) in held {
-        orgs[Int(org)]!.roles[names[role]] = RoleState(
+        orgs[slot(org)].roles[names[role]] = RoleState(
           person: names[holder.person], since: date(holder.since), event: id(holder.event),
           confidence: Confidence(code: holder.confidence))
       }
     }
-    for (key, left) in vacated where orgs[Int(high(key))] != nil {
-      orgs[Int(high(key))]!.vacated[names[low(key)]] = Departure(
+    for (key, left) in vacated where slot(high(key)) >= 0 {
+      orgs[slot(high(key))].vacated[names[low(key)]] = Departure(
         person: names[left.person], confidence: Confidence(code: left.confidence))
     }
     for (org, items) in focus {
-      orgs[Int(org)]!.focus = sorted(items)
+      orgs[slot(org)].focus = sorted(items)
       for item in items {
         let source = table.facts[Int(focusSource[StateFold.pair(org, item)]!)]
-        orgs[Int(org)]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+        orgs[slot(org)].itemConfidence[names[item]] = Confidence(code: source.confidence)
       }
     }
     for (org, items) in deprioritized {
-      orgs[Int(org)]!.deprioritized = sorted(items)
+      orgs[slot(org)].deprioritized = sorted(items)
       for item in items {
         let source = table.facts[Int(deprioritizedSource[StateFold.pair(org, item)]!)]
-        orgs[Int(org)]!.itemConfidence[names[item]] = Confidence(code: source.confidence)
+        orgs[slot(org)].itemConfidence[names[item]] = Confidence(code: source.confidence)
       }
     }
     for (key, metric) in metrics {
-      orgs[Int(metric.org)]!.metrics[names[high(key)], default: [:]][names[low(key)]] = MetricState(
+      orgs[slot(metric.org)].metrics[names[high(key)], default: [:]][names[low(key)]] = MetricState(
         value: metric.value, unit: metric.unit == 0 ? nil : names[metric.unit], date: date(metric.event), event: id(metric.event),
         confidence: Confidence(code: min(metric.valueSure, metric.unitSure) - 1))
     }
     for (key, codename) in codenames {
-      orgs[Int(high(key))]!.codenames[names[low(key)]] = CodenameState(
+      orgs[slot(high(key))].codenames[names[low(key)]] = CodenameState(
         subject: codename.subject == 0 ? nil : names[codename.subject], confidence: Confidence(code: codename.confidence),
         date: date(codename.event), event: id(codename.event))
     }
     var state = CompetitorState()
-    state.orgs.reserveCapacity(orgSeen.lazy.filter { $0 }.count)
-    for org in orgs.indices {
-      if let part = orgs[org] { state.orgs[names[Int32(org)]] = part }
-    }
+    state.orgs.reserveCapacity(seen.count)
+    for (org, part) in zip(seen, orgs) { state.orgs[names[org]] = part }
     return state
   }
 }
