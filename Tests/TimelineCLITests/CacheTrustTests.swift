@@ -251,11 +251,9 @@ private func exitStatus(_ tool: String, _ arguments: [String], in directory: Str
     #expect(try ask(1) == cold[1])
     #expect(try inode() == written, "an intact cache read in two halves was not believed")
     let pristine = try Data(contentsOf: URL(fileURLWithPath: factsFile))
-    // The facts follow the 24-byte prefix, the header (its length at byte 16) and its checksum.
-    let headerLength = pristine[16..<24].reversed().reduce(0) { $0 << 8 | Int($1) }
-    let factsStart = 24 + headerLength + 8
-    let factsEnd = factsStart + lines.count * 96
-    try #require(factsEnd <= pristine.count && factsEnd - factsStart >= 16 << 20)
+    let (factsStart, factCount) = factsSection(ofCache: pristine)
+    let factsEnd = factsStart + factCount * 96
+    try #require(factCount == lines.count && factsEnd <= pristine.count && factsEnd - factsStart >= 16 << 20)
     for (number, at) in [(2, factsStart + 4_096 + 17), (1, factsEnd - 4_096 - 17)] {
       var bytes = pristine
       bytes[at] ^= 0x10

@@ -105,6 +105,15 @@ private func littleEndianWord(_ bytes: Data, at: Int) -> Int {
   bytes[at..<at + 8].withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
 }
 
+/// Where a fact cache's facts section starts, and how many 96-byte facts it
+/// holds. The header: magic (8), version (8), its length L (8), L bytes
+/// ending in the four sections' (count, checksum), then its FastHash (8);
+/// the facts section follows.
+func factsSection(ofCache bytes: Data) -> (start: Int, count: Int) {
+  let headerEnd = 24 + littleEndianWord(bytes, at: 16)
+  return (headerEnd + 8, littleEndianWord(bytes, at: headerEnd - 64))
+}
+
 /// The `--org` questions compared, each asked once.
 private let orgQuestions: [[String]] = [
   ["state", "--at", "2024-02-11", "--org", "openai", "--json"], ["state", "--at", "2024-03-02", "--org", "google"],
@@ -139,15 +148,10 @@ private let orgQuestions: [[String]] = [
     let (log, copy, cache, _) = try cachedLog(dir)
     let facts = cache + "/big.jsonl.facts"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: facts))
-    // The header: magic (8), version (8), its length L (8), L bytes ending in
-    // the four sections' (count, checksum), then its FastHash (8); the facts
-    // section follows. The lowest byte of every fact's id is changed: still a
-    // well-formed key, so a question that read the facts without their
-    // checksum would answer with other ids (another basis).
-    func word(_ at: Int) -> Int { littleEndianWord(bytes, at: at) }
-    let headerEnd = 24 + word(16)
-    let factCount = word(headerEnd - 64)
-    let factsStart = headerEnd + 8
+    // The lowest byte of every fact's id is changed: still a well-formed
+    // key, so a question that read the facts without their checksum would
+    // answer with other ids (another basis).
+    let (factsStart, factCount) = factsSection(ofCache: bytes)
     let factSize = 96
     try #require(factCount >= 12_000 && factsStart + factCount * factSize < bytes.count)
     for fact in 0..<factCount { bytes[factsStart + fact * factSize] ^= 0x01 }
