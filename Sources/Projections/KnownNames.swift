@@ -11,7 +11,7 @@ import EventLog
 /// most names are answered from it alone; the other strings (a pause's
 /// reason, a hire's `from`, a report's or a custom kind's attrs) are only in
 /// the lines, which the caller reads when the table does not know the name
-/// (`FactKind.holdsUnkeptStrings`, then `isNamed(_:by:)`).
+/// (`linesWithOtherStrings`, then `isNamed(_:by:)`).
 public enum KnownNames {
   /// Whether the table's indexed strings name `name`.
   public static func isIndexed(_ name: String, in table: FactTable) -> Bool {
@@ -21,11 +21,15 @@ public enum KnownNames {
     return usedSymbols(in: table).contains(symbol)
   }
 
-  /// The lines (facts) that may hold strings in their attrs that the table
-  /// does not index: the lines to read when `isIndexed` says no.
-  public static func linesWithOtherStrings(in table: FactTable) -> [Int32] {
+  /// The lines (facts) that may hold `name` among strings in their attrs
+  /// that the table does not index (by their `attrMarks`): the lines to
+  /// read when `isIndexed` says no.
+  public static func linesWithOtherStrings(in table: FactTable, mayHold name: String) -> [Int32] {
+    let marks = AttrMarks.of(name)
     var lines: [Int32] = []
-    for (index, fact) in table.facts.enumerated() where fact.factKind.holdsUnkeptStrings { lines.append(Int32(index)) }
+    for (index, fact) in table.facts.enumerated() where fact.factKind.holdsUnkeptStrings && AttrMarks.mayHold(fact, marks) {
+      lines.append(Int32(index))
+    }
     return lines
   }
 

@@ -50,18 +50,20 @@ extension Replay: WhyReplay {}
 extension WhyReplay {
   /// The facts whose attributes hold strings the table does not keep (a
   /// reason, a limit, a hire's `from`, anything of a report or a custom
-  /// kind): `why` needs their events read whole to know whether a string in
-  /// their `attrs` equals the key. Facts already about the key by their org
-  /// or subject are left out, as are facts `--org` leaves out.
+  /// kind), one of which may be the key by their `attrMarks`: `why` needs
+  /// their events read whole to know whether a string in their `attrs`
+  /// equals the key. Facts already about the key by their org or subject
+  /// are left out, as are facts `--org` leaves out.
   public func whyCandidates(_ key: String, org: String? = nil) -> [Int32] {
     let facts = table.facts
     let keySymbol = table.names.lookup(key) ?? -1
     let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
+    let marks = AttrMarks.of(key)
     return known.filter { index in
       let fact = facts[Int(index)]
       if fact.org == keySymbol || fact.subject == keySymbol { return false }
       if let orgSymbol, fact.org != orgSymbol, fact.factKind != .retract { return false }
-      return fact.factKind.holdsUnkeptStrings
+      return fact.factKind.holdsUnkeptStrings && AttrMarks.mayHold(fact, marks)
     }
   }
 

@@ -41,7 +41,7 @@ private func describe(_ table: FactTable) -> String {
   let names = [fact.org, fact.subject].map { table.names[$0] } + namedFields(of: fact, in: table)
   let lists = Array(table.focus(of: fact).map { table.names[$0] }) + ["|"] + table.deprioritize(of: fact).map { table.names[$0] }
   return "\(table.idString(fact.id)) \(fact.kind) \(fact.firstDay)-\(fact.lastDay)/\(fact.precision) \(fact.recorded) "
-    + "\(fact.confidence) \(names) \(fact.value) \(table.idString(fact.target)) \(lists)"
+    + "\(fact.confidence) \(names) \(fact.value) \(table.idString(fact.target)) \(lists) marks \(fact.attrMarks)"
 }
 
 @Test func scannerAgreesWithTheStrictCodecOnGeneratedLogs() {
@@ -69,6 +69,48 @@ private func describe(_ table: FactTable) -> String {
     }
     expectAgreement(line, "mutation \(round): \(String(decoding: line, as: UTF8.self))")
   }
+}
+
+/// `why` and a name check read only the lines whose `attrMarks` may hold
+/// the key: a line's marks must hold those of every string and list item in
+/// its attrs (escapes decoded), whichever decoder read it, and must rule out
+/// most lines for a string they do not hold.
+@Test func attrMarksHoldEveryStringOfTheAttrsAndRuleOutOthers() throws {
+  var generator = LogGenerator(seed: 41)
+  let lines = generator.log(count: 2_000).map(\.line) + [
+    #"{"id":"a1","date":"2025-12-11","kind":"pause","org":"openai","subject":"openai/x","attrs":{"reason":"caf\u00e9 \ud83d\ude00 \"q\""},"recorded":"2025-12-11T00:00:00.000Z"}"#,
+    #"{"id":"a2","date":"2025-12-11","kind":"report","org":"openai","attrs":{"items":["seven bytes","","a string of exactly sixteen","x"],"n":1},"recorded":"2025-12-11T00:00:00.000Z"}"#,
+    #"{"id":"a3","date":"2025-12-11","kind":"x-y","org":"openai","attrs":{"k":"ünïcödé"},"recorded":"2025-12-11T00:00:00.000Z"}"#,
+  ]
+  var scanner = EventScanner()
+  var scanned = FactTable()
+  var strict = FactTable()
+  var events: [Event] = []
+  for line in lines {
+    let event = try EventCodec.decode(Array(line.utf8), stored: true)
+    events.append(event)
+    strict.append(event, file: 0, line: 1, offset: 0)
+    #expect(Array(line.utf8).withUnsafeBytes { scanner.scanFact($0, into: &scanned, file: 0, line: 1, offset: 0) }, "\(line)")
+  }
+  var holding = 0
+  for (index, event) in events.enumerated() where event.kind.code.holdsUnkeptStrings {
+    holding += 1
+    for pair in event.attrs {
+      for text in pair.value.strings {
+        #expect(AttrMarks.mayHold(strict.facts[index], AttrMarks.of(text)), "strict \(text) in \(lines[index])")
+        #expect(AttrMarks.mayHold(scanned.facts[index], AttrMarks.of(text)), "scanned \(text) in \(lines[index])")
+      }
+    }
+  }
+  #expect(holding > 100, "the log has lines with unkept strings")
+  // Strings no line holds: most lines with unkept strings are ruled out.
+  let unkept = strict.facts.filter { $0.factKind.holdsUnkeptStrings }
+  var mayHold = 0
+  for number in 0..<200 {
+    let marks = AttrMarks.of("absent-\(number)")
+    mayHold += unkept.filter { AttrMarks.mayHold($0, marks) }.count
+  }
+  #expect(Double(mayHold) / Double(200 * unkept.count) < 0.2)
 }
 
 @Test(arguments: [

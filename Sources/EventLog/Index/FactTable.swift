@@ -34,6 +34,11 @@ public struct Fact: Sendable {
   /// Where the line is: index in `FactTable.files`, line number, byte offset.
   public var file: UInt16
   public var line: Int32
+  /// For a kind whose attrs may hold strings the fact does not keep
+  /// (`FactKind.holdsUnkeptStrings`): `AttrMarks` of every string and list
+  /// item in its attrs, so that `why` reads only the lines that may hold
+  /// its key. 0 for other kinds. (It sits in what was padding: 96 bytes still.)
+  public var attrMarks: UInt32
   public var offset: Int64
 
   @inline(__always) public var factKind: FactKind { FactKind(rawValue: kind) ?? .custom }
@@ -97,6 +102,47 @@ public struct Fact: Sendable {
   public var date: EventDate {
     let day = Day(yyyymmdd: firstDay)
     return EventDate(year: day.year, month: precision >= 1 ? day.month : 0, day: precision >= 2 ? day.day : 0)
+  }
+}
+
+/// A one-word Bloom filter of the strings in an event's attrs: each string
+/// sets two of 32 bits, by a hash of its bytes. A line whose `attrMarks`
+/// lacks a bit of `of(key)` cannot hold `key`; one that has them all may
+/// (with four strings, one line in twenty that does not), so it is read.
+public enum AttrMarks {
+  /// The two bits of the string `bytes` (after JSON escapes are decoded).
+  @inline(__always) public static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    let multiplier: UInt64 = 0xff51_afd7_ed55_8ccd
+    var hash: UInt64 = 0x9e37_79b9_7f4a_7c15 ^ UInt64(bytes.count)
+    if var p = UnsafeRawPointer(bytes.baseAddress) {
+      var left = bytes.count
+      while left >= 8 {
+        hash = (hash ^ p.loadUnaligned(as: UInt64.self)) &* multiplier
+        hash ^= hash >> 32
+        p += 8
+        left -= 8
+      }
+      if left > 0 {
+        var tail: UInt64 = 0
+        for index in 0..<left { tail |= UInt64(p.load(fromByteOffset: index, as: UInt8.self)) << (8 * index) }
+        hash = (hash ^ tail) &* multiplier
+      }
+    }
+    hash ^= hash >> 33
+    hash = hash &* 0xc4ce_b9fe_1a85_ec53
+    hash ^= hash >> 33
+    return 1 << UInt32(hash & 31) | 1 << UInt32(hash >> 5 & 31)
+  }
+
+  /// The two bits of `text`, as its UTF-8 bytes.
+  public static func of(_ text: String) -> UInt32 {
+    var text = text
+    return text.withUTF8 { of($0) }
+  }
+
+  /// Whether a fact's marks may hold a string whose marks are `marks`.
+  @inline(__always) public static func mayHold(_ fact: Fact, _ marks: UInt32) -> Bool {
+    fact.attrMarks & marks == marks
   }
 }
 
@@ -224,8 +270,13 @@ public struct FactTable: Sendable {
       firstDay: event.date.firstDay.yyyymmdd, lastDay: event.date.lastDay.yyyymmdd,
       recorded: event.recorded?.milliseconds ?? .max, value: 0, listStart: 0, focusCount: 0, deprioritizeCount: 0,
       kind: kind.rawValue, precision: event.date.precisionCode,
-      confidence: event.confidence.code, file: file, line: line, offset: offset)
+      confidence: event.confidence.code, file: file, line: line, attrMarks: 0, offset: offset)
     if kind == .custom { fact.slot0 = names.intern(event.kind.description) }
+    if kind.holdsUnkeptStrings {
+      for pair in event.attrs {
+        for text in pair.value.strings { fact.attrMarks |= AttrMarks.of(text) }
+      }
+    }
     var focus: [String] = []
     var deprioritize: [String] = []
     for kept in kind.keptAttributes {

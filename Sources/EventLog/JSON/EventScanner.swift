@@ -46,7 +46,7 @@ public struct EventScanner {
       subject: raw.subject.map { table.names.intern($0) } ?? 0, slot0: 0, slot1: 0, slot2: 0, target: 0,
       firstDay: date.firstDay.yyyymmdd, lastDay: date.lastDay.yyyymmdd, recorded: recorded.milliseconds, value: 0,
       listStart: 0, focusCount: 0, deprioritizeCount: 0, kind: kind.rawValue, precision: date.precisionCode,
-      confidence: raw.confidence.code, file: file, line: number, offset: offset)
+      confidence: raw.confidence.code, file: file, line: number, attrMarks: 0, offset: offset)
     if let supersedes = raw.supersedes {
       guard let target = EventScanner.reference(supersedes, from: id, in: &table) else { return false }
       fact.target = target
@@ -127,6 +127,15 @@ public struct EventScanner {
     var lists = StrategyLists()
     let freeForm = kind == .report || kind == .custom
     let keeps = kind == .custom ? UnsafeBufferPointer(start: nil, count: 0) : FactKind.keptBuffers[Int(kind.rawValue)]
+    if kind.holdsUnkeptStrings {
+      for attr in raw.attrs {
+        switch attr.value {
+        case .string(let bytes): fact.attrMarks |= AttrMarks.of(bytes)
+        case .list(let start, let count): for item in raw.items[start..<start + count] { fact.attrMarks |= AttrMarks.of(item) }
+        default: break
+        }
+      }
+    }
     for attr in raw.attrs {
       if freeForm {
         // Free-form attributes: only their keys are checked, and nothing of them is kept.

@@ -57,7 +57,7 @@ func loadSelected(_ selection: Selection, _ context: Context) throws -> FactTabl
 func requireKnownName(_ name: String, option: String, in table: FactTable, _ context: Context) throws {
   if KnownNames.isIndexed(name, in: table) { return }
   // The table does not index every string of every line: read the lines that may hold others.
-  let others = KnownNames.linesWithOtherStrings(in: table)
+  let others = KnownNames.linesWithOtherStrings(in: table, mayHold: name)
   // Only lines holding the name as a JSON string are decoded.
   var quoted: [UInt8] = []
   CanonicalJSON.appendString(name, to: &quoted)
