@@ -225,7 +225,12 @@ public struct FactTable: Sendable {
 
   /// The key of an id given as bytes.
   public mutating func key(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    EventKey.content(bytes) ?? (EventKey.customBit | UInt64(ids.intern(bytes)))
+    EventKey.content(bytes) ?? customKey(bytes)
+  }
+
+  /// The key of an id that is not a content id.
+  mutating func customKey(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    EventKey.customBit | UInt64(ids.intern(bytes))
   }
 
   /// The key of an id, if the table knows it (content ids are always "known").

@@ -74,7 +74,7 @@ public struct EventScanner {
   /// every id) is valid: its form is checked once, while it is read.
   @inline(__always) private static func key(of id: UnsafeBufferPointer<UInt8>, in table: inout FactTable) -> UInt64? {
     if let key = EventKey.content(id) { return key }
-    return EventSchema.isValidID(bytes: id) ? table.key(id) : nil
+    return EventSchema.isValidID(bytes: id) ? table.customKey(id) : nil
   }
 
   /// Whether validation accepts the event's context: its kind, org, subject,

@@ -32,14 +32,10 @@ func selectedListing(_ args: ParsedArguments, _ context: Context) throws -> (Sel
 /// read from the fact cache comes from the replay index kept beside it, when
 /// that index is intact and fits (see `IndexedReplay`); otherwise the table
 /// is replayed in full, and when the index is missing or damaged it is built
-/// from that replay and written in the background, for the next question.
+/// from that replay and written in the background, for the next question
+/// (`indexedOrReplayed`).
 func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Context) -> any ReplayAnswers {
-  guard selection.usesDefaultReplay else { return selection.replay(table) }
-  let (indexed, keep) = readReplayIndex(table, parts: selection.org == nil ? .order : .orgs, context)
-  if let indexed { return indexed }
-  let replay = selection.replay(table)
-  keep(replay)
-  return replay
+  indexedOrReplayed(selection, table, parts: selection.org == nil ? .order : .orgs, context, indexed: { $0 }, replayed: { $0 })
 }
 
 /// The indexed default replay of `table` for `news`, whose other replay is
@@ -53,31 +49,39 @@ func indexedReplay(_ table: FactTable, start: NewsStart, org: String?, _ context
 }
 
 /// The replay `why` reads: the indexed default replay of `table` with its
-/// known events when the index is there, intact and fits; else a full
-/// replay, which writes the index when it is missing, as `replayForQuestion`
-/// (so that the next `why` answers from it).
+/// known events, or a full replay (`indexedOrReplayed`).
 func whyReplay(_ selection: Selection, _ table: FactTable, _ context: Context) -> any WhyReplay {
-  guard selection.usesDefaultReplay else { return selection.replay(table) }
-  let (indexed, keep) = readReplayIndex(table, parts: .all, context)
-  if let known = indexed?.withKnown() { return known }
-  let replay = selection.replay(table)
-  keep(replay)
-  return replay
+  indexedOrReplayed(selection, table, parts: .all, context, indexed: { $0.withKnown() }, replayed: { $0 })
 }
 
 /// What `log` lists (the selection's known events, chosen on the fact
 /// table, in replay order) and the replay that marks them: from the replay
 /// index for an `--org` selection on the default replay, else from a full replay.
 private func replayForLog(_ selection: Selection, _ table: FactTable, _ context: Context) -> ([Int32], any ReplayAnswers) {
-  var keep: (Replay) -> Void = { _ in }
-  if let org = selection.org, selection.usesDefaultReplay {
-    let (indexed, write) = readReplayIndex(table, parts: .orgs, context)
-    if let indexed { return (selection.facts(among: indexed.known(org: org), in: table), indexed) }
-    keep = write
+  guard let org = selection.org else {
+    let replay = selection.replay(table)
+    return (selection.facts(in: replay), replay)
   }
+  return indexedOrReplayed(
+    selection, table, parts: .orgs, context, indexed: { (selection.facts(among: $0.known(org: org), in: table), $0) },
+    replayed: { (selection.facts(in: $0), $0) })
+}
+
+/// What a question asks of its replay: of the indexed default replay when
+/// the selection uses the default replay and the index is there, intact,
+/// fits and gives it (`indexed` is not nil); else of a full replay, which
+/// writes the index when it is missing (`readReplayIndex`), so that the
+/// next question answers from it.
+private func indexedOrReplayed<Answer>(
+  _ selection: Selection, _ table: FactTable, parts: ReplayIndex.Parts, _ context: Context,
+  indexed: (IndexedReplay) -> Answer?, replayed: (Replay) -> Answer
+) -> Answer {
+  guard selection.usesDefaultReplay else { return replayed(selection.replay(table)) }
+  let (index, keep) = readReplayIndex(table, parts: parts, context)
+  if let index, let answer = indexed(index) { return answer }
   let replay = selection.replay(table)
   keep(replay)
-  return (selection.facts(in: replay), replay)
+  return replayed(replay)
 }
 
 /// The indexed replay of `table`, if its index is there, intact and fits;
