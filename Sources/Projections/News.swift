@@ -55,21 +55,22 @@ public struct News: Sendable {
     let facts = table.facts
     // New: in the window, and no event of that id was known before it.
     let fresh = after.known.filter { start.isNew(facts[Int($0)]) && before.knownFact(facts[Int($0)].id) == nil }
-    self.init(
-      table, kept: after.kept(at: day, org: org), before: before.kept(at: day, org: org), fresh: fresh, org: org, replay: after,
-      knownAfter: after.knownFact)
+    let kept = after.kept(at: day, org: org)
+    let keptBefore = before.kept(at: day, org: org)
+    let (changes, basis) = concurrently({ Projections.changes(table, from: keptBefore, to: kept) }, { after.basis(kept) })
+    self.init(table, changes: changes, basis: basis, fresh: fresh, org: org, replay: after, knownAfter: after.knownFact)
   }
 
-  /// What every way of answering shares, once it has the events kept at the
-  /// date after and before the window and the window's new events: the
-  /// changes, the basis, the new events of `org` (an org's event, or a
-  /// retraction or correction whose chain of targets, through `knownAfter`,
-  /// reaches one) in replay order.
+  /// What every way of answering shares, once it has the changes, the basis
+  /// and the window's new events: the new events of `org` (an org's event,
+  /// or a retraction or correction whose chain of targets, through
+  /// `knownAfter`, reaches one) in replay order.
   private init(
-    _ table: FactTable, kept: [Int32], before keptBefore: [Int32], fresh: [Int32], org: String?, replay: any ReplayAnswers,
+    _ table: FactTable, changes: [Change], basis: Basis, fresh: [Int32], org: String?, replay: any ReplayAnswers,
     knownAfter: (UInt64) -> Int32?
   ) {
-    (changes, basis) = concurrently({ Projections.changes(table, from: keptBefore, to: kept) }, { replay.basis(kept) })
+    self.changes = changes
+    self.basis = basis
     let facts = table.facts
     var fresh = fresh
     if let org {
@@ -107,16 +108,28 @@ extension News {
   }
 
   /// Nil when the window holds more than `largest` facts, unless it holds them all.
+  ///
+  /// The basis of the state after the window needs nothing of the state
+  /// before it: it is hashed on one core while the other derives the
+  /// replay before the window and the changes (both take about as long).
   init?(_ table: FactTable, start: NewsStart, at day: Day, org: String?, indexed after: IndexedReplay, largest: Int) {
+    let kept = after.kept(at: day, org: org)
     if org == nil && start.holdsEverything(table) {
-      guard let known = after.withKnown()?.known else { return nil }
-      self.init(table, kept: after.kept(at: day, org: nil), before: [], fresh: known, org: nil, replay: after, knownAfter: { _ in nil })
+      let ((known, changes), basis) = concurrently(
+        { (after.withKnown()?.known, Projections.changes(table, from: [], to: kept)) }, { after.basis(kept) })
+      guard let known else { return nil }
+      self.init(table, changes: changes, basis: basis, fresh: known, org: nil, replay: after, knownAfter: { _ in nil })
       return
     }
-    guard let before = WithoutWindow(after, isNew: start.isNew, largest: largest) else { return nil }
+    let (derived, basis) = concurrently(
+      { () -> (before: WithoutWindow, changes: [Change])? in
+        guard let before = WithoutWindow(after, isNew: start.isNew, largest: largest) else { return nil }
+        return (before, Projections.changes(table, from: before.kept(at: day, org: org), to: kept))
+      }, { after.basis(kept) })
+    guard let derived else { return nil }
     self.init(
-      table, kept: after.kept(at: day, org: org), before: before.kept(at: day, org: org), fresh: before.fresh, org: org,
-      replay: after, knownAfter: before.knownAfter)
+      table, changes: derived.changes, basis: basis, fresh: derived.before.fresh, org: org, replay: after,
+      knownAfter: derived.before.knownAfter)
   }
 }
 
