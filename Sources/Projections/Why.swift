@@ -86,19 +86,34 @@ extension WhyReplay {
   ///   - attrMatches: facts among `whyCandidates` whose `attrs` hold a
   ///     string equal to the key (found by reading their events).
   public func why(_ key: String, at day: Day, org: String? = nil, attrMatches: Set<Int32> = []) -> Why {
+    why(key, at: day, org: org, attrMatches: { attrMatches })
+  }
+
+  /// `why KEY` at `day`, where `attrMatches` finds the facts among
+  /// `whyCandidates` whose `attrs` hold a string equal to the key (by
+  /// reading their events): it runs on one core, then the entries are
+  /// folded there, while the basis of the events kept at `day` (which needs
+  /// neither) is hashed on the other. What `attrMatches` throws, `why` throws.
+  public func why<Failure: Error>(
+    _ key: String, at day: Day, org: String? = nil, attrMatches: @Sendable () throws(Failure) -> Set<Int32>
+  ) throws(Failure) -> Why {
     let kept = self.kept(at: day, org: org)
-    let ((entries, events), basis) = concurrently(
+    let (about, basis) = concurrently(
       {
-        var entries: [WhyEntry] = []
-        if let symbol = table.names.lookup(key) {
-          var fold = StateFold(table: table)
-          table.facts.withUnsafeBufferPointer { all in
-            for index in bearing(on: symbol, kept) { fold.apply(all[Int(index)], index) }
+        Result { () throws(Failure) -> ([WhyEntry], [Int32]) in
+          let matches = try attrMatches()
+          var entries: [WhyEntry] = []
+          if let symbol = table.names.lookup(key) {
+            var fold = StateFold(table: table)
+            table.facts.withUnsafeBufferPointer { all in
+              for index in bearing(on: symbol, kept) { fold.apply(all[Int(index)], index) }
+            }
+            entries = fold.entries(named: key)
           }
-          entries = fold.entries(named: key)
+          return (entries, eventsAbout(key, org: org, attrMatches: matches))
         }
-        return (entries, eventsAbout(key, org: org, attrMatches: attrMatches))
       }, { self.basis(kept) })
+    let (entries, events) = try about.get()
     return Why(entries: entries, events: events, basis: basis)
   }
 

@@ -36,10 +36,12 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
   try requireKnownNames(selection, in: table, context)
   selection.knownAt = known
   let replay = whyReplay(selection, table, context)
-  // Strings the table does not keep are read from the events themselves.
-  let candidates = try context.store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
-  let attrMatches = replay.whyAttrMatches(key, candidates: candidates, events: try context.store.events(candidates, in: table))
-  let why = replay.why(key, at: day, org: org, attrMatches: attrMatches)
+  let store = context.store
+  let why = try replay.why(key, at: day, org: org) { () throws(LogError) in
+    // Strings the table does not keep are read from the events themselves.
+    let candidates = try store.facts(replay.whyCandidates(key, org: org), in: table, mayHold: key)
+    return replay.whyAttrMatches(key, candidates: candidates, events: try store.events(candidates, in: table))
+  }
   // The events behind the fields; the events about the key are listed a part at a time.
   let sourceFacts = Array(Set(why.entries.flatMap { $0.fields.compactMap(\.fact) })).sorted()
   let sources = Dictionary(uniqueKeysWithValues: zip(sourceFacts, try context.store.events(sourceFacts, in: table)))
