@@ -111,7 +111,9 @@ extension News {
   ///
   /// The basis of the state after the window needs nothing of the state
   /// before it: it is hashed on one core while the other derives the
-  /// replay before the window and the changes (both take about as long).
+  /// replay before the window and the changes (both take about as long). A
+  /// window too large to derive from is hashed for nothing; the caller then
+  /// replays in full, which takes several times as long anyway.
   init?(_ table: FactTable, start: NewsStart, at day: Day, org: String?, indexed after: IndexedReplay, largest: Int) {
     let kept = after.kept(at: day, org: org)
     if org == nil && start.holdsEverything(table) {

@@ -21,8 +21,10 @@ struct FactCache {
   static let magic = Array("TLCACHE2".utf8)
   /// Changes whenever the layout of a fact or of this file changes, and with
   /// the program itself (another build may read lines differently). 3: a
-  /// codename event keeps its codename in the third name slot, as a launch does.
-  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 3 ^ programStamp
+  /// codename event keeps its codename in the third name slot, as a launch
+  /// does. 4: a fact carries `attrMarks` (where there was padding, so the
+  /// stride did not change).
+  static let version: UInt64 = UInt64(MemoryLayout<Fact>.stride) << 32 | 4 ^ programStamp
 
   /// The running program's size and modification time, mixed.
   static let programStamp: UInt64 = {
