@@ -374,12 +374,7 @@ public struct LogStore: Sendable {
       }
       var size = try Sys.size(fd)
       guard size > 0 else { return }
-      var last: UInt8 = 0
-      _ = try Sys.pread(fd, &last, 1, size - 1)
-      if last != 0x0a {
-        let keep = try startOfLastLine(fd, size: size)
-        var tail = [UInt8](repeating: 0, count: Int(size - keep))
-        _ = try Sys.pread(fd, &tail, tail.count, keep)
+      if let (keep, tail) = try unendedLine(fd, size: size) {
         // The file's only line behind a byte order mark is not a torn append to cut.
         bomLine = tail.withUnsafeBytes { startsWithByteOrderMark($0, offset: keep) }
         let blank = isBlank(tail)
@@ -448,27 +443,34 @@ public struct LogStore: Sendable {
   /// keeps it), or a byte order mark ahead of the file's only line, which is
   /// an error; `add` refuses both before anything, and a dry run says so too.
   private func unendedFinalLine(_ fd: FileDescriptor, file: String) throws(LogError) -> LogError? {
-    let tail: [UInt8]
-    let start: Int64
+    let line: (start: Int64, bytes: [UInt8])?
     do {
       var size = try Sys.size(fd)
       if case .verified(let length) = try rollbackState(fd, file: file), size > length { size = length }
-      guard size > 0 else { return nil }
-      var last: UInt8 = 0
-      _ = try Sys.pread(fd, &last, 1, size - 1)
-      guard last != 0x0a else { return nil }
-      start = try startOfLastLine(fd, size: size)
-      var bytes = [UInt8](repeating: 0, count: Int(size - start))
-      _ = try Sys.pread(fd, &bytes, bytes.count, start)
-      tail = bytes
+      line = try unendedLine(fd, size: size)
     } catch {
       throw LogError(.ioError, "cannot read \(file) before appending: \(error)")
     }
+    guard let (start, tail) = line else { return nil }
     if tail.withUnsafeBytes({ startsWithByteOrderMark($0, offset: start) }) {
       return byteOrderMarkError(file)
     }
     guard !isBlank(tail), let event = try? EventCodec.decode(tail, stored: true) else { return nil }
     return LogStore.finalEventError(file: file, id: event.id)
+  }
+
+  /// The final line of the file's first `size` bytes when it lacks its
+  /// newline: where it starts and its bytes; nil when those bytes are none
+  /// or end with a newline.
+  private func unendedLine(_ fd: FileDescriptor, size: Int64) throws(Errno) -> (start: Int64, bytes: [UInt8])? {
+    guard size > 0 else { return nil }
+    var last: UInt8 = 0
+    _ = try Sys.pread(fd, &last, 1, size - 1)
+    guard last != 0x0a else { return nil }
+    let start = try startOfLastLine(fd, size: size)
+    var bytes = [UInt8](repeating: 0, count: Int(size - start))
+    _ = try Sys.pread(fd, &bytes, bytes.count, start)
+    return (start, bytes)
   }
 
   /// Where the file would end without its trailing run of blank lines (and
