@@ -191,9 +191,10 @@ extension Replay {
       radixSort(&sortedRetracted)
       var sortedSuperseded = Array(self.superseded)
       radixSort(&sortedSuperseded)
+      let knownRetractions = self.known.filter { facts[Int($0)].factKind == .retract }
       return ReplayIndex(
-        facts: count, names: names, order: order, orgStart: start, orgKnown: byOrg, retracted: sortedRetracted,
-        superseded: sortedSuperseded, keys: keys, tableFacts: table.facts)
+        facts: count, names: names, order: order, orgStart: start, orgKnown: byOrg, knownRetractions: knownRetractions,
+        retracted: sortedRetracted, superseded: sortedSuperseded, keys: keys, tableFacts: table.facts)
     }
   }
 }
@@ -227,35 +228,14 @@ extension FactTable {
 
 extension IndexedReplay {
   /// This replay with its known events, for `why`: the index's known events
-  /// that are not retractions, and the retractions that win their id (rule
-  /// 2). An id is one fact's when the index's keys (every fact's id and
-  /// target) hold it once more than the facts that target it; the few ids
-  /// of several facts are decided as the replay decides them. Nil when the
-  /// index was read without its orgs or keys.
+  /// of every org (never a retraction; lines added since are among them)
+  /// and the retractions that win their id (rule 2), which the index keeps
+  /// apart. Nil when the index was read without its orgs.
   public func withKnown() -> KnownIndexedReplay? {
-    guard let orgKnown = index.orgKnown, let keys = index.keys else { return nil }
-    let facts = table.facts
-    var isKnown = [Bool](repeating: false, count: facts.count)
+    guard let orgKnown = index.orgKnown, let retractions = index.knownRetractions else { return nil }
+    var isKnown = [Bool](repeating: false, count: table.facts.count)
     for index in orgKnown { isKnown[Int(index & Int32.max)] = true }
-    // Keys count the facts the index was built from; facts added since are plain (no target, a new id).
-    var targeted: [UInt64: Int] = [:]
-    var retractions: [Int32] = []
-    for index in facts.indices {
-      if facts[index].target != 0 { targeted[facts[index].target, default: 0] += 1 }
-      if facts[index].factKind == .retract { retractions.append(Int32(index)) }
-    }
-    var shared = Set<UInt64>()
-    for index in retractions {
-      let id = facts[Int(index)].id
-      if ReplayIndex.count(of: id, in: keys) - (targeted[id] ?? 0) == 1 { isKnown[Int(index)] = true } else { shared.insert(id) }
-    }
-    if !shared.isEmpty {
-      var byID: [UInt64: [Int32]] = [:]
-      for index in facts.indices where shared.contains(facts[index].id) { byID[facts[index].id, default: []].append(Int32(index)) }
-      for list in byID.values {
-        if let winner = Replay.winner(list, in: table), facts[Int(winner)].factKind == .retract { isKnown[Int(winner)] = true }
-      }
-    }
+    for index in retractions { isKnown[Int(index)] = true }
     return KnownIndexedReplay(indexed: self, known: isKnown.indices.filter { isKnown[$0] }.map(Int32.init))
   }
 }

@@ -95,6 +95,7 @@ func indexedReplayMatchesTheNaiveModel(batch: Int) throws {
         if !parts.contains(.orgs) {
           read.orgStart = nil
           read.orgKnown = nil
+          read.knownRetractions = nil
         }
         guard let indexed = IndexedReplay(table: table, index: read) else { continue }
         extendedWith[parts.rawValue, default: 0] += 1

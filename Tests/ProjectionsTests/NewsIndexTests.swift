@@ -98,7 +98,7 @@ func newsFromTheIndexAnswersAsNewsFromTwoReplays(batch: Int) throws {
 }
 
 /// `why` from the replay index: the indexed replay's known events (the
-/// index's, with the retractions that win their id, found through its keys)
+/// index's orgs' events, with the retractions that win their id, which it keeps)
 /// are the full replay's, re-used ids and retractions of retractions
 /// included; so every `why` answers as the full replay's, on the cached log
 /// and after plain lines are added to it.

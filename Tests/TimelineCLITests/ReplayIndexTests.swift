@@ -174,20 +174,43 @@ private let orgQuestions: [[String]] = [
     let index = cache + "/big.jsonl.replay"
     var bytes = try Data(contentsOf: URL(fileURLWithPath: index))
     // The header: magic, version, identity (2), facts, names (8 bytes each),
-    // then eight sections' (count, checksum); the org facts are the seventh.
+    // then nine sections' (count, checksum); the org facts are the eighth.
     func word(_ at: Int) -> Int { littleEndianWord(bytes, at: at) }
-    let counts = (0..<8).map { word(48 + 16 * $0) }
-    let strides = [4, 4, 4, 8, 8, 8]
-    var start = 48 + 16 * 8 + 8
-    for section in 0..<6 { start += counts[section] * strides[section] }
-    let end = bytes.count - counts[7] * 8
-    try #require(counts[6] > 0 && end > start && (end - start) % counts[6] == 0)
+    let counts = (0..<9).map { word(48 + 16 * $0) }
+    let strides = [4, 4, 4, 4, 8, 8, 8]
+    var start = 48 + 16 * 9 + 8
+    for section in 0..<7 { start += counts[section] * strides[section] }
+    let end = bytes.count - counts[8] * 8
+    try #require(counts[7] > 0 && end > start && (end - start) % counts[7] == 0)
     // The lowest byte of each fact's id (its first field): still a well-formed
     // key, so only the org's checksum can tell (the basis would change).
-    let factSize = (end - start) / counts[6]
+    let factSize = (end - start) / counts[7]
     for position in stride(from: start, to: end, by: factSize) { bytes[position] ^= 0x01 }
     try bytes.write(to: URL(fileURLWithPath: index))
     try expectAnswersOfAFullReplay(orgQuestions, log: log, copy: copy)
+  }
+}
+
+// The retractions that win their ids are kept in the replay index for
+// `why` and a first `news`: with that section damaged (each entry another
+// fact's index, still in bounds), only its checksum can tell, and the
+// questions are answered as a full replay answers them.
+@Test func aDamagedListOfKnownRetractionsIsNotBelieved() throws {
+  try withTemporaryDirectory { dir in
+    let (log, copy, cache, generated) = try cachedLog(dir)
+    let index = cache + "/big.jsonl.replay"
+    var bytes = try Data(contentsOf: URL(fileURLWithPath: index))
+    // The header (as above); the known retractions are the fourth section, of 4-byte fact indices.
+    let counts = (0..<9).map { littleEndianWord(bytes, at: 48 + 16 * $0) }
+    let start = 48 + 16 * 9 + 8 + (counts[0] + counts[1] + counts[2]) * 4
+    try #require(counts[3] > 0 && start + counts[3] * 4 <= bytes.count)
+    for position in stride(from: start, to: start + counts[3] * 4, by: 4) { bytes[position] ^= 0x01 }
+    try bytes.write(to: URL(fileURLWithPath: index))
+    // The keys that retracted events name, so that the answers list retractions.
+    let retracted = Set(generated.filter { $0.kind == "retract" }.compactMap { $0.string("target") })
+    let keys = generated.filter { retracted.contains($0.id) }.compactMap(\.subject).prefix(3)
+    try #require(!keys.isEmpty)
+    try expectAnswersOfAFullReplay(keys.map { ["why", $0, "--at", "2024-03-01", "--json"] }, log: log, copy: copy)
   }
 }
 

@@ -29,6 +29,10 @@ public struct ReplayIndex: Sendable {
   /// one (retracted or superseded) has `droppedMark` set.
   public var orgStart: [Int32]?
   public var orgKnown: [Int32]?
+  /// The retractions that win their id (rule 2), in file order: with
+  /// `orgKnown`'s events, every known event (`IndexedReplay.withKnown`).
+  /// Read with the orgs.
+  public var knownRetractions: [Int32]?
   /// Keys dropped by a standing retraction, and by a standing correction; sorted.
   public var retracted: [UInt64]
   public var superseded: [UInt64]
@@ -51,14 +55,15 @@ public struct ReplayIndex: Sendable {
   }
 
   public init(
-    facts: Int, names: Int, order: [Int32]?, orgStart: [Int32]?, orgKnown: [Int32]?, retracted: [UInt64],
-    superseded: [UInt64], keys: [UInt64]?, tableFacts: [Fact]? = nil
+    facts: Int, names: Int, order: [Int32]?, orgStart: [Int32]?, orgKnown: [Int32]?, knownRetractions: [Int32]? = nil,
+    retracted: [UInt64], superseded: [UInt64], keys: [UInt64]?, tableFacts: [Fact]? = nil
   ) {
     self.facts = facts
     self.names = names
     self.order = order
     self.orgStart = orgStart
     self.orgKnown = orgKnown
+    self.knownRetractions = knownRetractions
     self.retracted = retracted
     self.superseded = superseded
     self.keys = keys
@@ -127,8 +132,8 @@ public struct ReplayIndex: Sendable {
       let mask = marked ? Int32.max : -1
       return indices.map { $0.count <= facts && $0.allSatisfy { $0 & mask >= 0 && $0 & mask < limit } } ?? true
     }
-    guard inBounds(order), inBounds(orgKnown, marked: true), isSorted(retracted), isSorted(superseded),
-      keys.map(isSorted) ?? true
+    guard inBounds(order), inBounds(orgKnown, marked: true), inBounds(knownRetractions), isSorted(retracted),
+      isSorted(superseded), keys.map(isSorted) ?? true
     else { return false }
     if let orgStart {
       guard let orgKnown, orgStart.count == names + 1, orgStart.first == 0, orgStart.last == Int32(orgKnown.count),
@@ -149,10 +154,10 @@ public struct ReplayIndex: Sendable {
 /// index in it is bounds-checked. Written atomically through `CacheFolder`,
 /// it is ignored (and rebuilt) whenever the fact cache is rewritten.
 public struct ReplayIndexStore: Sendable {
-  static let magic = Array("TLREPLY2".utf8)
+  static let magic = Array("TLREPLY3".utf8)
   /// The sections, in file order, and the stride of their values.
   enum Section: Int, CaseIterable {
-    case order, orgStart, orgKnown, retracted, superseded, keys
+    case order, orgStart, orgKnown, knownRetractions, retracted, superseded, keys
     /// Each org's known facts themselves, in the order of `orgKnown`; no
     /// checksum of its own: `orgSums` holds one per org.
     case orgFacts
@@ -161,7 +166,7 @@ public struct ReplayIndexStore: Sendable {
 
     var stride: Int {
       switch self {
-      case .order, .orgStart, .orgKnown: 4
+      case .order, .orgStart, .orgKnown, .knownRetractions: 4
       case .retracted, .superseded, .keys, .orgSums: 8
       case .orgFacts: MemoryLayout<Fact>.stride
       }
@@ -256,11 +261,14 @@ public struct ReplayIndexStore: Sendable {
       index.order = order
     }
     if parts.contains(.orgs) {
-      guard let start = file.read(.orgStart, as: Int32.self), let known = file.read(.orgKnown, as: Int32.self) else {
+      guard let start = file.read(.orgStart, as: Int32.self), let known = file.read(.orgKnown, as: Int32.self),
+        let retractions = file.read(.knownRetractions, as: Int32.self)
+      else {
         return nil
       }
       index.orgStart = start
       index.orgKnown = known
+      index.knownRetractions = retractions
     }
     if parts.contains(.keys) {
       guard let keys = file.read(.keys, as: UInt64.self) else { return nil }
@@ -322,7 +330,8 @@ public struct ReplayIndexStore: Sendable {
   /// atomically; a failure only means there is no index. Every part must be there.
   public func write(_ index: ReplayIndex, identity: CacheIdentity) {
     guard index.facts == identity.facts, let order = index.order, let orgStart = index.orgStart,
-      let orgKnown = index.orgKnown, let keys = index.keys, let tableFacts = index.tableFacts,
+      let orgKnown = index.orgKnown, let knownRetractions = index.knownRetractions, let keys = index.keys,
+      let tableFacts = index.tableFacts,
       case .folder(let folder) = cache.folder(create: false)
     else { return }
     /// Each org's known facts, gathered into one buffer, one org at a time.
@@ -340,7 +349,8 @@ public struct ReplayIndexStore: Sendable {
       (UInt64(values.count), values.withUnsafeBytes { FastHash.hash($0) })
     }
     let sections = [
-      section(order), section(orgStart), section(orgKnown), section(index.retracted), section(index.superseded), section(keys),
+      section(order), section(orgStart), section(orgKnown), section(knownRetractions), section(index.retracted),
+      section(index.superseded), section(keys),
     ]
     /// The header; the orgs' sums are known only once their facts are
     /// gathered (to be written), so it is written last.
@@ -372,6 +382,7 @@ public struct ReplayIndexStore: Sendable {
       try Sys.writeAll(fd, contentsOf: order)
       try Sys.writeAll(fd, contentsOf: orgStart)
       try Sys.writeAll(fd, contentsOf: orgKnown)
+      try Sys.writeAll(fd, contentsOf: knownRetractions)
       try Sys.writeAll(fd, contentsOf: index.retracted)
       try Sys.writeAll(fd, contentsOf: index.superseded)
       try Sys.writeAll(fd, contentsOf: keys)

@@ -39,19 +39,19 @@ func replayForQuestion(_ selection: Selection, _ table: FactTable, _ context: Co
 }
 
 /// The indexed default replay of `table` for `news`, whose other replay is
-/// derived from it: with its order, its orgs for an `--org` question, and
-/// everything for a window of every fact (its known events); nil when the index is
-/// missing, damaged or does not fit (news then replays both in full), with
-/// what to do with that full default replay (write the index from it when
-/// it is missing, as `replayForQuestion`).
+/// derived from it: with its order, and its orgs for an `--org` question or
+/// a window of every fact (whose new events are the known ones); nil when
+/// the index is missing, damaged or does not fit (news then replays both in
+/// full), with what to do with that full default replay (write the index
+/// from it when it is missing, as `replayForQuestion`).
 func indexedReplay(_ table: FactTable, start: NewsStart, org: String?, _ context: Context) -> (IndexedReplay?, (Replay) -> Void) {
-  readReplayIndex(table, parts: org == nil && start.holdsEverything(table) ? .all : org == nil ? .order : [.order, .orgs], context)
+  readReplayIndex(table, parts: org == nil && !start.holdsEverything(table) ? .order : [.order, .orgs], context)
 }
 
 /// The replay `why` reads: the indexed default replay of `table` with its
 /// known events, or a full replay (`indexedOrReplayed`).
 func whyReplay(_ selection: Selection, _ table: FactTable, _ context: Context) -> any WhyReplay {
-  indexedOrReplayed(selection, table, parts: .all, context, indexed: { $0.withKnown() }, replayed: { $0 })
+  indexedOrReplayed(selection, table, parts: [.order, .orgs], context, indexed: { $0.withKnown() }, replayed: { $0 })
 }
 
 /// What `log` lists (the selection's known events, chosen on the fact
