@@ -114,8 +114,9 @@ public struct EventScanner {
   }
 
   /// The one walk over the attributes: keeps in `fact` what the kind table
-  /// (`FactKind.keptAttributes`) says, and writes their shape into the memo
-  /// key that `attrsAreValid` judges.
+  /// (`FactKind.keptAttributes`) says, marks its strings (`attrMarks`) for a
+  /// kind that may hold strings the fact does not keep, and writes their
+  /// shape into the memo key that `attrsAreValid` judges.
   /// - Returns: where a strategy's lists are, or nil for an attribute the
   ///   fast path refuses (an empty key of a free-form kind, a bad target).
   @inline(__always) private mutating func keepAttrs(
@@ -127,16 +128,9 @@ public struct EventScanner {
     var lists = StrategyLists()
     let freeForm = kind == .report || kind == .custom
     let keeps = kind == .custom ? UnsafeBufferPointer(start: nil, count: 0) : FactKind.keptBuffers[Int(kind.rawValue)]
-    if kind.holdsUnkeptStrings {
-      for attr in raw.attrs {
-        switch attr.value {
-        case .string(let bytes): fact.attrMarks |= AttrMarks.of(bytes)
-        case .list(let start, let count): for item in raw.items[start..<start + count] { fact.attrMarks |= AttrMarks.of(item) }
-        default: break
-        }
-      }
-    }
+    let marking = kind.holdsUnkeptStrings
     for attr in raw.attrs {
+      if marking { fact.attrMarks |= marks(of: attr.value) }
       if freeForm {
         // Free-form attributes: only their keys are checked, and nothing of them is kept.
         if attr.key.isEmpty { return nil }
@@ -197,6 +191,15 @@ public struct EventScanner {
       }
     }
     return lists
+  }
+
+  /// `AttrMarks` of an attribute's strings: a string, or a list's items.
+  @inline(__always) private func marks(of value: RawValue) -> UInt32 {
+    switch value {
+    case .string(let bytes): return AttrMarks.of(bytes)
+    case .list(let start, let count): return raw.items[start..<start + count].reduce(0) { $0 | AttrMarks.of($1) }
+    default: return 0
+    }
   }
 
   /// Whether validation accepts the attributes whose shape `keepAttrs` wrote
