@@ -97,21 +97,6 @@ public struct ReplayIndex: Sendable {
       superseded: superseded, keys: keys)
   }
 
-  /// How many times `key` is in `sorted`.
-  public static func count(of key: UInt64, in sorted: [UInt64]) -> Int {
-    /// The first position whose value is above `key` (`orEqual`: at or above it).
-    func bound(_ orEqual: Bool) -> Int {
-      var low = 0
-      var high = sorted.count
-      while low < high {
-        let middle = (low + high) / 2
-        if sorted[middle] < key || (!orEqual && sorted[middle] == key) { low = middle + 1 } else { high = middle }
-      }
-      return low
-    }
-    return bound(false) - bound(true)
-  }
-
   /// Whether `key` is in a sorted array.
   public static func contains(_ sorted: [UInt64], _ key: UInt64) -> Bool {
     var low = 0
