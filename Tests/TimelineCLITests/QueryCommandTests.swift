@@ -265,6 +265,46 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
   }
 }
 
+/// `log` reads each listed line again at its offset, reading through small
+/// gaps and skipping large ones, with a few KB of room past a line's start:
+/// lines longer than that room, around it, and lines far apart or close
+/// together must each come back whole.
+@Test func logReadsEveryLineWholeWhateverItsLengthAndItsGapToTheNext() throws {
+  try withTemporaryDirectory { dir throws in
+    let lengths = [0, 10, 3_000, 4_000, 4_095, 4_096, 4_200, 8_191, 8_192, 9_000, 20_000]
+    var lines: [String] = []
+    for (n, length) in lengths.enumerated() {
+      for (m, gap) in [0, 2_000, 7_000, 8_200, 12_000].enumerated() {
+        let id = "a\(n)-\(m)"
+        let recorded = String(format: "2025-01-01T00:%02d:%02d.000Z", n, m)
+        lines.append(#"{"id":"\#(id)","date":"2025","kind":"report","org":"a","note":"\#(String(repeating: "n", count: length))","confidence":"reported","recorded":"\#(recorded)"}"#)
+        if gap > 0 {
+          lines.append(#"{"id":"b\#(n)-\#(m)","date":"2025","kind":"report","org":"b","note":"\#(String(repeating: "g", count: gap))","confidence":"reported","recorded":"\#(recorded)"}"#)
+        }
+      }
+    }
+    let log = try folderLog(dir, lines)
+    let stored = Dictionary(uniqueKeysWithValues: lines.map { line in
+      let value = try! J.parse(line)
+      return (value["id"]!.description, value)
+    })
+    // The first question reads the lines and builds the cache; the next one reads it and its index.
+    for arguments in [["log"], ["log", "--org", "a"]] {
+      let events = try json(arguments, log: log)["events"]?.arrayValue ?? []
+      let expected = arguments.count == 1 ? lines.count : lines.filter { $0.contains(#""org":"\#(arguments[2])""#) }.count
+      #expect(events.count == expected, "\(arguments)")
+      for event in events {
+        let whole = event == stored[event["id"]!.description]  // (not expanded: the lines are long)
+        #expect(whole, "\(arguments): \(event["id"]!)")
+      }
+    }
+    let text = try timeline(["--log", log, "log", "--org", "a"])
+    #expect(text.status == 0)
+    let longest = "\"" + String(repeating: "n", count: lengths.max()!) + "\""
+    #expect(text.lines.filter { $0.hasSuffix(longest) }.count == 5, "a piped listing's lines are whole")
+  }
+}
+
 @Test func everyQueryOutputIsOneJSONDocumentWithABasis() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
