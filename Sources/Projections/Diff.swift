@@ -185,11 +185,11 @@ func changes(_ table: FactTable, from old: [Int32], to new: [Int32]) -> [Change]
   // replay order, and reading 96-byte facts in it missed the cache at each.
   var bears = [Bool](repeating: false, count: table.count)
   for index in facts.indices where keys.bears(facts[index]) { bears[index] = true }
-  // The two folds are independent: one per core.
+  // The two folds are independent: one per core; then each is materialized on both.
   let (before, after) = concurrently(
-    { [bears] in table.foldedState(old.filter { bears[Int($0)] }) },
-    { [bears] in table.foldedState(new.filter { bears[Int($0)] }) })
-  return changes(from: before, to: after)
+    { [bears] in table.applied(old.filter { bears[Int($0)] }) },
+    { [bears] in table.applied(new.filter { bears[Int($0)] }) })
+  return changes(from: before.materialize(), to: after.materialize())
 }
 
 extension Replay {

@@ -14,7 +14,14 @@ public protocol ReplayAnswers: Sendable {
 
 extension ReplayAnswers {
   /// The competitor state folded from `facts` (in replay order).
-  public func state(_ facts: [Int32]) -> CompetitorState { table.foldedState(facts) }
+  public func state(_ facts: [Int32]) -> CompetitorState { table.applied(facts).materialize() }
+
+  /// `state(facts)` and `basis(facts)`: the events applied beside the
+  /// digest of their ids, then the state materialized on both cores.
+  public func stateAndBasis(_ facts: [Int32]) -> (CompetitorState, Basis) {
+    let (fold, basis) = concurrently({ table.applied(facts) }, { self.basis(facts) })
+    return (fold.materialize(), basis)
+  }
 
   /// The competitor state on `day`.
   public func state(at day: Day, org: String? = nil) -> CompetitorState { state(kept(at: day, org: org)) }
@@ -200,9 +207,9 @@ extension Replay {
 }
 
 extension FactTable {
-  /// The competitor state folded from `facts` (in replay order): what both
+  /// The fold of `facts` (in replay order), to be materialized: what both
   /// a full and an indexed replay answer with.
-  func foldedState(_ facts: [Int32]) -> CompetitorState {
+  func applied(_ facts: [Int32]) -> StateFold {
     var fold = StateFold(table: self)
     self.facts.withUnsafeBufferPointer { all in
       // Gathered in runs before they are folded: a loop of plain copies has
@@ -219,7 +226,7 @@ extension FactTable {
         }
       }
     }
-    return fold.materialize()
+    return fold
   }
 
   /// The basis of `facts`: their count and the digest of their ids.

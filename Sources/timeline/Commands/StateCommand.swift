@@ -18,7 +18,7 @@ let stateCommand = Command(
     let (selection, _, replay) = try selectedReplay(args, context, command: "state")
     let (knownAt, org, least) = (selection.knownAt, selection.org, selection.minConfidence)
     let kept = replay.kept(at: day, org: org)
-    let (state, basis) = concurrently({ replay.state(kept) }, { replay.basis(kept) })
+    let (state, basis) = replay.stateAndBasis(kept)
     if args.has("json") {
       printJSON(basis: basis, context) { w in
         w.member("at", day.description)
