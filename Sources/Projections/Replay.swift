@@ -225,7 +225,24 @@ public struct Replay: Sendable {
       guard let symbol = table.names.lookup(org) else { return [] }
       return order.filter { facts[Int($0)].lastDay <= limit && facts[Int($0)].org == symbol }
     }
-    return order.filter { facts[Int($0)].lastDay <= limit }
+    // The order is by first day, and a period (a year, a month or a day)
+    // ends in the year it starts: an event that starts before the limit's
+    // year ends before the limit, one that starts after the limit is not
+    // kept, and only those between are read (a million far-apart facts
+    // read in replay order took 14-18 ms).
+    func firstPosition(startingAfter day: Int32) -> Int {
+      var (low, high) = (0, order.count)
+      while low < high {
+        let middle = (low + high) / 2
+        if facts[Int(order[middle])].firstDay > day { high = middle } else { low = middle + 1 }
+      }
+      return low
+    }
+    let yearStart = firstPosition(startingAfter: limit / 10_000 * 10_000)  // (yyyy0000: before January 1)
+    let after = firstPosition(startingAfter: limit)
+    var kept = Array(order[..<yearStart])
+    kept += order[yearStart..<after].lazy.filter { facts[Int($0)].lastDay <= limit }
+    return kept
   }
 
   /// Facts (one per id) sorted in replay order, by the radix sort of `order`.
