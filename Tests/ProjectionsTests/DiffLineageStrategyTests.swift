@@ -262,3 +262,21 @@ func describe(_ shift: StrategyShift) -> String {
   let shifts = Replayed(log.events).strategyShifts(at: day("2025-12-31")).map(describe)
   #expect(shifts == ["2025-07-01 openai null +[b] -[] [] -> [b] s2"])
 }
+
+/// `sortedKeys` sorts ASCII keys with `<` and others by their UTF-8 bytes:
+/// both must be code point order, whatever the keys' case, digits,
+/// punctuation and shared prefixes.
+@Test func sortedKeysAreInCodePointOrderWithAndWithoutNonASCIIKeys() {
+  var random = SystemRandomNumberGenerator()
+  let ascii = Array(" !\"#$%&'()*+,-./0123456789:;<=>?@AZ[\\]^_`az{|}~\u{7f}").map(String.init)
+  let wider = ascii + ["é", "e\u{301}", "\u{FF5E}", "\u{1F600}", "ß", "\u{0}"]
+  for alphabet in [ascii, wider] {
+    for _ in 0..<300 {
+      let keys = (0..<Int.random(in: 0...40, using: &random)).map { _ in
+        "org/" + (0..<Int.random(in: 0...6, using: &random)).map { _ in alphabet.randomElement(using: &random)! }.joined()
+      }
+      let expected = keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+      #expect(sortedKeys(keys).map { Array($0.utf8) } == expected.map { Array($0.utf8) }, "\(keys)")
+    }
+  }
+}
