@@ -384,3 +384,36 @@ func aDryRunWaitsForTheLockLikeTheRealRun(stdin: Bool) throws {
     #expect(!FileManager.default.fileExists(atPath: dir + "/no"))
   }
 }
+
+// MARK: - Columns measured in terminal columns
+
+/// Text columns are as wide as their widest cell in terminal columns: an
+/// East Asian wide character or an emoji takes two, an accented letter
+/// one (two bytes, or a letter and a combining accent), ASCII one a byte
+/// (measured without walking its characters). The column after a cell of
+/// any of them starts at the same column on every row: here a metric's
+/// unit, free text, before its date.
+@Test func textColumnsLineUpWhateverTheScriptOfTheirCells() throws {
+  try withTemporaryDirectory { dir throws in
+    let units = ["USD", "円", "€", "😀😀", "e\\u0301", "long-ascii-unit", "漢字x"]
+    let lines = units.enumerated().map { index, unit in
+      #"{"id":"m\#(index)","date":"2025","kind":"metric","org":"a","attrs":{"name":"metric\#(index)","value":\#(index),"unit":"\#(unit)"},"confidence":"reported","recorded":"2025-01-01T00:00:0\#(index).000Z"}"#
+    }
+    let log = try folderLog(dir, lines)
+    /// Terminal columns, the ranges `timeline` counts as two.
+    func columns(_ text: Substring) -> Int {
+      text.reduce(0) { width, character in
+        let value = character.unicodeScalars.first!.value
+        let wide = (0x1100...0x115f).contains(value) || (0x2e80...0xa4cf).contains(value) || (0xac00...0xd7a3).contains(value)
+          || (0xf900...0xfaff).contains(value) || (0xfe30...0xfe4f).contains(value) || (0xff00...0xff60).contains(value)
+          || (0xffe0...0xffe6).contains(value) || (0x1f300...0x1f64f).contains(value) || (0x1f900...0x1f9ff).contains(value)
+          || (0x20000...0x3fffd).contains(value)
+        return width + (wide ? 2 : 1)
+      }
+    }
+    let rows = try timeline(["--log", log, "state", "--at", "2025-12-31"]).lines.filter { $0.contains("as of") }
+    #expect(rows.count == units.count)
+    let starts = rows.map { row in row.range(of: "as of").map { columns(row[..<$0.lowerBound]) } }
+    #expect(Set(starts).count == 1, "\(rows)")
+  }
+}
