@@ -276,21 +276,7 @@ func alignedRows(_ rows: [[String]], widths: [Int], indent: Int, fit: Int?, styl
 
 /// Terminal columns a text takes: East Asian wide characters count twice.
 func displayWidth(_ text: String) -> Int {
-  // ASCII, without walking characters: a column a character, and a
-  // character a byte but for CR LF (one character); ten times faster on
-  // a strategy listing's long lines.
-  var crlf = 0
-  var previous: UInt8 = 0
-  var ascii = true
-  for byte in text.utf8 {
-    if byte >= 0x80 {
-      ascii = false
-      break
-    }
-    if byte == 0x0a && previous == 0x0d { crlf += 1 }
-    previous = byte
-  }
-  if ascii { return text.utf8.count - crlf }
+  if let width = asciiWidth(text) { return width }
   var width = 0
   for character in text {
     guard let scalar = character.unicodeScalars.first else { continue }
@@ -303,6 +289,32 @@ func displayWidth(_ text: String) -> Int {
     }
   }
   return width
+}
+
+/// The columns of a text in ASCII without a carriage return (nil for any
+/// other): a column a byte, each character being one byte (only CR LF is
+/// two bytes in one character). Read eight bytes at a time, without walking
+/// characters: a strategy listing's long lines are measured ten times faster.
+private func asciiWidth(_ text: String) -> Int? {
+  let width = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+    guard let base = bytes.baseAddress else { return 0 }
+    let raw = UnsafeRawPointer(base)
+    let high: UInt64 = 0x8080_8080_8080_8080
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var index = 0
+    while index + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      let carriageReturns = word ^ (ones &* 0x0d)  // a zero byte where a CR was
+      if word & high != 0 || (carriageReturns &- ones) & ~carriageReturns & high != 0 { return nil }
+      index += 8
+    }
+    while index < bytes.count {
+      if bytes[index] >= 0x80 || bytes[index] == 0x0d { return nil }
+      index += 1
+    }
+    return bytes.count
+  }
+  return width ?? nil
 }
 
 /// Replaces control characters so that one value stays on one line of text output.
