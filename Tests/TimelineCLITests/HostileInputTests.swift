@@ -307,3 +307,54 @@ func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8
     #expect(try Data(contentsOf: URL(fileURLWithPath: log)) == Data(content))
   }
 }
+
+/// A text answer shows what the log holds on one line and never hands the
+/// terminal a control character or a direction override from it (an escape
+/// sequence in a unit could recolour, retitle or hide what follows): every
+/// free-text name an event can carry (a role, a launch's type, a metric's
+/// name and unit, a codename, a strategy's label and items, a custom
+/// kind's attrs, a note) is shown escaped, in every text command.
+@Test func textAnswersNeverPassOnAControlCharacterFromTheLog() throws {
+  try withTemporaryDirectory { dir throws in
+    // Names refuse direction overrides (they would look like another name); text takes them.
+    let hostile = "x\u{1b}[31m\u{7}\r\n\ty"
+    let text = hostile + "\u{202e}z"
+    let log = dir + "/log.jsonl"
+    let adds: [[String]] = [
+      ["launch", "--date", "2025-01", "--org", "a", "--subject", "a/p", "--set", "type=" + hostile, "--set", "codename=" + hostile],
+      ["hire", "--date", "2025-02", "--org", "a", "--subject", "bob", "--set", "role=" + hostile],
+      ["metric", "--date", "2025-03", "--org", "a", "--set", "name=" + hostile, "--set", "value=5", "--set", "unit=" + hostile],
+      ["metric", "--date", "2025-04", "--org", "a", "--set", "name=" + hostile, "--set", "value=6", "--set", "unit=u" + hostile],
+      ["codename", "--date", "2025-05", "--org", "a", "--set", "codename=c" + hostile],
+      ["strategy", "--date", "2025-06", "--org", "a", "--set", "label=" + hostile, "--set", "focus=" + hostile,
+       "--set", "deprioritize=d" + hostile],
+      ["x-odd", "--date", "2025-07", "--org", "a", "--set", "k=" + text, "--note", text],
+      ["depart", "--date", "2025-08", "--org", "a", "--subject", "bob", "--set", "role=" + hostile],
+      ["hire", "--date", "2025-09", "--org", "a", "--subject", "ann", "--set", "role=CRO"],
+      // One override, one DEL, in the middle of long plain text (text is read eight bytes at a time).
+      ["report", "--date", "2025-07", "--org", "a", "--note", "abcdefghij\u{202e}klmnopqrstuvwxyz", "--set", "k=abcdefghijk\u{7f}lmnopqrstuvwxyz"],
+    ]
+    for arguments in adds {
+      let added = try timeline(["--log", log, "add"] + arguments)
+      #expect(added.status == 0, "\(arguments): \(added.stderr)")
+    }
+    let questions: [[String]] = [
+      ["state", "--at", "2025-07-31"], ["state", "--at", "2025-12-31"], ["diff", "2024", "2025-07-31"],
+      ["diff", "2025-07-31", "2025-12-31"], ["news", "--since", "2000-01-01"], ["why", "a", "--at", "2025-07-31"],
+      ["why", "bob", "--at", "2025-07-31"], ["why", "a/p", "--at", "2025-07-31"], ["why", hostile, "--at", "2025-07-31"],
+      ["lineage"], ["strategy"], ["log"],
+    ]
+    for question in questions {
+      let answer = try timeline(["--log", log] + question)
+      #expect(answer.status == 0, "\(question): \(answer.stderr)")
+      let unsafe = answer.stdout.unicodeScalars.filter { scalar in
+        (scalar.value < 0x20 && scalar != "\n") || scalar.value == 0x7f || (0x202a...0x202e).contains(scalar.value)
+          || (0x2066...0x2069).contains(scalar.value)
+      }
+      #expect(unsafe.isEmpty, "\(question): \(unsafe.map { String($0.value, radix: 16) })\n\(answer.stdout)")
+    }
+    // Completion lists names one a line: a name that cannot be typed is left out.
+    #expect(try timeline(["--log", log, "complete", "roles"]).stdout == "CRO\n")
+    #expect(try timeline(["--log", log, "complete", "set", "role="]).stdout == "role=CRO\n")
+  }
+}

@@ -12,7 +12,7 @@ let completeCommand = Command(
     PositionalSpec(name: "PREFIX", help: "only the names that start with this (default: all)", optional: true),
   ],
   details: [
-    "It never fails loudly: without a log, or with an unreadable one, or an unknown KIND, it prints nothing and exits 0, so that a completion never prints an error into the command line being typed. Names are sorted and each printed once."
+    "It never fails loudly: without a log, or with an unreadable one, or an unknown KIND, it prints nothing and exits 0, so that a completion never prints an error into the command line being typed. Names are sorted and each printed once; a name holding a control character is left out."
   ],
   examples: ["timeline complete orgs", "timeline complete subjects openai/", "timeline complete set role=C"],
   run: { args, context in
@@ -42,5 +42,6 @@ func completionCandidates(_ kind: String, prefix: String, in table: FactTable) -
   }
   guard let sort = KnownNames.NameSort(rawValue: kind) else { return [] }
   let names = KnownNames.names(sort, in: table)
-  return names.filter { $0.hasPrefix(prefix) && !$0.isEmpty }.sorted()
+  // A name holding a control character cannot be typed, and a newline in it would split it in two.
+  return names.filter { $0.hasPrefix(prefix) && !$0.isEmpty && oneLine($0) == $0 }.sorted()
 }

@@ -56,7 +56,7 @@ let lineageCommand = Command(
         let marked = zip(node.codenames, node.codenameConfidences).map { $1 == .confirmed ? $0 : "\($0) (\($1))" }
         facts.append("codenames: " + marked.joined(separator: ", "))
       }
-      console.line(prefix + branch + console.bold(id) + "  " + console.dim(facts.joined(separator: "  ")))
+      console.line(prefix + branch + console.bold(oneLine(id)) + "  " + console.dim(oneLine(facts.joined(separator: "  "))))
       let childPrefix = prefix + (branch == "└── " ? "    " : branch == "├── " ? "│   " : "")
       for (index, successor) in node.successors.enumerated() {
         show(successor, prefix: childPrefix, branch: index == node.successors.count - 1 ? "└── " : "├── ")

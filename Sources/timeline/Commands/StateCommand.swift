@@ -49,7 +49,7 @@ private func printState(
   for name in sortedKeys(state.orgs.keys) {
     let org = state.orgs[name]!
     console.line("")
-    console.line(console.bold(console.cyan(name)))
+    console.line(console.bold(console.cyan(oneLine(name))))
     if !org.products.isEmpty {
       console.line("  products")
       let rows = sortedKeys(org.products.keys).map { id -> [String] in
@@ -58,7 +58,7 @@ private func printState(
         let launched = product.launched.map { "launched \($0)" } ?? "never launched"
         let since = product.status == .active && product.since == product.launched ? "" : "since \(product.since)"
         let mark = confidenceMark(product.confidence, console)
-        return [id, status, product.type ?? "-", launched, [since, mark].filter { !$0.isEmpty }.joined(separator: "  ")]
+        return [oneLine(id), status, product.type.map(oneLine) ?? "-", launched, [since, mark].filter { !$0.isEmpty }.joined(separator: "  ")]
       }
       for line in alignedRows(rows, indent: 4, style: { _, column, cell in
         guard column == 1 else { return cell }
@@ -71,7 +71,7 @@ private func printState(
       console.line("  roles")
       let rows = sortedKeys(org.roles.keys).map { role in
         let holder = org.roles[role]!
-        return [role, holder.person, "since \(holder.since)", confidenceMark(holder.confidence, console)]
+        return [oneLine(role), oneLine(holder.person), "since \(holder.since)", confidenceMark(holder.confidence, console)]
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
@@ -86,7 +86,7 @@ private func printState(
       for subject in sortedKeys(org.metrics.keys) {
         for (name, metric) in org.metrics[subject]!.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
           rows.append([
-            subject, name, amountText(metric.value, unit: metric.unit), "as of \(metric.date)",
+            oneLine(subject), oneLine(name), amountText(metric.value, unit: metric.unit.map(oneLine)), "as of \(metric.date)",
             confidenceMark(metric.confidence, console),
           ])
         }
@@ -97,7 +97,7 @@ private func printState(
       console.line("  codenames")
       let rows = sortedKeys(org.codenames.keys).map { name -> [String] in
         let codename = org.codenames[name]!
-        return [name, codename.subject ?? "(unknown model)", "since \(codename.date)", confidenceMark(codename.confidence, console)]
+        return [oneLine(name), codename.subject.map(oneLine) ?? "(unknown model)", "since \(codename.date)", confidenceMark(codename.confidence, console)]
       }
       for line in alignedRows(rows, indent: 4) { console.line(line) }
     }
@@ -109,6 +109,7 @@ private func printState(
 /// carries its own mark.
 private func markedItems(_ items: [String], _ confidence: [String: Confidence], _ console: Console) -> [String] {
   let marks = items.map { confidenceMark(confidence[$0], console) }
-  if Set(marks).count == 1 { return [items.joined(separator: ", "), marks[0]] }
-  return [zip(items, marks).map { $1.isEmpty ? $0 : "\($0) \($1)" }.joined(separator: ", "), ""]
+  let shown = items.map(oneLine)
+  if Set(marks).count == 1 { return [shown.joined(separator: ", "), marks[0]] }
+  return [zip(shown, marks).map { $1.isEmpty ? $0 : "\($0) \($1)" }.joined(separator: ", "), ""]
 }

@@ -46,12 +46,12 @@ let strategyCommand = Command(
     eachShift { shift in
       console.line("")
       let mark = confidenceMark(shift.confidence, console)
-      console.line(console.bold("\(shift.date)  \(console.cyan(shift.org))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)") + (mark.isEmpty ? "" : "  " + mark))
+      console.line(console.bold("\(shift.date)  \(console.cyan(oneLine(shift.org)))  \(shift.label.map { "\"\(oneLine($0))\"" } ?? "(no label)")") + console.dim("  \(shift.event)") + (mark.isEmpty ? "" : "  " + mark))
       var rows: [[String]] = []
-      if !shift.added.isEmpty { rows.append(["focus on", shift.added.joined(separator: ", ")]) }
-      if !shift.removed.isEmpty { rows.append(["deprioritize", shift.removed.joined(separator: ", ")]) }
-      rows.append(["focus before", shift.focusBefore.isEmpty ? "(none)" : shift.focusBefore.joined(separator: ", ")])
-      rows.append(["focus after", shift.focusAfter.isEmpty ? "(none)" : shift.focusAfter.joined(separator: ", ")])
+      if !shift.added.isEmpty { rows.append(["focus on", oneLine(shift.added.joined(separator: ", "))]) }
+      if !shift.removed.isEmpty { rows.append(["deprioritize", oneLine(shift.removed.joined(separator: ", "))]) }
+      rows.append(["focus before", shift.focusBefore.isEmpty ? "(none)" : oneLine(shift.focusBefore.joined(separator: ", "))])
+      rows.append(["focus after", shift.focusAfter.isEmpty ? "(none)" : oneLine(shift.focusAfter.joined(separator: ", "))])
       for line in alignedRows(rows, indent: 2) { console.line(line) }
     }
     return 0

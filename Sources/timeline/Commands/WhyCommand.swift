@@ -79,18 +79,18 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     return 0
   }
   let console = context.console
-  console.line(console.bold("Why \(key) at \(day)" + (org.map { ", \($0) only" } ?? "") + onlySurer(least)) + console.dim("  (\(why.entries.count == 1 ? "1 entry" : "\(why.entries.count) entries"), \(plural(events.facts.count, "event")); basis \(why.basis.digest.prefix(12)))"))
+  console.line(console.bold("Why \(oneLine(key)) at \(day)" + (org.map { ", \(oneLine($0)) only" } ?? "") + onlySurer(least)) + console.dim("  (\(why.entries.count == 1 ? "1 entry" : "\(why.entries.count) entries"), \(plural(events.facts.count, "event")); basis \(why.basis.digest.prefix(12)))"))
   if why.entries.isEmpty {
     console.line("")
-    console.line("No state entry is named \(key) at \(day).")
+    console.line("No state entry is named \(oneLine(key)) at \(day).")
   }
   for entry in why.entries {
     console.line("")
-    let title = [entry.org, entry.section, entry.key, entry.name].compactMap { $0 }.joined(separator: "  ")
+    let title = oneLine([entry.org, entry.section, entry.key, entry.name].compactMap { $0 }.joined(separator: "  "))
     console.line(console.bold(console.cyan(title)))
     let rows = entry.fields.map { field -> [String] in
-      guard let fact = field.fact else { return [field.name, whyValue(field.value), "(default)"] }
-      return [field.name, whyValue(field.value), replay.id(fact), field.date?.description ?? "",
+      guard let fact = field.fact else { return [field.name, oneLine(whyValue(field.value)), "(default)"] }
+      return [field.name, oneLine(whyValue(field.value)), replay.id(fact), field.date?.description ?? "",
               confidenceMark(field.confidence, console)]
     }
     for (index, line) in alignedRows(rows, indent: 2).enumerated() {
@@ -101,7 +101,7 @@ private func runWhy(_ args: ParsedArguments, _ context: Context) throws -> Int32
     }
   }
   console.line("")
-  try printEventSection("Events about \(key)", none: "No event names \(key).", events, marks: marks, console)
+  try printEventSection("Events about \(oneLine(key))", none: "No event names \(oneLine(key)).", events, marks: marks, console)
   return 0
 }
 

@@ -93,11 +93,11 @@ func changeLines(_ changes: [Change], _ console: Console) -> [String] {
         what = [change.name, change.field].compactMap { $0 }.joined(separator: " ")
         detail = "\(describe(change.before)) -> \(describe(change.after))"
       }
-      rows.append([change.section, change.key, what, detail, confidenceMark(change.confidence, console)])
+      rows.append([change.section, oneLine(change.key), oneLine(what), oneLine(detail), confidenceMark(change.confidence, console)])
       index += 1
     }
     if !lines.isEmpty { lines.append("") }
-    lines.append(console.bold(console.cyan(org)))
+    lines.append(console.bold(console.cyan(oneLine(org))))
     lines += alignedRows(rows, indent: 2, style: { _, column, cell in
       guard column == 2 else { return cell }
       return cell == "+" ? console.green(cell) : cell == "-" ? console.red(cell) : cell

@@ -317,8 +317,42 @@ private func asciiWidth(_ text: String) -> Int? {
   return width ?? nil
 }
 
-/// Replaces control characters so that one value stays on one line of text output.
+/// Whether a text may hold a control character or a direction override:
+/// a byte under 0x20, 0x7f, or 0xe2 (which leads every UTF-8 sequence of
+/// U+2000-U+2FFF, where the overrides are). Read eight bytes at a time:
+/// `oneLine` sees every cell of a long answer.
+private func mayHoldControls(_ text: String) -> Bool {
+  let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+    guard let base = bytes.baseAddress else { return false }
+    let raw = UnsafeRawPointer(base)
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    /// Whether a byte of `word` is zero.
+    func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & high != 0 }
+    var index = 0
+    while index + 8 <= bytes.count {
+      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f or 0xe2.
+      if (word &- ones &* 0x20) & ~word & high != 0 || hasZero(word ^ (ones &* 0x7f)) || hasZero(word ^ (ones &* 0xe2)) {
+        return true
+      }
+      index += 8
+    }
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte < 0x20 || byte == 0x7f || byte == 0xe2 { return true }
+      index += 1
+    }
+    return false
+  }
+  return found ?? true
+}
+
+/// Replaces control characters (and direction overrides) so that one value
+/// from the log stays on one line of text output and never reaches the
+/// terminal as a control sequence. Text without them is returned as it is.
 func oneLine(_ text: String) -> String {
+  guard mayHoldControls(text) else { return text }
   var result = ""
   for scalar in text.unicodeScalars {
     switch scalar.value {
