@@ -417,3 +417,29 @@ func aDryRunWaitsForTheLockLikeTheRealRun(stdin: Bool) throws {
     #expect(Set(starts).count == 1, "\(rows)")
   }
 }
+
+/// Colour changes no column: a cell the console colours is measured without
+/// its escape sequences, so `--color always`, its sequences taken out, is
+/// `--color never` byte for byte (a focus list marks some of its items, and
+/// the deprioritized row below it lines up with it).
+@Test func colourChangesNoColumn() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    for (index, (list, item, confidence)) in [
+      ("focus", "a/p", "rumor"), ("focus", "a/q", "confirmed"), ("deprioritize", "a/r", "reported"),
+    ].enumerated() {
+      let added = try timeline([
+        "--log", log, "add", "strategy", "--date", "2025-0\(index + 1)", "--org", "a", "--set", "\(list)=\(item)",
+        "--confidence", confidence,
+      ])
+      #expect(added.status == 0, "\(added.stderr)")
+    }
+    for question in [["state", "--at", "2025-12"], ["diff", "2024", "2025-12"], ["why", "a/p", "--at", "2025-12"]] {
+      let plain = try timeline(["--log", log] + question + ["--color", "never"]).stdout
+      let coloured = try timeline(["--log", log] + question + ["--color", "always"]).stdout
+      #expect(coloured.contains("\u{1b}["), "\(question): coloured at all")
+      let stripped = coloured.replacingOccurrences(of: "\u{1b}\\[[0-9;]*m", with: "", options: .regularExpression)
+      #expect(stripped == plain, "\(question):\n\(plain)\n\(stripped)")
+    }
+  }
+}

@@ -274,12 +274,25 @@ func alignedRows(_ rows: [[String]], widths: [Int], indent: Int, fit: Int?, styl
   }
 }
 
-/// Terminal columns a text takes: East Asian wide characters count twice.
+/// Terminal columns a text takes: East Asian wide characters count twice,
+/// and the console's colour sequences (`ESC [ ... m`) not at all: text from
+/// the log reaches a cell escaped (`oneLine`), so an escape in it is the
+/// console's own.
 func displayWidth(_ text: String) -> Int {
   if let width = asciiWidth(text) { return width }
   var width = 0
+  var inSequence = false
   for character in text {
     guard let scalar = character.unicodeScalars.first else { continue }
+    if inSequence {
+      // Parameters and intermediates, up to the final byte (0x40-0x7e).
+      if (0x40...0x7e).contains(scalar.value) && character != "[" { inSequence = false }
+      continue
+    }
+    if character == "\u{1b}" {
+      inSequence = true
+      continue
+    }
     switch scalar.value {
     case 0x1100...0x115f, 0x2e80...0xa4cf, 0xac00...0xd7a3, 0xf900...0xfaff, 0xfe30...0xfe4f, 0xff00...0xff60,
       0xffe0...0xffe6, 0x1f300...0x1f64f, 0x1f900...0x1f9ff, 0x20000...0x3fffd:
@@ -291,10 +304,11 @@ func displayWidth(_ text: String) -> Int {
   return width
 }
 
-/// The columns of a text in ASCII without a carriage return (nil for any
-/// other): a column a byte, each character being one byte (only CR LF is
-/// two bytes in one character). Read eight bytes at a time, without walking
-/// characters: a strategy listing's long lines are measured ten times faster.
+/// The columns of a text in ASCII without a carriage return or an escape
+/// (nil for any other): a column a byte, each character being one byte
+/// (only CR LF is two bytes in one character). Read eight bytes at a time,
+/// without walking characters: a strategy listing's long lines are
+/// measured ten times faster.
 private func asciiWidth(_ text: String) -> Int? {
   let width = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
     guard let base = bytes.baseAddress else { return 0 }
@@ -305,11 +319,14 @@ private func asciiWidth(_ text: String) -> Int? {
     while index + 8 <= bytes.count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
       let carriageReturns = word ^ (ones &* 0x0d)  // a zero byte where a CR was
-      if word & high != 0 || (carriageReturns &- ones) & ~carriageReturns & high != 0 { return nil }
+      let escapes = word ^ (ones &* 0x1b)
+      if word & high != 0 || (carriageReturns &- ones) & ~carriageReturns & high != 0 || (escapes &- ones) & ~escapes & high != 0 {
+        return nil
+      }
       index += 8
     }
     while index < bytes.count {
-      if bytes[index] >= 0x80 || bytes[index] == 0x0d { return nil }
+      if bytes[index] >= 0x80 || bytes[index] == 0x0d || bytes[index] == 0x1b { return nil }
       index += 1
     }
     return bytes.count
