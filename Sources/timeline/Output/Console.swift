@@ -304,6 +304,16 @@ func displayWidth(_ text: String) -> Int {
   return width
 }
 
+/// The low and the high bit of each byte of a word.
+private let lowBits: UInt64 = 0x0101_0101_0101_0101
+private let highBits: UInt64 = 0x8080_8080_8080_8080
+
+/// Whether a byte of `word` is `byte` (a zero byte of their difference).
+@inline(__always) private func holds(_ byte: UInt8, _ word: UInt64) -> Bool {
+  let difference = word ^ (lowBits &* UInt64(byte))
+  return (difference &- lowBits) & ~difference & highBits != 0
+}
+
 /// The columns of a text in ASCII without a carriage return or an escape
 /// (nil for any other): a column a byte, each character being one byte
 /// (only CR LF is two bytes in one character). Read eight bytes at a time,
@@ -313,16 +323,10 @@ private func asciiWidth(_ text: String) -> Int? {
   let width = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
     guard let base = bytes.baseAddress else { return 0 }
     let raw = UnsafeRawPointer(base)
-    let high: UInt64 = 0x8080_8080_8080_8080
-    let ones: UInt64 = 0x0101_0101_0101_0101
     var index = 0
     while index + 8 <= bytes.count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      let carriageReturns = word ^ (ones &* 0x0d)  // a zero byte where a CR was
-      let escapes = word ^ (ones &* 0x1b)
-      if word & high != 0 || (carriageReturns &- ones) & ~carriageReturns & high != 0 || (escapes &- ones) & ~escapes & high != 0 {
-        return nil
-      }
+      if word & highBits != 0 || holds(0x0d, word) || holds(0x1b, word) { return nil }
       index += 8
     }
     while index < bytes.count {
@@ -342,17 +346,11 @@ private func mayHoldControls(_ text: String) -> Bool {
   let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
     guard let base = bytes.baseAddress else { return false }
     let raw = UnsafeRawPointer(base)
-    let ones: UInt64 = 0x0101_0101_0101_0101
-    let high: UInt64 = 0x8080_8080_8080_8080
-    /// Whether a byte of `word` is zero.
-    func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & high != 0 }
     var index = 0
     while index + 8 <= bytes.count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
       // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f or 0xe2.
-      if (word &- ones &* 0x20) & ~word & high != 0 || hasZero(word ^ (ones &* 0x7f)) || hasZero(word ^ (ones &* 0xe2)) {
-        return true
-      }
+      if (word &- lowBits &* 0x20) & ~word & highBits != 0 || holds(0x7f, word) || holds(0xe2, word) { return true }
       index += 8
     }
     while index < bytes.count {
