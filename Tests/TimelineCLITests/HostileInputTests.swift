@@ -333,6 +333,9 @@ func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8
       ["hire", "--date", "2025-09", "--org", "a", "--subject", "ann", "--set", "role=CRO"],
       // One override, one DEL, in the middle of long plain text (text is read eight bytes at a time).
       ["report", "--date", "2025-07", "--org", "a", "--note", "abcdefghij\u{202e}klmnopqrstuvwxyz", "--set", "k=abcdefghijk\u{7f}lmnopqrstuvwxyz"],
+      // C1 controls: U+009B is CSI to many terminals, U+0085 a line break to some.
+      ["metric", "--date", "2025-07", "--org", "a", "--set", "name=c1", "--set", "value=1", "--set", "unit=abcdefghi\u{9b}31mz"],
+      ["report", "--date", "2025-07", "--org", "a", "--note", "x\u{85}y\u{9b}31mz"],
     ]
     for arguments in adds {
       let added = try timeline(["--log", log, "add"] + arguments)
@@ -348,7 +351,7 @@ func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8
       let answer = try timeline(["--log", log] + question)
       #expect(answer.status == 0, "\(question): \(answer.stderr)")
       let unsafe = answer.stdout.unicodeScalars.filter { scalar in
-        (scalar.value < 0x20 && scalar != "\n") || scalar.value == 0x7f || (0x202a...0x202e).contains(scalar.value)
+        (scalar.value < 0x20 && scalar != "\n") || (0x7f...0x9f).contains(scalar.value) || (0x202a...0x202e).contains(scalar.value)
           || (0x2066...0x2069).contains(scalar.value)
       }
       #expect(unsafe.isEmpty, "\(question): \(unsafe.map { String($0.value, radix: 16) })\n\(answer.stdout)")

@@ -339,8 +339,8 @@ private func asciiWidth(_ text: String) -> Int? {
 }
 
 /// Whether a text may hold a control character or a direction override:
-/// a byte under 0x20, 0x7f, or 0xe2 (which leads every UTF-8 sequence of
-/// U+2000-U+2FFF, where the overrides are). Read eight bytes at a time:
+/// a byte under 0x20, 0x7f, 0xc2 (which leads U+0080-U+00BF, where the C1
+/// controls are) or 0xe2 (which leads U+2000-U+2FFF, where the overrides are). Read eight bytes at a time:
 /// `oneLine` sees every cell of a long answer.
 private func mayHoldControls(_ text: String) -> Bool {
   let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
@@ -349,13 +349,15 @@ private func mayHoldControls(_ text: String) -> Bool {
     var index = 0
     while index + 8 <= bytes.count {
       let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f or 0xe2.
-      if (word &- lowBits &* 0x20) & ~word & highBits != 0 || holds(0x7f, word) || holds(0xe2, word) { return true }
+      // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f, 0xc2 or 0xe2.
+      if (word &- lowBits &* 0x20) & ~word & highBits != 0 || holds(0x7f, word) || holds(0xc2, word) || holds(0xe2, word) {
+        return true
+      }
       index += 8
     }
     while index < bytes.count {
       let byte = bytes[index]
-      if byte < 0x20 || byte == 0x7f || byte == 0xe2 { return true }
+      if byte < 0x20 || byte == 0x7f || byte == 0xc2 || byte == 0xe2 { return true }
       index += 1
     }
     return false
@@ -363,7 +365,8 @@ private func mayHoldControls(_ text: String) -> Bool {
   return found ?? true
 }
 
-/// Replaces control characters (and direction overrides) so that one value
+/// Replaces control characters (C0, DEL and C1: U+009B is CSI to many
+/// terminals) and direction overrides so that one value
 /// from the log stays on one line of text output and never reaches the
 /// terminal as a control sequence. Text without them is returned as it is.
 func oneLine(_ text: String) -> String {
@@ -374,7 +377,7 @@ func oneLine(_ text: String) -> String {
     case 0x0a: result += "\\n"
     case 0x0d: result += "\\r"
     case 0x09: result += "\\t"
-    case 0x00...0x1f, 0x7f, 0x202a...0x202e, 0x2066...0x2069:
+    case 0x00...0x1f, 0x7f...0x9f, 0x202a...0x202e, 0x2066...0x2069:
       result += "\\u{\(String(scalar.value, radix: 16))}"
     default: result.unicodeScalars.append(scalar)
     }
