@@ -243,7 +243,10 @@ extension IndexedReplay {
     var isKnown = [Bool](repeating: false, count: table.facts.count)
     for index in orgKnown { isKnown[Int(index & Int32.max)] = true }
     for index in retractions { isKnown[Int(index)] = true }
-    return KnownIndexedReplay(indexed: self, known: isKnown.indices.filter { isKnown[$0] }.map(Int32.init))
+    var known: [Int32] = []
+    known.reserveCapacity(orgKnown.count + retractions.count)
+    for index in isKnown.indices where isKnown[index] { known.append(Int32(index)) }
+    return KnownIndexedReplay(indexed: self, known: known)
   }
 }
 
