@@ -36,3 +36,28 @@ func sha256MatchesFIPSVectors(message: String, digest: String) {
     #expect(hasher.finalize() == whole, "split at \(split)")
   }
 }
+
+#if arch(x86_64)
+  /// The vectors above go through the SHA extensions where the processor has
+  /// them; here the portable rounds must reach the same state as the
+  /// extensions, block by block, from the initial state and from others.
+  @Test(.enabled(if: SHA256.hasExtensions, "this processor has no SHA extensions: only the portable rounds run"))
+  func sha256ExtensionsAndPortableRoundsReachTheSameState() {
+    var generator = SystemRandomNumberGenerator()
+    for blocks in [1, 2, 3, 5, 17, 64] {
+      let bytes = (0..<(64 * blocks)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+      var portable = SHA256()
+      var extended = SHA256()
+      bytes.withUnsafeBytes { raw in
+        portable.compressPortably(raw.baseAddress!, blocks: blocks)
+        extended.compressWithExtensions(raw.baseAddress!, blocks: blocks)
+        // And one more block from the state each reached.
+        portable.compressPortably(raw.baseAddress!, blocks: 1)
+        extended.compressWithExtensions(raw.baseAddress!, blocks: 1)
+      }
+      #expect(
+        withUnsafeBytes(of: portable.state) { Array($0) } == withUnsafeBytes(of: extended.state) { Array($0) },
+        "\(blocks) blocks")
+    }
+  }
+#endif
