@@ -53,11 +53,11 @@ public struct Replay: Sendable {
       if facts[index].confidence < least { continue }
       if let only, !only(facts[index]) { continue }
       let key = facts[index].id
-      if let other = winners[key] {
+      if let other = winners.setIfAbsent(key, Int32(index)) {
         guard Replay.prefer(Int32(index), over: other, in: table) else { continue }
         isWinner[Int(other)] = false
+        winners.set(key, Int32(index))
       }
-      winners.set(key, Int32(index))
       isWinner[index] = true
       if facts[index].target != 0 { referring.append(Int32(index)) }
     }
