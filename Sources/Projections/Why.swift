@@ -78,22 +78,14 @@ extension WhyReplay {
     return matches
   }
 
-  /// `why KEY` at `day`.
-  /// - Parameters:
-  ///   - key: a product id, a role, a person, a focus item, a metric's
-  ///     subject, a codename or an org.
-  ///   - org: only this org's entries and events (and what targets them).
-  ///   - attrMatches: facts among `whyCandidates` whose `attrs` hold a
-  ///     string equal to the key (found by reading their events).
-  public func why(_ key: String, at day: Day, org: String? = nil, attrMatches: Set<Int32> = []) -> Why {
-    why(key, at: day, org: org, attrMatches: { attrMatches })
-  }
-
-  /// `why KEY` at `day`, where `attrMatches` finds the facts among
-  /// `whyCandidates` whose `attrs` hold a string equal to the key (by
-  /// reading their events): it runs on one core, then the entries are
-  /// folded there, while the basis of the events kept at `day` (which needs
-  /// neither) is hashed on the other. What `attrMatches` throws, `why` throws.
+  /// `why KEY` at `day` (KEY: a product id, a role, a person, a focus
+  /// item, a metric's subject, a codename or an org; with `org`, only that
+  /// org's entries and events, and what targets them), where `attrMatches`
+  /// finds the facts among `whyCandidates` whose `attrs` hold a string
+  /// equal to the key (by reading their events): it runs on one core, then
+  /// the entries are folded there, while the basis of the events kept at
+  /// `day` (which needs neither) is hashed on the other. What `attrMatches`
+  /// throws, `why` throws.
   public func why<Failure: Error>(
     _ key: String, at day: Day, org: String? = nil, attrMatches: @Sendable () throws(Failure) -> Set<Int32>
   ) throws(Failure) -> Why {

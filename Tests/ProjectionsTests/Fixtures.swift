@@ -90,3 +90,11 @@ func describe(_ product: ProductState?) -> String {
   return "\(product.status.rawValue) throttled=\(product.throttled) type=\(product.type ?? "null") "
     + "since=\(product.since) launched=\(product.launched.map(\.description) ?? "null") event=\(product.event)"
 }
+
+extension WhyReplay {
+  /// `why` with the facts whose attrs hold the key given as they are (the
+  /// binary finds them by reading the candidates' lines).
+  func why(_ key: String, at day: Day, org: String? = nil, attrMatches: Set<Int32> = []) -> Why {
+    why(key, at: day, org: org, attrMatches: { attrMatches })
+  }
+}
