@@ -260,9 +260,10 @@ public struct SHA256: Sendable {
           w0 = _mm_sha256msg1_epu32(w0, w1)
           rounds(w2, 2)
           w1 = _mm_sha256msg1_epu32(w1, w2)
-          // Rounds 12 to 59, sixteen a turn; the words of the rounds after
-          // the next are finished, and those of four groups on begun. (The
-          // last turn begins two groups no round needs: harmless.)
+          // Rounds 12 to 59, sixteen a turn. After each group of four
+          // rounds, msg2 finishes the words of the next group and msg1
+          // begins those of the group three on. (The last turn begins two
+          // groups past the 64th round, which nothing reads: harmless.)
           for turn in 0..<3 {
             let group = 3 + turn * 4
             rounds(w3, group)
