@@ -275,6 +275,19 @@ func everyKindKeepsTheSameNamedFieldsFromTheScannerAndTheCodec(line: String) {
   #expect(FactKind.builtIn.filter(\.isProduct) == [.launch, .pause, .resume, .retire, .throttle, .unthrottle])
 }
 
+/// `Fact.factKind` spells the kind table's codes out as a switch: every byte
+/// a fact may hold reads as the kind its raw value names, and any other as custom.
+@Test func aFactReadsItsKindAsTheRawValueNamesIt() throws {
+  var table = FactTable()
+  let line = #"{"id":"a1","date":"2025-12-11","kind":"launch","org":"openai","subject":"openai/x","recorded":"2025-12-11T00:00:00.000Z"}"#
+  table.append(try EventCodec.decode(Array(line.utf8), stored: true), file: 0, line: 1, offset: 0)
+  for code in UInt8.min...UInt8.max {
+    var fact = table.facts[0]
+    fact.kind = code
+    #expect(fact.factKind == (FactKind(rawValue: code) ?? .custom), "code \(code)")
+  }
+}
+
 /// The scanner finds a kind by its length and a letter, then checks the
 /// whole name: every built-in name, each with every letter changed, cut short,
 /// grown by a letter or capitalized, and custom names, judged as the strict

@@ -41,7 +41,28 @@ public struct Fact: Sendable {
   public var attrMarks: UInt32
   public var offset: Int64
 
-  @inline(__always) public var factKind: FactKind { FactKind(rawValue: kind) ?? .custom }
+  /// The fact's kind, read in every fold and search: a switch written out,
+  /// which compiles to a table where the raw value initializer (compiled in
+  /// this module, called from the projections) stays a call per fact. A
+  /// test holds it to `FactKind(rawValue:)` for every byte.
+  @inline(__always) public var factKind: FactKind {
+    switch kind {
+    case 0: .launch
+    case 1: .pause
+    case 2: .resume
+    case 3: .retire
+    case 4: .throttle
+    case 5: .unthrottle
+    case 6: .hire
+    case 7: .depart
+    case 8: .codename
+    case 9: .strategy
+    case 10: .metric
+    case 11: .report
+    case 12: .retract
+    default: .custom
+    }
+  }
 
   /// A launch's type (`model`, `product`, ...).
   @inline(__always) public var launchType: Int32 { slot0 }
