@@ -142,44 +142,59 @@ extension WhyReplay {
   func eventsAbout(_ key: String, org: String?, attrMatches: Set<Int32>) -> [Int32] {
     let facts = table.facts
     let orgSymbol = org.map { table.names.lookup($0) ?? -1 }
+    let symbol = table.names.lookup(key)
     var matched: [Int32] = []
     var keys = Set<UInt64>()
-    if let symbol = table.names.lookup(key) {
-      for index in known {
-        let fact = facts[Int(index)]
-        if let orgSymbol, fact.org != orgSymbol { continue }
-        if fact.org == symbol || fact.subject == symbol || keepsAttr(fact, symbol) {
-          matched.append(index)
-          keys.insert(fact.id)
-        }
+    // One pass over the known events finds both those about the key and
+    // those that target another (a few in a hundred), which `targeting`
+    // reads. The facts are read in file order, as `bearing` reads them.
+    var referring: [(target: UInt64, index: Int32)] = []
+    var isKnown = [Bool](repeating: false, count: facts.count)
+    for index in known { isKnown[Int(index)] = true }
+    for index in facts.indices where isKnown[index] {
+      let fact = facts[index]
+      if fact.target != 0 { referring.append((fact.target, Int32(index))) }
+      guard let symbol else { continue }
+      if let orgSymbol, fact.org != orgSymbol { continue }
+      if fact.org == symbol || fact.subject == symbol || keepsAttr(fact, symbol) {
+        matched.append(Int32(index))
+        keys.insert(fact.id)
       }
     }
     for index in attrMatches where !keys.contains(facts[Int(index)].id) {
       matched.append(index)
       keys.insert(facts[Int(index)].id)
     }
-    matched += targeting(keys)
+    matched += targeting(keys, among: referring)
     return Replay.sortInReplayOrder(&matched, table: table)
   }
 
-  /// The known retractions and corrections that target an event of `keys`,
+  /// The retractions and corrections among `referring` (known events that
+  /// target another, with their targets) that target an event of `keys`,
   /// or one of themselves, transitively (a correction of a correction, the
-  /// retraction of a correction); `keys` gains their ids.
-  func targeting(_ keys: Set<UInt64>) -> [Int32] {
+  /// retraction of a correction): found from each key in turn, by the
+  /// target, in `referring` sorted by it.
+  func targeting(_ keys: Set<UInt64>, among referring: [(target: UInt64, index: Int32)]) -> [Int32] {
     let facts = table.facts
-    var keys = keys
+    let byTarget = referring.sorted { $0.target < $1.target }
+    var seen = keys
+    var next = Array(keys)
     var found: [Int32] = []
-    var pending = known.filter { facts[Int($0)].target != 0 && !keys.contains(facts[Int($0)].id) }
-    var grew = true
-    while grew {
-      grew = false
-      pending.removeAll { index in
-        let fact = facts[Int(index)]
-        guard keys.contains(fact.target) else { return false }
-        found.append(index)
-        keys.insert(fact.id)
-        grew = true
-        return true
+    while let key = next.popLast() {
+      var low = 0
+      var high = byTarget.count
+      while low < high {
+        let middle = (low + high) / 2
+        if byTarget[middle].target < key { low = middle + 1 } else { high = middle }
+      }
+      while low < byTarget.count && byTarget[low].target == key {
+        let index = byTarget[low].index
+        let id = facts[Int(index)].id
+        if seen.insert(id).inserted {
+          found.append(index)
+          next.append(id)
+        }
+        low += 1
       }
     }
     return found
@@ -188,8 +203,11 @@ extension WhyReplay {
   /// Whether `symbol` is an attribute string the fact keeps in the table
   /// (not a custom kind's name): a name slot, or a strategy's list item.
   func keepsAttr(_ fact: Fact, _ symbol: Int32) -> Bool {
-    fact.keepsName(symbol)
-      || (fact.factKind == .strategy && (table.focus(of: fact).contains(symbol) || table.deprioritize(of: fact).contains(symbol)))
+    if fact.keepsName(symbol) { return true }
+    guard fact.factKind == .strategy else { return false }
+    // Its focus items, then its deprioritize items, side by side in `lists`.
+    let start = Int(fact.listStart)
+    return table.lists[start..<start + Int(fact.focusCount) + Int(fact.deprioritizeCount)].contains(symbol)
   }
 }
 

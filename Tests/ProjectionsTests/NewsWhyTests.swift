@@ -179,6 +179,20 @@ func whyNamesEachFieldsSourceAndEveryEvent(_ c: WhyCase) {
   #expect(replay.superseded.contains(replay.table.facts[Int(why.events.first { replay.id($0) == "v1" }!)].id))
 }
 
+/// A correction that names another product, and the retraction of that
+/// correction, come to `why` only through what they target, one step after
+/// the other: both are listed, in replay order.
+@Test func whyListsWhatTargetsTheKeysEventsTransitively() {
+  var log = LogBuilder()
+  log.add("x", "pause", "2025-12-01", subject: "openai/x")
+  log.add("y", "resume", "2025-12-02", subject: "openai/other", supersedes: "x")
+  log.retract("z", "y")
+  log.add("w", "pause", "2025-12-03", subject: "openai/other")
+  let replay = Replay(log.events)
+  let why = replay.why("openai/x", at: day("2025-12-31"))
+  #expect(why.events.map(replay.id).joined(separator: " ") == "x y z")
+}
+
 @Test func whyReadsAStringTheTableDoesNotKeepFromTheCandidatesEvents() {
   let replay = Replay(whyLog())
   // "code red" is a pause's reason: the table does not keep it, so p is a candidate the CLI reads.
