@@ -145,19 +145,17 @@ extension WhyReplay {
     let symbol = table.names.lookup(key)
     var matched: [Int32] = []
     var keys = Set<UInt64>()
-    // One pass over the known events finds both those about the key and
-    // those that target another (a few in a hundred), which `targeting`
-    // reads. The facts are read in file order, as `bearing` reads them.
+    // One pass over the known events (in file order) finds both those about
+    // the key and those that target another (a few in a hundred), which
+    // `targeting` reads.
     var referring: [(target: UInt64, index: Int32)] = []
-    var isKnown = [Bool](repeating: false, count: facts.count)
-    for index in known { isKnown[Int(index)] = true }
-    for index in facts.indices where isKnown[index] {
-      let fact = facts[index]
-      if fact.target != 0 { referring.append((fact.target, Int32(index))) }
+    for index in known {
+      let fact = facts[Int(index)]
+      if fact.target != 0 { referring.append((fact.target, index)) }
       guard let symbol else { continue }
       if let orgSymbol, fact.org != orgSymbol { continue }
       if fact.org == symbol || fact.subject == symbol || keepsAttr(fact, symbol) {
-        matched.append(Int32(index))
+        matched.append(index)
         keys.insert(fact.id)
       }
     }
