@@ -185,10 +185,7 @@ public struct Replay: Sendable {
         high = min(list.endIndex, high + step)
         step *= 2
       }
-      while low < high {
-        let middle = (low + high) / 2
-        if entry(middle, precedes: item) { low = middle + 1 } else { high = middle }
-      }
+      low = partitionPoint(low..<high) { entry($0, precedes: item) }
       out += list[from..<low]
       out.append(item | mark)
       from = low
@@ -231,12 +228,7 @@ public struct Replay: Sendable {
     // kept, and only those between are read (a million far-apart facts
     // read in replay order took 14-18 ms).
     func firstPosition(startingAfter day: Int32) -> Int {
-      var (low, high) = (0, order.count)
-      while low < high {
-        let middle = (low + high) / 2
-        if facts[Int(order[middle])].firstDay > day { high = middle } else { low = middle + 1 }
-      }
-      return low
+      partitionPoint(order.indices) { facts[Int(order[$0])].firstDay <= day }
     }
     let yearStart = firstPosition(startingAfter: limit / 10_000 * 10_000)  // (yyyy0000: before January 1)
     let after = firstPosition(startingAfter: limit)

@@ -58,6 +58,17 @@ func radixSort(_ keys: inout [UInt64], fromBit: Int = 0) {
   if inScratch { keys = scratch }
 }
 
+/// The first position of `range` where `isBefore` is false, for a test
+/// that holds on a prefix of the range and not after it (a bisection).
+@inline(__always) func partitionPoint(_ range: Range<Int>, _ isBefore: (Int) -> Bool) -> Int {
+  var (low, high) = (range.lowerBound, range.upperBound)
+  while low < high {
+    let middle = (low + high) / 2
+    if isBefore(middle) { low = middle + 1 } else { high = middle }
+  }
+  return low
+}
+
 /// An open-addressing hash map from event keys (never 0) to fact indices,
 /// at most two thirds full (12 bytes a slot: at 10M events, 200 MB).
 struct KeyMap {

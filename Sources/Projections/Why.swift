@@ -179,12 +179,7 @@ extension WhyReplay {
     var next = Array(keys)
     var found: [Int32] = []
     while let key = next.popLast() {
-      var low = 0
-      var high = byTarget.count
-      while low < high {
-        let middle = (low + high) / 2
-        if byTarget[middle].target < key { low = middle + 1 } else { high = middle }
-      }
+      var low = partitionPoint(byTarget.indices) { byTarget[$0].target < key }
       while low < byTarget.count && byTarget[low].target == key {
         let index = byTarget[low].index
         let id = facts[Int(index)].id
