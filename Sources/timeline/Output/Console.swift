@@ -314,55 +314,51 @@ private let highBits: UInt64 = 0x8080_8080_8080_8080
   return (difference &- lowBits) & ~difference & highBits != 0
 }
 
+/// Whether `text` holds a byte that `isOne` picks, read eight bytes at a
+/// time: `wordHolds` says whether a word holds one (exactly: it is believed
+/// both ways), `isOne` judges the bytes after the last whole word. Nil when
+/// the text is not in one buffer.
+@inline(__always) private func holdsByte(
+  _ text: String, wordHolds: (UInt64) -> Bool, isOne: (UInt8) -> Bool
+) -> Bool? {
+  text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+    guard let base = bytes.baseAddress else { return false }
+    let raw = UnsafeRawPointer(base)
+    var index = 0
+    while index + 8 <= bytes.count {
+      if wordHolds(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { return true }
+      index += 8
+    }
+    while index < bytes.count {
+      if isOne(bytes[index]) { return true }
+      index += 1
+    }
+    return false
+  }
+}
+
 /// The columns of a text in ASCII without a carriage return or an escape
 /// (nil for any other): a column a byte, each character being one byte
 /// (only CR LF is two bytes in one character). Read eight bytes at a time,
 /// without walking characters: a strategy listing's long lines are
 /// measured ten times faster.
 private func asciiWidth(_ text: String) -> Int? {
-  let width = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
-    guard let base = bytes.baseAddress else { return 0 }
-    let raw = UnsafeRawPointer(base)
-    var index = 0
-    while index + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      if word & highBits != 0 || holds(0x0d, word) || holds(0x1b, word) { return nil }
-      index += 8
-    }
-    while index < bytes.count {
-      if bytes[index] >= 0x80 || bytes[index] == 0x0d || bytes[index] == 0x1b { return nil }
-      index += 1
-    }
-    return bytes.count
-  }
-  return width ?? nil
+  let other = holdsByte(
+    text, wordHolds: { $0 & highBits != 0 || holds(0x0d, $0) || holds(0x1b, $0) },
+    isOne: { $0 >= 0x80 || $0 == 0x0d || $0 == 0x1b })
+  return other == false ? text.utf8.count : nil
 }
 
-/// Whether a text may hold a control character or a direction override:
-/// a byte under 0x20, 0x7f, 0xc2 (which leads U+0080-U+00BF, where the C1
-/// controls are) or 0xe2 (which leads U+2000-U+2FFF, where the overrides are). Read eight bytes at a time:
-/// `oneLine` sees every cell of a long answer.
+/// Whether a text may hold a control character or a direction override: a
+/// byte under 0x20, 0x7f, 0xc2 (which leads U+0080-U+00BF, where the C1
+/// controls are) or 0xe2 (which leads U+2000-U+2FFF, where the overrides
+/// are). Read eight bytes at a time: `oneLine` sees every cell of a long answer.
 private func mayHoldControls(_ text: String) -> Bool {
-  let found = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-    guard let base = bytes.baseAddress else { return false }
-    let raw = UnsafeRawPointer(base)
-    var index = 0
-    while index + 8 <= bytes.count {
-      let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-      // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f, 0xc2 or 0xe2.
-      if (word &- lowBits &* 0x20) & ~word & highBits != 0 || holds(0x7f, word) || holds(0xc2, word) || holds(0xe2, word) {
-        return true
-      }
-      index += 8
-    }
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte < 0x20 || byte == 0x7f || byte == 0xc2 || byte == 0xe2 { return true }
-      index += 1
-    }
-    return false
-  }
-  return found ?? true
+  // A byte under 0x20 (of the bytes under 0x80, the only ones that can be), 0x7f, 0xc2 or 0xe2.
+  holdsByte(
+    text,
+    wordHolds: { ($0 &- lowBits &* 0x20) & ~$0 & highBits != 0 || holds(0x7f, $0) || holds(0xc2, $0) || holds(0xe2, $0) },
+    isOne: { $0 < 0x20 || $0 == 0x7f || $0 == 0xc2 || $0 == 0xe2 }) ?? true
 }
 
 /// Replaces control characters (C0, DEL and C1: U+009B is CSI to many
