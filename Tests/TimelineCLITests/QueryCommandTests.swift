@@ -268,7 +268,8 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
 /// `log` reads each listed line again at its offset, reading through small
 /// gaps and skipping large ones, with a few KB of room past a line's start:
 /// lines longer than that room, around it, and lines far apart or close
-/// together must each come back whole.
+/// together must each come back whole, from the fact cache and from the
+/// replay index's part of one org.
 @Test func logReadsEveryLineWholeWhateverItsLengthAndItsGapToTheNext() throws {
   try withTemporaryDirectory { dir throws in
     let lengths = [0, 10, 3_000, 4_000, 4_095, 4_096, 4_200, 8_191, 8_192, 9_000, 20_000]
@@ -283,12 +284,20 @@ func logFiltersSelectEvents(arguments: [String], expected: [String]) throws {
         }
       }
     }
+    // Enough short lines after them that the log is cached and indexed.
+    for n in 0..<10_000 {
+      lines.append(#"{"id":"c\#(n)","date":"2025","kind":"report","org":"c","confidence":"reported","recorded":"2025-01-02T00:00:00.000Z"}"#)
+    }
     let log = try folderLog(dir, lines)
     let stored = Dictionary(uniqueKeysWithValues: lines.map { line in
       let value = try! J.parse(line)
       return (value["id"]!.description, value)
     })
-    // The first question reads the lines and builds the cache; the next one reads it and its index.
+    // The first question writes the fact cache, the second the replay index.
+    for at in ["2025-12-30", "2025-12-31"] {
+      #expect(try timeline(["--log", log, "state", "--at", at]).status == 0)
+    }
+    #expect(FileManager.default.fileExists(atPath: log + "/.timeline-cache/log.replay"))
     for arguments in [["log"], ["log", "--org", "a"]] {
       let events = try json(arguments, log: log)["events"]?.arrayValue ?? []
       let expected = arguments.count == 1 ? lines.count : lines.filter { $0.contains(#""org":"\#(arguments[2])""#) }.count
