@@ -132,3 +132,33 @@ private func temporaryFolder() throws -> String {
   do { _ = try store.events([0, 1], in: table) } catch { caught = error }
   #expect(caught?.code == .tempFail && caught?.message.contains("changed") == true, "\(String(describing: caught))")
 }
+
+/// A long read (two halves, one per core) gives each event back at its
+/// place in the order asked, and a line changed in one half stops it with
+/// 75 as a short read does.
+@Test func aLongReadKeepsTheOrderAskedAndStopsWith75OnAChangedLine() throws {
+  let dir = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  let file = dir + "/log.jsonl"
+  func line(_ n: Int) -> String {
+    let id = String(format: "%012x", 0xa0000000 + n)
+    let day = String(format: "2025-%02d-%02d", 1 + n % 12, 1 + n % 28)
+    return #"{"id":"\#(id)","date":"\#(day)","kind":"launch","org":"acme","subject":"acme/p\#(n % 1000)","confidence":"reported","recorded":"2025-01-01T00:00:00.000Z"}"#
+  }
+  let count = 9000
+  var lines = (0..<count).map(line)
+  try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  let store = LogStore(path: file)
+  let table = try store.loadFacts().table
+  // Asked in an order that is neither file order nor its reverse.
+  let asked = (0..<Int32(count)).map { ($0 * 7919) % Int32(count) }
+  let read = try store.events(asked, in: table)
+  #expect(read.map(\.id) == asked.map { table.idString(table.facts[Int($0)].id) })
+  #expect(try store.facts(asked, in: table, mayHold: "acme/p99") == asked.filter { lines[Int($0)].contains("acme/p99") })
+  // Two lines of one length swapped late in the file: in the second half.
+  lines.swapAt(8500, 8501)
+  try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  var caught: LogError?
+  do { _ = try store.events(asked, in: table) } catch { caught = error }
+  #expect(caught?.code == .tempFail && caught?.message.contains("line 8501") == true, "\(String(describing: caught))")
+}

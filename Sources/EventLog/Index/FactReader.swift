@@ -461,6 +461,47 @@ final class PartResults<Result>: @unchecked Sendable {
   func store(_ index: Int, _ result: Result) { parts[index] = result }
 }
 
+/// A value for each position of a list, put in place by the threads that
+/// make them (each position by one thread), then moved whole into an array:
+/// no value is copied on the way. Values put before a failure are released
+/// with the slots.
+final class Slots<Value>: @unchecked Sendable {
+  private let values: UnsafeMutablePointer<Value>
+  private let filled: UnsafeMutableBufferPointer<Bool>
+  private var moved = false
+
+  init(count: Int) {
+    values = .allocate(capacity: count)
+    filled = .allocate(capacity: count)
+    filled.initialize(repeating: false)
+  }
+
+  /// Puts `value` at `position`; each position once.
+  func put(_ value: consuming Value, at position: Int) {
+    precondition(!filled[position], "a slot put twice")
+    (values + position).initialize(to: value)
+    filled[position] = true
+  }
+
+  /// Every value, in position order, moved out of the slots; each position must have been put.
+  func array() -> [Value] {
+    precondition(!moved && !filled.contains(false), "a slot left empty")
+    moved = true
+    return [Value](unsafeUninitializedCapacity: filled.count) { buffer, initialized in
+      buffer.baseAddress!.moveInitialize(from: values, count: filled.count)
+      initialized = filled.count
+    }
+  }
+
+  deinit {
+    if !moved {
+      for position in filled.indices where filled[position] { (values + position).deinitialize(count: 1) }
+    }
+    values.deallocate()
+    filled.deallocate()
+  }
+}
+
 /// Calls `body` with each complete line of `range` of a file, its number
 /// (counted from the range's start) and its offset, until `body` returns false.
 /// - Returns: the lines read and the bytes of a final line without `\n`.
@@ -573,18 +614,18 @@ extension LogStore {
   /// attribute), in the order asked: each line is read again at its offset.
   public func events(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
     if let events = table.events { return indices.map { events[Int(table.facts[Int($0)].line) - 1] } }
-    return try inHalves(indices, in: table) { (part) throws(LogError) in try self.decodedEvents(part, in: table) }
+    return try inHalves(indices, in: table) { (part, slots) throws(LogError) in try self.decodeEvents(part, in: table, into: slots) }
   }
 
-  /// `events`, on the calling thread. A line found to hold another event
-  /// than the fact read from it (the file was replaced or edited since the
-  /// table was read: a long listing reads its lines in parts) stops the
+  /// Decodes the lines of `part` (positions in `indices` with their facts)
+  /// into their slots, on the calling thread. A line found to hold another
+  /// event than the fact read from it (the file was replaced or edited since
+  /// the table was read: a long listing reads its lines in parts) stops the
   /// question with 75, rather than list that other event.
-  private func decodedEvents(_ indices: [Int32], in table: FactTable) throws(LogError) -> [Event] {
-    var result = [Event?](repeating: nil, count: indices.count)
+  private func decodeEvents(_ part: [(position: Int, fact: Int32)], in table: FactTable, into slots: Slots<Event>) throws(LogError) {
     var scanner = EventScanner()
-    try withLines(indices, in: table) { (position, line, file) throws(LogError) in
-      let fact = table.facts[Int(indices[position])]
+    try withLines(part.map(\.fact), in: table) { (rank, line, file) throws(LogError) in
+      let fact = table.facts[Int(part[rank].fact)]
       var event = scanner.scanEvent(line, stored: true) ?? (try? EventCodec.decode(line, stored: true))
       if event == nil {
         // A line longer than what was read from its start, or changed since.
@@ -593,12 +634,11 @@ extension LogStore {
           throw LogError(.dataError, "\(file):\(fact.line): \(error.message)", hint: error.hint)
         }
       }
-      guard event?.id == table.idString(fact.id) else {
+      guard let event, event.id == table.idString(fact.id) else {
         throw LogError(.tempFail, "\(file) changed while this question read it (line \(fact.line) holds another event now); ask again")
       }
-      result[position] = event
+      slots.put(event, at: part[rank].position)
     }
-    return result.map { $0! }
   }
 
   /// The facts among `indices` whose line may hold the JSON string `text` in
@@ -608,56 +648,48 @@ extension LogStore {
   public func facts(_ indices: [Int32], in table: FactTable, mayHold text: String) throws(LogError) -> [Int32] {
     if table.events != nil { return indices }
     let needle = Array(text.utf8)
-    let holds = try inHalves(indices, in: table) { (part) throws(LogError) in
-      try self.linesHold(needle, part, in: table)
+    let holds = try inHalves(indices, in: table) { (part, slots) throws(LogError) in
+      try self.linesHold(needle, part, in: table, into: slots)
     }
     return indices.indices.filter { holds[$0] }.map { indices[$0] }
   }
 
-  /// Many lines are read in two halves in file order, one per core; the
-  /// results come back in the order of `indices`. When both halves fail,
-  /// the first half's error is the one reported.
+  /// Many lines are read in two halves in file order, one per core, each
+  /// putting its values in their slots: the results come back in the order
+  /// of `indices`, never copied. When both halves fail, the first half's
+  /// error is the one reported.
   private func inHalves<Value>(
-    _ indices: [Int32], in table: FactTable, _ work: @escaping @Sendable ([Int32]) throws(LogError) -> [Value]
+    _ indices: [Int32], in table: FactTable,
+    _ work: @escaping @Sendable ([(position: Int, fact: Int32)], Slots<Value>) throws(LogError) -> Void
   ) throws(LogError) -> [Value] {
-    guard indices.count >= 8192 else { return try work(indices) }
+    let slots = Slots<Value>(count: indices.count)
+    let all = indices.enumerated().map { (position: $0.offset, fact: $0.element) }
+    guard indices.count >= 8192 else {
+      try work(all, slots)
+      return slots.array()
+    }
     let facts = table.facts
-    let inFileOrder = indices.indices.sorted { a, b in
-      let (x, y) = (facts[Int(indices[a])], facts[Int(indices[b])])
+    let inFileOrder = all.sorted { a, b in
+      let (x, y) = (facts[Int(a.fact)], facts[Int(b.fact)])
       return x.file != y.file ? x.file < y.file : x.offset < y.offset
     }
     let middle = inFileOrder.count / 2
     let halves = [Array(inFileOrder[..<middle]), Array(inFileOrder[middle...])]
-    let results = PartResults<Result<[Value], LogError>>(count: 2)
+    let failures = PartResults<LogError>(count: 2)
     DispatchQueue.concurrentPerform(iterations: 2) { part in
-      results.store(part, Result { () throws(LogError) in try work(halves[part].map { indices[$0] }) })
+      do throws(LogError) { try work(halves[part], slots) } catch { failures.store(part, error) }
     }
-    var found: [[Value]] = []
-    for part in 0..<2 {
-      switch results.parts[part]! {
-      case .success(let values): found.append(values)
-      case .failure(let error): throw error
-      }
-      results.parts[part] = nil
-    }
-    // Each position is in exactly one half: every value is put in place once, with no copy of the whole.
-    return [Value](unsafeUninitializedCapacity: indices.count) { buffer, initialized in
-      for part in 0..<2 {
-        for (position, value) in zip(halves[part], found[part]) { (buffer.baseAddress! + position).initialize(to: value) }
-        found[part] = []
-      }
-      initialized = indices.count
-    }
+    if let failure = failures.parts.lazy.compactMap({ $0 }).first { throw failure }
+    return slots.array()
   }
 
   /// Whether each line of `indices` may hold `needle` (see `facts(_:in:mayHold:)`).
-  private func linesHold(_ needle: [UInt8], _ indices: [Int32], in table: FactTable) throws(LogError) -> [Bool] {
-    var keep = [Bool](repeating: false, count: indices.count)
-    try withLines(indices, in: table) { (position, line, _) throws(LogError) in
-      guard line.count > 0 else { return }
-      keep[position] = needle.isEmpty || bytes(line, contain: needle) || attrsMayHoldEscapes(line)
+  private func linesHold(
+    _ needle: [UInt8], _ part: [(position: Int, fact: Int32)], in table: FactTable, into slots: Slots<Bool>
+  ) throws(LogError) {
+    try withLines(part.map(\.fact), in: table) { (rank, line, _) throws(LogError) in
+      slots.put(line.count > 0 && (needle.isEmpty || bytes(line, contain: needle) || attrsMayHoldEscapes(line)), at: part[rank].position)
     }
-    return keep
   }
 
   /// Calls `body` with each fact's position in `indices`, its line's bytes
