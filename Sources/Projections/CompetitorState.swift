@@ -189,7 +189,7 @@ struct StateFold {
   var focusSource: [UInt64: Int32] = [:]
   var deprioritizedSource: [UInt64: Int32] = [:]
   /// Key: subject << 32 | name.
-  var metrics: [UInt64: Metric] = [:]
+  var metrics = PairMap<Metric>()
   /// Key: org << 32 | codename.
   var codenames: [UInt64: Codename] = [:]
   var orgSeen: [Bool]
@@ -274,11 +274,11 @@ struct StateFold {
       let subject = fact.about  // an org's own metric is about the org
       let key = StateFold.pair(subject, fact.metricName)
       let sure = fact.confidence &+ 1
-      // One hash lookup, then the entry is changed in place.
+      // One probe, then the entry is changed in place.
       guard let slot = metrics.index(forKey: key) else {
-        metrics[key] = Metric(
+        metrics.add(key, Metric(
           org: fact.org, value: fact.value, unit: fact.unit, event: index, valueSure: sure, unitSure: sure, valueSource: index,
-          unitSource: index)
+          unitSource: index))
         return
       }
       metrics.values[slot].take(fact, index, sure)

@@ -114,3 +114,62 @@ struct KeyMap {
     return nil
   }
 }
+
+/// A map from pair keys (`StateFold.pair`, never 0) to values, in the order
+/// they were first set: open addressing with a multiplicative hash, at most
+/// two thirds full, growing by doubling. The fold keeps its metrics here,
+/// where a `Dictionary` hashed each of a log's metric events twice through
+/// SipHash and moved every entry as it grew.
+struct PairMap<Value>: Sequence {
+  private(set) var keys: [UInt64] = []
+  /// Each key's value, at its key's position; changed in place.
+  var values: [Value] = []
+  private var slotKeys = [UInt64](repeating: 0, count: 16)
+  /// The position in `keys` of each slot's key.
+  private var slotEntries = [Int32](repeating: 0, count: 16)
+
+  var count: Int { keys.count }
+
+  @inline(__always) private func slot(of key: UInt64) -> Int {
+    let mask = slotKeys.count - 1
+    var h = key &* 0x9e37_79b9_7f4a_7c15
+    h ^= h >> 29
+    var index = Int(truncatingIfNeeded: h) & mask
+    while slotKeys[index] != 0 && slotKeys[index] != key { index = (index + 1) & mask }
+    return index
+  }
+
+  /// The position of `key`'s value in `values`, if it has one.
+  @inline(__always) func index(forKey key: UInt64) -> Int? {
+    let index = slot(of: key)
+    return slotKeys[index] == key ? Int(slotEntries[index]) : nil
+  }
+
+  subscript(key: UInt64) -> Value? { index(forKey: key).map { values[$0] } }
+
+  /// Adds `key`, which has no value yet, with `value`.
+  mutating func add(_ key: UInt64, _ value: Value) {
+    precondition(key != 0, "a pair key is never 0")
+    if (keys.count + 1) * 3 > slotKeys.count * 2 { grow() }
+    let index = slot(of: key)
+    slotKeys[index] = key
+    slotEntries[index] = Int32(keys.count)
+    keys.append(key)
+    values.append(value)
+  }
+
+  private mutating func grow() {
+    let size = slotKeys.count * 2
+    slotKeys = [UInt64](repeating: 0, count: size)
+    slotEntries = [Int32](repeating: 0, count: size)
+    for (position, key) in keys.enumerated() {
+      let index = slot(of: key)
+      slotKeys[index] = key
+      slotEntries[index] = Int32(position)
+    }
+  }
+
+  func makeIterator() -> Zip2Sequence<[UInt64], [Value]>.Iterator { zip(keys, values).makeIterator() }
+}
+
+extension PairMap: Sendable where Value: Sendable {}
