@@ -139,13 +139,12 @@ struct PairMap<Value>: Sequence {
     return index
   }
 
-  /// The position of `key`'s value in `values`, if it has one.
+  /// The position of `key`'s value in `values`, if it has one (0, which
+  /// marks an empty slot, never has).
   @inline(__always) func index(forKey key: UInt64) -> Int? {
     let index = slot(of: key)
-    return slotKeys[index] == key ? Int(slotEntries[index]) : nil
+    return key != 0 && slotKeys[index] == key ? Int(slotEntries[index]) : nil
   }
-
-  subscript(key: UInt64) -> Value? { index(forKey: key).map { values[$0] } }
 
   /// Adds `key`, which has no value yet, with `value`.
   mutating func add(_ key: UInt64, _ value: Value) {

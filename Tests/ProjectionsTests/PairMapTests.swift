@@ -28,6 +28,7 @@ import Testing
     #expect(map.count == expected.count)
     #expect(map.keys == order)
     for (key, value) in map { #expect(expected[key] == value) }
-    #expect(map[UInt64(41) << 32] == nil)
+    #expect(map.index(forKey: UInt64(41) << 32) == nil)
+    #expect(map.index(forKey: 0) == nil)
   }
 }
