@@ -181,6 +181,7 @@ private let soraQueries: [[String]] = [
   ["log", "--from", "2025-12", "--to", "2025-12-31", "--org", "openai"],
   ["diff", "2025-11", "2026-06", "--json"],
   ["lineage", "--at", "2026-12-31", "--json"],
+  ["why", "openai/sora", "--at", "2026-01", "--json"],
 ]
 
 /// Sora's status in a `state --json` answer.

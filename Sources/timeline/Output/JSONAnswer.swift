@@ -2,7 +2,7 @@ import EventLog
 import Projections
 
 /// The queries whose answers are a function of the log, the arguments and the day.
-let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log"]
+let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log", "why"]
 
 /// Prints a JSON document, `basis` last.
 func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
