@@ -22,7 +22,7 @@ changed for --rounds rounds, each by one random step:
   * a malformed edit (`"kind":"pawse"`), undone by the next round.
 
 After each step it runs one to three random queries (state, diff, log,
-lineage, strategy with random --at, --org, windows, --json; drawn from a small
+lineage, strategy, why, news --since with random --at, --org, windows, --json; drawn from a small
 pool so that queries repeat and kept answers are used) against the log and
 against a cold copy (its .jsonl files copied to a fresh folder, no cache), and
 compares them: the same exit code, and the same standard output when it is 0.
@@ -159,7 +159,7 @@ class Fuzz:
 
     def random_query(self):
         rng = self.rng
-        command = rng.choice(["state", "state", "diff", "log", "log", "lineage", "strategy"])
+        command = rng.choice(["state", "state", "diff", "log", "log", "lineage", "strategy", "why", "news"])
         args = [command]
         if command == "state":
             if rng.random() < 0.8:
@@ -176,7 +176,15 @@ class Fuzz:
         elif command == "lineage":
             if rng.random() < 0.7:
                 args += ["--at", rng.choice(self.DATES)]
-        if command in ("state", "diff", "log") and rng.random() < 0.4:
+        elif command == "news":
+            args += ["--since", rng.choice(["2000-01-01", "2026-01-01", "yesterday"])]
+            if rng.random() < 0.7:
+                args += ["--at", rng.choice(self.DATES)]
+        elif command == "why":
+            args.append(rng.choice([rng.choice(ORGS) + "/" + rng.choice(SLUGS), rng.choice(PEOPLE), rng.choice(ROLES)]))
+            if rng.random() < 0.7:
+                args += ["--at", rng.choice(self.DATES)]
+        if command in ("state", "diff", "log", "why", "news") and rng.random() < 0.4:
             args += ["--org", rng.choice(ORGS)]
         if rng.random() < 0.7:
             args.append("--json")

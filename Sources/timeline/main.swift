@@ -121,7 +121,7 @@ private func runCommandLine(_ arguments: [String], environment: [String: String]
       if !existed && context.store.exists { console.note("timeline: created a new log at \(context.store.path)") }
     }
     // On a terminal the answer depends on its width and goes through the pager: it is not kept.
-    guard answerCommands.contains(name), !console.isTerminal else { return try command.run(parsed, context) }
+    guard answerIsKeepable(name, parsed), !console.isTerminal else { return try command.run(parsed, context) }
     // A large log's answer to the same query on the same log and day is printed again as kept.
     return try KeptAnswers(command: name, arguments: rest, context: context).run { () throws in
       try command.run(parsed, context)

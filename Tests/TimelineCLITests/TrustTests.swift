@@ -182,6 +182,7 @@ private let soraQueries: [[String]] = [
   ["diff", "2025-11", "2026-06", "--json"],
   ["lineage", "--at", "2026-12-31", "--json"],
   ["why", "openai/sora", "--at", "2026-01", "--json"],
+  ["news", "--since", "2000-01-01", "--at", "2026-01", "--json"],
 ]
 
 /// Sora's status in a `state --json` answer.

@@ -1,8 +1,13 @@
 import EventLog
 import Projections
 
-/// The queries whose answers are a function of the log, the arguments and the day.
-let answerCommands: Set<String> = ["state", "diff", "lineage", "strategy", "log", "why"]
+/// Whether a query's answer is a function of the log, its arguments and
+/// the day, so that it may be kept: `news` only with `--since`, since
+/// without it the window starts at the mark of the last run, which the run
+/// also moves.
+func answerIsKeepable(_ command: String, _ args: ParsedArguments) -> Bool {
+  ["state", "diff", "lineage", "strategy", "log", "why"].contains(command) || (command == "news" && args.has("since"))
+}
 
 /// Prints a JSON document, `basis` last.
 func printJSON(basis: Basis, _ context: Context, _ body: (inout JSONWriter) -> Void) {
