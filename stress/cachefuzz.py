@@ -22,8 +22,9 @@ changed for --rounds rounds, each by one random step:
   * a malformed edit (`"kind":"pawse"`), undone by the next round.
 
 After each step it runs one to three random queries (state, diff, log,
-lineage, strategy, why, news --since with random --at, --org, windows, --json; drawn from a small
-pool so that queries repeat and kept answers are used) against the log and
+lineage, strategy, why, news --since with random --at, --org, windows,
+--json; drawn from a small pool so that queries repeat and kept answers
+are used) against the log and
 against a cold copy (its .jsonl files copied to a fresh folder, no cache), and
 compares them: the same exit code, and the same standard output when it is 0.
 It also checks that no query changed any file outside the cache folder (the

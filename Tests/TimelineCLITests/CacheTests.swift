@@ -216,3 +216,26 @@ func everySpellingOfTheLogsPathSharesOneCache(folder: Bool) throws {
     #expect(events?.count == (log?["basis"] as? [String: Any])?["events"] as? Int)
   }
 }
+
+/// `why` and `news --since` answers are kept like `state`'s (asked twice on
+/// an unchanged log, the second answer is kept and the third printed from
+/// it, the same bytes); a `news` without `--since` never is: its window
+/// starts at the mark of the last run, which each run moves.
+@Test func whyAndNewsSinceAreKeptAndNewsFromTheMarkIsNot() throws {
+  try withTemporaryDirectory { dir in
+    let cached = try CachedLog(in: dir)
+    func kept() -> Int {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: cached.cacheFolder + "/answers")) ?? []
+      return names.filter { !$0.hasSuffix(".asked") && !$0.hasSuffix(".tmp") }.count
+    }
+    for (index, query) in [["why", "openai", "--at", "2024-06", "--json"], ["news", "--since", "2000-01-01", "--json"]].enumerated() {
+      let answers = try (0..<3).map { _ in try timeline(["--log", cached.log] + query) }
+      #expect(answers.allSatisfy { $0.status == 0 && $0.stdout == answers[0].stdout }, "\(query)")
+      #expect(kept() == index + 1, "\(query)")
+    }
+    let fromTheMark = try (0..<3).map { _ in try timeline(["--log", cached.log, "news", "--json"]) }
+    #expect(fromTheMark.allSatisfy { $0.status == 0 })
+    #expect(fromTheMark[0].stdout != fromTheMark[1].stdout)  // everything was new, then nothing
+    #expect(kept() == 2)
+  }
+}
