@@ -69,28 +69,33 @@ func radixSort(_ keys: inout [UInt64], fromBit: Int = 0) {
   return low
 }
 
+/// Where `key` (never 0) is in an open-addressing table of `keys` (a power
+/// of two long, 0 marking an empty slot), or the empty slot where it would
+/// go: a multiplicative hash, then the next slots in turn. `KeyMap` and
+/// `PairMap` probe through it.
+@inline(__always) func probe(_ keys: [UInt64], for key: UInt64) -> Int {
+  let mask = keys.count - 1
+  var h = key &* 0x9e37_79b9_7f4a_7c15
+  h ^= h >> 29
+  var index = Int(truncatingIfNeeded: h) & mask
+  while keys[index] != 0 && keys[index] != key { index = (index + 1) & mask }
+  return index
+}
+
 /// An open-addressing hash map from event keys (never 0) to fact indices,
 /// at most two thirds full (12 bytes a slot: at 10M events, 200 MB).
 struct KeyMap {
   private var keys: [UInt64]
   private var values: [Int32]
-  private let mask: Int
 
   init(capacity: Int) {
     var size = 16
     while size < capacity + capacity / 2 { size *= 2 }
     keys = [UInt64](repeating: 0, count: size)
     values = [Int32](repeating: -1, count: size)
-    mask = size - 1
   }
 
-  @inline(__always) private func slot(of key: UInt64) -> Int {
-    var h = key &* 0x9e37_79b9_7f4a_7c15
-    h ^= h >> 29
-    var index = Int(truncatingIfNeeded: h) & mask
-    while keys[index] != 0 && keys[index] != key { index = (index + 1) & mask }
-    return index
-  }
+  @inline(__always) private func slot(of key: UInt64) -> Int { probe(keys, for: key) }
 
   /// The value under `key`, if one was set (a value is never removed).
   subscript(key: UInt64) -> Int32? {
@@ -128,16 +133,7 @@ struct PairMap<Value>: Sequence {
   /// The position in `keys` of each slot's key.
   private var slotEntries = [Int32](repeating: 0, count: 16)
 
-  var count: Int { keys.count }
-
-  @inline(__always) private func slot(of key: UInt64) -> Int {
-    let mask = slotKeys.count - 1
-    var h = key &* 0x9e37_79b9_7f4a_7c15
-    h ^= h >> 29
-    var index = Int(truncatingIfNeeded: h) & mask
-    while slotKeys[index] != 0 && slotKeys[index] != key { index = (index + 1) & mask }
-    return index
-  }
+  @inline(__always) private func slot(of key: UInt64) -> Int { probe(slotKeys, for: key) }
 
   /// The position of `key`'s value in `values`, if it has one (0, which
   /// marks an empty slot, never has).
