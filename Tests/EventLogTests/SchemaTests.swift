@@ -126,6 +126,14 @@ func invalidEventIsRefusedNamingTheProblem(line: String, fragment: String) {
   }
 }
 
+/// A product event without its org is one fault, which names the org its
+/// subject suggests; the subject is not blamed for belonging to an empty org.
+@Test func aMissingOrgIsOneFaultNamingTheSubjectsOrg() throws {
+  let event = Event(id: "", date: try EventDate.parse("2024-02-29"), kind: .launch, org: nil, subject: "acme/x")
+  let faults = EventSchema.faults(event).map(\.message)
+  #expect(faults == [#"missing "org": every launch event names an org (a slug like openai); its subject acme/x suggests "org": "acme""#])
+}
+
 @Test func anIDLongerThanSixtyFourCharactersIsRefused() throws {
   let ok = String(repeating: "a", count: 64)
   _ = try decodeLine(#"{"id":"\#(ok)","date":"2025","kind":"report","org":"o"}"#)

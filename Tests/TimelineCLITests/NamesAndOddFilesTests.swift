@@ -300,6 +300,30 @@ private func largeLog(events: Int) -> [String] {
   }
 }
 
+/// Hidden `.jsonl` files in a log folder are not the log's, as the shell's
+/// `*.jsonl` would not match them: an editor's lock, macOS's `._` copy
+/// beside a file, a scratch file. Each would otherwise add events or stop
+/// every question with 65.
+@Test func hiddenFilesInALogFolderAreNotRead() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let expected = try timeline(["--log", log, "log", "--json"], environment: ["TIMELINE_TODAY": "2026-01-31"])
+    #expect(expected.status == 0, "\(expected.stderr)")
+    try writeLines([industryLines[0].replacingOccurrences(of: "2025-12", with: "2024-12")], to: log + "/.scratch.jsonl")
+    try writeBytes([0x00, 0x05, 0x16, 0x07, 0xff, 0xfe], to: log + "/._log.jsonl")
+    try FileManager.default.createSymbolicLink(atPath: log + "/.#log.jsonl", withDestinationPath: "ann@host.1234")
+    let before = snapshot(dir)
+    let listed = try timeline(["--log", log, "log", "--json"], environment: ["TIMELINE_TODAY": "2026-01-31"])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(listed.stdout == expected.stdout)
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0, "\(check.stderr)")
+    #expect(check.stdout.contains("in 1 file"), "\(check.stdout)")
+    #expect(!check.stdout.contains(".scratch") && !check.stdout.contains("._log"), "\(check.stdout)")
+    #expect(snapshot(dir) == before)
+  }
+}
+
 /// A window that ends before it starts is a usage error in every command, in one wording.
 @Test(arguments: [
   (["log", "--from", "2025-12", "--to", "2025-11"], "--to 2025-11 (2025-11-30) is before --from 2025-12 (2025-12-01)"),

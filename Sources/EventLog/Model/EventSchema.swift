@@ -91,7 +91,8 @@ public enum EventSchema {
       if event.org != nil { throw ValueError("a retract event has no \"org\"; remove it") }
     } else {
       guard let org = event.org else {
-        throw ValueError("missing \"org\": every \(kindName) event names an org (a slug like openai)")
+        let hint = event.subject.flatMap(productParts).map { "; its subject \($0.org)/\($0.slug) suggests \"org\": \"\($0.org)\"" }
+        throw ValueError("missing \"org\": every \(kindName) event names an org (a slug like openai)\(hint ?? "")")
       }
       try checkOrg(org)
     }
@@ -193,11 +194,12 @@ public enum EventSchema {
       guard let parts = productParts(subject) else {
         let problem = productIDProblem(subject)
         let advice = subject.contains("/")
-          ? slugAdvice(problem, otherwise: "write ORG/slug with a lowercase slug, like \(org)/gpt-5.2")
-          : "write ORG/slug, like \(org)/\(slugProblem(subject, org: false)?.fix ?? subject)"
+          ? slugAdvice(problem, otherwise: "write ORG/slug with a lowercase slug, like \(org.isEmpty ? "openai" : org)/gpt-5.2")
+          : "write ORG/slug, like \(org.isEmpty ? "ORG" : org)/\(slugProblem(subject, org: false)?.fix ?? subject)"
         throw ValueError("\"subject\": \"\(subject)\" is not a product id: \(advice)")
       }
-      guard parts.org == org else {
+      // A missing org is its own fault (`checkOrg`), which names the subject's org.
+      guard parts.org == org || event.org == nil else {
         throw ValueError("\"subject\": \"\(subject)\" belongs to \(parts.org), but the event's org is \(org); a \(kind) event is about the org's own product (\(org)/\(parts.slug)?)")
       }
     }

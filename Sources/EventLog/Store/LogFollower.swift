@@ -292,7 +292,7 @@ public final class LogFollower {
     for (name, report) in reports {
       if name.hasSuffix(".jsonl.rollback") {
         if report != .written { batchesBegun.insert(String(name.dropLast(".rollback".count))) }
-      } else if single.map({ $0 == name }) ?? name.hasSuffix(".jsonl") {
+      } else if single.map({ $0 == name }) ?? LogStore.isLogFileName(name) {
         switch report {
         case .written: appends.append(Append(file: name, batch: batchesBegun.remove(name) != nil))
         case .movedIn: appends.append(Append(file: name, batch: true))

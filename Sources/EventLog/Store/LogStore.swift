@@ -92,6 +92,14 @@ public struct LogStore: Sendable {
   /// The file this writer appends to in a folder log.
   public var writerFileName: String { writer + ".jsonl" }
 
+  /// Whether a file of a folder log, by its name, is one of the log's: it
+  /// ends in `.jsonl` and is not hidden, as the shell's `*.jsonl` matches.
+  /// A hidden file is never read: an editor's lock (`.#log.jsonl`), macOS's
+  /// `._log.jsonl` beside a copy, or a scratch file kept out of the log.
+  public static func isLogFileName(_ name: some StringProtocol) -> Bool {
+    name.hasSuffix(".jsonl") && !name.hasPrefix(".")
+  }
+
   /// Waits for cache files being written in the background; call it before the process ends.
   public static func finishWriting() {
     FactCache.writes.wait()
@@ -124,7 +132,7 @@ public struct LogStore: Sendable {
     }
     let target = resolved(output)
     let log = resolved(path)
-    return target == log || (output.hasSuffix(".jsonl") && parent(of: target) == log)
+    return target == log || (LogStore.isLogFileName(baseName(target)) && parent(of: target) == log)
   }
 
   /// The files of the log, in name order.
@@ -135,7 +143,7 @@ public struct LogStore: Sendable {
       throw LogError(.noInput, "no log at \(path)", nextStep: .createLog(path: path))
     case .directory:
       do {
-        return try Sys.list(path).filter { $0.hasSuffix(".jsonl") }.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
+        return try Sys.list(path).filter(LogStore.isLogFileName).map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
       } catch {
         throw LogError(.noInput, "cannot read the log folder \(path): \(error)")
       }
