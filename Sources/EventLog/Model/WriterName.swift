@@ -8,16 +8,30 @@ extension LogStore {
   /// Whether the log is a folder (that exists).
   public var isFolder: Bool { Sys.type(of: path) == .directory }
 
-  /// The writer name stored for this clone, if any (not checked): nil for a
-  /// file log, or a missing or unusable cache folder.
-  public func storedWriter() -> String? {
-    guard Sys.type(of: path) == .directory,
-      case .folder(let folder) = CacheFolder.open(join(path, LogStore.cacheFolderName), create: false),
-      let bytes = folder.read(LogStore.writerNameFile, limit: 256)
-    else { return nil }
+  /// What this clone keeps as its writer name.
+  public enum StoredWriter: Equatable, Sendable {
+    /// None kept: a file log, no cache folder, or no name in it.
+    case none
+    /// The name kept (not checked: the caller names the file when it is not a slug).
+    case name(String)
+    /// A cache folder that is there but not used (a symbolic link, another
+    /// user's): whether it keeps a name cannot be known.
+    case unreadable
+  }
+
+  /// The writer name stored for this clone.
+  public func storedWriter() -> StoredWriter {
+    guard Sys.type(of: path) == .directory else { return .none }
+    let folder: CacheFolder
+    switch CacheFolder.open(join(path, LogStore.cacheFolderName), create: false) {
+    case .folder(let opened): folder = opened
+    case .missing: return .none
+    case .refused: return .unreadable
+    }
+    guard let bytes = folder.read(LogStore.writerNameFile, limit: 256) else { return .none }
     var text = String(decoding: bytes, as: UTF8.self)
     while text.last == "\n" || text.last == "\r" || text.last == " " { text.removeLast() }
-    return text.isEmpty ? nil : text  // checked by the caller, which names the file
+    return text.isEmpty ? .none : .name(text)
   }
 
   /// Stores `name` as this clone's writer of the folder log, creating the cache folder if needed.

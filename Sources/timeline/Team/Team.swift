@@ -9,17 +9,25 @@ let writerOption = OptionSpec(
 
 /// The writer a command that appends uses: `--writer`, `TIMELINE_WRITER`, the
 /// name kept for this clone by `init --writer`, else `log`.
-/// - Throws: 64 when the name found is not a slug, naming where it came from.
-func writerName(_ args: ParsedArguments, environment: [String: String], log: String) throws(UsageError) -> String {
+/// - Throws: 64 when the name found is not a slug, naming where it came
+///   from; 73 when the cache folder that would keep the name is there but not
+///   used (a symbolic link, another user's): appending to `log.jsonl` then
+///   could put two clones' events in one file, what writer names prevent.
+func writerName(_ args: ParsedArguments, environment: [String: String], log: String) throws -> String {
   let found: (name: String, from: String)
   if let given = args.value("writer") {
     found = (given, "--writer")
   } else if let variable = environment["TIMELINE_WRITER"], !variable.isEmpty {
     found = (variable, "TIMELINE_WRITER")
-  } else if let stored = LogStore(path: log).storedWriter() {
-    found = (stored, "the writer name kept in \(log)/\(LogStore.cacheFolderName)/writer")
   } else {
-    return "log"
+    switch LogStore(path: log).storedWriter() {
+    case .name(let stored): found = (stored, "the writer name kept in \(log)/\(LogStore.cacheFolderName)/writer")
+    case .none: return "log"
+    case .unreadable:
+      throw LogError(
+        .cannotCreate,
+        "cannot tell which file of the folder log \(log) to append to: the writer name this clone keeps (timeline init --writer) is in \(log)/\(LogStore.cacheFolderName), which timeline does not use (a symbolic link, not a folder, or another user's); name the writer with --writer NAME or TIMELINE_WRITER (it appends to NAME.jsonl; log for log.jsonl), or make it a folder of your own again and run timeline init --writer NAME")
+    }
   }
   guard LogStore.isValidWriter(found.name) else {
     let fix = found.from.hasPrefix("the writer") ? "; set it again with timeline init --writer NAME" : ""
