@@ -101,7 +101,8 @@ public struct CodenameState: Sendable, Equatable {
 /// code + 1 ("sure"). 0 marks a default no event has stated, such as the
 /// `active` of a product first heard of through a throttle, or the
 /// `throttled: false` of one first heard of through its launch: it does not
-/// count, and an event that states the same value adds nothing to it. An
+/// count until an event states it (a launch after the throttle, an
+/// unthrottle after the launch), which the field then rests on. An
 /// event that states a field's current value again with a higher confidence
 /// takes the field over. The entry's confidence is the lowest of its stated
 /// fields.
@@ -288,8 +289,8 @@ struct StateFold {
   }
 
   /// Sets a field to the value an event states: a new value rests on the
-  /// event; the same value moves to the event only when it is surer (and
-  /// not a default no event has stated).
+  /// event; the same value moves to the event when it is surer, or when it
+  /// is a default no event has stated (0), which the event now states.
   /// - Returns: whether the field changed or was taken over.
   @inline(__always) static func settle<Value: Equatable>(
     _ field: inout Value, _ sure: inout UInt8, _ source: inout Int32, to value: Value, _ stated: UInt8, _ index: Int32
@@ -300,7 +301,7 @@ struct StateFold {
       source = index
       return true
     }
-    guard stated > sure, sure != 0 else { return false }
+    guard stated > sure else { return false }
     sure = stated
     source = index
     return true

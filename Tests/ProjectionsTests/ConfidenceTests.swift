@@ -55,14 +55,20 @@ import Testing
     $0.add("l", "launch", "2025-12-01", subject: sora)
     $0.add("r", "resume", "2025-12-04", subject: sora, confidence: .confirmed)
   },
-  Case("rumoredUnthrottleOfAProductNeverThrottledAddsNothing", "confirmed event=l") {
+  // A default no event stated (not throttled, active) rests on the first
+  // event that states it, whatever its confidence, in either order.
+  Case("rumoredUnthrottleOfAProductNeverThrottledStatesItsThrottling", "rumor event=u") {
     $0.add("l", "launch", "2025-12-01", subject: sora, confidence: .confirmed)
     $0.add("u", "unthrottle", "2025-12-04", subject: sora, confidence: .rumor)
+  },
+  Case("confirmedLaunchAfterARumoredUnthrottleStatesTheStatus", "rumor event=l") {
+    $0.add("u", "unthrottle", "2025-12-01", subject: sora, confidence: .rumor)
+    $0.add("l", "launch", "2025-12-04", subject: sora, confidence: .confirmed)
   },
   Case("productFirstHeardOfThroughAThrottleRestsOnIt", "rumor event=t") {
     $0.add("t", "throttle", "2025-12-01", subject: sora, confidence: .rumor)
   },
-  Case("itsDefaultStatusIsNotTakenOverByALessSureResume", "confirmed event=t") {
+  Case("itsDefaultStatusIsStatedByALaterResume", "rumor event=r") {
     $0.add("t", "throttle", "2025-12-01", subject: sora, confidence: .confirmed)
     $0.add("r", "resume", "2025-12-02", subject: sora, confidence: .rumor)
   },

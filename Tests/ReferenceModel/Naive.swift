@@ -176,10 +176,10 @@ public enum Naive {
       var new = old ?? Product(status: "active", throttled: false, type: nil, since: date, launched: nil, event: e.id,
                                statusRank: throttling ? nil : rank, throttledRank: throttling ? rank : nil)
       var stated: [String] = []  // the fields this event changed or took over
-      // The event states a value: a different one replaces the field; the same one moves it here only when
-      // surer, and never when it is a default (active, not throttled) that no event has stated.
+      // The event states a value: a different one replaces the field; the same one moves it here when
+      // surer, or when it is a default (active, not throttled) that no event has stated.
       func state<Value: Equatable>(_ name: String, _ field: inout Value, _ fieldRank: inout Int?, _ value: Value) {
-        if field != value || (fieldRank != nil && rank > fieldRank!) {
+        if field != value || fieldRank == nil || rank > fieldRank! {
           field = value
           fieldRank = rank
           stated.append(name)

@@ -172,6 +172,27 @@ func whyAnswersForEveryKindOfKey(_ key: String, _ entries: [String], _ events: [
   }
 }
 
+/// A product first heard of through a throttle is active by default; its
+/// launch, later, states it: `why` gives the status the launch as its event
+/// (DESIGN: each field rests on the event that set its current value).
+@Test func aLaunchAfterAThrottleStatesTheStatusItFoundByDefault() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    try writeLines([
+      #"{"id":"t1","date":"2025-01-01","kind":"throttle","org":"acme","subject":"acme/x","confidence":"reported","source":{"title":"s"},"recorded":"2025-12-01T00:00:00.000Z"}"#,
+      #"{"id":"l1","date":"2025-02-01","kind":"launch","org":"acme","subject":"acme/x","attrs":{"type":"model"},"confidence":"confirmed","source":{"title":"s"},"recorded":"2025-12-01T00:00:00.001Z"}"#,
+    ], to: log)
+    let why = try json(["why", "acme/x", "--at", "2025-12-31"], log: log)
+    let fields = why["entries"]?.arrayValue.first?["fields"]
+    #expect(fields?["status"] == .object([
+      "value": .string("active"), "event": .string("l1"), "confidence": .string("confirmed"), "date": .string("2025-02-01"),
+    ]))
+    #expect(fields?["throttled"]?["event"] == .string("t1"))
+    let text = try timeline(["--log", log, "why", "acme/x", "--at", "2025-12-31"])
+    #expect(!text.stdout.contains("(default)"), "\(text.stdout)")
+  }
+}
+
 @Test func whyTextShowsEachFieldsSource() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
