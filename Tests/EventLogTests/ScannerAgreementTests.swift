@@ -122,6 +122,7 @@ private func describe(_ table: FactTable) -> String {
   #"{"id":"a1","date":"2025-12-11","kind":"pause","org":"openai","subject":"openai/x","supersedes":"a1","recorded":"2025-12-11T00:00:00.000Z"}"#,
   #"{"id":"a1","date":"2025-12-11","kind":"pause","org":"openai","subject":"openai/x","source":{"publisher":"p"},"recorded":"2025-12-11T00:00:00.000Z"}"#,
   #"{"id":"a1","date":"2025-12-11","kind":"pause","org":"openai","subject":"openai/x","source":{},"recorded":"2025-12-11T00:00:00.000Z"}"#,
+  #"{"id":"a1","date":"2025-12-11","kind":"pause","org":"openai","subject":"openai/x","source":{"title":null},"recorded":"2025-12-11T00:00:00.000Z"}"#,
   #"{"id":"a1","date":"2025-12-11","kind":"strategy","org":"openai","attrs":{"focus":["openai/x",""]},"recorded":"2025-12-11T00:00:00.000Z"}"#,
   #"{"id":"a1","date":"2025-12-11","kind":"x-y","org":"openai","attrs":{"":"v"},"recorded":"2025-12-11T00:00:00.000Z"}"#,
   #"{"id":"a1","date":"2025-12-11","kind":"hire","org":"openai","subject":"ann","attrs":{"role":"CEO"},"note":"\ud800","recorded":"2025-12-11T00:00:00.000Z"}"#,

@@ -105,6 +105,9 @@ func validEventIsAccepted(line: String) throws {
   (#"{"date":"2025-02-30","kind":"report","org":"openai"}"#, "February 2025 has 28 days"),
   (#"{"date":"2025","kind":"report","org":"openai","confidence":"certain"}"#, "is not rumor, reported or confirmed"),
   (#"{"date":"2025","kind":"report","org":"openai","source":{"publisher":"P"}}"#, "needs at least a title or a url"),
+  // An empty source is not a source left out: it is refused, not dropped.
+  (#"{"date":"2025","kind":"report","org":"openai","source":{}}"#, "needs at least a title or a url"),
+  (#"{"date":"2025","kind":"report","org":"openai","source":{"title":null,"url":null}}"#, "needs at least a title or a url"),
   (#"{"date":"2025","kind":"report","org":"openai","source":{"title":"T","author":"A"}}"#, "unknown source field \"author\""),
   (#"{"date":"2025","kind":"report","org":"openai","source":{"title":"T","date":"2025-13"}}"#, "\"source.date\""),
   (#"{"date":"2025","kind":"report","org":"openai","source":"T"}"#, "\"source\" must be an object"),

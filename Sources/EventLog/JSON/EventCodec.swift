@@ -162,7 +162,9 @@ public enum EventCodec {
         do { source.date = try EventDate.parse(text) } catch { throw ValueError("\"source.date\": " + error.message) }
       }
     }
-    return source.isEmpty ? nil : source
+    // An empty source (`{}`, or every field null) is kept, for validation to
+    // refuse as it refuses a source without a title or url.
+    return source
   }
 
   // MARK: - Writing

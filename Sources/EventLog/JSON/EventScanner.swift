@@ -265,7 +265,7 @@ public struct EventScanner {
       confidence: raw.confidence, supersedes: string(raw.supersedes), note: string(raw.note), recorded: raw.recorded)
     if raw.hasSource {
       let source = Source(title: string(raw.title), publisher: string(raw.publisher), url: string(raw.url), date: raw.sourceDate)
-      event.source = source.isEmpty ? nil : source
+      event.source = source  // empty: refused by validation, as the codec leaves it
     }
     for attr in raw.attrs {
       let key = String(decoding: attr.key, as: UTF8.self)
@@ -345,10 +345,10 @@ private struct RawEvent {
     items.removeAll(keepingCapacity: true)
   }
 
-  /// 0 no source, 1 with a title or url, 2 without either.
+  /// 0 no source, 1 with a title or url, 2 without either (`{}` included).
   var sourceState: Int32 {
     if title != nil || url != nil { return 1 }
-    return publisher != nil || sourceDate != nil ? 2 : 0
+    return hasSource ? 2 : 0
   }
 
   /// Enough of a source in `state` (`sourceState`) for validation to judge
