@@ -126,6 +126,17 @@ import Testing
       // Another writer's file is not affected, and says nothing.
       let other = try timeline(["--log", log] + launch + ["--writer", "alice"])
       #expect(other.status == 0 && !other.stderr.contains("warning"), "\(other.stderr)")
+      // A time ahead given earlier in the same --stdin batch warns as well.
+      let far = "2099-01-01T00:00:00.000Z"
+      let batch = [
+        #"{"date":"2025-12-22","kind":"report","org":"acme","source":{"title":"T"},"recorded":"\#(far)"}"#,
+        #"{"date":"2025-12-23","kind":"report","org":"acme","source":{"title":"T"}}"#,
+      ]
+      let stdin = try timeline(["--log", log, "add", "--stdin", "--writer", "carol"], stdin: batch.joined(separator: "\n") + "\n")
+      #expect(stdin.status == 0, "\(stdin.stderr)")
+      #expect(stdin.stderr.contains("timeline: warning: the latest recorded time in \(log)/carol.jsonl, \(far), is after this computer's clock"), "\(stdin.stderr)")
+      #expect(stdin.stderr.contains("stamped 2099-01-01T00:00:00.001Z"), "\(stdin.stderr)")
+      #expect(fileLines(log + "/carol.jsonl").count == 2)
     }
   }
 

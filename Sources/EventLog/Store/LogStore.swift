@@ -227,8 +227,12 @@ public struct LogStore: Sendable {
     if let refusal = try unendedFinalLine(fd, file: target) { throw refusal }
     let last = try lastRecorded(fd, size: acknowledged, file: target)
     let (stamped, bytes) = try stamp(events, after: last, now: now, label: label, file: target)
-    if let last, last.milliseconds > now.milliseconds + LogStore.clockTolerance, let first = zip(events, stamped).first(where: { $0.0.recorded == nil })?.1.recorded {
-      warning(.clockAhead(file: target, latest: last, now: now, stamped: first))
+    // The first event stamped after a time more than a day ahead: the
+    // file's last line's, or one given earlier in this batch.
+    if let ahead = zip(events, stamped).first(where: {
+      $0.0.recorded == nil && $0.1.recorded!.milliseconds > now.milliseconds + LogStore.clockTolerance
+    })?.1.recorded {
+      warning(.clockAhead(file: target, latest: Timestamp(milliseconds: ahead.milliseconds - 1), now: now, stamped: ahead))
     }
     if dryRun { return stamped }
     if bytes.isEmpty { return [] }
