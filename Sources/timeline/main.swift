@@ -110,7 +110,7 @@ private func runCommandLine(_ arguments: [String], environment: [String: String]
     }
     // Commands that append in a folder log write to their writer's own file.
     let writer = command.options.contains { $0.name == "writer" } && name != "init"
-      ? try writerName(parsed, environment: environment, log: logPath!) : "log"
+      ? try writerName(parsed, environment: environment, log: logPath!, note: console.note) : "log"
     var context = Context(
       store: LogStore(path: logPath!, lockTimeout: timeout, writer: writer), now: now, today: today, console: console)
     context.searched = searched

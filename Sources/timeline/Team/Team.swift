@@ -8,12 +8,14 @@ let writerOption = OptionSpec(
   help: "in a folder log, append to NAME.jsonl (a slug: a-z, 0-9, hyphens); default: $TIMELINE_WRITER, else the name `timeline init --writer` kept for this clone, else log")
 
 /// The writer a command that appends uses: `--writer`, `TIMELINE_WRITER`, the
-/// name kept for this clone by `init --writer`, else `log`.
-/// - Throws: 64 when the name found is not a slug, naming where it came
-///   from; 73 when the cache folder that would keep the name is there but not
-///   used (a symbolic link, another user's): appending to `log.jsonl` then
-///   could put two clones' events in one file, what writer names prevent.
-func writerName(_ args: ParsedArguments, environment: [String: String], log: String) throws -> String {
+/// name kept for this clone by `init --writer`, else `log`. When the cache
+/// folder that would keep the name is there but not used (a symbolic link,
+/// another user's), whether it keeps one cannot be known: `note` says that
+/// the command appends to `log.jsonl`, the file another clone may use too.
+/// - Throws: 64 when the name found is not a slug, naming where it came from.
+func writerName(
+  _ args: ParsedArguments, environment: [String: String], log: String, note: (String) -> Void
+) throws(UsageError) -> String {
   let found: (name: String, from: String)
   if let given = args.value("writer") {
     found = (given, "--writer")
@@ -24,9 +26,8 @@ func writerName(_ args: ParsedArguments, environment: [String: String], log: Str
     case .name(let stored): found = (stored, "the writer name kept in \(log)/\(LogStore.cacheFolderName)/writer")
     case .none: return "log"
     case .unreadable:
-      throw LogError(
-        .cannotCreate,
-        "cannot tell which file of the folder log \(log) to append to: the writer name this clone keeps (timeline init --writer) is in \(log)/\(LogStore.cacheFolderName), which timeline does not use (a symbolic link, not a folder, or another user's); name the writer with --writer NAME or TIMELINE_WRITER (it appends to NAME.jsonl; log for log.jsonl), or make it a folder of your own again and run timeline init --writer NAME")
+      note("timeline: note: the writer name this clone keeps (timeline init --writer) is in \(log)/\(LogStore.cacheFolderName), which timeline does not use (a symbolic link, not a folder, or another user's), so this appends to log.jsonl, where another clone may append too; name the writer with --writer NAME or TIMELINE_WRITER, or make the folder one of your own again")
+      return "log"
     }
   }
   guard LogStore.isValidWriter(found.name) else {
