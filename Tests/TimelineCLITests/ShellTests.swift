@@ -41,6 +41,12 @@ private let commandNames = ["init", "add", "retract", "log", "state", "diff", "n
       COMP_WORDS=(timeline render --format ""); COMP_CWORD=3; _timeline; echo "${COMPREPLY[*]}"
       COMP_WORDS=(timeline exp); COMP_CWORD=1; _timeline; echo "${COMPREPLY[*]}"
       COMP_WORDS=(timeline import x --pre); COMP_CWORD=3; _timeline; echo "${COMPREPLY[*]}"
+      COMP_WORDS=(timeline add --confidence ""); COMP_CWORD=3; _timeline; echo "${COMPREPLY[*]}"
+      COMP_WORDS=(timeline log --kind la); COMP_CWORD=3; _timeline; echo "${COMPREPLY[*]}"
+      COMP_WORDS=(timeline complete ""); COMP_CWORD=2; _timeline; echo "${COMPREPLY[*]}"
+      COMP_WORDS=(timeline complete subjects ""); COMP_CWORD=3; COMPREPLY=(); _timeline; echo "[${COMPREPLY[*]}]"
+      COMP_WORDS=(timeline add launch --date x ""); COMP_CWORD=5; COMPREPLY=(); _timeline; echo "[${COMPREPLY[*]}]"
+      COMP_WORDS=(timeline --log = x.jsonl state --j); COMP_CWORD=5; _timeline; echo "${COMPREPLY[*]}"
       """
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -51,7 +57,9 @@ private let commandNames = ["init", "add", "retract", "log", "state", "diff", "n
     process.waitUntilExit()
     let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(process.terminationStatus == 0)
-    #expect(output == "html svg mermaid\nexport\n--preset\n")
+    // Values for add's --confidence and any --kind; KIND words offered for
+    // complete's first word only; --log=PATH (split by bash at =) skipped.
+    #expect(output == "html svg mermaid\nexport\n--preset\nrumor reported confirmed\nlaunch\norgs subjects people roles ids set\n[]\n[]\n--json\n")
   }
 }
 

@@ -10,7 +10,7 @@ let addCommand = Command(
     OptionSpec(name: "org", value: "ORG", help: "the organisation (may be left out when --subject is ORG/slug)", required: true),
     OptionSpec(name: "subject", value: "S", help: "a product ORG/slug, a person slug, or the org"),
     OptionSpec(name: "set", value: "KEY=VALUE", help: "an attribute; a list (focus, deprioritize) takes items split by commas or semicolons, or the key repeated", repeatable: true),
-    OptionSpec(name: "confidence", value: "C", help: "rumor, reported (default) or confirmed"),
+    OptionSpec(name: "confidence", value: "C", help: "rumor, reported (default) or confirmed", choices: Confidence.allCases.map(\.rawValue)),
     OptionSpec(name: "source-title", value: "T", help: "title of the source"),
     OptionSpec(name: "source-url", value: "U", help: "URL of the source, with its scheme (https://...)"),
     OptionSpec(name: "source-publisher", value: "P", help: "publisher of the source"),

@@ -31,11 +31,21 @@ private func livePositional(_ command: Command) -> String? {
   }
 }
 
-/// The kinds `add` takes as its first word.
+/// The words an option's value is completed from: its choices, or for
+/// `--kind` the built-in kinds (a custom `x-` kind is any the user writes,
+/// so they are not choices the parser checks).
+private func valueWords(_ option: OptionSpec) -> [String] {
+  if !option.choices.isEmpty { return option.choices }
+  return option.name == "kind" ? Kind.builtIn.map(\.description) : []
+}
+
+/// The words a command's first positional is one of: the kinds `add`
+/// takes, the commands `help` explains, else its own choices (`complete`'s
+/// KIND; the positionals after it, like PREFIX, are free).
 private func positionalChoices(_ command: Command) -> [String] {
   if command.name == "add" { return Kind.builtIn.map(\.description) }
   if command.name == "help" { return commands.map(\.name) }
-  return command.positionals.flatMap(\.choices)
+  return command.positionals.first?.choices ?? []
 }
 
 // MARK: - bash
@@ -48,17 +58,26 @@ func bashCompletion() -> String {
     "  local IFS=$'\\n'",
     "  COMPREPLY=($(command \"${COMP_WORDS[0]}\" \"${logopt[@]}\" complete \"$1\" \"$2\" 2>/dev/null))",
     "}",
+    "# Whether a word after the command (at $c) is one of $1: its first positional is given.",
+    "_timeline_seen() {",
+    "  local j w",
+    "  for ((j = c + 1; j < COMP_CWORD; j++)); do for w in $1; do [[ \"${COMP_WORDS[j]}\" == \"$w\" ]] && return 0; done; done",
+    "  return 1",
+    "}",
     "_timeline() {",
-    "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" cmd=\"\" i",
+    "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\" cmd=\"\" c=0 i",
     "  for ((i = 1; i < COMP_CWORD; i++)); do",
     "    case \"${COMP_WORDS[i]}\" in",
-    "      --log|--today|--color) ((i++)) ;;",
+    "      --log|--today|--color) ((i++)); [[ \"${COMP_WORDS[i]}\" == = ]] && ((i++)) ;;  # --log=PATH: bash splits at =",
     "      -*) ;;",
-    "      *) cmd=\"${COMP_WORDS[i]}\"; break ;;",
+    "      *) cmd=\"${COMP_WORDS[i]}\"; c=$i; break ;;",
     "    esac",
     "  done",
     "  local -a logopt=()",
-    "  for ((i = 1; i < COMP_CWORD; i++)); do [[ \"${COMP_WORDS[i]}\" == --log ]] && logopt=(--log \"${COMP_WORDS[i+1]}\"); done",
+    "  for ((i = 1; i < COMP_CWORD; i++)); do",
+    "    [[ \"${COMP_WORDS[i]}\" == --log ]] || continue",
+    "    if [[ \"${COMP_WORDS[i+1]}\" == = ]]; then logopt=(--log \"${COMP_WORDS[i+2]}\"); else logopt=(--log \"${COMP_WORDS[i+1]}\"); fi",
+    "  done",
     "  # add --set role=VALUE: bash splits the word at =.",
     "  if [[ \"$prev\" == = && \"$cmd\" == add && \"${COMP_WORDS[COMP_CWORD-3]}\" == --set ]]; then",
     "    _timeline_live set \"${COMP_WORDS[COMP_CWORD-2]}=$cur\"; COMPREPLY=(\"${COMPREPLY[@]#*=}\"); return",
@@ -80,8 +99,8 @@ func bashCompletion() -> String {
       let names = (["--" + option.name] + (option.short.map { ["-\($0)"] } ?? [])).joined(separator: "|")
       if let live = liveKind(option, command) {
         lines.append("        \(names)) _timeline_live \(live) \"$cur\"; return ;;")
-      } else if !option.choices.isEmpty {
-        lines.append("        \(names)) COMPREPLY=($(compgen -W \"\(option.choices.joined(separator: " "))\" -- \"$cur\")); return ;;")
+      } else if !valueWords(option).isEmpty {
+        lines.append("        \(names)) COMPREPLY=($(compgen -W \"\(valueWords(option).joined(separator: " "))\" -- \"$cur\")); return ;;")
       } else if wantsFile(option.value) {
         lines.append("        \(names)) COMPREPLY=($(compgen -f -- \"$cur\")); return ;;")
       } else {
@@ -95,7 +114,8 @@ func bashCompletion() -> String {
     if let live = livePositional(command) {
       lines.append("      _timeline_live \(live) \"$cur\"")
     } else if !choices.isEmpty {
-      lines.append("      COMPREPLY=($(compgen -W \"\(choices.joined(separator: " "))\" -- \"$cur\"))")
+      let words = choices.joined(separator: " ")
+      lines.append("      _timeline_seen \"\(words)\" || COMPREPLY=($(compgen -W \"\(words)\" -- \"$cur\"))")
     } else if command.positionals.contains(where: { wantsFile($0.name) }) {
       lines.append("      COMPREPLY=($(compgen -f -- \"$cur\"))")
     }
@@ -164,14 +184,14 @@ func zshCompletion() -> String {
   ]
   for command in commands {
     var specs: [String] = []
-    for option in command.options + [helpOption] {
+    for option in allOptions(command) {
       let description = "[\(zshDescription(option.help))]"
       var value = ""
       if let placeholder = option.value {
         if let live = liveKind(option, command) {
           value = ":\(placeholder):{_timeline_live \(live)}"
-        } else if !option.choices.isEmpty {
-          value = ":\(placeholder):(\(option.choices.joined(separator: " ")))"
+        } else if !valueWords(option).isEmpty {
+          value = ":\(placeholder):(\(valueWords(option).joined(separator: " ")))"
         } else if wantsFile(placeholder) {
           value = ":\(placeholder):_files"
         } else {
@@ -185,7 +205,7 @@ func zshCompletion() -> String {
       }
     }
     for (index, positional) in command.positionals.enumerated() {
-      let choices = positionalChoices(command)
+      let choices = index == 0 ? positionalChoices(command) : positional.choices
       let action = livePositional(command).map { "{_timeline_live \($0)}" }
         ?? (!choices.isEmpty ? "(\(choices.joined(separator: " ")))" : wantsFile(positional.name) ? "_files" : " ")
       specs.append("'\(positional.optional ? ":" : "")\(index + 1):\(positional.name):\(action)'")
@@ -236,8 +256,8 @@ func fishCompletion() -> String {
       if option.value != nil {
         if let live = liveKind(option, command) {
           line += " -x -a '(__timeline_live \(live))'"
-        } else if !option.choices.isEmpty {
-          line += " -x -a \(fishQuote(option.choices.joined(separator: " ")))"
+        } else if !valueWords(option).isEmpty {
+          line += " -x -a \(fishQuote(valueWords(option).joined(separator: " ")))"
         } else if wantsFile(option.value) {
           line += " -r -F"
         } else {
@@ -250,7 +270,8 @@ func fishCompletion() -> String {
     if let live = livePositional(command) {
       lines.append("complete -c timeline \(condition) -a '(__timeline_live \(live))'")
     } else if !choices.isEmpty {
-      lines.append("complete -c timeline \(condition) -a \(fishQuote(choices.joined(separator: " ")))")
+      let words = choices.joined(separator: " ")
+      lines.append("complete -c timeline -n '__fish_seen_subcommand_from \(command.name); and not __fish_seen_subcommand_from \(words)' -a \(fishQuote(words))")
     } else if command.positionals.contains(where: { wantsFile($0.name) }) {
       lines.append("complete -c timeline \(condition) -F")
     }
@@ -312,6 +333,7 @@ func manPage() -> String {
     ".SH ENVIRONMENT",
     ".TP", ".B TIMELINE_LOG", roff("the log when --log is not given (default: ./events, else the nearest events folder of a parent folder, searching up to and including the first folder that holds .git)"),
     ".TP", ".B TIMELINE_TODAY", roff("the day YYYY-MM-DD that relative dates and the default --at count from, when --today is not given (default: the UTC date); record times use the real clock"),
+    ".TP", ".B TIMELINE_WRITER", roff("in a folder log, the writer add, retract and import append as (NAME.jsonl), when --writer is not given; it overrides the name timeline init --writer keeps for the clone (default: log)"),
     ".TP", ".B TIMELINE_LOCK_TIMEOUT", roff("seconds to wait for another process's lock (default: 10)"),
     ".TP", ".B TIMELINE_PROGRESS_AFTER", roff("seconds of work after which import, export, check and a first read of the log show a progress line on standard error, when it is a terminal (default: 1; 0 shows it at once)"),
     ".TP", ".B NO_COLOR", roff("no colour in text output when set and not empty, unless --color always is given"),
@@ -320,8 +342,8 @@ func manPage() -> String {
     ".SH EXIT STATUS",
     roff("0 ok; 64 usage; 65 bad data (an invalid event, a malformed log, check found errors); 66 the log does not exist; 73 cannot create; 74 I/O error; 75 the log is locked by another process."),
     ".SH FILES",
-    ".TP", ".I events/", roff("the default log: a folder of *.jsonl files read as one set; add writes to events/log.jsonl. Searched for in the current folder, then in its parents up to the one holding .git"),
-    ".TP", ".I events/.timeline\\-cache/", roff("caches, safe to delete; its .gitignore keeps them out of git"),
+    ".TP", ".I events/", roff("the default log: a folder of *.jsonl files (hidden ones aside) read as one set; add, retract and import append to events/NAME.jsonl for the writer NAME (default: events/log.jsonl). Searched for in the current folder, then in its parents up to the one holding .git"),
+    ".TP", ".I events/.timeline\\-cache/", roff("caches, safe to delete, and the writer name timeline init --writer keeps for this clone (the file writer: deleting it forgets the name); its .gitignore keeps them out of git"),
     "",
   ]
   return lines.joined(separator: "\n")
