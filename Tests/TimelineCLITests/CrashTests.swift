@@ -396,7 +396,10 @@ func aBatchThatDiedThroughASymlinkIsInvisibleThroughTheTarget(throughLink: Bool)
 enum Replacement: String, CaseIterable, Sendable {
   /// `cp newer log`: the same inode, a newer copy holding more acknowledged events.
   case copiedOverSameInode
-  /// A newer copy renamed over the log (as `git pull` or `rsync` do): a new inode.
+  /// A newer copy renamed over the log (as `git pull` or `rsync` do): a new
+  /// inode, and bytes after the record's length that are not its batch (the
+  /// bytes set it aside: a new inode alone does not, see
+  /// `aDeadBatchPulledWithItsRecordIsHiddenInEveryClone`).
   case renamedOverNewInode
   /// Rewritten in place with another history (a `git checkout` keeping the inode).
   case rewrittenInPlace
@@ -571,5 +574,64 @@ func aRollbackRecordOfAReplacedFileCutsNoAcknowledgedEvent(how: Replacement, wri
     // The real questions make their cache, as before.
     #expect(try timeline(["--log", log, "state"]).status == 0)
     #expect(FileManager.default.fileExists(atPath: dir + "/.timeline-cache"))
+  }
+}
+
+/// A batch dies in one clone, and its file and rollback record are committed
+/// together (the record sits in the log folder, so `git add events` takes it)
+/// and pulled into another clone, or copied together: the other clone holds
+/// the same bytes under another inode. The bytes decide, not the inode, so
+/// every clone hides the same dead batch and answers alike; the next `add`
+/// there rolls it back. (When the inode decided, the other clone set the
+/// record aside and showed half the batch.)
+@Test(arguments: ["cp", "git clone"])
+func aDeadBatchPulledWithItsRecordIsHiddenInEveryClone(how: String) throws {
+  if how == "git clone" && gitPath == nil {
+    print("skipped: git is not installed")
+    return
+  }
+  try withTemporaryDirectory { dir in
+    let alice = dir + "/alice"
+    let log = alice + "/events/alice.jsonl"
+    try FileManager.default.createDirectory(atPath: alice + "/events", withIntermediateDirectories: true)
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let base = bytes(log)
+    let committed = try listedIDs(log)
+    let copy = dir + "/copy.jsonl"
+    write(copy, base)
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(40, tag: "dead")).status == 0)
+    let dead = Array(bytes(copy)[base.count...])
+    let lineEnds = dead.indices.filter { dead[$0] == 0x0a }
+    write(log, base + dead[...(lineEnds[19] + 70)])  // 20 whole lines and part of the 21st
+    writeRecord(for: log, length: base.count, batch: dead)
+    #expect(try listedIDs(log) == committed)
+
+    let bob = dir + "/bob"
+    let script = how == "cp"
+      ? "cp -R '\(alice)' '\(bob)'"
+      : "cd '\(alice)' && git init -q && git add events && git -c user.name=alice -c user.email=alice@example.com commit -qm batch && git clone -q '\(alice)' '\(bob)'"
+    let moved = try shell(script)
+    #expect(moved.status == 0, "\(moved.stderr)")
+    let theirs = bob + "/events/alice.jsonl"
+    #expect(bytes(theirs) == bytes(log) && bytes(theirs + ".rollback") == bytes(log + ".rollback"), "the same bytes")
+    var mine = stat(), other = stat()
+    #expect(stat(log, &mine) == 0 && stat(theirs, &other) == 0 && (mine.st_ino != other.st_ino || mine.st_dev != other.st_dev))
+
+    // Bob's readers hide the batch as Alice's do, and say it is interrupted, not that the record does not match.
+    let read = try timeline(["--log", bob + "/events", "log", "--json"])
+    #expect(read.status == 0, "\(read.stderr)")
+    #expect(!read.stderr.contains("does not match"), "\(read.stderr)")
+    #expect(try listedIDs(bob + "/events") == committed)
+    #expect(try timeline(["--log", bob + "/events", "log", "--json"]).stdout == (try timeline(["--log", alice + "/events", "log", "--json"])).stdout)
+    #expect(try checkWarnings(bob + "/events").contains { $0.contains("interrupted") })
+
+    // Bob's next add (or check --repair) rolls the batch back; nothing is set aside.
+    let added = try timeline(["--log", bob + "/events", "add", "--writer", "alice", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 0, "\(added.stderr)")
+    #expect(added.stderr.contains("rolled back"), "\(added.stderr)")
+    #expect(Array(bytes(theirs).prefix(base.count + 1)) == base + [UInt8(ascii: "{")])
+    #expect(try listedIDs(bob + "/events").count == committed.count + 1)
+    #expect(!FileManager.default.fileExists(atPath: theirs + ".rollback"))
+    #expect(!FileManager.default.fileExists(atPath: theirs + ".rollback.set-aside"))
   }
 }

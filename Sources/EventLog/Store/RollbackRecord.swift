@@ -3,13 +3,18 @@
 /// It proves, before anything is cut, that the bytes after the length it
 /// keeps are still the start of its own batch, so that a file replaced
 /// (`cp`, `git pull`, a rename) or rewritten since the writer died is never
-/// cut: such a record is reported and set aside instead.
+/// cut: such a record is reported and set aside instead. The bytes decide,
+/// not the file's identity: a record committed beside its file (it sits in
+/// the log folder) and pulled into another clone, or copied with it, comes
+/// with the very bytes it proves, and every clone must answer alike, hiding
+/// the dead batch, where a new inode would set the record aside in one clone
+/// and show part of the batch there.
 ///
 /// Format (version 2), `<file>.rollback`:
 ///
 ///     "timeline rollback record 2\n"   27 bytes of ASCII, so `head -1` says what it is
-///     device       UInt64 LE           the file's st_dev when the batch began
-///     inode        UInt64 LE           the file's st_ino
+///     device       UInt64 LE           the file's st_dev when the batch began (kept to say what it was; not compared)
+///     inode        UInt64 LE           the file's st_ino (likewise)
 ///     length       UInt64 LE           the file's length before the batch (a line boundary)
 ///     batchBytes   UInt64 LE           the batch's byte count, every "\n" included
 ///     batchLines   UInt64 LE           its line count (one event a line)
@@ -19,8 +24,8 @@
 ///     checksum     UInt64 LE           the FastHash of every byte before it
 ///
 /// 8 bytes a line plus 331 at most: 8 MB for a batch of a million events.
-/// The bytes after `length` belong to the batch when the file is the same
-/// file (device and inode), the byte before `length` is a newline, they are
+/// The bytes after `length` belong to the batch when the byte before
+/// `length` is a newline, they are
 /// no more than `batchBytes`, they start with `first`, and every complete
 /// line among them hashes to the batch's line of the same rank; a final
 /// fragment without a newline is part of the batch's next line, torn (timeline
@@ -136,12 +141,13 @@ public struct RollbackRecord: Sendable, Equatable {
       lineHashes: (0..<Int(lines)).map { value(at: hashStart + 8 * $0) }))
   }
 
-  /// Whether the file open as `fd` (of identity and size `stamp`) still holds,
-  /// after `length`, a prefix of this record's batch; otherwise what differs.
+  /// Whether the file open as `fd` (of size `stamp.size`) still holds, after
+  /// `length`, a prefix of this record's batch; otherwise what differs. The
+  /// file's device and inode are not compared: a clone that pulled the file
+  /// and its record, or a copy of both, holds the same bytes under another
+  /// inode, and must hide the same dead batch (a file replaced by other
+  /// content fails on its bytes).
   func verify(_ fd: FileDescriptor, stamp: FileStamp) -> String? {
-    guard stamp.device == device, stamp.inode == inode else {
-      return "it is another file now (device \(stamp.device), inode \(stamp.inode), not \(device), \(inode)): the file was replaced since the batch's writer died"
-    }
     guard stamp.size >= length else {
       return "the file is \(stamp.size) bytes, shorter than the \(length) it had before the batch: it was rewritten since the batch's writer died"
     }
