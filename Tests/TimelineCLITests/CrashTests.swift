@@ -161,8 +161,12 @@ private func everyCrashPointLeavesTheCommittedLogIntact(state: CrashState) throw
 /// Bytes after a record's length that are not a prefix of its batch (the
 /// batch and a later event, a changed byte, a length that is not a line
 /// start) are not its batch: readers say so, nothing is cut, and the record
-/// is set aside.
-@Test(arguments: ["another event after the batch", "a flipped byte in the batch", "a record for a longer file"])
+/// is set aside. The message says which: a line appended after what the
+/// dead writer left (whole or part of its batch) is not called a rewrite or
+/// a replacement of the file.
+@Test(arguments: [
+  "another event after the batch", "another event after part of the batch", "a flipped byte in the batch", "a record for a longer file",
+])
 func aRecordWhoseBatchIsNotWhatFollowsCutsNothing(change: String) throws {
   try withTemporaryDirectory { dir in
     let log = dir + "/log.jsonl"
@@ -178,6 +182,12 @@ func aRecordWhoseBatchIsNotWhatFollowsCutsNothing(change: String) throws {
     case "another event after the batch":
       #expect(try timeline(["--log", copy, "add", "report", "--date", "2025", "--org", "later", "--source-title", "t"]).status == 0)
       content = bytes(copy)
+    case "another event after part of the batch":
+      // Two whole lines of the batch, then a line added by another writer (`echo >>`).
+      let later = dir + "/later.jsonl"
+      #expect(try timeline(["--log", later, "add", "report", "--date", "2025", "--org", "later", "--source-title", "t"]).status == 0)
+      let secondEnd = batch.indices.filter { batch[$0] == 0x0a }[1]
+      content = base + batch[...secondEnd] + bytes(later)
     case "a flipped byte in the batch":
       // A letter of a note: still a valid line, but not the batch's.
       let note = (base.count + batch.count / 2..<content.count).first { content[$0] == 0x7a && content[$0 + 1] == 0x7a }!
@@ -189,6 +199,13 @@ func aRecordWhoseBatchIsNotWhatFollowsCutsNothing(change: String) throws {
     writeRecord(for: log, length: length, batch: batch)
     let listed = try timeline(["--log", log, "log", "--json"])
     #expect(listed.stderr.contains("does not match"), "\(listed.stderr)")
+    let said = switch change {
+    case "another event after the batch": "the 4 lines after the \(base.count) bytes the file had before the batch are the batch's, but line 5 is not: a line was appended after the batch's writer died"
+    case "another event after part of the batch": "the 2 lines after the \(base.count) bytes the file had before the batch are the batch's, but line 3 is not: a line was appended after the batch's writer died"
+    case "a flipped byte in the batch": "though the lines around it are the batch's: the file was rewritten since the batch's writer died"
+    default: "is not at the start of a line: the file was rewritten since the batch's writer died"
+    }
+    #expect(listed.stderr.contains(said), "\(listed.stderr)")
     let repaired = try timeline(["--log", log, "check", "--repair"])
     #expect(repaired.stderr.contains("set aside"), "\(repaired.stderr)")
     #expect(bytes(log) == content, "nothing cut")

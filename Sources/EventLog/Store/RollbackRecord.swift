@@ -25,12 +25,15 @@
 ///
 /// 8 bytes a line plus 331 at most: 8 MB for a batch of a million events.
 /// The bytes after `length` belong to the batch when the byte before
-/// `length` is a newline, they are
-/// no more than `batchBytes`, they start with `first`, and every complete
-/// line among them hashes to the batch's line of the same rank; a final
-/// fragment without a newline is part of the batch's next line, torn (timeline
-/// writes the batch in one write, so that is where a crash stops it).
-/// Anything else, the first version's `length\n` included, cuts nothing.
+/// `length` is a newline, they are no more than `batchBytes`, they start
+/// with `first`, and every complete line among them hashes to the batch's
+/// line of the same rank; a final fragment without a newline is part of the
+/// batch's next line, torn (timeline writes the batch in one write, so that
+/// is where a crash stops it). Anything else, the first version's `length\n`
+/// included, cuts nothing; what is said of it names what most likely
+/// happened (whole lines of the batch followed by one that is not: a line
+/// appended after the writer died; one changed line amid the batch's: a
+/// rewrite), so that nobody is told a file was replaced when it was not.
 public struct RollbackRecord: Sendable, Equatable {
   public static let magic = Array("timeline rollback record 2\n".utf8)
   static let firstLimit = 256
@@ -151,9 +154,6 @@ public struct RollbackRecord: Sendable, Equatable {
     guard stamp.size >= length else {
       return "the file is \(stamp.size) bytes, shorter than the \(length) it had before the batch: it was rewritten since the batch's writer died"
     }
-    guard stamp.size - length <= batchBytes else {
-      return "the file holds \(stamp.size - length) bytes after the \(length) it had before the batch, more than the batch's \(batchBytes): it was rewritten or appended to since the batch's writer died"
-    }
     do throws(Errno) {
       if length > 0 {
         var before: UInt8 = 0
@@ -161,29 +161,40 @@ public struct RollbackRecord: Sendable, Equatable {
           return "byte \(length) of the file, where the batch began, is not at the start of a line: the file was rewritten since the batch's writer died"
         }
       }
+      // Where the bytes after `length` first differ from the batch's first
+      // bytes (relative to `length`), if they do: the line holding that
+      // byte is not the batch's, whatever its hash.
+      var head = [UInt8](repeating: 0, count: Int(min(Int64(first.count), stamp.size - length)))
+      guard try Sys.pread(fd, &head, head.count, length) == head.count else {
+        return "the file cannot be read to compare it with the batch"
+      }
+      let headMismatch = Int64(head.indices.first { head[$0] != first[$0] } ?? Int.max)
       let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 8)
       defer { chunk.deallocate() }
       var position = length
-      var line = 0
+      var line = 0  // the batch's lines found, each whole and of its rank
       var hasher = FastHash()
       var fragment = false  // bytes after the last newline read
       var fragmentStart = length  // where the bytes after the last newline begin
-      while position < stamp.size {
+      var foreign = false  // a whole line that is not the batch's line of its rank was found at fragmentStart
+      var edited = false  // and the line after it is the batch's next: a line of the batch was changed
+      scan: while position < stamp.size {
         let n = try Sys.pread(fd, chunk.baseAddress!, Int(min(Int64(chunk.count), stamp.size - position)), position)
         guard n > 0 else { break }
         let read = UnsafeRawBufferPointer(rebasing: chunk[..<n])
-        let offset = Int(position - length)
-        if offset < first.count {
-          let count = min(first.count - offset, n)
-          guard read[..<count].elementsEqual(first[offset..<(offset + count)]) else {
-            return "the bytes after the \(length) the file had before the batch are not the batch's first bytes: the file was rewritten or replaced since the batch's writer died"
-          }
-        }
         var start = 0
         for index in 0..<n where read[index] == 0x0a {
           hasher.update(UnsafeRawBufferPointer(rebasing: read[start..<index]))
-          guard line < lineHashes.count, hasher.digest() == lineHashes[line] else {
-            return "line \(line + 1) after the \(length) bytes the file had before the batch is not the batch's line \(line + 1): the file was rewritten or replaced since the batch's writer died"
+          if foreign {
+            edited = line + 1 < lineHashes.count && hasher.digest() == lineHashes[line + 1]
+            break scan
+          }
+          let lineEnd = position + Int64(index) - length  // of the newline, relative to `length`
+          guard line < lineHashes.count, hasher.digest() == lineHashes[line], headMismatch > lineEnd else {
+            foreign = true
+            hasher = FastHash()
+            start = index + 1
+            continue
           }
           line += 1
           hasher = FastHash()
@@ -194,8 +205,29 @@ public struct RollbackRecord: Sendable, Equatable {
         fragment = start < n
         position += Int64(n)
       }
+      let before = "after the \(length) bytes the file had before the batch"
+      if foreign {
+        if edited {
+          return "line \(line + 1) \(before) is not the batch's line \(line + 1), though the lines around it are the batch's: the file was rewritten since the batch's writer died"
+        }
+        if line == 0 {
+          if headMismatch < Int64(head.count) {
+            return "the bytes after the \(length) the file had before the batch are not the batch's first bytes: the file was rewritten or replaced since the batch's writer died"
+          }
+          return "line 1 \(before) is not the batch's line 1: the file was rewritten or replaced since the batch's writer died"
+        }
+        // Whole lines of the batch, then a whole line that is not: the
+        // batch's writer died, and a line was added after what it left.
+        return "the \(line == 1 ? "line" : "\(line) lines") \(before) \(line == 1 ? "is" : "are") the batch's, but line \(line + 1) is not: a line was appended after the batch's writer died"
+      }
+      guard stamp.size - length <= batchBytes else {
+        return "the file holds \(stamp.size - length) bytes after the \(length) it had before the batch, more than the batch's \(batchBytes): it was rewritten or appended to since the batch's writer died"
+      }
       if fragment && line >= lineHashes.count {
-        return "the file holds more lines after the \(length) bytes it had before the batch than the batch's \(lineHashes.count): it was appended to since the batch's writer died"
+        return "the file holds more lines \(before) than the batch's \(lineHashes.count): it was appended to since the batch's writer died"
+      }
+      if fragment && headMismatch < Int64(head.count) {
+        return "the bytes after the \(length) the file had before the batch are not the batch's first bytes: the file was rewritten or replaced since the batch's writer died"
       }
       if fragment && hasher.digest() != lineHashes[line] {
         // The batch's next line whole but for its newline is the batch's. A torn line of the batch is a proper prefix of one of its lines,
@@ -206,7 +238,7 @@ public struct RollbackRecord: Sendable, Equatable {
           return "the file cannot be read to compare it with the batch"
         }
         if (try? EventCodec.decode(tail, stored: true)) != nil {
-          return "the last line after the \(length) bytes the file had before the batch is a whole event, not a torn line of the batch: it was added since the batch's writer died"
+          return "the last line \(before) is a whole event, not a torn line of the batch: it was added since the batch's writer died"
         }
       }
       return nil
