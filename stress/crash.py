@@ -33,8 +33,9 @@ as not matching, and the next writer must set it aside (FILE.rollback.set-aside)
 and cut nothing.
 
 The raw model reads the rollback record itself (format in
-Sources/EventLog/RollbackRecord.swift) and trusts it as timeline must: same
-device and inode, the length a line start within the file, no more bytes or
+Sources/EventLog/Store/RollbackRecord.swift) and trusts it as timeline must
+(by the file's bytes, not its device and inode, which a clone or copy of
+both files changes): the length a line start within the file, no more bytes or
 complete lines after it than the batch had, and the batch's first bytes.
 It does not recompute the per-line XXH64 hashes (pure Python would be too
 slow for 8 MB batches); timeline checks those.
@@ -156,7 +157,7 @@ MAGIC = b"timeline rollback record 2\n"
 def record_length(path, data):
     """The length a rollback record beside `path` proves (the bytes after it are
     a prefix of its batch), None when there is no record, False when there is
-    one that proves nothing (torn, first version, another file, other bytes)."""
+    one that proves nothing (torn, first version, other bytes)."""
     record = path + ".rollback"
     if not os.path.exists(record):
         return None
@@ -165,12 +166,11 @@ def record_length(path, data):
     header = len(MAGIC)
     if not raw.startswith(MAGIC) or len(raw) < header + 56:
         return False
-    device, inode, length, batch_bytes, batch_lines, first_count = struct.unpack_from("<6Q", raw, header)
+    _device, _inode, length, batch_bytes, batch_lines, first_count = struct.unpack_from("<6Q", raw, header)
     if len(raw) != header + 48 + first_count + 8 * batch_lines + 8:
         return False
     first = raw[header + 48:header + 48 + first_count]
-    info = os.stat(path)
-    if (info.st_dev, info.st_ino) != (device, inode) or length > len(data):
+    if length > len(data):
         return False
     tail = data[length:]
     if len(tail) > batch_bytes or (length > 0 and data[length - 1:length] != b"\n"):
