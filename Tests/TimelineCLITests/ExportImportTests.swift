@@ -327,3 +327,68 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(!FileManager.default.fileExists(atPath: log))
   }
 }
+
+/// A JSON import keeps the types JSON gives: an array is the list itself
+/// (not its text split), a free attr keeps its boolean or number, and a
+/// source written as an object fills source.*.
+@Test func jsonImportKeepsArraysBooleansNumbersAndASourceObject() throws {
+  try withTemporaryDirectory { dir in
+    try #"""
+    [{"date":"2025-01-04","kind":"strategy","org":"acme","attrs.focus":["acme/a","acme/b;c"],"source":{"title":"t","url":"https://x.example/"}},
+     {"date":"2025-01-05","kind":"x-b","org":"acme","attrs.flag":true,"attrs.n":1.5,"attrs.tags":["p","q"],"source.title":"t"},
+     {"date":"2025-01-06","kind":"strategy","org":"acme","attrs.focus":"acme/c;acme/d","source.title":"t"}]
+    """#.write(toFile: dir + "/in.json", atomically: true, encoding: .utf8)
+    let log = dir + "/log"
+    let result = try timeline(["--log", log, "import", dir + "/in.json"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let lines = try timeline(["--log", log, "export", "--format", "jsonl"]).lines
+    #expect(lines.count == 3)
+    #expect(lines[0].contains(#""attrs":{"focus":["acme/a","acme/b;c"]}"#), "\(lines[0])")
+    #expect(lines[0].contains(#""source":{"title":"t","url":"https://x.example/"}"#), "\(lines[0])")
+    #expect(lines[1].contains(#""attrs":{"flag":true,"n":1.5,"tags":["p","q"]}"#), "\(lines[1])")
+    #expect(lines[2].contains(#""attrs":{"focus":["acme/c","acme/d"]}"#), "a text cell is still split on ';': \(lines[2])")
+    // A list attr given a number is refused, naming its column; nothing is written.
+    try #"[{"date":"2025-01-07","kind":"strategy","org":"acme","attrs.focus":[1],"source.title":"t"}]"#.write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+    let before = snapshot(log)
+    let bad = try timeline(["--log", log, "import", dir + "/bad.json"])
+    #expect(bad.status == 65, "\(bad.stderr)")
+    #expect(bad.stderr.contains("(attrs.focus): [1] is not a list of strings"), "\(bad.stderr)")
+    #expect(snapshot(log) == before)
+  }
+}
+
+/// Without --map, columns not named like a field are not read, and the
+/// import says which, with the field each may have meant.
+@Test func columnsNotNamedLikeFieldsAreNamedAsNotRead() throws {
+  try withTemporaryDirectory { dir in
+    try "date,kind,org,confidance,notes,source.title\r\n2025-02-01,x-a,acme,rumor,my note,Src\r\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let result = try timeline(["--log", dir + "/log", "import", dir + "/in.csv"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains(#"not read, as no column of that name is an event field: 'confidance' (did you mean "confidence"?), 'notes' (did you mean "note"?);"#), "\(result.stderr)")
+    #expect(result.stderr.contains("--map COLUMN=FIELD"))
+  }
+}
+
+/// An export's CSV with columns deleted in a spreadsheet still gives its
+/// inert cells back: export's apostrophe is not left in the text.
+@Test func anExportedCSVWithColumnsDeletedGivesItsInertCellsBack() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log"
+    let added = try timeline(["--log", log, "add", "x-a", "--date", "2025-01-01", "--org", "acme", "--note", "-5% revenue", "--source-title", "=Reuters"])
+    #expect(added.status == 0, "\(added.stderr)")
+    let csv = try timeline(["--log", log, "export", "--format", "csv"]).stdout
+    #expect(csv.contains("'-5% revenue") && csv.contains("'=Reuters"))
+    // Delete the id and recorded columns, as one does in a spreadsheet.
+    let rows = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = rows[0]
+    let keep = header.indices.filter { header[$0] != "id" && header[$0] != "recorded" }
+    let edited = rows.map { row in keep.map { row[$0] }.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    try edited.write(toFile: dir + "/edited.csv", atomically: true, encoding: .utf8)
+    let copy = dir + "/copy"
+    let imported = try timeline(["--log", copy, "import", dir + "/edited.csv"])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let line = try timeline(["--log", copy, "export", "--format", "jsonl"]).stdout
+    #expect(line.contains(#""title":"=Reuters""#) && line.contains(#""note":"-5% revenue""#), "\(line)")
+    #expect(line.contains(added.output), "the same content, so the same id: \(line)")
+  }
+}

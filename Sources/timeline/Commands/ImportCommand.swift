@@ -72,6 +72,10 @@ func shellQuote(_ word: String) -> String {
 private struct Row {
   var line: Int
   var values: [String: String]
+  /// A JSON row's values that are not text (numbers, booleans, arrays), as
+  /// written, by column: an attr takes them with their type, where a CSV
+  /// cell is always text.
+  var typed: [String: JSONValue] = [:]
 }
 
 /// Appends the events of a file: read its rows into events, keep those new
@@ -159,14 +163,25 @@ private func readEvents(
   let empty = columns.isEmpty && rows.isEmpty
   var effective = mapping
   var undoInert = false
+  var ignored: [String] = []
   if !args.has("map") && !empty {
     effective.maps = try fieldColumns(columns, mapping: mapping, usesMapping: usesMapping, label: label)
-    undoInert = format == "csv" && columns == csvColumns
+    // Columns all of export's layout (some deleted or moved in a
+    // spreadsheet): its cells were made inert by export, and are given back.
+    undoInert = format == "csv" && columns.allSatisfy { csvColumns.contains($0) || CSVLayout.AttrColumn(header: $0) != nil }
+    let read = Set(effective.columns)
+    let given = Set(mapping.constants.map(\.target.field) + (mapping.kinds.isEmpty ? [] : ["kind"]))
+    ignored = columns.filter { !read.contains($0) && !given.contains($0) }
   }
   for column in Set(effective.columns) where !columns.contains(column) && !empty {
     throw UsageError("\(label) has no column '\(column)'\(didYouMean(column, in: columns)); its columns are: \(columns.joined(separator: ", "))", command: "import")
   }
-  return mappedRows(rows, mapping: effective, undoInert: undoInert, label: label, progress: progress)
+  var read = mappedRows(rows, mapping: effective, undoInert: undoInert, label: label, progress: progress)
+  if !ignored.isEmpty {
+    let named = ignored.map { "'\($0)'" + didYouMean($0, in: ImportMapping.fields) }.joined(separator: ", ")
+    read.notes.insert("\(label): not read, as no column of that name is an event field: \(named); say which field each fills with --map COLUMN=FIELD (then only the mapped columns are read)", at: 0)
+  }
+  return read
 }
 
 /// Whole events, one a line, exactly as add --stdin reads them.
@@ -233,7 +248,7 @@ private func mappedRows(_ rows: [Row], mapping: ImportMapping, undoInert: Bool, 
       continue
     }
     do {
-      for event in try converter.events(from: row.values, line: row.line) {
+      for event in try converter.events(from: row.values, typed: row.typed, line: row.line) {
         read.add(event, label: "\(label):\(row.line)")
       }
     } catch {
@@ -411,12 +426,25 @@ private func readRows(_ bytes: [UInt8], format: String, label: String) throws(Lo
         problems.append("\(label):\(item.line): not a JSON object")
         continue
       }
-      var values: [String: String] = [:]
+      var row = Row(line: item.line, values: [:])
+      // A source given as an object is its source.* columns.
+      var flat: [JSONMember] = []
       for member in members {
-        if !columns.contains(member.key) { columns.append(member.key) }
-        values[member.key] = cellText(member.value)
+        if member.key == "source", case .object(let fields) = member.value {
+          flat += fields.map { JSONMember("source." + $0.key, $0.value) }
+        } else {
+          flat.append(member)
+        }
       }
-      rows.append(Row(line: item.line, values: values))
+      for member in flat {
+        if !columns.contains(member.key) { columns.append(member.key) }
+        row.values[member.key] = cellText(member.value)
+        switch member.value {
+        case .null, .string: break
+        default: row.typed[member.key] = member.value
+        }
+      }
+      rows.append(row)
     }
     if !problems.isEmpty { throw batchError(problems, total: items.count, what: "rows of \(label)", limit: Int.max) }
     return (columns, rows)
@@ -548,17 +576,19 @@ private struct RowConverter {
     return " (\(oneLine(Markup.truncate(value, 60))))"
   }
 
-  mutating func events(from values: [String: String], line: Int) throws(ValueError) -> [Event] {
+  mutating func events(from values: [String: String], typed: [String: JSONValue] = [:], line: Int) throws(ValueError) -> [Event] {
     let kinds: [String?] = mapping.kinds.isEmpty ? [nil] : mapping.kinds.map { $0 }
     var result: [Event] = []
     for kind in kinds {
-      result.append(try event(from: values, kind: kind, line: line))
+      result.append(try event(from: values, typed: typed, kind: kind, line: line))
     }
     return result
   }
 
-  private mutating func event(from values: [String: String], kind: String?, line: Int) throws(ValueError) -> Event {
+  private mutating func event(from values: [String: String], typed: [String: JSONValue], kind: String?, line: Int) throws(ValueError) -> Event {
     var fields: [String: String] = [:]
+    /// A field's JSON value when its column gave one that is not text, untransformed.
+    var typedFields: [String: JSONValue] = [:]
     var sourceColumn: [String: String] = [:]
     var noteParts: [(column: String, value: String)] = []
     var noteColumns = 0
@@ -590,6 +620,7 @@ private struct RowConverter {
       }
       fields[map.target.field] = value
       sourceColumn[map.target.field] = map.column
+      if map.target.transforms.isEmpty, let original = typed[map.column] { typedFields[map.target.field] = original }
     }
     if noteColumns == 1, let only = noteParts.first {
       fields["note"] = only.value
@@ -682,7 +713,20 @@ private struct RowConverter {
         }
         attrs.append(JSONMember(name, .number(number)))
       case .strings?:
-        attrs.append(JSONMember(name, .array(listItems(value).map { .string($0) })))
+        if let original = typedFields[field] {
+          // A JSON array is the list itself (its items may hold ';').
+          guard case .array(let items) = original, items.allSatisfy({ if case .string = $0 { true } else { false } }) else {
+            faults.append("'\(sourceColumn[field] ?? field)' (\(field)): \(Markup.truncate(value, 60)) is not a list of strings")
+            unreadable.append("missing attr \"\(name)\"")
+            continue
+          }
+          attrs.append(JSONMember(name, original))
+        } else {
+          attrs.append(JSONMember(name, .array(listItems(value).map { .string($0) })))
+        }
+      case nil where typedFields[field] != nil:
+        // An attr of free type (report, x- kinds) keeps the JSON type it was given.
+        attrs.append(JSONMember(name, typedFields[field]!))
       default:
         attrs.append(JSONMember(name, .string(value)))
       }
