@@ -125,6 +125,11 @@ import Testing
     #expect(snapshot(log) == after)
     let dry = try timeline(["--log", dir + "/dry", "import", csvPath, "--format", "csv", "--dry-run"])
     #expect(dry.stdout.contains("would append 19") && !FileManager.default.fileExists(atPath: dir + "/dry"))
+    // A dry run shows the lines it would append: the export's own events, with their recorded times.
+    let shown = dry.lines.filter { $0.hasPrefix("{") }
+    let exported = try timeline(["--log", source, "export", "--format", "jsonl"]).lines
+    #expect(Set(shown) == Set(exported), "\(dry.stdout)")
+    #expect(shown.count == 19)
   }
 }
 

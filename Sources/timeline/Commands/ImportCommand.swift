@@ -15,7 +15,7 @@ let importCommand = Command(
     OptionSpec(name: "kind", value: "KIND", help: "each row yields an event of this kind; repeat for several events a row (launch and retire)", repeatable: true),
     OptionSpec(name: "skip-empty", value: "COLUMN", help: "skip (and list) the rows where this column is empty, instead of rejecting them", repeatable: true),
     OptionSpec(name: "restamp", value: nil, help: "leave out the recorded times the file gives; the events are stamped now"),
-    OptionSpec(name: "dry-run", value: nil, help: "check everything and say what would be appended; write nothing"),
+    OptionSpec(name: "dry-run", value: nil, help: "check everything and print the lines that would be appended (stamped as now), then the summary; write nothing"),
     writerOption,
   ],
   details: [
@@ -108,6 +108,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   warnAboutNames(batch, labels: batchLabels, context)
   let summary = importSummary(read, new, label: label)
   if args.has("dry-run") {
+    // The lines as they would be written (stamped as now), as add --dry-run shows its event.
+    let stamped = batch.isEmpty ? [] : try context.store.append(batch, now: context.now, dryRun: true, label: { batchLabels[$0] }) { _ in }
+    for event in stamped { context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self)) }
     context.console.line(summary + "; would append \(batch.count) (dry run: nothing was written)")
     return 0
   }
