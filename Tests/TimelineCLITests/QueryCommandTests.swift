@@ -403,3 +403,23 @@ func partialDatesThroughTheBinary(eventDate: String, at: String, known: Bool) th
     #expect(got.dropFirst(expected.count).first == "  },")
   }
 }
+
+/// decisions.md: with --org, only that org's events are folded, so the basis
+/// counts only them: lineage's as state's, with the same models as the whole
+/// lineage shows for that org.
+@Test func lineageWithAnOrgFoldsAndCountsOnlyThatOrgsEvents() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    let lineage = try json(["lineage", "--org", "openai", "--at", "2025-12-31"], log: log)
+    let state = try json(["state", "--org", "openai", "--at", "2025-12-31"], log: log)
+    let whole = try json(["lineage", "--at", "2025-12-31"], log: log)
+    #expect(lineage["basis"] == state["basis"])
+    #expect(lineage["basis"]?["events"] != whole["basis"]?["events"])
+    guard case .object(let models)? = whole["models"], case .object(let own)? = lineage["models"] else {
+      Issue.record("no models: \(whole)")
+      return
+    }
+    #expect(!own.isEmpty)
+    #expect(own == models.filter { $0.value["org"] == .string("openai") })
+  }
+}

@@ -29,7 +29,9 @@ let lineageCommand = Command(
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
     let replay = replayForQuestion(Selection(minConfidence: least, knownAt: known), table, context)
-    let kept = replay.kept(at: day, org: nil)
+    // With --org, only that org's events are folded (its models, their
+    // links and codenames are all its own events), so the basis counts only them.
+    let kept = replay.kept(at: day, org: org)
     var (lineage, basis) = concurrently({ replay.lineage(kept) }, { replay.basis(kept) })
     if let model { lineage = lineage.family(of: model, orPrefix: true) }
     if let org { lineage = lineage.only(org: org) }
