@@ -8,7 +8,7 @@ func renderMermaid(_ view: TimelineView, fenced: Bool) -> String {
   var lines: [String] = []
   if fenced { lines.append("```mermaid") }
   lines.append("gantt")
-  lines.append("  title \(mermaidText(view.title)) (\(view.from) to \(view.to))")
+  lines.append("  title \(mermaidText(view.title)) (\(view.windowText))")
   lines.append("  dateFormat YYYY-MM-DD")
   lines.append("  axisFormat %Y-%m-%d")
   for org in view.orgs {

@@ -37,6 +37,19 @@ struct TimelineView {
     basis = Basis(ids: events.map(\.id))
   }
 
+  /// The window as headings show it: its first and last day, or, with no
+  /// window given and nothing to draw, that there is nothing (no day is
+  /// made up for an empty log).
+  var windowText: String { isEmptyRecord ? "no events" : "\(from) to \(to)" }
+
+  /// Nothing to draw, and no window given.
+  var isEmptyRecord: Bool { !windowGiven && events.isEmpty && bands.isEmpty }
+
+  /// The heading's summary: the window, how many events and organisations, the basis.
+  var summaryText: String {
+    (isEmptyRecord ? "" : windowText + " · ") + "\(plural(events.count, "event")) · \(orgs.count) \(orgs.count == 1 ? "organisation" : "organisations") · basis "
+  }
+
   var orgs: [String] {
     sortedKeys(Set(events.compactMap(\.org) + bands.map(\.org)))
   }
@@ -318,7 +331,7 @@ private struct SVGChart {
     let height = layout.height
     return [
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-labelledby=\"\(id)-title\" id=\"\(id)\" class=\"timeline-chart\" font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\" font-size=\"11\">",
-      "<title id=\"\(id)-title\">\(esc(view.title)): \(view.from) to \(view.to)</title>",
+      "<title id=\"\(id)-title\">\(esc(view.title)): \(view.windowText)</title>",
       """
       <defs>\
       <marker id="\(id)-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="#5a4a8a"/></marker>\
@@ -335,7 +348,7 @@ private struct SVGChart {
     var out: [String] = []
     if heading {
       out.append("<text class=\"chart-heading\" x=\"12\" y=\"24\" font-size=\"18\" font-weight=\"bold\" fill=\"#111\">\(esc(view.title))</text>")
-      out.append("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.from) to \(view.to) · \(plural(view.events.count, "event")) · \(view.orgs.count) \(view.orgs.count == 1 ? "organisation" : "organisations") · basis \(view.basis.digest.prefix(12))</text>")
+      out.append("<text class=\"chart-heading\" x=\"12\" y=\"42\" fill=\"#555\">\(view.summaryText)\(view.basis.digest.prefix(12))</text>")
     } else {
       out.append("<g transform=\"translate(0,-42)\">")
     }
