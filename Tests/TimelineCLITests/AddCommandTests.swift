@@ -289,3 +289,68 @@ func millis(_ text: String) -> Int {
     #expect(try timeline(["--log", log, "check"]).stdout.contains("no errors"))
   }
 }
+
+/// A correction replaces an earlier event (DESIGN.md, `supersedes`): in a
+/// batch its target must be in the log or on an earlier line. A later line,
+/// or lines superseding each other (a cycle every replay would drop whole),
+/// refuse the batch, naming both lines, and write nothing.
+@Test(arguments: [
+  ([#"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"}}"#,
+    #"{"id":"b","date":"2025-01-02","kind":"pause","org":"acme","subject":"acme/r","supersedes":"a","source":{"title":"s"}}"#],
+   "<stdin>:1: cannot supersede b: it comes later in this batch (<stdin>:2); a correction replaces an earlier event, so put b first"),
+  ([#"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"}}"#,
+    #"{"id":"b","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/r","source":{"title":"s"}}"#],
+   "<stdin>:1: cannot supersede b: it comes later in this batch (<stdin>:2)"),
+  ([#"{"id":"a","date":"2025-01-01","kind":"report","org":"acme","supersedes":"b","source":{"title":"s"}}"#,
+    #"{"id":"b","date":"2025-01-02","kind":"report","org":"acme","supersedes":"c","source":{"title":"s"}}"#,
+    #"{"id":"c","date":"2025-01-03","kind":"report","org":"acme","supersedes":"a","source":{"title":"s"}}"#],
+   "<stdin>:1: cannot supersede b: it comes later in this batch (<stdin>:2)"),
+])
+func stdinCorrectionOfALaterLineIsRefusedAndWritesNothing(lines: [String], message: String) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let before = snapshot(log)
+    let result = try timeline(["--log", log, "add", "--stdin"], stdin: lines.joined(separator: "\n") + "\n")
+    #expect(result.status == 65)
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    #expect(snapshot(log) == before)
+  }
+}
+
+/// The same lines in the other order are a correction of an earlier line,
+/// and a retraction may still name a later line of its batch.
+@Test func stdinCorrectionOfAnEarlierLineAndRetractionOfALaterOneAreAppended() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/events"
+    let input = [
+      #"{"id":"r","date":"2025-02-01","kind":"retract","attrs":{"target":"c"}}"#,
+      #"{"id":"b","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/r","source":{"title":"s"}}"#,
+      #"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"}}"#,
+      #"{"id":"c","date":"2025-01-03","kind":"pause","org":"acme","subject":"acme/r","source":{"title":"s"}}"#,
+    ].joined(separator: "\n") + "\n"
+    let result = try timeline(["--log", log, "add", "--stdin"], stdin: input)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.lines == ["r", "b", "a", "c"])
+    let check = try timeline(["--log", log, "check"])
+    #expect(check.status == 0, "\(check.stdout)")
+  }
+}
+
+/// `import` appends a batch in recorded order, and checks corrections in
+/// that order: a correction recorded before its target is refused.
+@Test func importOfACorrectionRecordedBeforeItsTargetIsRefused() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let file = dir + "/in.jsonl"
+    try writeLines([
+      #"{"id":"b","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/r","source":{"title":"s"},"recorded":"2099-01-01T00:00:00.002Z"}"#,
+      #"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"},"recorded":"2099-01-01T00:00:00.001Z"}"#,
+    ], to: file)
+    let before = snapshot(log)
+    let result = try timeline(["--log", log, "import", file])
+    #expect(result.status == 65)
+    #expect(result.stderr.contains("\(file):2: cannot supersede b: it comes later in this batch (\(file):1); a correction replaces an earlier event, so put b first, with a recorded time before this line's"), "\(result.stderr)")
+    #expect(snapshot(log) == before)
+  }
+}

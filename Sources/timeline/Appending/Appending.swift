@@ -69,19 +69,31 @@ func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20)
 }
 
 /// Retractions and `supersedes` must point at an event of the log (`table`)
-/// or of the same batch that is not a retraction.
+/// or of the same batch that is not a retraction. A correction replaces an
+/// earlier event (DESIGN.md's `supersedes`), so its target in the batch must
+/// come before it: one pointing at a later line could close a cycle, every
+/// event of which replay drops. A retraction may point anywhere
+/// in the batch. `events` are in the order they are appended.
 func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _ context: Context) throws {
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
-  var isRetraction = KnownNames.retractionFlags(of: events.compactMap { $0.retractTarget ?? $0.supersedes }, in: table)
-  for event in events { isRetraction[event.id] = isRetraction[event.id] ?? (event.kind == .retract) }
+  let inLog = KnownNames.retractionFlags(of: events.compactMap { $0.retractTarget ?? $0.supersedes }, in: table)
+  // Each id's first place in the batch.
+  var inBatch: [String: Int] = [:]
+  for (index, event) in events.enumerated() where inBatch[event.id] == nil { inBatch[event.id] = index }
   for (index, event) in events.enumerated() {
     for (what, target) in [("retract", event.retractTarget), ("supersede", event.supersedes)] {
       guard let target else { continue }
-      guard let retraction = isRetraction[target] else {
+      let place = inLog[target] == nil ? inBatch[target] : nil
+      guard let retraction = inLog[target] ?? place.map({ events[$0].kind == .retract }) else {
         throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): no event with that id is in the log \(context.store.path); `timeline log` lists the ids")
       }
       if retraction {
         throw LogError(.dataError, "\(labels[index]): cannot \(what) \(target): it is a retraction, and retractions cannot be \(what == "retract" ? "retracted" : "superseded")")
+      }
+      // (One that supersedes itself is refused with the line on its own.)
+      if what == "supersede", let place, place > index {
+        let fix = events[place].recorded == nil ? "put \(target) first" : "put \(target) first, with a recorded time before this line's"
+        throw LogError(.dataError, "\(labels[index]): cannot supersede \(target): it comes later in this batch (\(labels[place])); a correction replaces an earlier event, so \(fix)")
       }
     }
   }

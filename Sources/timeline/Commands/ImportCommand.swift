@@ -101,8 +101,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     for note in read.skipped { context.console.note("timeline: \(note)") }
     throw batchError(read.problems, total: read.rowCount, what: "rows of \(label)", limit: Int.max)
   }
-  try checkReferences(new.events, labels: new.labels, in: table, context)
   let (batch, batchLabels) = inRecordedOrder(new.events, labels: new.labels)
+  // In the order they are appended: a correction's target must come first.
+  try checkReferences(batch, labels: batchLabels, in: table, context)
 
   for note in read.skipped + read.notes { context.console.note("timeline: \(note)") }
   warnAboutNames(batch, labels: batchLabels, context)
