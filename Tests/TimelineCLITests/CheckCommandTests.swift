@@ -196,3 +196,69 @@ func repairRemovesBlankLinesAtTheEnd(blank: String) throws {
     #expect(check.status == 0, "\(check.stdout)")
   }
 }
+
+/// A line of a test log: an acme event with id `id`, recorded `ms` ms after
+/// 2025-12-01, with what `rest` adds (kind, subject, supersedes, attrs).
+private func acmeLine(_ id: String, _ ms: Int, _ rest: String) -> String {
+  let retraction = rest.contains(#""kind":"retract""#)
+  return #"{"id":"\#(id)","date":"2025-04-01",\#(rest)\#(retraction ? "" : #","org":"acme""#),"confidence":"confirmed","source":{"title":"s"},"recorded":"2025-12-01T00:00:00.\#(String(format: "%03d", ms))Z"}"#
+}
+
+/// Corrections that supersede one another in a ring are all dropped by
+/// replay (each is superseded by a standing one): an error at each event,
+/// naming every place of the ring; retracting one breaks the ring.
+@Test func checkReportsACycleOfCorrectionsAtEachOfItsEvents() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    let lines = [
+      acmeLine("a", 1, #""kind":"report","supersedes":"b""#),
+      acmeLine("b", 2, #""kind":"report","supersedes":"a""#),
+      acmeLine("c", 3, #""kind":"report","supersedes":"d""#),
+      acmeLine("d", 4, #""kind":"report","supersedes":"e""#),
+      acmeLine("e", 5, #""kind":"report","supersedes":"c""#),
+      acmeLine("f", 6, #""kind":"report","supersedes":"c""#),  // into the ring, not in it
+    ]
+    try writeLines(lines, to: log)
+    let result = try timeline(["--log", log, "check"])
+    #expect(result.status == 65)
+    let errors = result.lines.filter { $0.contains(": error: ") }
+    #expect(errors.count == 5, "\(result.stdout)")
+    #expect(errors.first == "\(log):1: error: a cycle of corrections: a (\(log):1) supersedes b (\(log):2), which supersedes a; replay drops every event of the cycle, so none of them stands; retract the one that is wrong (`timeline retract a --reason R` for this one) to let the others stand, or, if a line of the cycle was written by hand, remove it")
+    #expect(errors.contains { $0.hasPrefix("\(log):2: error: a cycle of corrections: b (\(log):2) supersedes a (\(log):1), which supersedes b;") })
+    #expect(errors.contains { $0.hasPrefix("\(log):4: error: a cycle of corrections: d (\(log):4) supersedes e (\(log):5), which supersedes c (\(log):3), which supersedes d;") })
+    #expect(!result.stdout.contains("\(log):6: error"), "f supersedes c but is not in the ring")
+    try writeLines(lines + [acmeLine("r", 7, #""kind":"retract","attrs":{"target":"a"}"#), acmeLine("s", 8, #""kind":"retract","attrs":{"target":"d"}"#)], to: log)
+    let fixed = try timeline(["--log", log, "check"])
+    #expect(fixed.status == 0, "a retraction breaks its ring: \(fixed.stdout)")
+  }
+}
+
+/// "Never launched" counts the launches that stand, as replay does: one
+/// retracted or superseded by another kind of event does not launch its
+/// product; one corrected by another launch does, and a product event that
+/// is itself retracted is not warned about.
+@Test func checkWarnsOfAProductWhoseOnlyLaunchNoLongerStands() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    try writeLines([
+      acmeLine("t1", 1, #""kind":"throttle","subject":"acme/y""#),
+      acmeLine("t4", 2, #""kind":"launch","subject":"acme/y""#),
+      acmeLine("r", 3, #""kind":"retract","attrs":{"target":"t4"}"#),
+      acmeLine("p1", 4, #""kind":"pause","subject":"acme/z""#),
+      acmeLine("l1", 5, #""kind":"launch","subject":"acme/z""#),
+      acmeLine("n1", 6, #""kind":"report","supersedes":"l1""#),
+      acmeLine("p2", 7, #""kind":"pause","subject":"acme/w""#),
+      acmeLine("l2", 8, #""kind":"launch","subject":"acme/w""#),
+      acmeLine("l3", 9, #""kind":"launch","subject":"acme/w","supersedes":"l2""#),
+      acmeLine("p3", 10, #""kind":"pause","subject":"acme/v""#),
+      acmeLine("r3", 11, #""kind":"retract","attrs":{"target":"p3"}"#),
+    ], to: log)
+    let result = try timeline(["--log", log, "check"])
+    #expect(result.status == 0)
+    let warnings = result.lines.filter { $0.contains(": warning: ") }
+    #expect(warnings == [
+      "\(log):1: warning: throttle of acme/y, which was never launched in this log (its launch t4 is retracted); the event creates it (add its launch if it is known)",
+      "\(log):4: warning: pause of acme/z, which was never launched in this log (its launch l1 is superseded); the event creates it (add its launch if it is known)",
+    ], "\(result.stdout)")
+  }
+}

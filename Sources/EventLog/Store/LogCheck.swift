@@ -22,6 +22,10 @@ public struct Finding: Sendable, Equatable {
     /// A name replay takes apart from the one meant (`said` says which);
     /// event `id` is recorded again with the name corrected.
     case faultyName(said: String, id: String)
+    /// Events that supersede one another in a ring (`said` names each with
+    /// its place); `id` is the event at this line, which a retraction would
+    /// take out of the ring.
+    case correctionCycle(said: String, id: String)
     /// A launch type that is a known one but for its case (`said` says
     /// which); event `id` is recorded again with type `known`.
     case typeCase(said: String, known: String, id: String)
@@ -58,8 +62,10 @@ extension LogStore {
   /// Validates the whole log: every line on its own (JSON, fields, kinds,
   /// dates), content ids against content, `recorded` increasing within each
   /// file, one content per id, retractions and `supersedes` that point at an
-  /// event that is not a retraction; warns of a missing source, an event about
-  /// a product never launched, a torn final line and an interrupted batch.
+  /// event that is not a retraction, no ring of corrections; warns of a
+  /// missing source, an event about a product with no standing launch
+  /// (retracted and superseded launches do not count, as in replay), a torn
+  /// final line and an interrupted batch.
   /// Both halves of a large file are checked in parallel.
   /// - Parameter now: the clock; a `recorded` time more than a day after it is warned of.
   public func check(now: Timestamp? = nil) throws(LogError) -> CheckReport {
@@ -143,7 +149,8 @@ extension LogStore {
   }
 
   /// The checks across lines: one content per id, references that point at
-  /// an event that is not a retraction, product events without a launch.
+  /// an event that is not a retraction, rings of corrections, product events
+  /// without a standing launch.
   private func crossCheck(_ table: FactTable, digests: [UInt64], into report: inout CheckReport) {
     let facts = table.facts
     func place(_ fact: Fact) -> (String, Int) { (table.files[Int(fact.file)], Int(fact.line)) }
@@ -161,8 +168,27 @@ extension LogStore {
       }
     }
     report.warnings += nameFindings(table)
+    // Rule 4 of the default replay: the retracted ids, then the ids a
+    // standing (not retracted) event supersedes.
+    func isFact(_ key: UInt64) -> Bool { first[key].map { facts[$0].factKind != .retract } ?? false }
+    var retracted = Set<UInt64>()
+    for fact in facts where fact.factKind == .retract && fact.target != 0 && isFact(fact.target) { retracted.insert(fact.target) }
+    var superseded = Set<UInt64>()
+    for fact in facts where fact.factKind != .retract && fact.target != 0 && !retracted.contains(fact.id) && isFact(fact.target) {
+      superseded.insert(fact.target)
+    }
+    report.errors += correctionCycles(table, first: first, retracted: retracted)
+    // A product is launched when one of its launches stands; those that
+    // stand no more are named in the warning.
     var launched = Set<Int32>()
-    for fact in facts where fact.factKind == .launch { launched.insert(fact.subject) }
+    var droppedLaunches: [Int32: [UInt64]] = [:]
+    for (index, fact) in facts.enumerated() where fact.factKind == .launch {
+      if retracted.contains(fact.id) || superseded.contains(fact.id) {
+        if first[fact.id] == index { droppedLaunches[fact.subject, default: []].append(fact.id) }
+      } else {
+        launched.insert(fact.subject)
+      }
+    }
     for fact in facts {
       if fact.target != 0 {
         let (file, line) = place(fact)
@@ -181,12 +207,89 @@ extension LogStore {
         }
       }
       let kind = fact.factKind
-      if kind.isProduct, kind != .launch, fact.subject != 0, !launched.contains(fact.subject)
+      if kind.isProduct, kind != .launch, fact.subject != 0, !launched.contains(fact.subject),
+        !retracted.contains(fact.id), !superseded.contains(fact.id)
       {
         let (file, line) = place(fact)
-        report.warnings.append(Finding(file: file, line: line, message: "\(kind.kind(customName: "")) of \(table.names[fact.subject]), which was never launched in this log; the event creates it (add its launch if it is known)"))
+        var why = ""
+        if let dropped = droppedLaunches[fact.subject] {
+          let ids = dropped.prefix(3).map(table.idString).joined(separator: ", ") + (dropped.count > 3 ? ", ..." : "")
+          if dropped.count == 1 {
+            why = " (its launch \(ids) is \(retracted.contains(dropped[0]) ? "retracted" : "superseded"))"
+          } else {
+            let all = dropped.allSatisfy(retracted.contains) ? "retracted" : dropped.allSatisfy({ !retracted.contains($0) }) ? "superseded" : "retracted or superseded"
+            why = " (its launches \(ids) are \(all))"
+          }
+        }
+        report.warnings.append(Finding(file: file, line: line, message: "\(kind.kind(customName: "")) of \(table.names[fact.subject]), which was never launched in this log\(why); the event creates it (add its launch if it is known)"))
       }
     }
+  }
+}
+
+/// The corrections that supersede one another in a ring (`a` supersedes
+/// `b`, which supersedes `a`): replay drops every event of such a ring, as
+/// each is superseded by a standing one. An error at each event of each
+/// ring. A retracted event breaks its ring (it no longer stands), so
+/// retracting one is a fix. Each fact supersedes at most one event, so the
+/// chains are walked once, in time linear in the log.
+/// - Parameters:
+///   - first: each id's first fact, which stands for the id.
+///   - retracted: the ids a retraction drops.
+func correctionCycles(_ table: FactTable, first: [UInt64: Int], retracted: Set<UInt64>) -> [Finding] {
+  let facts = table.facts
+  /// The fact whose id `index`'s fact supersedes, if both stand for their id and are not retracted.
+  func next(_ index: Int) -> Int? {
+    let fact = facts[index]
+    guard fact.factKind != .retract, fact.target != 0, !retracted.contains(fact.id),
+      let target = first[fact.target], facts[target].factKind != .retract, !retracted.contains(fact.target)
+    else { return nil }
+    return target
+  }
+  // 0: not seen; 1: on the chain being walked; 2: done.
+  var state = [UInt8](repeating: 0, count: facts.count)
+  var findings: [Finding] = []
+  var chain: [Int] = []
+  for start in facts.indices where state[start] == 0 && facts[start].target != 0 && first[facts[start].id] == start {
+    chain.removeAll(keepingCapacity: true)
+    var index = start
+    while true {
+      state[index] = 1
+      chain.append(index)
+      guard let target = next(index), state[target] != 2 else { break }
+      if state[target] == 1 {
+        if let from = chain.lastIndex(of: target) { findings += cycleFindings(Array(chain[from...]), table) }
+        break
+      }
+      index = target
+    }
+    for index in chain { state[index] = 2 }
+  }
+  return findings
+}
+
+/// An error at each event of the ring `ring` (each supersedes the next, the
+/// last the first), naming every event of it with its place.
+private func cycleFindings(_ ring: [Int], _ table: FactTable) -> [Finding] {
+  let facts = table.facts
+  func id(_ index: Int) -> String { table.idString(facts[index].id) }
+  func place(_ index: Int) -> String { "\(table.files[Int(facts[index].file)]):\(facts[index].line)" }
+  return ring.indices.map { position in
+    let order = Array(ring[position...] + ring[..<position])
+    var said: String
+    if order.count == 1 {
+      said = "\(id(order[0])) supersedes itself"
+    } else {
+      let shown = 6
+      said = "\(id(order[0])) (\(place(order[0]))) supersedes \(id(order[1])) (\(place(order[1])))"
+      for index in order.dropFirst(2).prefix(shown - 2) { said += ", which supersedes \(id(index)) (\(place(index)))" }
+      if order.count > shown { said += ", ... (\(order.count) events in all)" }
+      said += ", which supersedes \(id(order[0]))"
+    }
+    let fact = facts[order[0]]
+    return Finding(
+      file: table.files[Int(fact.file)], line: Int(fact.line),
+      problem: .correctionCycle(said: "a cycle of corrections: \(said); replay drops every event of the cycle, so none of them stands", id: id(order[0])))
   }
 }
 

@@ -120,6 +120,8 @@ func findingText(_ finding: Finding) -> String {
     return "source url \"\(url)\" has no scheme, so no one can tell how to open it; record the event again with --source-url \(suggested) and --supersedes \(id)"
   case .faultyName(let said, let id):
     return "\(said); record the event again with the name corrected and --supersedes \(id)"
+  case .correctionCycle(let said, let id):
+    return "\(said); retract the one that is wrong (`timeline retract \(id) --reason R` for this one) to let the others stand, or, if a line of the cycle was written by hand, remove it"
   case .typeCase(let said, let known, let id):
     return "\(said); record the launch again with type \(known) and --supersedes \(id)"
   }
