@@ -337,20 +337,31 @@ func stdinCorrectionOfALaterLineIsRefusedAndWritesNothing(lines: [String], messa
   }
 }
 
-/// `import` appends a batch in recorded order, and checks corrections in
-/// that order: a correction recorded before its target is refused.
-@Test func importOfACorrectionRecordedBeforeItsTargetIsRefused() throws {
+/// `import` appends a batch in recorded order, then line order, and checks
+/// corrections in that order: a line without `recorded` that supersedes a
+/// later one is refused, as on `add --stdin`, and so is a ring of
+/// corrections. A correction recorded before its target in another log (two
+/// writers' clocks differ) keeps its time, so that an export imports back.
+@Test func importRefusesACorrectionOfALaterLineAndARingButKeepsGivenRecordedTimes() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
     let file = dir + "/in.jsonl"
-    try writeLines([
-      #"{"id":"b","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/r","source":{"title":"s"},"recorded":"2099-01-01T00:00:00.002Z"}"#,
-      #"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"},"recorded":"2099-01-01T00:00:00.001Z"}"#,
-    ], to: file)
+    let target = #"{"id":"b","date":"2025-01-02","kind":"launch","org":"acme","subject":"acme/r","source":{"title":"s"}"#
+    let correction = #"{"id":"a","date":"2025-01-01","kind":"launch","org":"acme","subject":"acme/r","supersedes":"b","source":{"title":"s"}"#
     let before = snapshot(log)
-    let result = try timeline(["--log", log, "import", file])
-    #expect(result.status == 65)
-    #expect(result.stderr.contains("\(file):2: cannot supersede b: it comes later in this batch (\(file):1); a correction replaces an earlier event, so put b first, with a recorded time before this line's"), "\(result.stderr)")
+    try writeLines([correction + "}", target + "}"], to: file)
+    let forward = try timeline(["--log", log, "import", file])
+    #expect(forward.status == 65)
+    #expect(forward.stderr.contains("\(file):1: cannot supersede b: it comes later in this batch (\(file):2); a correction replaces an earlier event, so put b first"), "\(forward.stderr)")
     #expect(snapshot(log) == before)
+    let ring = #"{"id":"b","date":"2025-01-02","kind":"pause","org":"acme","subject":"acme/r","supersedes":"a","source":{"title":"s"}"#
+    try writeLines([correction + #","recorded":"2099-01-01T00:00:00.001Z"}"#, ring + #","recorded":"2099-01-01T00:00:00.002Z"}"#], to: file)
+    let cycle = try timeline(["--log", log, "import", file])
+    #expect(cycle.status == 65)
+    #expect(cycle.stderr.contains("\(file):1: cannot supersede b: it comes later in this batch (\(file):2)"), "\(cycle.stderr)")
+    #expect(snapshot(log) == before)
+    try writeLines([correction + #","recorded":"2099-01-01T00:00:00.001Z"}"#, target + #","recorded":"2099-01-01T00:00:00.002Z"}"#], to: file)
+    let skewed = try timeline(["--log", log, "import", file])
+    #expect(skewed.status == 0, "\(skewed.stderr)")
   }
 }

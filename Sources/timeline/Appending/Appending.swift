@@ -72,14 +72,20 @@ func batchError(_ problems: [String], total: Int, what: String, limit: Int = 20)
 /// or of the same batch that is not a retraction. A correction replaces an
 /// earlier event (DESIGN.md's `supersedes`), so its target in the batch must
 /// come before it: one pointing at a later line could close a cycle, every
-/// event of which replay drops. A retraction may point anywhere
-/// in the batch. `events` are in the order they are appended.
-func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _ context: Context) throws {
+/// event of which replay drops. A retraction may point anywhere in the batch.
+/// - Parameters:
+///   - events: the batch, in the order it is appended.
+///   - keepingRecorded: the batch comes from another log (`import`): a
+///     correction and its target that both carry their `recorded` keep them,
+///     in whatever order two writers' clocks gave them, so that an export
+///     imports back; among those only a ring of corrections is refused.
+func checkReferences(_ events: [Event], labels: [String], in table: FactTable, keepingRecorded: Bool = false, _ context: Context) throws {
   guard events.contains(where: { $0.retractTarget != nil || $0.supersedes != nil }) else { return }
   let inLog = KnownNames.retractionFlags(of: events.compactMap { $0.retractTarget ?? $0.supersedes }, in: table)
   // Each id's first place in the batch.
   var inBatch: [String: Int] = [:]
   for (index, event) in events.enumerated() where inBatch[event.id] == nil { inBatch[event.id] = index }
+  let inRing = keepingRecorded ? correctionRings(events, inBatch: inBatch, inLog: inLog) : []
   for (index, event) in events.enumerated() {
     for (what, target) in [("retract", event.retractTarget), ("supersede", event.supersedes)] {
       guard let target else { continue }
@@ -92,9 +98,41 @@ func checkReferences(_ events: [Event], labels: [String], in table: FactTable, _
       }
       // (One that supersedes itself is refused with the line on its own.)
       if what == "supersede", let place, place > index {
+        if keepingRecorded, event.recorded != nil, events[place].recorded != nil, !inRing.contains(index) { continue }
         let fix = events[place].recorded == nil ? "put \(target) first" : "put \(target) first, with a recorded time before this line's"
         throw LogError(.dataError, "\(labels[index]): cannot supersede \(target): it comes later in this batch (\(labels[place])); a correction replaces an earlier event, so \(fix)")
       }
     }
   }
+}
+
+/// The places of the batch's events that supersede one another in a ring
+/// (through events of the batch that no retraction of the batch drops),
+/// each chain walked once.
+private func correctionRings(_ events: [Event], inBatch: [String: Int], inLog: [String: Bool]) -> Set<Int> {
+  let retracted = Set(events.compactMap(\.retractTarget))
+  func next(_ index: Int) -> Int? {
+    guard let target = events[index].supersedes, inLog[target] == nil, !retracted.contains(events[index].id),
+      let place = inBatch[target], !retracted.contains(target)
+    else { return nil }
+    return place
+  }
+  var state = [UInt8](repeating: 0, count: events.count)  // 0 not seen, 1 on this chain, 2 done
+  var ring = Set<Int>()
+  for start in events.indices where state[start] == 0 {
+    var chain: [Int] = []
+    var index = start
+    while true {
+      state[index] = 1
+      chain.append(index)
+      guard let target = next(index), state[target] != 2 else { break }
+      if state[target] == 1 {
+        if let from = chain.lastIndex(of: target) { ring.formUnion(chain[from...]) }
+        break
+      }
+      index = target
+    }
+    for index in chain { state[index] = 2 }
+  }
+  return ring
 }

@@ -102,8 +102,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     throw batchError(read.problems, total: read.rowCount, what: "rows of \(label)", limit: Int.max)
   }
   let (batch, batchLabels) = inRecordedOrder(new.events, labels: new.labels)
-  // In the order they are appended: a correction's target must come first.
-  try checkReferences(batch, labels: batchLabels, in: table, context)
+  // In the order they are appended: a correction's target must come first
+  // (or both keep the recorded times of the log they come from).
+  try checkReferences(batch, labels: batchLabels, in: table, keepingRecorded: true, context)
 
   for note in read.skipped + read.notes { context.console.note("timeline: \(note)") }
   warnAboutNames(batch, labels: batchLabels, context)
