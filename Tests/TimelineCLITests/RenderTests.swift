@@ -221,3 +221,20 @@ private let hostileTexts = [
     #expect(early.stdout.contains("2020-12-31 to 2020-12-31"))
   }
 }
+
+/// An empty log has no window to show: the headings say there are no
+/// events rather than make up a day (it was 2000-01-01).
+@Test func anEmptyLogRendersNoMadeUpWindow() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/empty.jsonl"
+    try writeLines([], to: log)
+    for format in ["html", "svg", "mermaid"] {
+      let result = try timeline(["--log", log, "render", "--format", format])
+      #expect(result.status == 0, "\(format): \(result.stderr)")
+      #expect(!result.stdout.contains("2000-01-01"), "\(format): \(result.stdout)")
+      #expect(result.stdout.contains("no events") || result.stdout.contains("0 events"), "\(format): \(result.stdout)")
+    }
+    let mermaid = try timeline(["--log", log, "render", "--format", "mermaid"])
+    #expect(mermaid.stdout.contains("title Timeline (no events)"), "\(mermaid.stdout)")
+  }
+}

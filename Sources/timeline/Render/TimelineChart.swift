@@ -299,7 +299,8 @@ func renderSVG(_ view: TimelineView, standalone: Bool, id: String = "timeline", 
   let chart = SVGChart(view: view, layout: ChartLayout(view, compact: compact, heading: heading), id: id)
   var out = chart.canvas()
   if !compact { out += chart.headingAndLegend(heading: heading) }
-  out += chart.axis()
+  // An empty record has no days to mark.
+  if !view.isEmptyRecord { out += chart.axis() }
   if chart.layout.lanes.isEmpty { out.append(chart.nothingToShow()) }
   out += chart.lanes()
   out += chart.bands()
@@ -421,7 +422,7 @@ private struct SVGChart {
 
   /// What an empty window shows.
   func nothingToShow() -> String {
-    "<text x=\"\(n(width / 2))\" y=\"\(n(layout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">No events in this window.</text>"
+    "<text x=\"\(n(width / 2))\" y=\"\(n(layout.top + 20))\" text-anchor=\"middle\" fill=\"#777\">\(view.isEmptyRecord ? "No events." : "No events in this window.")</text>"
   }
 
   /// Each org's lane: its background, its name, and a label for each product row.
