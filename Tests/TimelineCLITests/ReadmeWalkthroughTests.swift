@@ -209,3 +209,51 @@ func walkthroughOutputMatchesTheProgram(_ command: WalkthroughCommand) throws {
   #expect((report?["errors"] as? [Any])?.isEmpty == true, "check found errors: \(result.stdout)")
   #expect((report?["warnings"] as? [Any])?.isEmpty == true, "check found warnings: \(result.stdout)")
 }
+
+/// The README's "JSON output" names every top-level key each command prints
+/// (with its nested keys for the entries), so that scripts can be written from it.
+@Test func readmeJSONOutputNamesEveryKeyTheCommandsPrint() throws {
+  let readme = try contents(checkoutRoot + "/README.md")
+  guard let section = readme.components(separatedBy: "## JSON output").dropFirst().first,
+    let block = section.components(separatedBy: "```").dropFirst().first
+  else {
+    Issue.record("README has no JSON output block")
+    return
+  }
+  // Each command's text: from its name at the start of a line to the next name.
+  var shapes: [String: String] = [:]
+  var current = ""
+  for line in block.split(separator: "\n") {
+    if let word = line.split(separator: " ").first, line.first != " " { current = String(word) }
+    shapes[current, default: ""] += line + "\n"
+  }
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    let asked: [(String, [String])] = [
+      ("state", ["state", "--at", "2025-12-31"]), ("diff", ["diff", "2025-11", "2025-12-31"]),
+      ("news", ["news", "--since", "2025-01-01", "--at", "2025-12-31"]), ("why", ["why", "openai/sora", "--at", "2025-12-31"]),
+      ("lineage", ["lineage", "--at", "2025-12-31"]), ("strategy", ["strategy"]), ("log", ["log"]), ("check", ["check"]),
+    ]
+    for (name, arguments) in asked {
+      let document = try json(arguments, log: log)
+      guard case .object(let top) = document, let shape = shapes[name] else {
+        Issue.record("\(name): no shape in the README, or not an object")
+        continue
+      }
+      var keys = Set(top.keys)
+      // One level down, where the README spells entries out.
+      if name == "state", case .object(let orgs)? = top["orgs"], let org = orgs.values.first, case .object(let sections) = org {
+        keys.formUnion(sections.keys)
+        for case .object(let entries) in sections.values {
+          if case .object(let entry)? = entries.values.first, entry["event"] != nil { keys.formUnion(entry.keys) }
+        }
+      }
+      if case .array(let items)? = top["shifts"] ?? top["entries"] ?? top["changes"], case .object(let item)? = items.first {
+        keys.formUnion(item.keys)
+      }
+      for key in keys.sorted() {
+        #expect(shape.contains("\"\(key)\""), "README's \(name) shape lacks \"\(key)\"")
+      }
+    }
+  }
+}

@@ -15,7 +15,7 @@ let noPagerOption = OptionSpec(name: "no-pager", value: nil, help: "print straig
 let globalOptions = [logOption, todayOption, colorOption, quietOption, noPagerOption, helpOption]
 let periodOption = OptionSpec(name: "period", short: "p", value: "PERIOD", help: "A..B: the same as --from A --to B; either end may be left open (2025-11.., ..2025-12); one date D means its own period (-p 2025-Q4)")
 let helpOption = OptionSpec(name: "help", short: "h", value: nil, help: "show this help")
-let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (its shape: the README, \"Commands\")")
+let jsonOption = OptionSpec(name: "json", value: nil, help: "print one JSON document (its shape: the README, \"JSON output\")")
 let orgOption = OptionSpec(name: "org", value: "ORG", help: "only this organisation")
 let minConfidenceOption = OptionSpec(
   name: "min-confidence", value: "C",

@@ -39,7 +39,7 @@ func mainHelp(width: Int = 80) -> String {
 }
 
 /// Where to read more: what a user of the tool has, the README and docs/.
-let readmeHelp = "More in the README: \"Your first ten events\", \"Commands\", \"Sharing a log with a team\", \"Feeding other systems\", \"The event format, in brief\", \"How answers are computed (the replay)\" and \"Exit codes\"; and in docs/walkthrough.md, docs/sharing.md, docs/team.md, docs/decisions.md, docs/guarantees.md and docs/performance.md."
+let readmeHelp = "More in the README: \"Your first ten events\", \"Commands\", \"JSON output\", \"Sharing a log with a team\", \"Feeding other systems\", \"The event format, in brief\", \"How answers are computed (the replay)\" and \"Exit codes\"; and in docs/walkthrough.md, docs/sharing.md, docs/team.md, docs/decisions.md, docs/guarantees.md and docs/performance.md."
 
 func help(for command: Command, width: Int = 80) -> String {
   var lines = wrapUsage("Usage: \(command.usage)", width: width)
