@@ -34,7 +34,7 @@ let addCommand = Command(
     "timeline add launch --date 2025-12-11 --subject openai/gpt-5.2 --set type=model --set predecessor=openai/gpt-5.1 --confidence confirmed --source-title \"Introducing GPT-5.2\"",
     "timeline add hire --date 2025-12-09 --org openai --subject denise-dresser --set role=CRO --set from=slack",
     "timeline add strategy --date 2025-12-10 --org openai --set label=\"code red\" --set focus=openai/chatgpt --set deprioritize=openai/sora",
-    "timeline add metric --date 2025-12 --org openai --set name=valuation --set value=500000000000 --set unit=USD",
+    "timeline add metric --date 2025-12 --org openai --set name=valuation --set value=500000000000 --set unit=USD --note 'about $500 billion'",
     "cat events.jsonl | timeline add --stdin",
   ],
   run: runAdd)

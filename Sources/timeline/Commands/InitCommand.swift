@@ -12,7 +12,7 @@ let initCommand = Command(
     "When something is already at PATH, init says so and changes nothing (exit 0), except that --writer NAME is kept for a folder log.",
     "Sharing a folder log through git: each person runs `timeline init --writer NAME` once in their clone, with a name of their own. The name is kept in PATH/.timeline-cache/writer, which git ignores, so each clone keeps its own; each writer appends only to its own file, and `git pull` never has to merge one file. --writer and TIMELINE_WRITER on add, retract and import override it.",
   ],
-  examples: ["timeline init", "timeline init research/events", "timeline init --writer alice"],
+  examples: ["timeline init", "timeline init team-events", "timeline init --writer alice"],
   run: { args, context in
     let path = args.positionals.first ?? (context.logNamed ? context.store.path : LogLocation.folderName)
     if path.hasSuffix(".jsonl") {
