@@ -28,7 +28,7 @@ let lineageCommand = Command(
     if let model, !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
-    let replay = replayForQuestion(Selection(minConfidence: least, knownAt: known), table, context)
+    let replay = replayForQuestion(Selection(org: org, minConfidence: least, knownAt: known), table, context)
     // With --org, only that org's events are folded (its models, their
     // links and codenames are all its own events), so the basis counts only them.
     let kept = replay.kept(at: day, org: org)
