@@ -265,3 +265,34 @@ private func acmeLine(_ id: String, _ ms: Int, _ rest: String) -> String {
     ], "\(result.stdout)")
   }
 }
+
+/// A model that is its own predecessor, or a ring of predecessors, leaves
+/// the lineage without a root: check warns at each standing launch of it
+/// (a retracted one is not warned about); add refuses a new launch naming
+/// its own model, and writes nothing.
+@Test func checkWarnsOfPredecessorRingsAndAddRefusesAModelSucceedingItself() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = dir + "/log.jsonl"
+    try writeLines([
+      acmeLine("a1", 1, #""kind":"launch","subject":"acme/a","attrs":{"predecessor":"acme/b","type":"model"}"#),
+      acmeLine("b1", 2, #""kind":"launch","subject":"acme/b","attrs":{"predecessor":"acme/a","type":"model"}"#),
+      acmeLine("s1", 3, #""kind":"launch","subject":"acme/s","attrs":{"predecessor":"acme/s","type":"model"}"#),
+      acmeLine("c1", 4, #""kind":"launch","subject":"acme/c","attrs":{"predecessor":"acme/a","type":"model"}"#),
+      acmeLine("d1", 5, #""kind":"launch","subject":"acme/d","attrs":{"predecessor":"acme/d","type":"model"}"#),
+      acmeLine("r1", 6, #""kind":"retract","attrs":{"target":"d1"}"#),
+    ], to: log)
+    let result = try timeline(["--log", log, "check"])
+    #expect(result.status == 0, "warnings only: \(result.stdout)")
+    let warnings = result.lines.filter { $0.contains(": warning: ") }
+    #expect(warnings.map { $0.components(separatedBy: ": warning: ")[0] } == ["\(log):1", "\(log):2", "\(log):3"], "\(result.stdout)")
+    #expect(warnings[0].contains("launch of acme/a names acme/b as its predecessor, which descends from acme/a"))
+    #expect(warnings[2].contains("launch of acme/s names acme/s itself as its predecessor"))
+    let before = snapshot(dir)
+    let added = try timeline(["--log", log, "add", "launch", "--date", "2025-05-01", "--subject", "acme/x", "--set", "predecessor=acme/x", "--source-title", "t"])
+    #expect(added.status == 65, "\(added.stderr)")
+    #expect(added.stderr.contains("a model cannot succeed itself"), "\(added.stderr)")
+    let stdin = try timeline(["--log", log, "add", "--stdin"], stdin: #"{"date":"2025-05-01","kind":"launch","org":"acme","subject":"acme/x","attrs":{"predecessor":"acme/x"},"source":{"title":"t"}}"# + "\n")
+    #expect(stdin.status == 65 && stdin.stderr.contains("<stdin>:1: \"attrs.predecessor\""), "\(stdin.stderr)")
+    #expect(snapshot(dir) == before)
+  }
+}

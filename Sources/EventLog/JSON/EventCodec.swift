@@ -95,6 +95,7 @@ public enum EventCodec {
     if !stored {
       try Names.check(event)
       try EventSchema.checkSourceURL(event)
+      try EventSchema.checkPredecessor(event)
     }
     return event
   }

@@ -75,6 +75,7 @@ public enum EventSchema {
     run(checkSourceAndReferences)
     run(Names.check)
     run(checkSourceURL)
+    run(checkPredecessor)
     return found
   }
 

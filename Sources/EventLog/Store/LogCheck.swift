@@ -189,6 +189,7 @@ extension LogStore {
         launched.insert(fact.subject)
       }
     }
+    report.warnings += predecessorRings(table) { !retracted.contains($0.id) && !superseded.contains($0.id) }
     for fact in facts {
       if fact.target != 0 {
         let (file, line) = place(fact)
@@ -382,4 +383,70 @@ func checkPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileInde
     part.failure = error
   }
   return part
+}
+
+/// Standing launches that make a model its own ancestor: a predecessor that
+/// is the model itself, or a ring of predecessors (a succeeds b, which
+/// succeeds a). The lineage has no root there to draw a tree from. A
+/// warning at each such launch: the log stays readable, and a correction
+/// naming the model it succeeds mends it. The predecessor links form a
+/// graph of models; a link lies on a ring when both its ends are in one
+/// strongly connected component (Tarjan's, iterative: linear in the links).
+/// - Parameter stands: whether a fact stands in the default replay.
+func predecessorRings(_ table: FactTable, stands: (Fact) -> Bool) -> [Finding] {
+  var links: [(index: Int, from: Int32, to: Int32)] = []
+  var next: [Int32: [Int32]] = [:]
+  for (index, fact) in table.facts.enumerated() where fact.factKind == .launch && fact.predecessor != 0 && fact.subject != 0 && stands(fact) {
+    links.append((index, fact.subject, fact.predecessor))
+    next[fact.subject, default: []].append(fact.predecessor)
+  }
+  guard !links.isEmpty else { return [] }
+  // Tarjan's strongly connected components, without recursion.
+  var order: [Int32: Int] = [:]
+  var low: [Int32: Int] = [:]
+  var component: [Int32: Int] = [:]
+  var stack: [Int32] = []
+  var onStack = Set<Int32>()
+  var counter = 0
+  var components = 0
+  for start in next.keys where order[start] == nil {
+    var work: [(node: Int32, edge: Int)] = [(start, 0)]
+    order[start] = counter; low[start] = counter; counter += 1
+    stack.append(start); onStack.insert(start)
+    while let (node, edge) = work.last {
+      let targets = next[node] ?? []
+      if edge < targets.count {
+        work[work.count - 1].edge += 1
+        let target = targets[edge]
+        if order[target] == nil {
+          order[target] = counter; low[target] = counter; counter += 1
+          stack.append(target); onStack.insert(target)
+          work.append((target, 0))
+        } else if onStack.contains(target) {
+          low[node] = min(low[node]!, order[target]!)
+        }
+        continue
+      }
+      work.removeLast()
+      if let parent = work.last?.node { low[parent] = min(low[parent]!, low[node]!) }
+      if low[node] == order[node] {
+        while let member = stack.popLast() {
+          onStack.remove(member)
+          component[member] = components
+          if member == node { break }
+        }
+        components += 1
+      }
+    }
+  }
+  var findings: [Finding] = []
+  for link in links where link.from == link.to || component[link.from] == component[link.to] {
+    let fact = table.facts[link.index]
+    let model = table.names[link.from]
+    let message = link.from == link.to
+      ? "launch of \(model) names \(model) itself as its predecessor, so its lineage has no root; record a correction (timeline add launch ... --supersedes \(table.idString(fact.id))) naming the model it succeeds, or none"
+      : "launch of \(model) names \(table.names[link.to]) as its predecessor, which descends from \(model): the predecessors form a ring, so the lineage has no root; record a correction (--supersedes \(table.idString(fact.id))) of the launch that names the wrong one"
+    findings.append(Finding(file: table.files[Int(fact.file)], line: Int(fact.line), message: message))
+  }
+  return findings
 }
