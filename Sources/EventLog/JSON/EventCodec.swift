@@ -95,7 +95,6 @@ public enum EventCodec {
     if !stored {
       try Names.check(event)
       try EventSchema.checkSourceURL(event)
-      try EventSchema.checkPredecessor(event)
     }
     return event
   }

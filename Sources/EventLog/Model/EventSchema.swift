@@ -75,7 +75,6 @@ public enum EventSchema {
     run(checkSourceAndReferences)
     run(Names.check)
     run(checkSourceURL)
-    run(checkPredecessor)
     return found
   }
 

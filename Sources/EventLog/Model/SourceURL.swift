@@ -35,12 +35,3 @@ extension EventSchema {
     return "https://" + rest
   }
 }
-
-extension EventSchema {
-  /// Refuses a new launch that names its own model as its predecessor (a
-  /// model cannot succeed itself); `check` warns about one already in a log.
-  public static func checkPredecessor(_ event: Event) throws(ValueError) {
-    guard event.kind == .launch, case .string(let predecessor)? = event.attrs["predecessor"], predecessor == event.subject else { return }
-    throw ValueError("\"attrs.predecessor\": \(predecessor) is the launch's own subject, and a model cannot succeed itself; name the model it succeeds, or leave predecessor out")
-  }
-}

@@ -388,8 +388,9 @@ func checkPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileInde
 /// Standing launches that make a model its own ancestor: a predecessor that
 /// is the model itself, or a ring of predecessors (a succeeds b, which
 /// succeeds a). The lineage has no root there to draw a tree from. A
-/// warning at each such launch: the log stays readable, and a correction
-/// naming the model it succeeds mends it. The predecessor links form a
+/// warning at each such launch, never a refusal: the log stays readable (and
+/// an export of it imports back), and a correction naming the model it
+/// succeeds mends it. The predecessor links form a
 /// graph of models; a link lies on a ring when both its ends are in one
 /// strongly connected component (Tarjan's, iterative: linear in the links).
 /// - Parameter stands: whether a fact stands in the default replay.
@@ -444,8 +445,8 @@ func predecessorRings(_ table: FactTable, stands: (Fact) -> Bool) -> [Finding] {
     let fact = table.facts[link.index]
     let model = table.names[link.from]
     let message = link.from == link.to
-      ? "launch of \(model) names \(model) itself as its predecessor, so its lineage has no root; record a correction (timeline add launch ... --supersedes \(table.idString(fact.id))) naming the model it succeeds, or none"
-      : "launch of \(model) names \(table.names[link.to]) as its predecessor, which descends from \(model): the predecessors form a ring, so the lineage has no root; record a correction (--supersedes \(table.idString(fact.id))) of the launch that names the wrong one"
+      ? "launch of \(model) names \(model) itself as its predecessor, so its lineage has no root; correct it with a launch that supersedes \(table.idString(fact.id)) and names the model it succeeds, or none"
+      : "launch of \(model) names \(table.names[link.to]) as its predecessor, which descends from \(model): the predecessors form a ring, so the lineage has no root; correct the launch that names the wrong one (this one is \(table.idString(fact.id))) with a launch that supersedes it"
     findings.append(Finding(file: table.files[Int(fact.file)], line: Int(fact.line), message: message))
   }
   return findings

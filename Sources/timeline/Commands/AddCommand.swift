@@ -151,7 +151,6 @@ private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today
   do throws(ValueError) {
     try EventSchema.validate(event)
     try Names.check(event)
-    try EventSchema.checkPredecessor(event)
   } catch { throw invalid(faultText(error, for: .flags)) }
   if let url = event.source?.url, !EventSchema.hasScheme(url) {
     throw invalid("--source-url \(url) has no scheme, so no one can tell how to open it: add the scheme: \(EventSchema.suggestedURL(url))")
