@@ -652,3 +652,34 @@ func aDeadBatchPulledWithItsRecordIsHiddenInEveryClone(how: String) throws {
     #expect(!FileManager.default.fileExists(atPath: theirs + ".rollback.set-aside"))
   }
 }
+
+/// A final line without its newline that is whole JSON but no event (typed
+/// by hand), or events with CR line ends, cannot be the torn end of an
+/// append (timeline writes whole canonical lines): add refuses (65) and
+/// check --repair leaves it, byte for byte; readers leave it out and say so,
+/// and check calls it an error.
+@Test(arguments: [
+  #"{"date":"2025-12-01","kind":"report","org":"openai","note":"typed by hand"}"#,
+  #"{"id":"a","date":"2025-12-01","kind":"Report","org":"openai","recorded":"2025-12-01T00:00:00.000Z"}"#,
+  #"{"id":"c1","date":"2025-12-01","kind":"report","org":"openai","recorded":"2025-12-01T00:00:00.000Z"}"# + "\r"
+    + #"{"id":"c2","date":"2025-12-02","kind":"report","org":"openai","recorded":"2025-12-01T00:00:00.001Z"}"#,
+])
+func aTypedFinalLineThatIsNoEventIsNeverCut(typed: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(2, tag: "base")).status == 0)
+    write(log, bytes(log) + Array(typed.utf8))
+    let before = snapshot(dir)
+    let added = try timeline(["--log", log, "add", "report", "--date", "2025", "--org", "next", "--source-title", "t"])
+    #expect(added.status == 65, "\(added.stderr)")
+    #expect(added.stderr.contains("has no newline and is not an event"), "\(added.stderr)")
+    #expect(snapshot(dir) == before)
+    let repaired = try timeline(["--log", log, "check", "--repair"])
+    #expect(repaired.status == 65, "\(repaired.stdout)")
+    #expect(repaired.stdout.contains("log.jsonl:3: error: a final line without its newline"), "\(repaired.stdout)")
+    #expect(snapshot(dir) == before, "repair cut nothing")
+    let listed = try timeline(["--log", log, "log", "--json"])
+    #expect(listed.status == 0 && listed.stderr.contains("is not an event"), "\(listed.stderr)")
+    #expect(try listedIDs(log).count == 2)
+  }
+}

@@ -339,13 +339,19 @@ extension LogStore {
       if lines == 0, startsWithByteOrderMark(fd) {
         throw byteOrderMarkError(file)
       }
-      // Whether it is a whole event that only lacks its newline (events are far under 1 MB).
-      var whole = false
+      // A whole event that only lacks its newline, a line typed or pasted,
+      // or a torn append (`LogStore.unended`; events are far under 1 MB).
+      var kind = LogStore.Unended.torn
       if torn <= 1 << 20 {
         var tail = [UInt8](repeating: 0, count: torn)
-        whole = (try? Sys.pread(fd, &tail, torn, end - Int64(torn))) == torn && (try? EventCodec.decode(tail, stored: true)) != nil
+        if (try? Sys.pread(fd, &tail, torn, end - Int64(torn))) == torn { kind = LogStore.unended(tail) }
       }
-      notices.append(ReadNotice(file: file, line: lines + 1, kind: .tornTail(bytes: torn, wholeEvent: whole)))
+      let notice: ReadNotice.Kind = switch kind {
+      case .event: .tornTail(bytes: torn, wholeEvent: true)
+      case .typed(let reason): .typedTail(bytes: torn, reason: reason)
+      case .torn: .tornTail(bytes: torn)
+      }
+      notices.append(ReadNotice(file: file, line: lines + 1, kind: notice))
     }
     if interrupted > 0 {
       notices.append(ReadNotice(file: file, line: lines + 1, kind: .interruptedBatch(bytes: interrupted)))

@@ -117,7 +117,12 @@ extension LogStore {
       entries.append(FactCache.Entry(
         path: file, stamp: stamp, extent: end - Int64(parts.last?.tornBytes ?? 0), lines: lines, hash: RegionHash()))
       for notice in notices {
-        report.warnings.append(Finding(file: notice.file, line: notice.line, problem: .notice(notice.kind)))
+        // A line typed without its newline that is no event is a malformed line, as one inside the file is.
+        if case .typedTail = notice.kind {
+          report.errors.append(Finding(file: notice.file, line: notice.line, problem: .notice(notice.kind)))
+        } else {
+          report.warnings.append(Finding(file: notice.file, line: notice.line, problem: .notice(notice.kind)))
+        }
       }
     }
     report.events = table.facts.count

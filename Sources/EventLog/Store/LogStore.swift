@@ -6,6 +6,10 @@ public struct ReadNotice: Sendable, Equatable {
     /// `wholeEvent`, an event typed or pasted without its newline (which
     /// `check --repair` keeps by adding the newline).
     case tornTail(bytes: Int, wholeEvent: Bool = false)
+    /// A final line without `\n` that is no event but cannot be the torn
+    /// end of an append either (`Unended.typed`): typed or pasted, it is
+    /// left out and never cut; `reason` says what is wrong with it.
+    case typedTail(bytes: Int, reason: String)
     /// Bytes of a batch whose writer died before finishing it (a rollback record is present).
     case interruptedBatch(bytes: Int64)
     /// Lines holding nothing but spaces, tabs or CRs at the end of the file.
@@ -362,6 +366,7 @@ public struct LogStore: Sendable {
   ///   line inside the file).
   private func recover(_ fd: FileDescriptor, file: String, repairing: Bool, notice: (RepairNote) -> Void) throws(LogError) {
     var wholeEvent: String?  // refused by append before it calls this; never written after
+    var typedTail: String?  // likewise
     var bomLine = false
     do throws(Errno) {
       let record = rollbackPath(for: file)
@@ -390,19 +395,23 @@ public struct LogStore: Sendable {
         // The file's only line behind a byte order mark is not a torn append to cut.
         bomLine = tail.withUnsafeBytes { startsWithByteOrderMark($0, offset: keep) }
         let blank = isBlank(tail)
-        let event = blank ? nil : try? EventCodec.decode(tail, stored: true)
+        let kind = blank ? LogStore.Unended.torn : LogStore.unended(tail)
+        let eventID: String? = if case .event(let id) = kind { id } else { nil }
         if bomLine {
           // Refused below, nothing changed.
         } else if blank {
           // Removed below with the blank lines before it.
-        } else if let event, repairing {
+        } else if case .typed(let reason) = kind {
+          // Never cut: check reports it, add refuses (before it gets here).
+          typedTail = reason
+        } else if let eventID, repairing {
           let content = try endOfContent(fd, size: keep)
           if content < keep {
             // Blank lines before the event would end up inside the file: the
             // event moves up over them. Its bytes are handed back first, so
             // that even a crash between the cut and the write loses nothing.
             notice(RepairNote(
-              message: "moved the whole final event of \(file) (\(event.id)) over the blank lines before it; its bytes follow verbatim on the next line",
+              message: "moved the whole final event of \(file) (\(eventID)) over the blank lines before it; its bytes follow verbatim on the next line",
               cutBytes: tail))
             try Sys.ftruncate(fd, content)
             try Sys.writeAll(fd, tail + [0x0a])
@@ -413,9 +422,9 @@ public struct LogStore: Sendable {
             try Sys.fsync(fd)
             size += 1
           }
-          notice(RepairNote(message: "added the missing newline at the end of \(file): its final line is a whole event (\(event.id)), which is kept"))
-        } else if let event {
-          wholeEvent = event.id
+          notice(RepairNote(message: "added the missing newline at the end of \(file): its final line is a whole event (\(eventID)), which is kept"))
+        } else if let eventID {
+          wholeEvent = eventID
         } else {
           try Sys.ftruncate(fd, keep)
           try Sys.fsync(fd)
@@ -442,6 +451,39 @@ public struct LogStore: Sendable {
     }
     if bomLine { throw byteOrderMarkError(file) }
     if let wholeEvent { throw LogStore.finalEventError(file: file, id: wholeEvent) }
+    if let typedTail, !repairing { throw LogStore.typedTailError(file: file, reason: typedTail) }
+  }
+
+  /// What a final line without its newline is. timeline writes each line
+  /// whole, with its newline, in one write, so an append that died leaves a
+  /// proper prefix of one canonical line: never a whole JSON value, nor lines
+  /// ended by carriage returns (canonical JSON escapes a CR). A line that is
+  /// a whole JSON value, or whose first CR-ended piece is one, was typed,
+  /// pasted or saved with CR line ends, and is not cut as torn.
+  public enum Unended: Equatable, Sendable {
+    /// A whole event lacking only its newline (its id).
+    case event(String)
+    /// Typed or pasted, and no event: why.
+    case typed(String)
+    /// The end of an append that never finished.
+    case torn
+  }
+
+  public static func unended(_ tail: [UInt8]) -> Unended {
+    do throws(ValueError) {
+      return .event(try EventCodec.decode(tail, stored: true).id)
+    } catch {
+      if (try? JSONParser.parse(tail)) != nil { return .typed(error.message) }
+      if let cr = tail.firstIndex(of: 0x0d), (try? JSONParser.parse(Array(tail[..<cr]))) != nil {
+        return .typed("its lines end in carriage returns alone (CR line ends), which timeline does not read: end them with newlines")
+      }
+      return .torn
+    }
+  }
+
+  /// The refusal to append after a final line without its newline that was typed or pasted and is no event.
+  private static func typedTailError(file: String, reason: String) -> LogError {
+    LogError(.dataError, "the final line of \(file) has no newline and is not an event: \(reason); it is not the torn end of an append (timeline never writes one like it), so it is not cut: fix it or remove it by hand, then end the file with a newline; nothing was appended")
   }
 
   /// The refusal to append after a whole event on a final line without its newline.
@@ -467,8 +509,12 @@ public struct LogStore: Sendable {
     if tail.withUnsafeBytes({ startsWithByteOrderMark($0, offset: start) }) {
       return byteOrderMarkError(file)
     }
-    guard !isBlank(tail), let event = try? EventCodec.decode(tail, stored: true) else { return nil }
-    return LogStore.finalEventError(file: file, id: event.id)
+    guard !isBlank(tail) else { return nil }
+    switch LogStore.unended(tail) {
+    case .event(let id): return LogStore.finalEventError(file: file, id: id)
+    case .typed(let reason): return LogStore.typedTailError(file: file, reason: reason)
+    case .torn: return nil
+    }
   }
 
   /// The final line of the file's first `size` bytes when it lacks its

@@ -84,6 +84,8 @@ func noticeText(_ notice: ReadNotice) -> String {
     return place + (whole
       ? "a whole event without its newline (\(bytes) bytes) was ignored; `timeline check --repair` keeps it by adding the newline"
       : "torn final line (\(bytes) bytes without a newline, an append that never finished) was ignored; `timeline check --repair` removes it")
+  case .typedTail(let bytes, let reason):
+    return place + "a final line without its newline (\(bytes) bytes) is not an event (\(reason)), and it was ignored; it was typed or pasted, not left by an append that died, so `timeline check --repair` does not cut it: fix or remove it by hand"
   case .interruptedBatch(let bytes):
     return place + "an interrupted add --stdin batch (\(bytes) bytes) was ignored; `timeline check --repair` rolls it back"
   case .blankTail(let count):
@@ -106,6 +108,8 @@ func findingText(_ finding: Finding) -> String {
     return whole
       ? "a whole event without its newline (\(bytes) bytes) is ignored; `timeline check --repair` keeps it by adding the newline"
       : "torn final line (\(bytes) bytes without a newline: an append that never finished); `timeline check --repair` removes it"
+  case .notice(.typedTail(let bytes, let reason)):
+    return "a final line without its newline (\(bytes) bytes) is not an event (\(reason)); it was typed or pasted, not left by an append that died, so `timeline check --repair` does not cut it: fix or remove it by hand"
   case .notice(.interruptedBatch(let bytes)):
     return "interrupted add --stdin batch (\(bytes) bytes) is ignored; `timeline check --repair` rolls it back"
   case .notice(.blankTail(let count)):
