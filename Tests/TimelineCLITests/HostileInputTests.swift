@@ -361,3 +361,19 @@ func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8
     #expect(try timeline(["--log", log, "complete", "set", "role="]).stdout == "role=CRO\n")
   }
 }
+
+/// Input of events with no newline in 64 MB (/dev/zero, a binary file) is
+/// refused at once (65), before memory fills: never a crash; nothing is
+/// created. A JSON document may be minified onto one line, so it has no limit.
+@Test func endlessInputWithoutANewlineIsRefusedAtOnce() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    for command in ["add --stdin < /dev/zero", "import /dev/zero --format jsonl", "import - --format csv < /dev/zero"] {
+      let result = try shell("timeout 60 \(timelineBinary) --log \(log) \(command) 2> \(dir)/err")
+      let err = (try? String(contentsOfFile: dir + "/err", encoding: .utf8)) ?? ""
+      #expect(result.status == 65, "\(command): \(result.status) \(err)")
+      #expect(err.contains("has more than 64 MB without a newline"), "\(command): \(err)")
+      #expect(!FileManager.default.fileExists(atPath: log))
+    }
+  }
+}

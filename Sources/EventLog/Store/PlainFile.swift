@@ -2,9 +2,14 @@
 /// output written atomically (`render -o`, `export -o`). Kept in EventLog so
 /// that it stays the only module that touches files.
 public enum PlainFile {
-  /// Reads a whole file.
-  /// - Throws: 66 when it does not exist or cannot be read, 74 on a read error.
-  public static func read(_ path: String) throws(LogError) -> [UInt8] {
+  /// The longest line a file of events may hold (an event is a few KB):
+  /// input with a longer run of bytes without a newline is refused at once.
+  public static let longestLine = 64 << 20
+
+  /// Reads a whole file; `lines`: a file of lines, none longer than `longestLine`.
+  /// - Throws: 66 when it does not exist or cannot be read, 65 when a line
+  ///   is too long, 74 on a read error.
+  public static func read(_ path: String, lines: Bool) throws(LogError) -> [UInt8] {
     switch Sys.type(of: path) {
     case .missing:
       throw LogError(.noInput, "no file at \(path)")
@@ -13,9 +18,15 @@ public enum PlainFile {
     default:
       break
     }
-    do { return try Sys.readSmallFile(path) } catch {
+    do { return try Sys.readSmallFile(path, longestLine: lines ? longestLine : nil) } catch {
+      if error == .fileTooLarge { throw lineTooLong(path) }
       throw LogError(error == .permissionDenied ? .noInput : .ioError, "cannot read \(path): \(error)")
     }
+  }
+
+  /// The refusal of input with a line longer than `longestLine`.
+  public static func lineTooLong(_ name: String) -> LogError {
+    LogError(.dataError, "\(name) has more than \(longestLine >> 20) MB without a newline: no event is that long, so it is not a file of events (like /dev/zero, or a binary file); nothing was appended")
   }
 
   /// Writes `bytes` to `path` so that a reader sees the old file or the whole

@@ -25,7 +25,7 @@ public struct FileDescriptor: Hashable, Sendable {
   }
 
   /// Reads to the end, whatever the size is known to be (a pipe, standard input).
-  public func readAll() throws(Errno) -> [UInt8] { try Sys.readAll(self) }
+  public func readAll(longestLine: Int? = nil) throws(Errno) -> [UInt8] { try Sys.readAll(self, longestLine: longestLine) }
 }
 
 /// How `Sys.open` opens a file (the `O_` flags; `O_CLOEXEC` is always added).
@@ -65,7 +65,7 @@ public struct Errno: Error, Equatable, CustomStringConvertible {
   static let permissionDenied = Errno(code: EACCES)
   static let notPermitted = Errno(code: EPERM)
   static let readOnlyFileSystem = Errno(code: EROFS)
-  static let fileTooLarge = Errno(code: EFBIG)
+  public static let fileTooLarge = Errno(code: EFBIG)
   static let noSpace = Errno(code: ENOSPC)
   static let quotaExceeded = Errno(code: EDQUOT)
   static let notDirectory = Errno(code: ENOTDIR)

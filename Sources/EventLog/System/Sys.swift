@@ -293,21 +293,31 @@ enum Sys {
 
   // MARK: - Whole files
 
-  /// Reads a whole small file.
-  static func readSmallFile(_ path: String) throws(Errno) -> [UInt8] {
+  /// Reads a whole small file of lines (see `readAll`'s `longestLine`).
+  static func readSmallFile(_ path: String, longestLine: Int? = nil) throws(Errno) -> [UInt8] {
     let fd = try open(path, .readOnly)
     defer { close(fd) }
-    return try readAll(fd)
+    return try readAll(fd, longestLine: longestLine)
   }
 
   /// Reads a descriptor to its end, whatever its size is known to be (a pipe).
-  static func readAll(_ fd: FileDescriptor) throws(Errno) -> [UInt8] {
+  /// - Parameter longestLine: when given, a run of more bytes than this
+  ///   without a newline stops the read with `Errno.fileTooLarge`: input of
+  ///   lines that has none (`/dev/zero`, a binary file) is refused at once,
+  ///   rather than filling memory until the process dies.
+  static func readAll(_ fd: FileDescriptor, longestLine: Int? = nil) throws(Errno) -> [UInt8] {
     var result: [UInt8] = []
+    var sinceNewline = 0
     let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
     defer { chunk.deallocate() }
     while true {
       let n = try read(fd, chunk.baseAddress!, chunk.count)
       if n == 0 { return result }
+      if let longestLine {
+        let read = UnsafeRawBufferPointer(rebasing: chunk[..<n])
+        if let last = read.lastIndex(of: 0x0a) { sinceNewline = n - last - 1 } else { sinceNewline += n }
+        if sinceNewline > longestLine { throw Errno.fileTooLarge }
+      }
       result.append(contentsOf: chunk[..<n])
     }
   }

@@ -91,7 +91,9 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   defer { progress.finish() }
   // A byte order mark (spreadsheets save CSV with one) is not part of the
   // first column's name or the first line's JSON: it is dropped.
-  let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput() : try PlainFile.read(path))
+  // Lines but in a JSON document, which may be minified onto one.
+  let lines = format != "json"
+  let bytes = withoutByteOrderMark(path == "-" ? try readStandardInput(lines: lines) : try PlainFile.read(path, lines: lines))
   var read = try readEvents(bytes, format: format, mapping: mapping, args, label: label, progress: progress)
   progress.finish()
 

@@ -118,6 +118,10 @@ enum Sys {
 }
 
 /// Reads all of standard input (for `add --stdin` and `import -`).
-func readStandardInput() throws(LogError) -> [UInt8] {
-  do { return try FileDescriptor.standardInput.readAll() } catch { throw LogError(.ioError, "cannot read standard input: \(error)") }
+/// - Parameter lines: input of lines (every format but a JSON document, which may be minified on one).
+func readStandardInput(lines: Bool = true) throws(LogError) -> [UInt8] {
+  do { return try FileDescriptor.standardInput.readAll(longestLine: lines ? PlainFile.longestLine : nil) } catch {
+    if error == .fileTooLarge { throw PlainFile.lineTooLong("standard input") }
+    throw LogError(.ioError, "cannot read standard input: \(error)")
+  }
 }
