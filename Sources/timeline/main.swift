@@ -8,7 +8,7 @@ func runTimeline(_ arguments: [String], environment: [String: String]) -> Int32 
   let status = runCommandLine(arguments, environment: environment, console: console)
   console.finish()
   guard let failure = console.outputFailure else { return status }
-  console.error("timeline: error: cannot write to standard output: \(failure)")
+  console.error("timeline: error: cannot write to standard output: \(failure)" + (console.committed.map { "; the log was changed all the same: \($0)" } ?? ""))
   return status == 0 ? LogError.Code.ioError.rawValue : status
 }
 

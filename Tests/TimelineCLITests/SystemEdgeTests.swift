@@ -65,6 +65,21 @@ func aFullStandardOutputExitsWith74AndSaysSo(command: [String]) throws {
   }
 }
 
+/// An add whose id cannot be printed (a full disk under standard output)
+/// has appended all the same: 74 says the output failed, and the message
+/// says what was appended, with the id, so that no one appends it again.
+@Test func anAddWhoseIDCannotBePrintedSaysItAppended() throws {
+  try #require(FileManager.default.fileExists(atPath: "/dev/full"))
+  try withTemporaryDirectory { dir throws in
+    let log = try logFrom("sample.jsonl", in: dir)
+    let run = try shell("'\(timelineBinary)' --log '\(log)' add report --date 2025-12-01 --org openai --source-title t > /dev/full")
+    #expect(run.status == 74, "\(run.stderr)")
+    let said = try #require(run.stderr.firstMatch(of: #/the log was changed all the same: appended 1 event \(([0-9a-f]{12})\) to /#), "\(run.stderr)")
+    let listed = try timeline(["--log", log, "log", "--json"])
+    #expect(listed.stdout.contains(#""id": "\#(said.1)""#), "the id said is the event appended")
+  }
+}
+
 /// A reader that goes away (EPIPE, or SIGPIPE when no pager ignores it) still ends the output quietly.
 @Test func aReaderThatGoesAwayStillEndsQuietly() throws {
   try withTemporaryDirectory { dir throws in

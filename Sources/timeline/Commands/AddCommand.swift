@@ -86,8 +86,15 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
     try showDryRun(written, refers ? table : nil, context)
     return 0
   }
+  if !written.isEmpty { context.console.committed = appendedText(written, to: context.store.appendTarget) }
   for event in written { context.console.line(event.id) }
   return 0
+}
+
+/// What an append changed, for `Console.committed`: the events and the file.
+func appendedText(_ events: [Event], to file: String) -> String {
+  let ids = events.prefix(5).map(\.id).joined(separator: ", ") + (events.count > 5 ? ", ..." : "")
+  return "appended \(plural(events.count, "event")) (\(ids)) to \(file)"
 }
 
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.

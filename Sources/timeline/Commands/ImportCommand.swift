@@ -122,6 +122,7 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
     _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
       context.console.repaired(notice, prefix: "note")
     } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
+    context.console.committed = appendedText(batch, to: context.store.appendTarget)
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
   return 0

@@ -47,6 +47,7 @@ let retractCommand = Command(
     let written = try context.store.append([event], now: context.now, label: { _ in "the retraction" }) { notice in
       context.console.repaired(notice, prefix: "note")
     } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
+    context.console.committed = appendedText(written, to: context.store.appendTarget)
     for event in written { context.console.line(event.id) }
     return 0
   })

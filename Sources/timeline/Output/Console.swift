@@ -30,6 +30,10 @@ final class Console {
   /// The error of a failed write to standard output other than EPIPE (a full
   /// disk, an I/O error): the run then ends with 74 (see `runTimeline`).
   private(set) var outputFailure: Errno?
+  /// What the command changed in the log before printing, said with a
+  /// failure to print (its output is lost, not its effect), so that no one
+  /// appends the same events again on seeing 74.
+  var committed: String?
 
   init(environment: [String: String]) {
     self.environment = environment
