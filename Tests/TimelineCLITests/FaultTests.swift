@@ -236,6 +236,22 @@ func missingParentFolderExits73AndCreatesNothing(path: String) throws {
   }
 }
 
+/// A log named inside a file is not a missing folder to make: the message
+/// says the parent is no folder (mkdir -p would fail), for add and init.
+@Test(arguments: [["add", "report", "--date", "2025", "--org", "a"], ["init"]])
+func aLogInsideAFileSaysItsParentIsNoFolder(command: [String]) throws {
+  try withTemporaryDirectory { dir in
+    try writeLines(["not a folder"], to: dir + "/base.jsonl")
+    let before = snapshot(dir)
+    let path = dir + "/base.jsonl/inner"
+    let result = try timeline(command == ["init"] ? ["init", path] : ["--log", path] + command)
+    #expect(result.status == 73, "\(result.stderr)")
+    #expect(result.stderr.contains("\(dir)/base.jsonl is not a folder"), "\(result.stderr)")
+    #expect(!result.stderr.contains("mkdir -p"), "\(result.stderr)")
+    #expect(snapshot(dir) == before)
+  }
+}
+
 @Test(arguments: [false, true])
 func lockHeldPastTheTimeoutExits75AndChangesNothing(folder: Bool) throws {
   try withTemporaryDirectory { dir in

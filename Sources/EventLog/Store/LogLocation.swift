@@ -43,9 +43,7 @@ extension LogStore {
   public static func createFolderLog(at path: String) throws(LogError) -> Bool {
     guard Sys.type(of: path) == .missing else { return false }
     let dir = parent(of: path)
-    guard Sys.type(of: dir) == .directory else {
-      throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
-    }
+    guard Sys.type(of: dir) == .directory else { throw LogStore.noFolderError(path) }
     do throws(Errno) { try Sys.mkdir(path) } catch {
       throw LogError(.cannotCreate, "cannot create the log folder \(path): \(error)")
     }

@@ -123,6 +123,15 @@ public struct LogStore: Sendable {
     isSingleFile ? path : join(path, writerFileName)
   }
 
+  /// The refusal to create a log whose folder is missing, or is something else (a file).
+  static func noFolderError(_ path: String) -> LogError {
+    let dir = parent(of: path)
+    if Sys.type(of: dir) == .missing {
+      return LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
+    }
+    return LogError(.cannotCreate, "cannot create the log \(path): \(dir) is not a folder (a file, or something else is there); name a log inside a folder")
+  }
+
   /// Whether anything is at the log's path (appending creates a missing log).
   public var exists: Bool { Sys.type(of: path) != .missing }
 
@@ -330,9 +339,7 @@ public struct LogStore: Sendable {
       throw LogError(.cannotCreate, "cannot append to \(path): it is not a regular file or a folder; a log is a .jsonl file or a folder of them")
     case .missing:
       let dir = parent(of: path)
-      guard Sys.type(of: dir) == .directory else {
-        throw LogError(.cannotCreate, "cannot create the log \(path): the folder \(dir) does not exist; create it first (mkdir -p \(dir))")
-      }
+      guard Sys.type(of: dir) == .directory else { throw LogStore.noFolderError(path) }
       if path.hasSuffix(".jsonl") { return path }
       if !create { return join(path, writerFileName) }
       do { try Sys.mkdir(path) } catch {
