@@ -354,3 +354,19 @@ func reversedWindowIsAUsageError(arguments: [String], message: String) throws {
     }
   }
 }
+
+/// A log file whose name is not UTF-8 cannot be opened by the name the
+/// folder listing gives: every question stops with 66 naming it, rather
+/// than answer without its events.
+@Test func aLogFileWhoseNameIsNotUTF8StopsEveryQuestion() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let made = try shell("cp '\(log)/log.jsonl' \"\(log)/$(printf 'caf\\351.jsonl')\" && rm '\(log)/log.jsonl'")
+    #expect(made.status == 0, "\(made.stderr)")
+    for arguments in [["state"], ["log"], ["check"]] {
+      let result = try timeline(["--log", log] + arguments)
+      #expect(result.status == 66, "\(arguments): \(result.stdout) \(result.stderr)")
+      #expect(result.stderr.contains("its name is not UTF-8"), "\(result.stderr)")
+    }
+  }
+}

@@ -155,11 +155,16 @@ public struct LogStore: Sendable {
     case .missing:
       throw LogError(.noInput, "no log at \(path)", nextStep: .createLog(path: path))
     case .directory:
-      do {
-        return try Sys.list(path).filter(LogStore.isLogFileName).map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
-      } catch {
+      let names: [String]
+      do { names = try Sys.list(path).filter(LogStore.isLogFileName) } catch {
         throw LogError(.noInput, "cannot read the log folder \(path): \(error)")
       }
+      // A name that is not UTF-8 reads back with U+FFFD, under which no file
+      // opens: its events would go missing without a word.
+      if let garbled = names.first(where: { $0.unicodeScalars.contains("\u{FFFD}") && Sys.type(of: join(path, $0)) == .missing }) {
+        throw LogError(.noInput, "cannot read the log file \(join(path, garbled)): its name is not UTF-8 (shown with U+FFFD), so it cannot be opened by it; rename it with a UTF-8 name")
+      }
+      return names.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
     case .file:
       return [path]
     case .other:
