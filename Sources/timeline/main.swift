@@ -29,7 +29,12 @@ private func runCommandLine(_ arguments: [String], environment: [String: String]
       let token = arguments[index]
       index += 1
       if token == "--" {
-        rest += arguments[(index - 1)...]
+        // The end of options: a command not yet named is the next word.
+        if commandName == nil, index < arguments.count {
+          commandName = arguments[index]
+          index += 1
+        }
+        rest += ["--"] + arguments[index...]
         break
       }
       if token == "--log" {
@@ -158,7 +163,8 @@ func fixedToday(_ text: String, from source: String) throws(UsageError) -> Day {
 ///   `inf` would wait forever, a typo would silently mean 10).
 func lockTimeout(_ environment: [String: String]) throws(UsageError) -> Double {
   guard let text = environment["TIMELINE_LOCK_TIMEOUT"], !text.isEmpty else { return 10 }
-  guard let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
+  // Decimal only: Double also reads hex (0x10) and exponents.
+  guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let seconds = Double(text), seconds.isFinite, seconds >= 0 else {
     throw UsageError("TIMELINE_LOCK_TIMEOUT=\(text) is not a number of seconds (like 10 or 0.5); unset it to wait 10 s")
   }
   return seconds

@@ -188,3 +188,19 @@ private func optionsNamed(in text: String) throws -> [String] {
     #expect(words.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) } == arguments, "\(name)")
   }
 }
+
+/// Small edges of the command line: `--` before the command ends the global
+/// options and names it; an empty MODEL is refused as an empty KEY is; a
+/// lock timeout is a decimal number, not hex.
+@Test func doubleDashEmptyModelAndHexTimeoutAreReadAsSaid() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    let plain = try timeline(["--log", log, "state", "--at", "2025-12-31"])
+    let dashed = try timeline(["--log", log, "--", "state"], environment: ["TIMELINE_TODAY": "2025-12-31"])
+    #expect(dashed.status == 0 && dashed.stdout == plain.stdout, "\(dashed.stderr)")
+    let empty = try timeline(["--log", log, "lineage", ""])
+    #expect(empty.status == 65 && empty.stderr.contains(#"MODEL "": no event in the log"#), "\(empty.stderr)")
+    let hex = try timeline(["--log", log, "state"], environment: ["TIMELINE_LOCK_TIMEOUT": "0x10"])
+    #expect(hex.status == 64 && hex.stderr.contains("TIMELINE_LOCK_TIMEOUT=0x10 is not a number of seconds"), "\(hex.stderr)")
+  }
+}

@@ -25,7 +25,8 @@ let lineageCommand = Command(
     let org = args.value("org")
     if let org { try requireKnownName(org, option: "--org", in: table, context) }
     let model = args.positionals.first
-    if let model, !KnownNames.hasName(withPrefix: model, in: table) {
+    // An empty MODEL is a name no line holds (every id starts with it), as an empty KEY of why is.
+    if let model, model.isEmpty || !KnownNames.hasName(withPrefix: model, in: table) {
       try requireKnownName(model, option: "MODEL", in: table, context)
     }
     let replay = replayForQuestion(Selection(org: org, minConfidence: least, knownAt: known), table, context)
