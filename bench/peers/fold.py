@@ -47,8 +47,8 @@ ones; each is marked CHOICE below):
   event only when the event is surer (rumor < reported < confirmed, missing =
   reported). The defaults of a product first heard of (`active` when its
   first event is a throttle/unthrottle, `throttled: false` when it is not)
-  rest on no event: they don't count, and an event repeating them adds
-  nothing to them (it neither states nor takes them over). A launch restates
+  rest on no event and don't count, until an event states them: the field
+  then rests on that event, whatever its confidence. A launch restates
   `launched` only when dated exactly as the first launch (same day, same
   precision). The entry's `confidence` is the lowest among its stated fields;
   its `event` is the last event that changed a value or took a field over
@@ -288,15 +288,15 @@ STATUS_AFTER = {"launch": "active", "resume": "active", "pause": "paused", "reti
 
 def state_value(p, field, value, rank):
     """An event states `value` for p[field]: a new value rests on the event;
-    the same value moves to it only when it is surer, and a default no event
-    stated (rank None) is neither counted nor taken over. Returns whether
-    the field changed or was taken over."""
+    the same value moves to it when it is surer, or when the field holds a
+    default no event stated (rank None), which the event now states.
+    Returns whether the field changed or was taken over."""
     if p[field] != value:
         p[field] = value
         p[field + SURE] = rank
         return True
     r = p[field + SURE]
-    if r is not None and rank > r:
+    if r is None or rank > r:
         p[field + SURE] = rank
         return True
     return False

@@ -200,9 +200,9 @@ def confidence_log():
     ids["d_first"] = log.add("launch", "2020-01-01", "o", "o/d", confidence="confirmed")
     log.add("launch", "2020-01-01", "o", "o/d", confidence="rumor")
     log.add("resume", "2020-01-05", "o", "o/d")
-    # Launched (confirmed): `throttled: false` is a default, an unthrottle adds nothing to it.
+    # Launched (confirmed): `throttled: false` is a default, which an unthrottle then states.
     ids["e_launch"] = log.add("launch", "2020-01-01", "o", "o/e", confidence="confirmed")
-    log.add("unthrottle", "2020-01-02", "o", "o/e", confidence="confirmed")
+    ids["e_unthrottle"] = log.add("unthrottle", "2020-01-02", "o", "o/e", confidence="confirmed")
     # First heard of through an unthrottle: then `throttled: false` is stated.
     log.add("unthrottle", "2020-01-01", "o", "o/f")
     ids["f_launch"] = log.add("launch", "2020-01-02", "o", "o/f", confidence="rumor")
@@ -237,10 +237,11 @@ class Confidence(unittest.TestCase):
         p = self.o["products"][pid]
         return p["confidence"], p["event"], p["launched"]
 
-    def test_a_default_neither_counts_nor_is_taken_over(self):
-        # The confirmed launch sets `launched` but does not take over the unstated `active`.
+    def test_a_default_counts_once_an_event_states_it(self):
+        # The confirmed launch states the unstated `active` (and `launched`); the rumored throttle stays.
         self.assertEqual(self.product("o/t"), ("rumor", self.ids["t_launch"], "2020-01-02"))
-        self.assertEqual(self.product("o/e"), ("confirmed", self.ids["e_launch"], "2020-01-01"))
+        # An unthrottle states the default `throttled: false`, and becomes the entry's event.
+        self.assertEqual(self.product("o/e"), ("confirmed", self.ids["e_unthrottle"], "2020-01-01"))
         # An unthrottle first states `throttled: false`; a surer one takes it over.
         self.assertEqual(self.product("o/f"), ("rumor", self.ids["f_unthrottle"], "2020-01-02"))
 
