@@ -92,3 +92,16 @@ func aFullStandardOutputExitsWith74AndSaysSo(command: [String]) throws {
     #expect(["0\n", "141\n"].contains(run.stdout), "quiet on a closed pipe: \(run.stdout)")
   }
 }
+
+/// A file that says it is empty but reads bytes (/proc, /sys) is not an
+/// empty log: 66, naming it, where it answered "nothing is known".
+@Test func aFileThatSaysItIsEmptyButHoldsBytesIsNotAnEmptyLog() throws {
+  try #require(FileManager.default.fileExists(atPath: "/proc/self/status"))
+  let result = try timeline(["state"], environment: ["TIMELINE_LOG": "/proc/self/status"])
+  #expect(result.status == 66, "\(result.stdout) \(result.stderr)")
+  #expect(result.stderr.contains("it says it is empty but holds bytes"), "\(result.stderr)")
+  try withTemporaryDirectory { dir in
+    try writeLines([], to: dir + "/empty.jsonl")
+    #expect(try timeline(["--log", dir + "/empty.jsonl", "state"]).status == 0, "a truly empty file is an empty log")
+  }
+}

@@ -301,6 +301,14 @@ extension LogStore {
     let stamp: FileStamp
     do { stamp = try Sys.stamp(fd) } catch { throw LogError(.ioError, "cannot read \(file): \(error)") }
     let size = stamp.size
+    // A file that says it is empty but reads bytes (one of /proc or /sys)
+    // would read as an empty log: a wrong answer, not an empty one.
+    if size == 0 {
+      var byte: UInt8 = 0
+      if (try? Sys.pread(fd, &byte, 1, 0)) == 1 {
+        throw LogError(.noInput, "cannot read \(file): it says it is empty but holds bytes (a file of /proc or /sys, made as it is read); copy it to a regular file and read that")
+      }
+    }
     if let before, !before(fd, stamp) { return ([], [], stamp, start) }
     var end = size
     var interrupted: Int64 = 0

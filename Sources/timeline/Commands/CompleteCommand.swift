@@ -8,7 +8,7 @@ let completeCommand = Command(
   name: "complete",
   summary: "print the log's orgs, subjects, people, roles or event ids that start with PREFIX, one a line (the completion scripts call it)",
   positionals: [
-    PositionalSpec(name: "KIND", help: "orgs, subjects (products, people and orgs that events are about), people (the subjects of hires and departures), roles, ids, or set (KEY=PREFIX for add --set: role=, predecessor=, from=, focus=, deprioritize=)", choices: completeKinds),
+    PositionalSpec(name: "KIND", help: "orgs, subjects (what events name as their subject: products, people, and an org named as its own subject), people (the subjects of hires and departures), roles, ids, or set (KEY=PREFIX for add --set: role=, predecessor=, from=, focus=, deprioritize=)", choices: completeKinds),
     PositionalSpec(name: "PREFIX", help: "only the names that start with this (default: all)", optional: true),
   ],
   details: [
