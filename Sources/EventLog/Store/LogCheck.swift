@@ -252,11 +252,21 @@ func correctionCycles(_ table: FactTable, first: [UInt64: Int], retracted: Set<U
     else { return nil }
     return target
   }
+  return rings(count: facts.count, from: { facts[$0].target != 0 && first[facts[$0].id] == $0 }, next: next)
+    .flatMap { cycleFindings($0, table) }
+}
+
+/// The rings of a graph where each node points at most at one other
+/// (`next`): every chain is walked once, from each node `from` allows, so
+/// the time is linear in the nodes. Each ring's nodes, in the order walked.
+/// Corrections form such a graph (each supersedes at most one event), in a
+/// log and in a batch.
+public func rings(count: Int, from: (Int) -> Bool = { _ in true }, next: (Int) -> Int?) -> [[Int]] {
   // 0: not seen; 1: on the chain being walked; 2: done.
-  var state = [UInt8](repeating: 0, count: facts.count)
-  var findings: [Finding] = []
+  var state = [UInt8](repeating: 0, count: count)
+  var found: [[Int]] = []
   var chain: [Int] = []
-  for start in facts.indices where state[start] == 0 && facts[start].target != 0 && first[facts[start].id] == start {
+  for start in 0..<count where state[start] == 0 && from(start) {
     chain.removeAll(keepingCapacity: true)
     var index = start
     while true {
@@ -264,14 +274,14 @@ func correctionCycles(_ table: FactTable, first: [UInt64: Int], retracted: Set<U
       chain.append(index)
       guard let target = next(index), state[target] != 2 else { break }
       if state[target] == 1 {
-        if let from = chain.lastIndex(of: target) { findings += cycleFindings(Array(chain[from...]), table) }
+        if let first = chain.lastIndex(of: target) { found.append(Array(chain[first...])) }
         break
       }
       index = target
     }
     for index in chain { state[index] = 2 }
   }
-  return findings
+  return found
 }
 
 /// An error at each event of the ring `ring` (each supersedes the next, the

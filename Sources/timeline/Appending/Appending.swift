@@ -117,22 +117,5 @@ private func correctionRings(_ events: [Event], inBatch: [String: Int], inLog: [
     else { return nil }
     return place
   }
-  var state = [UInt8](repeating: 0, count: events.count)  // 0 not seen, 1 on this chain, 2 done
-  var ring = Set<Int>()
-  for start in events.indices where state[start] == 0 {
-    var chain: [Int] = []
-    var index = start
-    while true {
-      state[index] = 1
-      chain.append(index)
-      guard let target = next(index), state[target] != 2 else { break }
-      if state[target] == 1 {
-        if let from = chain.lastIndex(of: target) { ring.formUnion(chain[from...]) }
-        break
-      }
-      index = target
-    }
-    for index in chain { state[index] = 2 }
-  }
-  return ring
+  return Set(rings(count: events.count, next: next).joined())
 }
