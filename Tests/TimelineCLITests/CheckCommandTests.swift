@@ -286,5 +286,10 @@ private func acmeLine(_ id: String, _ ms: Int, _ rest: String) -> String {
     #expect(warnings.map { $0.components(separatedBy: ": warning: ")[0] } == ["\(log):1", "\(log):2", "\(log):3"], "\(result.stdout)")
     #expect(warnings[0].contains("launch of acme/a names acme/b as its predecessor, which descends from acme/a"))
     #expect(warnings[2].contains("launch of acme/s names acme/s itself as its predecessor"))
+    // The text tree names every link of a ring, a model drawn already as "(shown above)".
+    let tree = try timeline(["--log", log, "lineage", "--at", "2025-12-31"])
+    #expect(tree.status == 0, "\(tree.stderr)")
+    #expect(tree.lines.contains("│   └── acme/a  (shown above)"), "\(tree.stdout)")
+    #expect(tree.lines.contains("└── acme/s  (shown above)"), "\(tree.stdout)")
   }
 }

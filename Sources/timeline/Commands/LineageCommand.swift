@@ -52,7 +52,13 @@ let lineageCommand = Command(
     }
     var visited = Set<String>()
     func show(_ id: String, prefix: String, branch: String) {
-      guard let node = lineage.models[id], visited.insert(id).inserted else { return }
+      guard let node = lineage.models[id] else { return }
+      // A model drawn already (a second predecessor's link, or a ring) is
+      // named again, so that no link of the JSON is missing from the tree.
+      guard visited.insert(id).inserted else {
+        console.line(prefix + branch + console.bold(oneLine(id)) + "  " + console.dim("(shown above)"))
+        return
+      }
       var facts = [node.status + (node.confidence.map { $0 == .confirmed ? "" : " (\($0))" } ?? "")]
       if let launched = node.launched { facts.append("launched \(launched)") }
       if !node.codenames.isEmpty {
