@@ -914,3 +914,32 @@ func aHandTypedTailAfterAPartlyWrittenBatchIsNeverCut(tail: TypedTail) throws {
     #expect(try ids(log).count == 21)
   }
 }
+
+/// After whole lines of a dead batch, a line typed by hand without its
+/// newline that is whole JSON but no event (no id, no recorded) is not the
+/// batch's torn line: neither add nor check --repair cuts it (before, the
+/// record took it for the batch's torn next line and cut it).
+@Test(arguments: ["add", "repair"])
+func aTypedLineThatIsNoEventAfterADeadBatchIsNeverCut(repairWith: String) throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: reportLines(20, tag: "base")).status == 0)
+    let base = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    let copy = dir + "/copy.jsonl"
+    try Data(base).write(to: URL(fileURLWithPath: copy))
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: reportLines(10, tag: "cut")).status == 0)
+    let batch = Array([UInt8](try Data(contentsOf: URL(fileURLWithPath: copy)))[base.count...])
+    let lineEnds = batch.indices.filter { batch[$0] == 0x0a }
+    let typed = #"{"date":"2025-12-24","kind":"report","org":"hand","note":"typed by hand"}"#
+    let content = base + Array(batch[...lineEnds[2]]) + Array(typed.utf8)
+    try Data(content).write(to: URL(fileURLWithPath: log))
+    try Data(rollbackRecordV2(for: log, length: base.count, batch: batch)).write(to: URL(fileURLWithPath: log + ".rollback"))
+    let run = repairWith == "add"
+      ? try timeline(["--log", log, "add", "report", "--date", "2025-12-25", "--org", "next", "--source-title", "t"])
+      : try timeline(["--log", log, "check", "--repair"])
+    #expect(run.status == 65, "\(run.stdout) \(run.stderr)")
+    let after = [UInt8](try Data(contentsOf: URL(fileURLWithPath: log)))
+    let kept = after == content
+    #expect(kept, "\(repairWith) cut \(content.count - after.count) bytes: \(run.stderr.prefix(600))")
+  }
+}

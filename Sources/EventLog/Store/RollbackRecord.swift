@@ -230,15 +230,21 @@ public struct RollbackRecord: Sendable, Equatable {
         return "the bytes after the \(length) the file had before the batch are not the batch's first bytes: the file was rewritten or replaced since the batch's writer died"
       }
       if fragment && hasher.digest() != lineHashes[line] {
-        // The batch's next line whole but for its newline is the batch's. A torn line of the batch is a proper prefix of one of its lines,
-        // which never parses as a whole event: one that does was typed or
-        // pasted after the batch died (an editor that saves no final newline).
+        // The batch's next line whole but for its newline is the batch's. A
+        // torn line of the batch is a proper prefix of one of its lines, which
+        // `LogStore.unended` tells from a line typed or pasted after the batch
+        // died (a whole event, or whole JSON that is none): those are not cut.
         var tail = [UInt8](repeating: 0, count: Int(stamp.size - fragmentStart))
         guard try Sys.pread(fd, &tail, tail.count, fragmentStart) == tail.count else {
           return "the file cannot be read to compare it with the batch"
         }
-        if (try? EventCodec.decode(tail, stored: true)) != nil {
+        switch LogStore.unended(tail) {
+        case .event:
           return "the last line \(before) is a whole event, not a torn line of the batch: it was added since the batch's writer died"
+        case .typed(let reason):
+          return "the last line \(before) is not a torn line of the batch but was typed or pasted (\(reason)) since the batch's writer died"
+        case .torn:
+          break
         }
       }
       return nil
