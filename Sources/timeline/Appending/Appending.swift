@@ -119,3 +119,10 @@ private func correctionRings(_ events: [Event], inBatch: [String: Int], inLog: [
   }
   return Set(rings(count: events.count, next: next).joined())
 }
+
+/// What an append changed, for `Console.committed` (add, retract, import):
+/// the events and the file.
+func appendedText(_ events: [Event], to file: String) -> String {
+  let ids = events.prefix(5).map(\.id).joined(separator: ", ") + (events.count > 5 ? ", ..." : "")
+  return "appended \(plural(events.count, "event")) (\(ids)) to \(file)"
+}

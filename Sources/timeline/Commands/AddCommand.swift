@@ -91,12 +91,6 @@ private func runAdd(_ args: ParsedArguments, _ context: Context) throws -> Int32
   return 0
 }
 
-/// What an append changed, for `Console.committed`: the events and the file.
-func appendedText(_ events: [Event], to file: String) -> String {
-  let ids = events.prefix(5).map(\.id).joined(separator: ", ") + (events.count > 5 ? ", ..." : "")
-  return "appended \(plural(events.count, "event")) (\(ids)) to \(file)"
-}
-
 /// Builds the event that `add KIND --date ... --set ...` describes, with its id.
 private func eventFromOptions(_ kindName: String, _ args: ParsedArguments, today: Day) throws -> Event {
   guard let kind = Kind(kindName) else {
