@@ -405,64 +405,32 @@ func checkPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileInde
 /// succeeds a). The lineage has no root there to draw a tree from. A
 /// warning at each such launch, never a refusal: the log stays readable (and
 /// an export of it imports back), and a correction naming the model it
-/// succeeds mends it. The predecessor links form a
-/// graph of models; a link lies on a ring when both its ends are in one
-/// strongly connected component (Tarjan's, iterative: linear in the links).
+/// succeeds mends it. As in `Lineage`, a model's predecessor is the one its
+/// last standing launch in replay order names (first day, recorded, id), so
+/// each model has at most one and the rings are found by `rings`.
 /// - Parameter stands: whether a fact stands in the default replay.
 func predecessorRings(_ table: FactTable, stands: (Fact) -> Bool) -> [Finding] {
-  var links: [(index: Int, from: Int32, to: Int32)] = []
-  var next: [Int32: [Int32]] = [:]
-  for (index, fact) in table.facts.enumerated() where fact.factKind == .launch && fact.predecessor != 0 && fact.subject != 0 && stands(fact) {
-    links.append((index, fact.subject, fact.predecessor))
-    next[fact.subject, default: []].append(fact.predecessor)
+  let facts = table.facts
+  // Each model's last standing launch that names a predecessor, by symbol.
+  var link = [Int32](repeating: -1, count: table.names.count)
+  func later(_ a: Fact, than b: Fact) -> Bool {
+    if a.firstDay != b.firstDay { return a.firstDay > b.firstDay }
+    if a.recorded != b.recorded { return a.recorded > b.recorded }
+    return table.idString(b.id).utf8.lexicographicallyPrecedes(table.idString(a.id).utf8)
   }
-  guard !links.isEmpty else { return [] }
-  // Tarjan's strongly connected components, without recursion.
-  var order: [Int32: Int] = [:]
-  var low: [Int32: Int] = [:]
-  var component: [Int32: Int] = [:]
-  var stack: [Int32] = []
-  var onStack = Set<Int32>()
-  var counter = 0
-  var components = 0
-  for start in next.keys where order[start] == nil {
-    var work: [(node: Int32, edge: Int)] = [(start, 0)]
-    order[start] = counter; low[start] = counter; counter += 1
-    stack.append(start); onStack.insert(start)
-    while let (node, edge) = work.last {
-      let targets = next[node] ?? []
-      if edge < targets.count {
-        work[work.count - 1].edge += 1
-        let target = targets[edge]
-        if order[target] == nil {
-          order[target] = counter; low[target] = counter; counter += 1
-          stack.append(target); onStack.insert(target)
-          work.append((target, 0))
-        } else if onStack.contains(target) {
-          low[node] = min(low[node]!, order[target]!)
-        }
-        continue
-      }
-      work.removeLast()
-      if let parent = work.last?.node { low[parent] = min(low[parent]!, low[node]!) }
-      if low[node] == order[node] {
-        while let member = stack.popLast() {
-          onStack.remove(member)
-          component[member] = components
-          if member == node { break }
-        }
-        components += 1
-      }
-    }
+  for (index, fact) in facts.enumerated() where fact.factKind == .launch && fact.predecessor != 0 && fact.subject != 0 && stands(fact) {
+    let current = link[Int(fact.subject)]
+    if current < 0 || later(fact, than: facts[Int(current)]) { link[Int(fact.subject)] = Int32(index) }
   }
-  var findings: [Finding] = []
-  for link in links where link.from == link.to || component[link.from] == component[link.to] {
-    let fact = table.facts[link.index]
-    let model = table.names[link.from]
-    let message = link.from == link.to
-      ? "launch of \(model) names \(model) itself as its predecessor, so its lineage has no root; correct it with a launch that supersedes \(table.idString(fact.id)) and names the model it succeeds, or none"
-      : "launch of \(model) names \(table.names[link.to]) as its predecessor, which descends from \(model): the predecessors form a ring, so the lineage has no root; correct the launch that names the wrong one (this one is \(table.idString(fact.id))) with a launch that supersedes it"
-    findings.append(Finding(file: table.files[Int(fact.file)], line: Int(fact.line), message: message))
+  let ringsFound = rings(count: link.count, from: { link[$0] >= 0 }) { model in
+    link[model] >= 0 ? Int(facts[Int(link[model])].predecessor) : nil
   }
-  return findings
+  return ringsFound.joined().map { model in
+    let fact = facts[Int(link[model])]
+    let name = table.names[Int32(model)]
+    let message = fact.predecessor == fact.subject
+      ? "launch of \(name) names \(name) itself as its predecessor, so its lineage has no root; correct it with a launch that supersedes \(table.idString(fact.id)) and names the model it succeeds, or none"
+      : "launch of \(name) names \(table.names[fact.predecessor]) as its predecessor, which descends from \(name): the predecessors form a ring, so the lineage has no root; correct the launch that names the wrong one (this one is \(table.idString(fact.id))) with a launch that supersedes it"
+    return Finding(file: table.files[Int(fact.file)], line: Int(fact.line), message: message)
+  }
 }
