@@ -377,3 +377,22 @@ func hostileLinesInALogFileAreReportedWithFileAndLine(name: String, line: [UInt8
     }
   }
 }
+
+/// An empty source is refused through the binary, naming the line, and the
+/// log is left byte for byte; in the log it is a malformed line (65).
+@Test func anEmptySourceIsRefusedAndLeavesTheLogAsItWas() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    let before = snapshot(dir)
+    for source in ["{}", #"{"title":null}"#] {
+      let line = #"{"date":"2025-12-01","kind":"report","org":"acme","source":\#(source)}"#
+      let result = try timeline(["--log", log, "add", "--stdin"], stdin: line + "\n")
+      #expect(result.status == 65, "\(source): \(result.stderr)")
+      #expect(result.stderr.contains(#"<stdin>:1: "source" needs at least a title or a url"#), "\(result.stderr)")
+      #expect(snapshot(dir) == before)
+    }
+    try writeLines([#"{"id":"e1","date":"2025-12-01","kind":"report","org":"acme","confidence":"reported","source":{},"recorded":"2025-12-01T00:00:00.000Z"}"#], to: log + "/hand.jsonl")
+    let read = try timeline(["--log", log, "state"])
+    #expect(read.status == 65 && read.stderr.contains("hand.jsonl:1"), "\(read.stderr)")
+  }
+}
