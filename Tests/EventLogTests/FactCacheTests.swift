@@ -38,6 +38,78 @@ private func temporaryFolder() throws -> String {
   }
 }
 
+/// The blocks hashed as the lines are read (`BlockHasher`, both halves of
+/// a large file, then lines added by hand and proven by the hash) make
+/// the same `RegionHash` as hashing the file whole: the cache is proven by
+/// what the writer kept, not by what it did not read again.
+@Test func blocksHashedAsTheyAreReadMakeTheHashOfTheWholeFile() throws {
+  let dir = try temporaryFolder()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  var generator = LogGenerator(seed: 13)
+  let lines = generator.log(count: 130_000).map(\.line)
+  let file = dir + "/big.jsonl"
+  func cachedEntry() throws -> FactCache.Entry {
+    let cache = FactCache(store: LogStore(path: file))
+    guard case .folder(let folder) = cache.folder(create: false) else { throw CancellationError() }
+    return try #require(cache.read(in: folder)?.1.first)
+  }
+  func expectWholeHash(_ step: String) throws {
+    let entry = try cachedEntry()
+    let fd = try Sys.open(file, .readOnly)
+    defer { Sys.close(fd) }
+    #expect(entry.hash.length == entry.extent, "\(step)")
+    #expect(entry.hash.blocks.count >= 3, "\(step): several whole blocks")
+    #expect(entry.hash == RegionHash.compute(fd, length: entry.extent), "\(step)")
+  }
+  try (lines.prefix(100_000).joined(separator: "\n") + "\n").write(toFile: file, atomically: false, encoding: .utf8)
+  let store = LogStore(path: file)
+  let read = try store.loadFacts()
+  LogStore.finishWriting()
+  #expect(read.cacheUse == .none && read.table.count == 100_000)
+  try expectWholeHash("read whole")
+
+  // More than a block added by hand: no record of custody, so the hash
+  // proves the old bytes and the cache is written again.
+  let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: file))
+  try handle.seekToEnd()
+  try handle.write(contentsOf: Data((lines[100_000...].joined(separator: "\n") + "\n").utf8))
+  try handle.close()
+  let grown = try store.loadFacts()
+  LogStore.finishWriting()
+  #expect(grown.cacheUse == .extended(.hash) && grown.table.count == 130_000)
+  try expectWholeHash("grown")
+  #expect(try store.loadFacts().cacheUse == .unchanged)
+}
+
+/// Any split of a range into reads gives each block that lies wholly in
+/// the range the hash of its bytes, and no other block.
+@Test func aBlockHasherHashesTheWholeBlocksOfItsRangeWhateverTheReads() {
+  let size = Int(RegionHash.blockSize)
+  var rng = SystemRandomNumberGenerator()
+  var state = UInt64.random(in: 1...UInt64.max, using: &rng)
+  var bytes = [UInt8](repeating: 0, count: size * 4 + 1234)
+  for index in bytes.indices {
+    state ^= state << 13
+    state ^= state >> 7
+    state ^= state << 17
+    bytes[index] = UInt8(truncatingIfNeeded: state)
+  }
+  for (from, to) in [(0, bytes.count), (size / 3, size * 3 + 17), (size, size * 3), (size + 1, size * 2 + 5), (7, size - 1)] {
+    var hasher = BlockHasher(range: (Int64(from), Int64(to)))
+    var at = from
+    while at < to {
+      let count = min(to - at, Int.random(in: 1...(size / 2), using: &rng))
+      bytes.withUnsafeBytes { hasher.take(UnsafeRawBufferPointer(rebasing: $0[at..<(at + count)]), at: Int64(at)) }
+      at += count
+    }
+    var expected: [Int: UInt64] = [:]
+    for block in 0..<(bytes.count / size) where block * size >= from && (block + 1) * size <= to {
+      expected[block] = bytes.withUnsafeBytes { FastHash.hash(UnsafeRawBufferPointer(rebasing: $0[(block * size)..<((block + 1) * size)])) }
+    }
+    #expect(hasher.digests == expected, "range \(from)..<\(to)")
+  }
+}
+
 /// One add is proven by its record in the chain of custody (the cache is
 /// extended, its old bytes not read); without the record, by the hash; an
 /// edit before the add proves nothing, and the log is read whole.

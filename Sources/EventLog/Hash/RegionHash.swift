@@ -15,21 +15,24 @@ struct RegionHash: Equatable {
   var length: Int64 = 0
 
   /// Hashes the first `length` bytes of `fd`, keeping the whole blocks of
-  /// `known` (bytes already proven unchanged) instead of reading them again.
+  /// `known` (bytes already proven unchanged) and the blocks `scanned`
+  /// hashed as they were read (by their index) instead of reading them again.
   /// - Returns: nil when the file is shorter or cannot be read.
-  static func compute(_ fd: FileDescriptor, length: Int64, reusing known: RegionHash? = nil) -> RegionHash? {
+  static func compute(
+    _ fd: FileDescriptor, length: Int64, reusing known: RegionHash? = nil, scanned: [Int: UInt64] = [:]
+  ) -> RegionHash? {
     guard length >= 0 else { return nil }
     let whole = Int(length / blockSize)
     let kept = known.map { min($0.blocks.count, whole) } ?? 0
-    // Slots kept..<whole are whole blocks; slot `whole` is the tail.
-    let pending = whole - kept + 1
-    let results = PartResults<UInt64?>(count: pending)
-    let workers = pending >= 2 ? 2 : 1
+    // The blocks to read, then the tail (index `whole`).
+    let missing = (kept..<whole).filter { scanned[$0] == nil } + [whole]
+    let results = PartResults<UInt64?>(count: missing.count)
+    let workers = missing.count >= 2 ? 2 : 1
     DispatchQueue.concurrentPerform(iterations: workers) { worker in
       let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
       defer { buffer.deallocate() }
-      for slot in stride(from: worker, to: pending, by: workers) {
-        let block = kept + slot
+      for slot in stride(from: worker, to: missing.count, by: workers) {
+        let block = missing[slot]
         let start = Int64(block) * blockSize
         let end = block == whole ? length : start + blockSize
         var hasher = FastHash()
@@ -47,11 +50,14 @@ struct RegionHash: Equatable {
         results.store(slot, failed ? nil : hasher.digest())
       }
     }
-    var hash = RegionHash(blocks: Array(known?.blocks.prefix(kept) ?? []), tail: 0, length: length)
+    var read: [Int: UInt64] = [:]
     for (slot, result) in results.parts.enumerated() {
       guard let digest = result ?? nil else { return nil }
-      if slot == pending - 1 { hash.tail = digest } else { hash.blocks.append(digest) }
+      read[missing[slot]] = digest
     }
+    var hash = RegionHash(blocks: Array(known?.blocks.prefix(kept) ?? []), tail: read[whole]!, length: length)
+    hash.blocks.reserveCapacity(whole)
+    for block in kept..<whole { hash.blocks.append(scanned[block] ?? read[block]!) }
     return hash
   }
 
@@ -63,5 +69,44 @@ struct RegionHash: Equatable {
   /// Whether its parts are consistent with its length (for a hash read from a file).
   var isWellFormed: Bool {
     length >= 0 && Int64(blocks.count) == length / RegionHash.blockSize
+  }
+}
+
+/// Hashes the whole `RegionHash` blocks of a range of a file as the range
+/// is read in order, so that a cache written from what was read need not
+/// read the file again: the blocks are of the very bytes the facts came from.
+/// Blocks that start before the range or end after it are left to
+/// `RegionHash.compute`.
+struct BlockHasher {
+  private let first: Int
+  private let end: Int
+  private var hasher = FastHash()
+  /// Each whole block's hash, by its index in the file.
+  private(set) var digests: [Int: UInt64] = [:]
+
+  init(range: (Int64, Int64)) {
+    let size = RegionHash.blockSize
+    first = Int((range.0 + size - 1) / size)
+    end = Int(range.1 / size)
+  }
+
+  /// Takes the next bytes read, which start at `offset` in the file (just
+  /// after the bytes taken before).
+  mutating func take(_ bytes: UnsafeRawBufferPointer, at offset: Int64) {
+    let size = RegionHash.blockSize
+    var position = offset
+    var index = 0
+    while index < bytes.count {
+      let block = Int(position / size)
+      let blockEnd = Int64(block + 1) * size
+      let count = Int(min(Int64(bytes.count - index), blockEnd - position))
+      if block >= first && block < end {
+        if position == Int64(block) * size { hasher = FastHash() }
+        hasher.update(UnsafeRawBufferPointer(rebasing: bytes[index..<(index + count)]))
+        if position + Int64(count) == blockEnd { digests[block] = hasher.digest() }
+      }
+      position += Int64(count)
+      index += count
+    }
   }
 }

@@ -43,6 +43,9 @@ struct FactCache {
     /// cache file; in memory it may cover fewer (bytes proven but not yet
     /// hashed), and the writer completes it.
     var hash: RegionHash
+    /// In memory only: the hashes of whole blocks taken as the lines were
+    /// read (`BlockHasher`), which the writer uses instead of reading them again.
+    var scanned: [Int: UInt64] = [:]
   }
 
   /// The cache folder, and the names of the cache and its custody records in it.
@@ -313,7 +316,7 @@ struct FactCache {
     guard let fd = try? Sys.open(entry.path, .readOnly) else { return nil }
     defer { Sys.close(fd) }
     guard (try? Sys.stamp(fd)) == entry.stamp,
-      let hash = RegionHash.compute(fd, length: entry.extent, reusing: entry.hash),
+      let hash = RegionHash.compute(fd, length: entry.extent, reusing: entry.hash, scanned: entry.scanned),
       (try? Sys.stamp(fd)) == entry.stamp
     else { return nil }
     return hash

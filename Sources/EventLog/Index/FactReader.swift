@@ -221,6 +221,7 @@ extension LogStore {
       start = cached.extent
       lines = cached.lines
     }
+    var scannedBlocks: [Int: UInt64] = [:]
     var result = try readInParts(file, from: start, firstLine: Int(lines) + 1, before: { fd, stamp in
       guard let cached else { return true }
       // A rollback record beside the file (a batch whose writer died) changes
@@ -277,11 +278,13 @@ extension LogStore {
         table.merge(scanned.table, lineOffset: lines)
       }
       lines += scanned.lines
+      scannedBlocks.merge(scanned.blocks) { first, _ in first }
     }
     let extent = result.end - Int64(result.parts.last?.tornBytes ?? 0)
     // The hash of the proven bytes; the cache's writer hashes the rest.
     let entry = FactCache.Entry(
-      path: file, stamp: result.stamp, extent: extent, lines: lines, hash: cached?.hash ?? RegionHash())
+      path: file, stamp: result.stamp, extent: extent, lines: lines, hash: cached?.hash ?? RegionHash(),
+      scanned: scannedBlocks)
     return (entry, result.notices, proof)
   }
 
@@ -517,10 +520,12 @@ final class Slots<Value>: @unchecked Sendable {
 }
 
 /// Calls `body` with each complete line of `range` of a file, its number
-/// (counted from the range's start) and its offset, until `body` returns false.
+/// (counted from the range's start) and its offset, until `body` returns
+/// false; `read`, when given, with the bytes of each read and their offset first.
 /// - Returns: the lines read and the bytes of a final line without `\n`.
 func forEachLine(
-  fd: FileDescriptor, range: (Int64, Int64), _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
+  fd: FileDescriptor, range: (Int64, Int64), read: ((UnsafeRawBufferPointer, Int64) -> Void)? = nil,
+  _ body: (UnsafeRawBufferPointer, Int32, Int64) -> Bool
 ) throws(Errno) -> (lines: Int32, torn: Int?) {
   var capacity = 8 << 20
   var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
@@ -540,6 +545,7 @@ func forEachLine(
     }
     let wanted = Int(min(Int64(capacity - filled), range.1 - position))
     let n = wanted == 0 ? 0 : try Sys.pread(fd, buffer.baseAddress! + filled, wanted, position)
+    if n > 0, let read { read(UnsafeRawBufferPointer(start: buffer.baseAddress! + filled, count: n), position) }
     position += Int64(n)
     let end = filled + n
     var start = 0
@@ -573,6 +579,8 @@ struct PartResult: LinesPart, @unchecked Sendable {
   var tornBytes: Int?
   var blankTail: BlankRun?
   var failure: Failure?
+  /// The hashes of the whole `RegionHash` blocks read, by index.
+  var blocks: [Int: UInt64] = [:]
 
   mutating func blankLinesAreFollowedByEvents() {
     if failure == nil, let blankTail { failure = .malformed(line: blankTail.first, message: blankLineMessage) }
@@ -589,8 +597,10 @@ func scanPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex
   result.table.facts.reserveCapacity(Int((max(end, range.1) - range.0) / 200))
   result.table.facts.adviseHugePagesForCapacity()
   var scanner = EventScanner()
+  var hasher = BlockHasher(range: range)
   do {
-    (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range) { line, number, offset in
+    (result.lines, result.tornBytes) = try forEachLine(fd: fd, range: range, read: { hasher.take($0, at: $1) }) {
+      line, number, offset in
       if scanner.scanFact(line, into: &result.table, file: fileIndex, line: number, offset: offset) {
         guard let blank = result.blankTail else { return true }
         result.failure = .malformed(line: blank.first, message: blankLineMessage)
@@ -620,6 +630,7 @@ func scanPart(fd: FileDescriptor, range: (Int64, Int64), file: String, fileIndex
   } catch {
     result.failure = .io("\(error)")
   }
+  result.blocks = hasher.digests
   return result
 }
 
