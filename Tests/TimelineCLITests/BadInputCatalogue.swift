@@ -51,6 +51,7 @@ let catalogue: [BadInput] = [
   // dates
   BadInput("impossibleDay", launch + ["--date", "2025-02-30"], 65, names: ["2025-02-30", "February 2025 has 28 days"]),
   BadInput("impossibleMonth", launch + ["--date", "2025-13"], 65, names: ["2025-13", "no month 13"]),
+  BadInput("dayZero", launch + ["--date", "2025-01-00"], 65, names: ["2025-01-00", "there is no day 00"]),
   BadInput("twoDigitYear", launch + ["--date", "25-12-01"], 65, names: ["25-12-01", "YYYY"]),
   BadInput("missingDate", launch, 65, names: ["--date"]),
   BadInput("badSourceDate", launch + ["--date", "2025", "--source-date", "2025-12-32"], 65, names: ["--source-date", "2025-12-32"]),
@@ -73,6 +74,10 @@ let catalogue: [BadInput] = [
   BadInput("badDiffDate", ["diff", "2025-11", "2025-11-31"], 64, names: ["2025-11-31"]),
   BadInput("badKnownAt", ["state", "--known-at", "2025-12-10T25:00:00Z"], 64, names: ["--known-at", "2025-12-10T25:00:00Z"]),
   BadInput("unknownLogKind", ["log", "--kind", "lunch"], 64, names: ["lunch"]),
+  BadInput(
+    "stdinOneIdForTwoEvents", ["add", "--stdin"],
+    stdin: #"{"id":"dup","date":"2025","kind":"report","org":"a"}"# + "\n" + #"{"id":"dup","date":"2024","kind":"report","org":"a"}"# + "\n",
+    65, names: ["<stdin>:2", "id dup is also given to a different event at <stdin>:1"]),
   BadInput("kindWithStdin", ["add", "report", "--stdin"], stdin: good1 + "\n", 64, names: ["report", "--stdin"]),
   BadInput("retractWithoutReason", ["retract", "gpt51"], 64, names: ["--reason"]),
   // references

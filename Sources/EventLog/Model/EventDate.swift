@@ -114,8 +114,11 @@ public struct EventDate: Sendable, Hashable, CustomStringConvertible {
     }
     if bytes.count == 7 { return EventDate(year: year, month: month, day: 0) }
     guard let day = number(8..<10) else { throw ValueError("\"\(shown)\" is not a date: \(form)") }
+    guard day >= 1 else {
+      throw ValueError("\"\(shown)\" is not a real date: there is no day 00; \(form)")
+    }
     let length = daysIn(month: month, year: year)
-    guard day >= 1 && day <= length else {
+    guard day <= length else {
       throw ValueError(
         "\"\(shown)\" is not a real date: \(monthNames[month - 1]) \(year) has \(length) days; \(form)")
     }

@@ -193,6 +193,8 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
   var events: [Event] = []
   var labels: [String] = []
   var problems: [String] = []
+  // One id for two different events is an error of `check`: never written.
+  var seen: [String: (content: [UInt8], label: String)] = [:]
   var lineNumber = 0
   var start = input.startIndex
   while start < input.endIndex {
@@ -209,7 +211,14 @@ private func readBatch(_ context: Context) throws -> ([Event], [String]) {
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0d }) { continue }
     let label = "<stdin>:\(lineNumber)"
     do {
-      events.append(try decodeInputLine(Array(line)))
+      let event = try decodeInputLine(Array(line))
+      let content = EventCodec.content(event)
+      if let earlier = seen[event.id], earlier.content != content {
+        problems.append("\(label): id \(event.id) is also given to a different event at \(earlier.label); give one of them another id")
+        continue
+      }
+      if seen[event.id] == nil { seen[event.id] = (content, label) }
+      events.append(event)
       labels.append(label)
     } catch {
       problems.append("\(label): \(error.message)")
