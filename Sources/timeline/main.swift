@@ -89,6 +89,7 @@ private func runCommandLine(_ arguments: [String], environment: [String: String]
         return 0
       }
       console.error(mainHelp(width: console.width))
+      console.error("timeline: error: no command given; name one of the commands above, for example 'timeline state'")
       return LogError.Code.usage.rawValue
     }
     guard let command = commands.first(where: { $0.name == name }) else {

@@ -53,6 +53,7 @@ func helpListsEveryOptionOfDesign(command: String, options: [String]) throws {
   #expect(result.status == 64)
   #expect(result.stdout.isEmpty)
   #expect(result.stderr.contains("Usage: timeline"))
+  #expect(result.stderr.hasSuffix("timeline: error: no command given; name one of the commands above, for example 'timeline state'\n"))
 }
 
 @Test(arguments: [

@@ -345,6 +345,22 @@ func reversedWindowIsAUsageError(arguments: [String], message: String) throws {
   }
 }
 
+/// diff's reversed window explains a partial FROM only when FROM is one:
+/// `today` is a whole day, as a full date is.
+@Test(arguments: [
+  (["diff", "2025-12", "2025-12-15"], true),
+  (["diff", "2025-Q4", "2025-11-01"], true),
+  (["diff", "today", "yesterday"], false),
+  (["diff", "2025-12-16..2025-12-15"], false),
+] as [([String], Bool)])
+func diffSaysAPartialFromIsTheEndOfItsPeriodOnlyForAPartialFrom(arguments: [String], partial: Bool) throws {
+  try withTemporaryDirectory { dir throws in
+    let result = try timeline(["--log", try folderLog(dir), "--today", "2025-12-20"] + arguments)
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains("a partial FROM means the end of its period") == partial, "\(result.stderr)")
+  }
+}
+
 @Test func windowsThatDoNotEndBeforeTheyStartStillAnswer() throws {
   try withTemporaryDirectory { dir throws in
     let log = try folderLog(dir)
@@ -368,5 +384,30 @@ func reversedWindowIsAUsageError(arguments: [String], message: String) throws {
       #expect(result.status == 66, "\(arguments): \(result.stdout) \(result.stderr)")
       #expect(result.stderr.contains("its name is not UTF-8"), "\(result.stderr)")
     }
+  }
+}
+
+/// A log file that is a symbolic link whose target is gone (a share not
+/// mounted) stops every question with 66 naming it, rather than answer
+/// without its events; a link that leads to a file is read as the file.
+@Test func aLogFileLinkedToNothingStopsEveryQuestion() throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let elsewhere = dir + "/share"
+    try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+    let line = #"{"id":"shared1","date":"2025-06-01","kind":"report","org":"acme","confidence":"reported","recorded":"2025-06-02T00:00:00.000Z"}"#
+    try (line + "\n").write(toFile: elsewhere + "/bob.jsonl", atomically: false, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(atPath: log + "/bob.jsonl", withDestinationPath: elsewhere + "/bob.jsonl")
+    let linked = try timeline(["--log", log, "log", "--json"])
+    #expect(linked.status == 0 && linked.stdout.contains("shared1"), "\(linked.stderr)")
+    try FileManager.default.removeItem(atPath: elsewhere + "/bob.jsonl")
+    let before = snapshot(dir)
+    for arguments in [["state"], ["log"], ["check"], ["why", "acme"]] {
+      let result = try timeline(["--log", log] + arguments)
+      #expect(result.status == 66, "\(arguments): \(result.stdout) \(result.stderr)")
+      #expect(result.stderr.contains("cannot read the log file \(log)/bob.jsonl: it is a symbolic link to \(elsewhere)/bob.jsonl, which leads to no file"), "\(result.stderr)")
+      #expect(result.stdout.isEmpty)
+    }
+    #expect(snapshot(dir) == before)
   }
 }

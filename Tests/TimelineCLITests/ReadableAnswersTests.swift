@@ -257,6 +257,15 @@ func aSourceURLWithoutASchemeIsRefusedEveryWay(_ url: String, _ hint: String) th
     let today = try timeline(["--log", log, "--today", "2025-12-15", "add", "launch", "--date", "2025-12", "--subject", "xai/grok-4.1"])
     #expect(today.status == 0)
     #expect(!today.stderr.contains("planned"), "\(today.stderr)")
+    // A retraction ignores dates (its target never happened): no note, by
+    // add --stdin as by retract; an event without subject is named by its org.
+    let target = future.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let batch = #"{"date":"2026-03-01","kind":"retract","attrs":{"target":"\#(target)","reason":"x"}}"# + "\n"
+      + #"{"date":"2026-04","kind":"report","org":"xai"}"# + "\n"
+    let stdin = try timeline(["--log", log, "--today", "2025-12-15", "add", "--stdin"], stdin: batch)
+    #expect(stdin.status == 0, "\(stdin.stderr)")
+    #expect(!stdin.stderr.contains("<stdin>:1"), "\(stdin.stderr)")
+    #expect(stdin.stderr.contains("<stdin>:2: report xai is dated 2026-04, after today (2025-12-15)"), "\(stdin.stderr)")
   }
 }
 

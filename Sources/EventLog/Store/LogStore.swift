@@ -164,6 +164,12 @@ public struct LogStore: Sendable {
       if let garbled = names.first(where: { $0.unicodeScalars.contains("\u{FFFD}") && Sys.type(of: join(path, $0)) == .missing }) {
         throw LogError(.noInput, "cannot read the log file \(join(path, garbled)): its name is not UTF-8 (shown with U+FFFD), so it cannot be opened by it; rename it with a UTF-8 name")
       }
+      // A link whose target is gone (a share not mounted) would leave its
+      // events out of every answer without a word.
+      for name in names where Sys.type(of: join(path, name)) == .missing && Sys.nameExists(join(path, name)) {
+        let target = Sys.linkTarget(join(path, name)).map { " to \($0)" } ?? ""
+        throw LogError(.noInput, "cannot read the log file \(join(path, name)): it is a symbolic link\(target), which leads to no file; restore what it points at, or remove the link to leave its events out")
+      }
       return names.map { join(path, $0) }.filter { Sys.type(of: $0) == .file }
     case .file:
       return [path]

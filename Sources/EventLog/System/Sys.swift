@@ -120,6 +120,14 @@ enum Sys {
     return lstat(path, &info) == 0
   }
 
+  /// What a symbolic link points at (nil: not a link, or not UTF-8).
+  static func linkTarget(_ path: String) -> String? {
+    var buffer = [CChar](repeating: 0, count: 4097)
+    let count = readlink(path, &buffer, 4096)
+    guard count > 0 else { return nil }
+    return String(validating: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
   /// Whether an open descriptor is a regular file.
   static func isRegularFile(_ fd: FileDescriptor) -> Bool {
     (try? info(fd))?.kind == .file

@@ -6,9 +6,12 @@ import Projections
 
 /// What `add` and `import` say about an event dated after today (DESIGN's
 /// "today", which `--today` and TIMELINE_TODAY set): kept, but not yet a fact.
+/// Nothing about a retraction, which ignores dates: its target never happened,
+/// from the moment it is written.
 func plannedNote(_ event: Event, today: Day) -> String? {
-  guard event.date.firstDay > today else { return nil }
-  return "\(event.kind) \(event.subject ?? event.org ?? "") is dated \(event.date), after today (\(today)): a planned or expected event, which state shows only from \(event.date.lastDay)"
+  guard event.date.firstDay > today, event.kind != .retract else { return nil }
+  let what = [event.kind.description, event.subject ?? event.org].compactMap { $0 }.joined(separator: " ")
+  return "\(what) is dated \(event.date), after today (\(today)): a planned or expected event, which state shows only from \(event.date.lastDay)"
 }
 
 /// Says on standard error what is odd but allowed in new events' names (a

@@ -41,17 +41,17 @@ func dateWindow(_ args: ParsedArguments, _ context: Context, command: String) th
 /// The one check of every window, date or record time, in one wording: its
 /// end may not be before its start (64). Each bound is the option (or
 /// argument) that gave it, the text typed and the value it resolved to.
-/// `startIsItsEnd`: a partial start means the end of its period (diff's FROM),
+/// `startIsAPeriodsEnd`: the start is the last day of a longer period (diff's partial FROM),
 /// which the message says, as it is the likely surprise.
 func checkWindow<Bound: Comparable & CustomStringConvertible>(
   start: (name: String, text: String, value: Bound), end: (name: String, text: String, value: Bound),
-  window: String = "window", startIsItsEnd: Bool = false, command: String
+  window: String = "window", startIsAPeriodsEnd: Bool = false, command: String
 ) throws(UsageError) {
   guard end.value < start.value else { return }
   func shown(_ bound: (name: String, text: String, value: Bound)) -> String {
     bound.text == bound.value.description ? "\(bound.name) \(bound.text)" : "\(bound.name) \(bound.text) (\(bound.value))"
   }
-  let partial = startIsItsEnd && start.text != start.value.description
+  let partial = startIsAPeriodsEnd
     ? " (a partial \(start.name) means the end of its period)" : ""
   throw UsageError("the \(window) ends before it starts: \(shown(end)) is before \(shown(start))\(partial); swap them, or give a later \(end.name)", command: command)
 }

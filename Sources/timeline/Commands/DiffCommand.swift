@@ -60,7 +60,9 @@ private func diffDates(_ positionals: [String], today: Day) throws(UsageError) -
   let from = try queryDay(texts[0], option: "FROM", today: today)
   let to = try queryDay(texts[1], option: "TO", today: today)
   // As the replay reads them: a partial FROM is the end of its period.
-  try checkWindow(start: ("FROM", texts[0], from), end: ("TO", texts[1], to), startIsItsEnd: true, command: "diff")
+  let fromIsPartial = try queryDay(texts[0], option: "FROM", start: true, today: today) != from
+  try checkWindow(
+    start: ("FROM", texts[0], from), end: ("TO", texts[1], to), startIsAPeriodsEnd: fromIsPartial, command: "diff")
   return (from, to)
 }
 
