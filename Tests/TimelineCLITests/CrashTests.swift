@@ -683,3 +683,43 @@ func aTypedFinalLineThatIsNoEventIsNeverCut(typed: String) throws {
     #expect(try listedIDs(log).count == 2)
   }
 }
+
+/// The add that rolls back a dead batch says what it cut (the batch's bytes,
+/// verbatim) only after it has let go of the lock: a standard error nobody
+/// reads (a full pipe) holds that add, not every other writer.
+@Test func anAddThatCutsABatchSaysSoAfterLettingGoOfTheLock() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log.jsonl"
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let base = bytes(log)
+    // A dead batch far larger than a pipe's buffer, its record in place.
+    let copy = dir + "/copy.jsonl"
+    write(copy, base)
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(2_000, tag: "dead")).status == 0)
+    let batch = Array(bytes(copy)[base.count...])
+    write(log, base + batch.prefix(batch.count / 2))
+    writeRecord(for: log, length: base.count, batch: batch)
+
+    let stuck = Process()
+    stuck.executableURL = URL(fileURLWithPath: timelineBinary)
+    stuck.arguments = ["--log", log, "add", "report", "--date", "2025-12-03", "--org", "acme", "--source-title", "t"]
+    stuck.environment = ["NO_COLOR": "1"]
+    let unread = Pipe()
+    stuck.standardError = unread
+    stuck.standardOutput = FileHandle.nullDevice
+    try stuck.run()
+    let deadline = Date().addingTimeInterval(30)
+    while FileManager.default.fileExists(atPath: log + ".rollback") && Date() < deadline { usleep(1000) }
+    #expect(!FileManager.default.fileExists(atPath: log + ".rollback"), "the batch was rolled back")
+    // The first add now waits on its standard error; another add must not wait on it.
+    let other = try timeline(
+      ["--log", log, "add", "report", "--date", "2025-12-04", "--org", "acme", "--source-title", "t"],
+      environment: ["TIMELINE_LOCK_TIMEOUT": "3"])
+    #expect(other.status == 0, "\(other.stderr)")
+    let said = unread.fileHandleForReading.readDataToEndOfFile()
+    stuck.waitUntilExit()
+    #expect(stuck.terminationStatus == 0)
+    #expect(String(decoding: said, as: UTF8.self).contains("dead"), "the cut bytes are said")
+    #expect(try listedIDs(log).count == 5)
+  }
+}

@@ -226,6 +226,18 @@ public struct LogStore: Sendable {
     _ events: [Event], now: Timestamp, dryRun: Bool = false, label: (Int) -> String, notice: (RepairNote) -> Void,
     warning: (AppendWarning) -> Void = { _ in }
   ) throws(LogError) -> [Event] {
+    // What a repair cut (a whole rolled-back batch can be megabytes) is said
+    // once the lock is let go: a slow reader of standard error (a pager, a
+    // pipe nobody drains) must not hold every other writer and reader.
+    var notes: [RepairNote] = []
+    defer { for note in notes { notice(note) } }
+    return try appendLocked(events, now: now, dryRun: dryRun, label: label, notice: { notes.append($0) }, warning: warning)
+  }
+
+  private func appendLocked(
+    _ events: [Event], now: Timestamp, dryRun: Bool, label: (Int) -> String, notice: (RepairNote) -> Void,
+    warning: (AppendWarning) -> Void
+  ) throws(LogError) -> [Event] {
     // Everything that can reject the events is checked before anything is
     // changed, so that a rejected add leaves every file (and a missing log)
     // byte for byte as it was: first the batch on its own, before the log is
