@@ -723,3 +723,49 @@ func aTypedFinalLineThatIsNoEventIsNeverCut(typed: String) throws {
     #expect(try listedIDs(log).count == 5)
   }
 }
+
+/// A file renamed after its batch's writer died (a log file given a
+/// writer's name, a file log moved) keeps its record: the record names the
+/// file's identity, so readers of the new name still see none of the batch,
+/// a new file at the old name is not judged by it, and `check --repair`
+/// rolls the batch back from the renamed file.
+@Test(arguments: [false, true])
+func aFileRenamedAfterItsBatchDiedStillHidesTheBatch(folder: Bool) throws {
+  try withTemporaryDirectory { dir in
+    let events = dir + "/events"
+    try FileManager.default.createDirectory(atPath: events, withIntermediateDirectories: true)
+    let file = events + "/log.jsonl"
+    let log = folder ? events : file
+    #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
+    let committed = try listedIDs(log)
+    // The state a batch's writer leaves when it dies half-way: its record, half its bytes.
+    let base = bytes(file)
+    let copy = dir + "/copy.jsonl"
+    write(copy, base)
+    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(500, tag: "dead")).status == 0)
+    let batch = Array(bytes(copy)[base.count...])
+    write(file, base + batch.prefix(batch.count / 2))
+    writeRecord(for: file, length: base.count, batch: batch)
+    let renamed = events + "/alice.jsonl"
+    try FileManager.default.moveItem(atPath: file, toPath: renamed)
+    let read = folder ? events : renamed
+    #expect(try listedIDs(read) == committed, "no event of the dead batch is seen under the new name")
+    let check = try timeline(["--log", read, "check"])
+    #expect(check.status == 0, "\(check.stdout)")
+    #expect(check.stdout.contains("alice.jsonl:4: warning: interrupted add --stdin batch"), "\(check.stdout)")
+    if folder {
+      // The writer's next add starts a new log.jsonl beside the old record, which is not its own.
+      let added = try timeline(["--log", events, "add", "report", "--date", "2025-12-03", "--org", "acme", "--source-title", "t"])
+      #expect(added.status == 0, "\(added.stderr)")
+      #expect(!added.stderr.contains("set aside"), "\(added.stderr)")
+      #expect(FileManager.default.fileExists(atPath: file + ".rollback"))
+      #expect(try listedIDs(events).count == committed.count + 1)
+    }
+    let repaired = try timeline(["--log", read, "check", "--repair"])
+    #expect(repaired.status == 0, "\(repaired.stderr)")
+    #expect(repaired.stderr.contains("rolled back an interrupted add --stdin batch"), "\(repaired.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: file + ".rollback"))
+    #expect(try Set(listedIDs(read)) == Set(committed + (folder ? try listedIDs(file) : [])))
+    #expect(try timeline(["--log", read, "check"]).stdout.contains("no errors, no warnings"))
+  }
+}

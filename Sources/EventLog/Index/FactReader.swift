@@ -227,7 +227,7 @@ extension LogStore {
       // A rollback record beside the file (a batch whose writer died) changes
       // which of its bytes count, whatever the file's stamp says: read it
       // whole. (Whatever the name holds: reading the record is the whole read's business.)
-      if Sys.nameExists(self.rollbackPath(for: file)) {
+      if self.rollbackPath(for: file) != nil {
         declined = true
         return false
       }
@@ -326,7 +326,7 @@ extension LogStore {
       }
     case .unverified(let claimed, let found):
       // Read whole and reported; only a writer under its lock sets it aside.
-      unverified = ReadNotice(file: file, line: (try? lineNumber(fd, at: claimed)) ?? 1, kind: .unverifiedRollback(record: rollbackPath(for: file), found: found))
+      unverified = ReadNotice(file: file, line: (try? lineNumber(fd, at: claimed)) ?? 1, kind: .unverifiedRollback(record: rollbackPath(for: file) ?? ownRecordPath(for: file), found: found))
     }
     var split: [(Int64, Int64)] = [(start, max(start, end))]
     if end - start > 4 << 20, let middle = try? nextLineStart(fd, from: start + (end - start) / 2, limit: end),

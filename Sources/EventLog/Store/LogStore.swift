@@ -277,7 +277,7 @@ public struct LogStore: Sendable {
     let before: FileStamp
     do { before = try Sys.stamp(fd) } catch { throw LogError(.ioError, "cannot stat \(target): \(error)") }
     let originalSize = before.size
-    let record = rollbackPath(for: target)
+    let record = ownRecordPath(for: target)
     let batch = events.count > 1
     if batch {
       let content = RollbackRecord(device: before.device, inode: before.inode, length: originalSize, batch: bytes)
@@ -399,7 +399,7 @@ public struct LogStore: Sendable {
     var typedTail: String?  // likewise
     var bomLine = false
     do throws(Errno) {
-      let record = rollbackPath(for: file)
+      let record = rollbackPath(for: file) ?? ownRecordPath(for: file)
       switch try rollbackState(fd, file: file) {
       case .none:
         break
@@ -655,12 +655,52 @@ public struct LogStore: Sendable {
   /// Where a batch's rollback record lives: beside the real file, so that a
   /// log reached through a symlink and through its target shares one record
   /// (a reader through the other path would otherwise see a dead batch).
-  func rollbackPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
+  /// A batch writes its record here.
+  func ownRecordPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
+
+  /// The rollback record that applies to `file`, if any: the one beside it,
+  /// unless that one was written for another file of the folder (it names
+  /// that file's identity, and the name it was written beside now holds a
+  /// new file); else a record of the folder written for this file (its
+  /// identity) beside another name: the file was renamed after its batch's
+  /// writer died, as when a log file takes a writer's name. Either way the
+  /// record is then judged by the file's bytes, as every record is.
+  func rollbackPath(for file: String) -> String? {
+    let own = ownRecordPath(for: file)
+    let dir = parent(of: own)
+    let identity = Sys.identity(of: file)
+    /// The file of the folder (other than `file`) whose identity a record names.
+    func otherFile(named record: RollbackRecord) -> Bool {
+      guard let names = try? Sys.list(dir) else { return false }
+      return names.contains { name in
+        LogStore.isLogFileName(name) && join(dir, name) != (Sys.realPath(file) ?? file)
+          && Sys.identity(of: join(dir, name)).map { $0 == (record.device, record.inode) } == true
+      }
+    }
+    if Sys.nameExists(own) {
+      if case .success(let bytes)? = recordBytes(at: own), case .record(let record) = RollbackRecord.parse(bytes),
+        let identity, identity != (record.device, record.inode), otherFile(named: record)
+      {
+        return nil
+      }
+      return own
+    }
+    guard let identity, let names = try? Sys.list(dir) else { return nil }
+    for name in names where name.hasSuffix(".rollback") {
+      let path = join(dir, name)
+      guard case .success(let bytes)? = recordBytes(at: path), case .record(let record) = RollbackRecord.parse(bytes),
+        identity == (record.device, record.inode)
+      else { continue }
+      return path
+    }
+    return nil
+  }
 
   /// Whether a rollback record is present beside `file` (verified or not), with
   /// the length it claims (0 when it claims none): a kept answer is not used then.
   func rollbackLength(for file: String) -> Int64? {
-    switch recordBytes(for: file) {
+    guard let record = rollbackPath(for: file) else { return nil }
+    switch recordBytes(at: record) {
     case .none: return nil
     case .failure: return 0
     case .success(let bytes):
@@ -672,12 +712,12 @@ public struct LogStore: Sendable {
     }
   }
 
-  /// The bytes of the rollback record beside `file`: nil when there is none,
+  /// The bytes of the rollback record at `path`: nil when there is none,
   /// a failure (what was found) when it cannot be read as one.
-  private func recordBytes(for file: String) -> Result<[UInt8], RecordUnreadable>? {
+  private func recordBytes(at path: String) -> Result<[UInt8], RecordUnreadable>? {
     do throws(Errno) {
       // Not through a symlink, not a FIFO that would block, not a huge file.
-      let record = try Sys.open(rollbackPath(for: file), [.readOnly, .noFollow, .nonBlocking])
+      let record = try Sys.open(path, [.readOnly, .noFollow, .nonBlocking])
       defer { Sys.close(record) }
       let stamp = try Sys.stamp(record)
       guard Sys.isRegularFile(record) else { return .failure(RecordUnreadable(found: "it is not a regular file")) }
@@ -709,7 +749,8 @@ public struct LogStore: Sendable {
   /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
   func rollbackState(_ fd: FileDescriptor, file: String) throws(Errno) -> RollbackState {
     let bytes: [UInt8]
-    switch recordBytes(for: file) {
+    guard let record = rollbackPath(for: file) else { return .none }
+    switch recordBytes(at: record) {
     case .none: return .none
     case .failure(let unreadable): return .unverified(claimed: nil, found: unreadable.found)
     case .success(let read): bytes = read
@@ -807,7 +848,7 @@ public struct LogStore: Sendable {
       let size = try Sys.size(fd)
       var last: UInt8 = 0x0a
       if size > 0 { _ = try Sys.pread(fd, &last, 1, size - 1) }
-      if last != 0x0a || Sys.nameExists(rollbackPath(for: file)) { return true }
+      if last != 0x0a || rollbackPath(for: file) != nil { return true }
       return try endOfContent(fd, size: size) < size
     } catch {
       throw LogError(.ioError, "cannot read \(file): \(error)")

@@ -120,6 +120,13 @@ enum Sys {
     return lstat(path, &info) == 0
   }
 
+  /// A file's device and inode, through symlinks (nil: no such file).
+  static func identity(of path: String) -> (UInt64, UInt64)? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    return (UInt64(info.st_dev), UInt64(info.st_ino))
+  }
+
   /// What a symbolic link points at (nil: not a link, or not UTF-8).
   static func linkTarget(_ path: String) -> String? {
     var buffer = [CChar](repeating: 0, count: 4097)
