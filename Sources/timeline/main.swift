@@ -25,9 +25,16 @@ private func runCommandLine(_ arguments: [String], environment: [String: String]
     var wantsHelp = false
     var colorText: String?
     var noPager = false
+    // A global option given twice is refused, as a command's is: which one
+    // was meant is not for the tool to guess.
+    var given: Set<String> = []
+    func once(_ option: String) throws(UsageError) {
+      guard given.insert(option).inserted else { throw UsageError("option \(option) is given more than once") }
+    }
     while index < arguments.count {
       let token = arguments[index]
       index += 1
+      for option in ["--log", "--today", "--color"] where token == option || token.hasPrefix(option + "=") { try once(option) }
       if token == "--" {
         // The end of options: a command not yet named is the next word.
         if commandName == nil, index < arguments.count {

@@ -205,3 +205,24 @@ private func optionsNamed(in text: String) throws -> [String] {
     #expect(hex.status == 64 && hex.stderr.contains("TIMELINE_LOCK_TIMEOUT=0x10 is not a number of seconds"), "\(hex.stderr)")
   }
 }
+
+/// An option given twice is a usage error, a global one as a command's:
+/// which value was meant is not guessed.
+@Test(arguments: [
+  (["--log", "{log}", "--log", "{log}", "state"], "option --log is given more than once"),
+  (["--log={log}", "state", "--log", "{log}"], "option --log is given more than once"),
+  (["--log", "{log}", "--today", "2025-01-01", "--today=2025-02-02", "state"], "option --today is given more than once"),
+  (["--log", "{log}", "--color", "never", "--color=always", "state"], "option --color is given more than once"),
+  (["--log", "{log}", "state", "--at", "2025", "--at", "2024"], "option --at is given more than once"),
+] as [([String], String)])
+func anOptionGivenTwiceIsAUsageError(arguments: [String], message: String) throws {
+  try withTemporaryDirectory { dir throws in
+    let log = try folderLog(dir)
+    let before = snapshot(dir)
+    let result = try timeline(arguments.map { $0.replacingOccurrences(of: "{log}", with: log) })
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.hasPrefix("timeline: error: \(message)"), "\(result.stderr)")
+    #expect(result.stdout.isEmpty)
+    #expect(snapshot(dir) == before)
+  }
+}
