@@ -34,7 +34,7 @@ func validDateKeepsItsPrecisionAndPeriod(text: String, precision: EventDate.Prec
   ("1900-02-29", "February 1900 has 28 days"),
   ("2025-04-31", "April 2025 has 30 days"),
   ("2025-12-32", "December 2025 has 31 days"),
-  ("2025-12-00", "December 2025 has 31 days"),
+  ("2025-12-00", "there is no day 00"),
   ("2025-13", "no month 13"),
   ("2025-00", "no month 00"),
   ("2025-13-01", "no month 13"),
