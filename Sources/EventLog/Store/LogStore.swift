@@ -685,8 +685,8 @@ public struct LogStore: Sendable {
       }
       return own
     }
-    guard let identity, let names = try? Sys.list(dir) else { return nil }
-    for name in names where name.hasSuffix(".rollback") {
+    guard let identity else { return nil }
+    for name in Sys.list(dir, endingWith: ".rollback") {
       let path = join(dir, name)
       guard case .success(let bytes)? = recordBytes(at: path), case .record(let record) = RollbackRecord.parse(bytes),
         identity == (record.device, record.inode)

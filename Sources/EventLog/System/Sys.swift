@@ -1,4 +1,5 @@
 import Glibc
+import Synchronization
 
 /// EventLog's edge to the operating system: every libc call of the module is
 /// made here (the types it passes, `FileDescriptor`, `Errno`, `FileInfo`, are
@@ -215,6 +216,40 @@ enum Sys {
     guard let dir = opendir(path) else { throw Errno.current }
     defer { closedir(dir) }
     return names(in: dir)
+  }
+
+  /// The names in a folder that end with `suffix`, sorted; a name is made a
+  /// String only when it matches, so a folder of thousands costs little, and
+  /// the folder is read again only when its modification or change time
+  /// moved since this process last read it (an `add` asks several times).
+  static func list(_ path: String, endingWith suffix: String) -> [String] {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return [] }
+    let times = [info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec, Int(info.st_ino)].map(Int64.init)
+    let key = path + "\u{0}" + suffix
+    if let known = suffixListings.withLock({ $0[key] }), known.times == times { return known.names }
+    let names = readNames(path, endingWith: suffix)
+    suffixListings.withLock { $0[key] = (times, names) }
+    return names
+  }
+
+  private static let suffixListings = Mutex<[String: (times: [Int64], names: [String])]>([:])
+
+  private static func readNames(_ path: String, endingWith suffix: String) -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    let tail = Array(suffix.utf8)
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: UInt8.self, capacity: Int(NAME_MAX) + 1) { name in
+          let count = strlen(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self))
+          guard count >= tail.count, memcmp(name + count - tail.count, tail, tail.count) == 0 else { return }
+          names.append(String(decoding: UnsafeBufferPointer(start: name, count: count), as: UTF8.self))
+        }
+      }
+    }
+    return names.sorted()
   }
 
   private static func names(in stream: OpaquePointer) -> [String] {
