@@ -397,3 +397,37 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(line.contains(added.output), "the same content, so the same id: \(line)")
   }
 }
+
+/// Export's typed attr columns (`attrs.NAME:number`, `:bool`, `:list`,
+/// `:json`) are read as such in a file whose columns are all of export's
+/// layout with some deleted or moved, and in a hand-made file of them: the
+/// same attrs, so the same content id, not attrs named "n:number".
+@Test func typedAttrColumnsAreReadWhenColumnsAreDeletedOrMoved() throws {
+  try withTemporaryDirectory { dir in
+    let log = dir + "/log"
+    let event = #"{"date":"2025-12-02","kind":"report","org":"acme","attrs":{"e":"","l":["a","b"],"n":5,"ok":true},"source":{"title":"t"}}"#
+    let added = try timeline(["--log", log, "add", "--stdin"], stdin: event + "\n")
+    #expect(added.status == 0, "\(added.stderr)")
+    let csv = try timeline(["--log", log, "export", "--format", "csv"]).stdout
+    let rows = csv.split(separator: "\r\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let header = rows[0]
+    for typed in ["attrs.e:json", "attrs.l:list", "attrs.n:number", "attrs.ok:bool"] { #expect(header.contains(typed), "\(header)") }
+    for dropped in ["id", "recorded", "source.date"] {
+      // Without that column, and with the last column moved to the front.
+      var keep = header.indices.filter { header[$0] != dropped }
+      keep.insert(keep.removeLast(), at: 0)
+      let edited = rows.map { row in keep.map { row[$0] }.joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+      try edited.write(toFile: dir + "/edited.csv", atomically: true, encoding: .utf8)
+      let copy = dir + "/copy-" + dropped
+      let imported = try timeline(["--log", copy, "import", dir + "/edited.csv"])
+      #expect(imported.status == 0, "\(dropped): \(imported.stderr)")
+      let line = try timeline(["--log", copy, "export", "--format", "jsonl"]).stdout
+      #expect(line.contains(#""attrs":{"e":"","l":["a","b"],"n":5,"ok":true}"#), "\(dropped): \(line)")
+      #expect(line.contains(added.output), "\(dropped): the same content, so the same id: \(line)")
+    }
+    try "date,kind,org,note,attrs.n:number,attrs.ok:bool\n2025-01-01,report,acme,x,5,false\n".write(toFile: dir + "/hand.csv", atomically: true, encoding: .utf8)
+    let hand = try timeline(["--log", dir + "/hand", "import", dir + "/hand.csv"])
+    #expect(hand.status == 0, "\(hand.stderr)")
+    #expect(try timeline(["--log", dir + "/hand", "export", "--format", "jsonl"]).stdout.contains(#""attrs":{"n":5,"ok":false}"#))
+  }
+}

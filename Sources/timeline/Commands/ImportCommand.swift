@@ -699,6 +699,27 @@ private struct RowConverter {
     for name in ["id", "date", "kind", "org", "subject", "confidence", "supersedes", "note", "recorded"] {
       if let value = fields[name] { members.append(JSONMember(name, .string(value))) }
     }
+    // Export's typed attr columns (attrs.NAME:number, :bool, :list, :json),
+    // in a file whose columns are all of export's layout (some deleted or
+    // moved): read as export wrote them, under the attr's own name.
+    if undoInert {
+      for field in fields.keys.sorted() where field.hasPrefix("attrs.") {
+        guard let column = CSVLayout.AttrColumn(header: field), let type = column.type, let text = fields[field] else { continue }
+        fields[field] = nil
+        let target = "attrs." + column.name
+        guard fields[target] == nil else {
+          faults.append("attr '\(column.name)' has a value in two columns; keep one")
+          continue
+        }
+        do throws(ValueError) {
+          typedFields[target] = try CSVLayout.cellValue(text, header: field, type: type)
+          fields[target] = text
+          sourceColumn[target] = field
+        } catch {
+          faults.append(error.message)
+        }
+      }
+    }
     var attrs: [JSONMember] = []
     // Attrs whose cell could not be read, so that they are not also called missing.
     var unreadable: [String] = []

@@ -130,6 +130,29 @@ enum CSVLayout {
       && columns.allSatisfy { fields.contains($0) || AttrColumn(header: $0) != nil }
   }
 
+  /// The value a cell of a column of `type` holds (the column's `header` names it in an error).
+  static func cellValue(_ text: String, header: String, type: CellType) throws(ValueError) -> JSONValue {
+    switch type {
+    case .json:
+      do { return try JSONParser.parse(Array(text.utf8)) } catch {
+        throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not JSON: \(error.description)")
+      }
+    case .number:
+      guard case .number(let number)? = try? JSONParser.parse(Array(text.trimmed.utf8)) else {
+        throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not a number")
+      }
+      return .number(number)
+    case .list:
+      return .array(text.split(separator: ";", omittingEmptySubsequences: false).map { .string(String($0).trimmed) })
+    case .bool:
+      switch text.trimmed {
+      case "true": return .bool(true)
+      case "false": return .bool(false)
+      default: throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not true or false")
+      }
+    }
+  }
+
   /// A row of the export layout as an event, exactly as it was exported.
   static func event(_ values: [String: String]) throws(ValueError) -> Event {
     var members: [JSONMember] = []
@@ -147,33 +170,13 @@ enum CSVLayout {
       if attrs.contains(where: { $0.key == column.name }) {
         throw ValueError("attr '\(column.name)' has a value in two columns; keep one")
       }
-      func parsed() throws(ValueError) -> JSONValue {
-        do { return try JSONParser.parse(Array(text.utf8)) } catch {
-          throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not JSON: \(error.description)")
-        }
-      }
-      func list() -> JSONValue { .array(text.split(separator: ";", omittingEmptySubsequences: false).map { .string(String($0).trimmed) }) }
-      func number() throws(ValueError) -> JSONValue {
-        guard case .number(let number)? = try? JSONParser.parse(Array(text.trimmed.utf8)) else {
-          throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not a number")
-        }
-        return .number(number)
-      }
       let value: JSONValue
-      switch column.type {
-      case .json?: value = try parsed()
-      case .number?: value = try number()
-      case .list?: value = list()
-      case .bool?:
-        switch text.trimmed {
-        case "true": value = .bool(true)
-        case "false": value = .bool(false)
-        default: throw ValueError("'\(header)': '\(Markup.truncate(text, 60))' is not true or false")
-        }
-      case nil:
+      if let type = column.type {
+        value = try cellValue(text, header: header, type: type)
+      } else {
         switch kind.flatMap({ EventSchema.attrType(column.name, of: $0) }) {
-        case .number?: value = try number()
-        case .strings?: value = list()
+        case .number?: value = try cellValue(text, header: header, type: .number)
+        case .strings?: value = try cellValue(text, header: header, type: .list)
         default: value = .string(text)
         }
       }
