@@ -325,3 +325,24 @@ func zshScriptParsesAndAsksTheLogForNames() throws {
     #expect(result.stdout == "openai\n", "\(result.stdout)")
   }
 }
+
+/// fish offers the commands after global options and their values
+/// (`--log PATH`, `--today DATE`, `--color WHEN`), and none once a command is named.
+@Test(.enabled(if: installed("fish"), "fish is not installed (.ci/run installs it)"))
+func fishCompletesCommandsAfterGlobalOptions() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    try timeline(["completion", "fish"]).stdout.write(toFile: dir + "/timeline.fish", atomically: true, encoding: .utf8)
+    let bin = (timelineBinary as NSString).deletingLastPathComponent
+    let asks = ["timeline --log \(log) sta", "timeline --today 2025-12-01 lin", "timeline --color never -q st", "timeline --log=\(log) che", "timeline state st"]
+    let result = try shell("cd '\(dir)' && PATH='\(bin)':$PATH fish -c \"source timeline.fish; " + asks.map { "complete -C'\($0)'; echo SPLIT" }.joined(separator: "; ") + "\"")
+    #expect(result.status == 0, "\(result.stderr)")
+    let parts = result.stdout.components(separatedBy: "SPLIT\n").map { $0.split(separator: "\n").map { String($0.split(separator: "\t")[0]) } }
+    try #require(parts.count == asks.count + 1, "\(result.stdout)")
+    #expect(parts[0] == ["state"], "\(result.stdout)")
+    #expect(parts[1] == ["lineage"], "\(result.stdout)")
+    #expect(parts[2] == ["state", "strategy"], "\(result.stdout)")
+    #expect(parts[3] == ["check"], "\(result.stdout)")
+    #expect(parts[4].isEmpty, "no command after a command: \(result.stdout)")
+  }
+}

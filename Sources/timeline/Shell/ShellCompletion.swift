@@ -235,6 +235,26 @@ func fishCompletion() -> String {
     "    and set logopt --log $tokens[(math $i + 1)]",
     "    command $tokens[1] $logopt complete $argv[1] (commandline -ct) 2>/dev/null",
     "end",
+    "# No command yet: every word so far is an option, or the value of --log, --today or --color.",
+    "function __timeline_needs_command",
+    "    set -l tokens (commandline -opc)",
+    "    set -e tokens[1]",
+    "    set -l value 0",
+    "    for token in $tokens",
+    "        if test $value = 1",
+    "            set value 0",
+    "            continue",
+    "        end",
+    "        switch $token",
+    "            case --log --today --color",
+    "                set value 1",
+    "            case '-*'",
+    "            case '*'",
+    "                return 1",
+    "        end",
+    "    end",
+    "    return 0",
+    "end",
     "complete -c timeline -f",
     "complete -c timeline -l log -r -F -d \(fishQuote(logOption.help))",
     "complete -c timeline -l today -x -d \(fishQuote(todayOption.help))",
@@ -242,10 +262,10 @@ func fishCompletion() -> String {
     "complete -c timeline -s q -l quiet -d \(fishQuote(quietOption.help))",
     "complete -c timeline -l no-pager -d \(fishQuote(noPagerOption.help))",
     "complete -c timeline -s h -l help -d 'show help'",
-    "complete -c timeline -n __fish_use_subcommand -l version -d 'print the version'",
+    "complete -c timeline -n __timeline_needs_command -l version -d 'print the version'",
   ]
   for command in commands {
-    lines.append("complete -c timeline -n __fish_use_subcommand -a \(command.name) -d \(fishQuote(command.summary))")
+    lines.append("complete -c timeline -n __timeline_needs_command -a \(command.name) -d \(fishQuote(command.summary))")
   }
   for command in commands {
     let condition = "-n '__fish_seen_subcommand_from \(command.name)'"
