@@ -431,3 +431,48 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     #expect(try timeline(["--log", dir + "/hand", "export", "--format", "jsonl"]).stdout.contains(#""attrs":{"n":5,"ok":false}"#))
   }
 }
+
+/// A row whose mapped source has neither title nor URL is imported without
+/// one and listed (docs/sharing.md), whether the mapping names a URL column
+/// that is empty there or the row has a publisher alone.
+@Test func rowsImportedWithoutASourceAreListed() throws {
+  try withTemporaryDirectory { dir in
+    try "Name,Day,URL,Who\nWidget Pro,2025-03-04,,\nB,2025-03-05,https://x.example,\nC,2025-03-06,,Reuters\n".write(toFile: dir + "/in.csv", atomically: true, encoding: .utf8)
+    let result = try timeline([
+      "--log", dir + "/log", "import", dir + "/in.csv", "--kind", "launch", "--set", "org=acme", "--map", "Name=subject:slug",
+      "--map", "Day=date", "--map", "URL=source.url", "--map", "Who=source.publisher",
+    ])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("2 rows had no source title or url and were imported without a source (lines 2, 4)"), "\(result.stderr)")
+    let one = try timeline(["--log", dir + "/one", "import", dir + "/in.csv", "--kind", "launch", "--set", "org=acme", "--map", "Name=subject:slug", "--map", "Day=date", "--map", "URL=source.url"])
+    #expect(one.stderr.contains("2 rows had no source title or url"), "\(one.stderr)")
+    // No source field mapped at all: nothing to say.
+    let none = try timeline(["--log", dir + "/none", "import", dir + "/in.csv", "--kind", "launch", "--set", "org=acme", "--map", "Name=subject:slug", "--map", "Day=date"])
+    #expect(none.status == 0 && !none.stderr.contains("without a source"), "\(none.stderr)")
+  }
+}
+
+/// import's own way out, in its errors: recorded times out of order point
+/// to --restamp, and an id clash names the row as other faults do.
+@Test func importErrorsSayImportsWayOut() throws {
+  try withTemporaryDirectory { dir in
+    let log = try folderLog(dir)
+    #expect(try timeline(["--log", log, "add", "report", "--date", "2025-01-01", "--org", "acme", "--source-title", "t"]).status == 0)
+    let old = #"{"date":"2025-01-01","kind":"report","org":"acme","note":"old","recorded":"2020-01-01T00:00:00.000Z"}"#
+    try (old + "\n").write(toFile: dir + "/old.jsonl", atomically: true, encoding: .utf8)
+    let before = snapshot(dir)
+    let late = try timeline(["--log", log, "import", dir + "/old.jsonl"])
+    #expect(late.status == 65, "\(late.stderr)")
+    #expect(late.stderr.contains("give import --restamp to stamp the events now"), "\(late.stderr)")
+    #expect(!late.stderr.contains("have add stamp"), "\(late.stderr)")
+    #expect(snapshot(dir) == before)
+    #expect(try timeline(["--log", log, "import", "--restamp", dir + "/old.jsonl"]).status == 0)
+
+    try "id,date,kind,org,subject,source.title\nmy-id,2025-01-01,launch,z,z/q,t\n".write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
+    try "id,date,kind,org,subject,source.title\nmy-id,2025-01-02,launch,z,z/q,t\n".write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
+    #expect(try timeline(["--log", log, "import", dir + "/a.csv"]).status == 0)
+    let clash = try timeline(["--log", log, "import", dir + "/b.csv"])
+    #expect(clash.status == 65)
+    #expect(clash.stderr.contains("b.csv:2 (z/q): id my-id is already in the log for another event"), "\(clash.stderr)")
+  }
+}

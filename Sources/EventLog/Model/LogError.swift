@@ -47,6 +47,8 @@ public enum NextStep: Sendable, Equatable {
   case batchRolledBackLater
   /// A given `recorded` time is out of order: leave it out to have it stamped.
   case leaveRecordedOut
+  /// The same, for `import`: its `--restamp` stamps the events now.
+  case restampImport
   /// No time after the file's last `recorded` can be stamped: a line was
   /// imported with a wrong `recorded`.
   case fixImportedRecorded

@@ -111,17 +111,26 @@ private func runImport(_ args: ParsedArguments, _ context: Context) throws -> In
   for note in read.skipped + read.notes { context.console.note("timeline: \(note)") }
   warnAboutNames(batch, labels: batchLabels, context)
   let summary = importSummary(read, new, label: label)
+  /// An append's error, with import's own way out of recorded times out of order.
+  func importing<T>(_ append: () throws -> T) throws -> T {
+    do { return try append() } catch var error as LogError {
+      if case .leaveRecordedOut? = error.nextStep { error.nextStep = .restampImport }
+      throw error
+    }
+  }
   if args.has("dry-run") {
     // The lines as they would be written (stamped as now), as add --dry-run shows its event.
-    let stamped = batch.isEmpty ? [] : try context.store.append(batch, now: context.now, dryRun: true, label: { batchLabels[$0] }) { _ in }
+    let stamped = batch.isEmpty ? [] : try importing { try context.store.append(batch, now: context.now, dryRun: true, label: { batchLabels[$0] }) { _ in } }
     for event in stamped { context.console.line(String(decoding: EventCodec.encode(event), as: UTF8.self)) }
     context.console.line(summary + "; would append \(batch.count) (dry run: nothing was written)")
     return 0
   }
   if !batch.isEmpty {
-    _ = try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
-      context.console.repaired(notice, prefix: "note")
-    } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
+    _ = try importing {
+      try context.store.append(batch, now: context.now, label: { batchLabels[$0] }) { notice in
+        context.console.repaired(notice, prefix: "note")
+      } warning: { context.console.error("timeline: warning: \(appendWarningText($0))") }
+    }
     context.console.committed = appendedText(batch, to: context.store.appendTarget)
   }
   context.console.line(summary + "; appended \(batch.count) to \(context.store.appendTarget)")
@@ -286,11 +295,13 @@ private func newEvents(_ read: inout ReadEvents, in table: FactTable, restamp: B
   for event in try context.store.events(shared, in: table) { existing[event.id] = EventCodec.content(event) }
   var seen: [String: (content: [UInt8], label: String)] = [:]
   var new = NewEvents()
+  /// The row's name, as other faults of a row give it: its subject.
+  func named(_ event: Event) -> String { event.subject.map { " (\(oneLine(Markup.truncate($0, 60))))" } ?? "" }
   for (index, event) in read.events.enumerated() {
     let content = EventCodec.content(event)
     if let there = existing[event.id] {
       if there == content { new.alreadyInLog += 1 } else {
-        read.problems.append("\(read.labels[index]): id \(event.id) is already in the log for another event; choose another id")
+        read.problems.append("\(read.labels[index])\(named(event)): id \(event.id) is already in the log for another event; choose another id")
       }
       continue
     }
@@ -765,13 +776,16 @@ private struct RowConverter {
     for name in ["title", "publisher", "url", "date"] {
       if let value = fields["source." + name] { source.append(JSONMember(name, .string(value))) }
     }
-    if !source.isEmpty {
-      if fields["source.title"] == nil && fields["source.url"] == nil {
-        // A publisher alone is no source (DESIGN.md); say so rather than refuse the row.
-        withoutSource.append(line)
-      } else {
-        members.append(JSONMember("source", .object(source)))
-      }
+    // A source is meant when a source field is mapped or given; a row with
+    // neither title nor URL (a publisher alone is no source, DESIGN.md) is
+    // imported without one and listed, rather than refused or passed over.
+    let sourceMeant = !source.isEmpty
+      || mapping.maps.contains { $0.target.field.hasPrefix("source.") && ($0.target.kind == nil || $0.target.kind == kind) }
+      || mapping.constants.contains { $0.target.field.hasPrefix("source.") && ($0.target.kind == nil || $0.target.kind == kind) }
+    if fields["source.title"] == nil && fields["source.url"] == nil {
+      if sourceMeant { withoutSource.append(line) }
+    } else {
+      members.append(JSONMember("source", .object(source)))
     }
 
     var event: Event
@@ -812,7 +826,8 @@ private struct RowConverter {
       result.append("\(label): \(what) changed \(plural(Set(list).count, "row")) (lines \(lines(list)))")
     }
     if !withoutSource.isEmpty {
-      result.append("\(label): \(plural(Set(withoutSource).count, "row")) had no source title or url and were imported without a source (lines \(lines(withoutSource)))")
+      let count = Set(withoutSource).count
+      result.append("\(label): \(plural(count, "row")) had no source title or url and \(count == 1 ? "was" : "were") imported without a source (\(count == 1 ? "line" : "lines") \(lines(withoutSource)))")
     }
     return result
   }

@@ -35,6 +35,7 @@ func nextStepText(_ step: NextStep?) -> String {
   case .pointAtLog: "; point --log or TIMELINE_LOG at a .jsonl file or a folder of them"
   case .batchRolledBackLater: "; the batch will be rolled back by the next add or check --repair"
   case .leaveRecordedOut: ": leave \"recorded\" out to have add stamp the event"
+  case .restampImport: ": give import --restamp to stamp the events now (the times they carry are dropped)"
   case .fixImportedRecorded: ": an import gave that line a wrong \"recorded\""
   case .keepFinalEvent(let file):
     ": run `timeline check --repair` to keep it (it adds the newline), or end it with a newline yourself (echo >> \(file)); nothing was appended"
