@@ -286,7 +286,7 @@ private func bashCompletions(_ probes: [(words: [String], cword: Int)], in dir: 
   }
 }
 
-private func installed(_ program: String) -> Bool {
+func installed(_ program: String) -> Bool {
   ["/usr/bin/", "/bin/", "/usr/local/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + program) }
 }
 

@@ -75,4 +75,10 @@ private let commandNames = ["init", "add", "retract", "log", "state", "diff", "n
   }
   let committed = try contents(checkoutRoot + "/docs/timeline.1")
   #expect(committed == result.stdout, "docs/timeline.1 is stale: run `timeline man > docs/timeline.1`")
+  // groff reads Latin-1 unless told otherwise: every other character is an escape.
+  #expect(result.stdout.utf8.allSatisfy { $0 < 0x80 }, "the man page holds a byte beyond ASCII")
+  if installed("groff") {
+    let rendered = try shell("groff -man -Tutf8 -ww '\(checkoutRoot)/docs/timeline.1' > /dev/null")
+    #expect(rendered.status == 0 && rendered.stderr.isEmpty, "\(rendered.stderr)")
+  }
 }

@@ -301,10 +301,17 @@ func fishCompletion() -> String {
 
 // MARK: - man page
 
-/// Text for roff: backslashes escaped, hyphens as `\-`, and a line that would
-/// start with `.` or `'` (a request) guarded by `\&`.
+/// Text for roff: backslashes escaped, hyphens as `\-`, any character
+/// beyond ASCII as `\[uXXXX]` (groff reads its input as Latin-1 unless told
+/// otherwise), and a line that would start with `.` or `'` (a request)
+/// guarded by `\&`.
 private func roff(_ text: String) -> String {
   var out = text.replacing("\\", with: "\\e").replacing("-", with: "\\-")
+  out = out.unicodeScalars.map { scalar in
+    guard !scalar.isASCII else { return String(scalar) }
+    let hex = String(scalar.value, radix: 16, uppercase: true)
+    return "\\[u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+  }.joined()
   out = out.split(separator: "\n", omittingEmptySubsequences: false).map { line in
     line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line)
   }.joined(separator: "\n")
