@@ -226,3 +226,24 @@ func anOptionGivenTwiceIsAUsageError(arguments: [String], message: String) throw
     #expect(snapshot(dir) == before)
   }
 }
+
+/// import --help gives each preset's arguments as shell words that still
+/// paste: broken between words with ` \`, never inside a quoted one.
+@Test func importHelpGivesPresetArgumentsThatPaste() throws {
+  let help = try timeline(["import", "--help"], environment: ["COLUMNS": "80"]).stdout
+  let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+  let starts = lines.indices.filter { lines[$0].hasPrefix("  --format json --kind") || lines[$0].hasPrefix("  --format csv --kind") }
+  #expect(starts.count == 2, "\(help)")
+  for start in starts {
+    var end = start
+    while lines[end].hasSuffix(" \\") { end += 1 }
+    #expect(end > start, "wrapped at 80 columns")
+    for line in lines[start...end] {
+      #expect(line.count <= 80, "\(line)")
+      #expect(line.filter { $0 == "'" }.count % 2 == 0, "a quoted word split: \(line)")
+    }
+    let words = lines[start...end].map { $0.hasSuffix(" \\") ? String($0.dropLast(2)) : $0 }
+      .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    #expect(words.hasPrefix("--format "), "\(words)")
+  }
+}

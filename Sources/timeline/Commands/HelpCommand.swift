@@ -50,7 +50,13 @@ func help(for command: Command, width: Int = 80) -> String {
   }
   lines += ["", "Options:"]
   lines += helpTable((command.options + globalOptions).map { [$0.display, $0.help + ($0.repeatable ? " (repeatable)" : "")] }, width: width)
-  for paragraph in command.details { lines += [""] + wrap(paragraph, width: width) }
+  for paragraph in command.details {
+    lines.append("")
+    // A line indented by two spaces is shell words (a preset's arguments): kept pasteable.
+    for line in paragraph.split(separator: "\n") {
+      lines += line.hasPrefix("  ") ? wrapCommand(String(line.dropFirst(2)), width: width, indent: 2) : wrap(String(line), width: width)
+    }
+  }
   if !command.examples.isEmpty {
     lines += ["", "Examples:"]
     lines += command.examples.flatMap { wrapCommand($0, width: width, indent: 2) }
