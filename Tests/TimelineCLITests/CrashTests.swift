@@ -37,6 +37,16 @@ private func writeRecord(for log: String, length: Int, batch: [UInt8], torn: Boo
   write(log + ".rollback", record)
 }
 
+/// The bytes a batch of `count` events would append to `file` as it is now
+/// (appended to a copy, in `dir`, and read back from it).
+private func batchBytes(after file: String, count: Int, dir: String) throws -> [UInt8] {
+  let base = bytes(file)
+  let copy = dir + "/copy.jsonl"
+  write(copy, base)
+  #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(count, tag: "dead")).status == 0)
+  return Array(bytes(copy)[base.count...])
+}
+
 /// The ids `log --json` lists.
 private func listedIDs(_ log: String) throws -> [String] {
   let result = try timeline(["--log", log, "log", "--json"])
@@ -172,10 +182,8 @@ func aRecordWhoseBatchIsNotWhatFollowsCutsNothing(change: String) throws {
     let log = dir + "/log.jsonl"
     #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
     let base = bytes(log)
-    let copy = dir + "/copy.jsonl"
-    write(copy, base)
-    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(4, tag: "dead")).status == 0)
-    let batch = Array(bytes(copy)[base.count...])
+    let batch = try batchBytes(after: log, count: 4, dir: dir)
+    let copy = dir + "/copy.jsonl"  // the log with the whole batch: where another writer adds after it
     var content = base + batch
     var length = base.count
     switch change {
@@ -693,10 +701,7 @@ func aTypedFinalLineThatIsNoEventIsNeverCut(typed: String) throws {
     #expect(try timeline(["--log", log, "add", "--stdin"], stdin: batchInput(3, tag: "base")).status == 0)
     let base = bytes(log)
     // A dead batch far larger than a pipe's buffer, its record in place.
-    let copy = dir + "/copy.jsonl"
-    write(copy, base)
-    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(2_000, tag: "dead")).status == 0)
-    let batch = Array(bytes(copy)[base.count...])
+    let batch = try batchBytes(after: log, count: 2_000, dir: dir)
     write(log, base + batch.prefix(batch.count / 2))
     writeRecord(for: log, length: base.count, batch: batch)
 
@@ -740,10 +745,7 @@ func aFileRenamedAfterItsBatchDiedStillHidesTheBatch(folder: Bool) throws {
     let committed = try listedIDs(log)
     // The state a batch's writer leaves when it dies half-way: its record, half its bytes.
     let base = bytes(file)
-    let copy = dir + "/copy.jsonl"
-    write(copy, base)
-    #expect(try timeline(["--log", copy, "add", "--stdin"], stdin: batchInput(500, tag: "dead")).status == 0)
-    let batch = Array(bytes(copy)[base.count...])
+    let batch = try batchBytes(after: file, count: 500, dir: dir)
     write(file, base + batch.prefix(batch.count / 2))
     writeRecord(for: file, length: base.count, batch: batch)
     let renamed = events + "/alice.jsonl"

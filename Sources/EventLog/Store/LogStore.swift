@@ -652,16 +652,15 @@ public struct LogStore: Sendable {
 
   // MARK: - Rollback records and repair
 
-  /// Where a batch's rollback record lives: beside the real file, so that a
-  /// log reached through a symlink and through its target shares one record
-  /// (a reader through the other path would otherwise see a dead batch).
-  /// A batch writes its record here.
+  /// Where a batch writes its rollback record: beside the real file, so that
+  /// a log reached through a symlink and through its target shares one
+  /// record (a reader through the other path would otherwise see a dead batch).
   func ownRecordPath(for file: String) -> String { (Sys.realPath(file) ?? file) + ".rollback" }
 
   /// The rollback record that applies to `file`, if any: the one beside it,
   /// unless that one was written for another file of the folder (it names
-  /// that file's identity, and the name it was written beside now holds a
-  /// new file); else a record of the folder written for this file (its
+  /// that file's identity, its batch follows that file's length, and the
+  /// name it was written beside now holds a new file); else a record of the folder written for this file (its
   /// identity) beside another name: the file was renamed after its batch's
   /// writer died, as when a log file takes a writer's name. Either way the
   /// record is then judged by the file's bytes, as every record is.
@@ -669,12 +668,18 @@ public struct LogStore: Sendable {
     let own = ownRecordPath(for: file)
     let dir = parent(of: own)
     let identity = Sys.identity(of: file)
-    /// The file of the folder (other than `file`) whose identity a record names.
+    /// Whether another file of the folder has the identity a record names
+    /// and the record's batch after its length (the file it was written for).
     func otherFile(named record: RollbackRecord) -> Bool {
       guard let names = try? Sys.list(dir) else { return false }
       return names.contains { name in
-        LogStore.isLogFileName(name) && join(dir, name) != (Sys.realPath(file) ?? file)
-          && Sys.identity(of: join(dir, name)).map { $0 == (record.device, record.inode) } == true
+        let path = join(dir, name)
+        guard LogStore.isLogFileName(name), path != (Sys.realPath(file) ?? file),
+          Sys.identity(of: path).map({ $0 == (record.device, record.inode) }) == true,
+          let fd = try? Sys.open(path, .readOnly)
+        else { return false }
+        defer { Sys.close(fd) }
+        return (try? Sys.stamp(fd)).map { record.verify(fd, stamp: $0) == nil } == true
       }
     }
     if Sys.nameExists(own) {
