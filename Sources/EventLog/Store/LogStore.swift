@@ -399,8 +399,9 @@ public struct LogStore: Sendable {
     var typedTail: String?  // likewise
     var bomLine = false
     do throws(Errno) {
-      let record = rollbackPath(for: file) ?? ownRecordPath(for: file)
-      switch try rollbackState(fd, file: file) {
+      let found = try rollbackRecord(fd, file: file)
+      let record = found?.path ?? ownRecordPath(for: file)
+      switch found?.state ?? .none {
       case .none:
         break
       case .verified(let length):
@@ -660,11 +661,15 @@ public struct LogStore: Sendable {
   /// The rollback record that applies to `file`, if any: the one beside it,
   /// unless that one was written for another file of the folder (it names
   /// that file's identity, its batch follows that file's length, and the
-  /// name it was written beside now holds a new file); else a record of the folder written for this file (its
-  /// identity) beside another name: the file was renamed after its batch's
-  /// writer died, as when a log file takes a writer's name. Either way the
-  /// record is then judged by the file's bytes, as every record is.
-  func rollbackPath(for file: String) -> String? {
+  /// name it was written beside now holds a new file); else a record of the
+  /// folder written for this file (its identity) beside another name: the
+  /// file was renamed after its batch's writer died, as when a log file
+  /// takes a writer's name. Either way the record is then judged by the
+  /// file's bytes, as every record is.
+  func rollbackPath(for file: String) -> String? { appliedRecord(for: file)?.path }
+
+  /// The record `rollbackPath` finds, with its bytes as read once.
+  private func appliedRecord(for file: String) -> (path: String, read: Result<[UInt8], RecordUnreadable>)? {
     let own = ownRecordPath(for: file)
     let dir = parent(of: own)
     let identity = Sys.identity(of: file)
@@ -682,21 +687,21 @@ public struct LogStore: Sendable {
         return (try? Sys.stamp(fd)).map { record.verify(fd, stamp: $0) == nil } == true
       }
     }
-    if Sys.nameExists(own) {
-      if case .success(let bytes)? = recordBytes(at: own), case .record(let record) = RollbackRecord.parse(bytes),
+    if let read = recordBytes(at: own) {
+      if case .success(let bytes) = read, case .record(let record) = RollbackRecord.parse(bytes),
         let identity, identity != (record.device, record.inode), otherFile(named: record)
       {
         return nil
       }
-      return own
+      return (own, read)
     }
     guard let identity else { return nil }
     for name in Sys.list(dir, endingWith: ".rollback") {
       let path = join(dir, name)
-      guard case .success(let bytes)? = recordBytes(at: path), case .record(let record) = RollbackRecord.parse(bytes),
-        identity == (record.device, record.inode)
+      guard let read = recordBytes(at: path), case .success(let bytes) = read,
+        case .record(let record) = RollbackRecord.parse(bytes), identity == (record.device, record.inode)
       else { continue }
-      return path
+      return (path, read)
     }
     return nil
   }
@@ -704,9 +709,8 @@ public struct LogStore: Sendable {
   /// Whether a rollback record is present beside `file` (verified or not), with
   /// the length it claims (0 when it claims none): a kept answer is not used then.
   func rollbackLength(for file: String) -> Int64? {
-    guard let record = rollbackPath(for: file) else { return nil }
-    switch recordBytes(at: record) {
-    case .none: return nil
+    guard let (_, read) = appliedRecord(for: file) else { return nil }
+    switch read {
     case .failure: return 0
     case .success(let bytes):
       switch RollbackRecord.parse(bytes) {
@@ -753,10 +757,19 @@ public struct LogStore: Sendable {
 
   /// Reads and checks the rollback record of `file`, open as `fd`, under a lock.
   func rollbackState(_ fd: FileDescriptor, file: String) throws(Errno) -> RollbackState {
+    try rollbackRecord(fd, file: file)?.state ?? .none
+  }
+
+  /// The record that applies to `file` (`rollbackPath`) and what it says, read once.
+  private func rollbackRecord(_ fd: FileDescriptor, file: String) throws(Errno) -> (path: String, state: RollbackState)? {
+    guard let (path, read) = appliedRecord(for: file) else { return nil }
+    return (path, try judge(read, fd))
+  }
+
+  /// What a record's bytes say about the file open as `fd`.
+  private func judge(_ read: Result<[UInt8], RecordUnreadable>, _ fd: FileDescriptor) throws(Errno) -> RollbackState {
     let bytes: [UInt8]
-    guard let record = rollbackPath(for: file) else { return .none }
-    switch recordBytes(at: record) {
-    case .none: return .none
+    switch read {
     case .failure(let unreadable): return .unverified(claimed: nil, found: unreadable.found)
     case .success(let read): bytes = read
     }

@@ -8,12 +8,13 @@
 /// the log folder) and pulled into another clone, or copied with it, comes
 /// with the very bytes it proves, and every clone must answer alike, hiding
 /// the dead batch, where a new inode would set the record aside in one clone
-/// and show part of the batch there.
+/// and show part of the batch there. The identity only finds a record whose
+/// file was renamed after its writer died (`LogStore.rollbackPath`).
 ///
 /// Format (version 2), `<file>.rollback`:
 ///
 ///     "timeline rollback record 2\n"   27 bytes of ASCII, so `head -1` says what it is
-///     device       UInt64 LE           the file's st_dev when the batch began (kept to say what it was; not compared)
+///     device       UInt64 LE           the file's st_dev when the batch began (finds the file after a rename; never decides a cut)
 ///     inode        UInt64 LE           the file's st_ino (likewise)
 ///     length       UInt64 LE           the file's length before the batch (a line boundary)
 ///     batchBytes   UInt64 LE           the batch's byte count, every "\n" included

@@ -225,7 +225,10 @@ enum Sys {
   static func list(_ path: String, endingWith suffix: String) -> [String] {
     var info = stat()
     guard stat(path, &info) == 0 else { return [] }
-    let times = [info.st_mtim.tv_sec, info.st_mtim.tv_nsec, info.st_ctim.tv_sec, info.st_ctim.tv_nsec, Int(info.st_ino)].map(Int64.init)
+    let times = [
+      Int64(info.st_mtim.tv_sec), Int64(info.st_mtim.tv_nsec), Int64(info.st_ctim.tv_sec), Int64(info.st_ctim.tv_nsec),
+      Int64(bitPattern: UInt64(info.st_ino)),
+    ]
     let key = path + "\u{0}" + suffix
     if let known = suffixListings.withLock({ $0[key] }), known.times == times { return known.names }
     let names = readNames(path, endingWith: suffix)
