@@ -484,8 +484,10 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
     try "id,date,kind,org,subject,source.title\nmy-id,2025-01-01,launch,z,z/q,t\n".write(toFile: dir + "/a.csv", atomically: true, encoding: .utf8)
     try "id,date,kind,org,subject,source.title\nmy-id,2025-01-02,launch,z,z/q,t\n".write(toFile: dir + "/b.csv", atomically: true, encoding: .utf8)
     #expect(try timeline(["--log", log, "import", dir + "/a.csv"]).status == 0)
+    let beforeClash = snapshot(dir)
     let clash = try timeline(["--log", log, "import", dir + "/b.csv"])
     #expect(clash.status == 65)
     #expect(clash.stderr.contains("b.csv:2 (z/q): id my-id is already in the log for another event"), "\(clash.stderr)")
+    #expect(snapshot(dir) == beforeClash)
   }
 }
