@@ -425,19 +425,6 @@ func epochNotableModelsImportWithTheirQuirksReported() throws {
       #expect(line.contains(#""attrs":{"e":"","l":["a","b"],"n":5,"ok":true}"#), "\(dropped): \(line)")
       #expect(line.contains(added.output), "\(dropped): the same content, so the same id: \(line)")
     }
-    // A list attr's items are split on `;` alone, as export joined them: an item may hold a comma.
-    let listEvent = #"{"date":"2025","kind":"strategy","org":"a","attrs":{"focus":["x, y","z"]},"source":{"title":"t"}}"#
-    let strategy = try timeline(["--log", dir + "/lists", "add", "--stdin"], stdin: listEvent + "\n")
-    #expect(strategy.status == 0, "\(strategy.stderr)")
-    let listCSV = try timeline(["--log", dir + "/lists", "export", "--format", "csv"]).stdout
-    var withoutID = ""
-    for row in listCSV.split(separator: "\r\n") {
-      let cells = row.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
-      withoutID += String(cells[1]) + "\r\n"
-    }
-    try withoutID.write(toFile: dir + "/lists.csv", atomically: true, encoding: .utf8)
-    #expect(try timeline(["--log", dir + "/lists-copy", "import", dir + "/lists.csv"]).status == 0)
-    #expect(try timeline(["--log", dir + "/lists-copy", "export", "--format", "jsonl"]).stdout.contains(#""focus":["x, y","z"]"#))
     try "date,kind,org,note,attrs.n:number,attrs.ok:bool\n2025-01-01,report,acme,x,5,false\n".write(toFile: dir + "/hand.csv", atomically: true, encoding: .utf8)
     let hand = try timeline(["--log", dir + "/hand", "import", dir + "/hand.csv"])
     #expect(hand.status == 0, "\(hand.stderr)")

@@ -710,19 +710,12 @@ private struct RowConverter {
     for name in ["id", "date", "kind", "org", "subject", "confidence", "supersedes", "note", "recorded"] {
       if let value = fields[name] { members.append(JSONMember(name, .string(value))) }
     }
-    // Attr columns in a file whose columns are all of export's layout (some
-    // deleted or moved): read as export wrote them, a list split on `;` alone
-    // (an item may hold a comma) and a typed column (attrs.NAME:number,
-    // :bool, :list, :json) under the attr's own name.
+    // Export's typed attr columns (attrs.NAME:number, :bool, :list, :json),
+    // in a file whose columns are all of export's layout (some deleted or
+    // moved): read as export wrote them, under the attr's own name.
     if undoInert {
       for field in fields.keys.sorted() where field.hasPrefix("attrs.") {
-        guard let column = CSVLayout.AttrColumn(header: field), let text = fields[field] else { continue }
-        guard let type = column.type else {
-          if EventSchema.attrType(column.name, of: eventKind) == .strings {
-            typedFields[field] = try? CSVLayout.cellValue(text, header: field, type: .list)
-          }
-          continue
-        }
+        guard let column = CSVLayout.AttrColumn(header: field), let type = column.type, let text = fields[field] else { continue }
         fields[field] = nil
         let target = "attrs." + column.name
         guard fields[target] == nil else {
